@@ -1,0 +1,141 @@
+package io.gyro.diameter.dictionary;
+
+import static io.gyro.diameter.dictionary.AvpCode.*;
+
+/**
+ * Per-command grammar: the AVPs a message must carry at its top level (the "{ }" entries of
+ * the command's ABNF), and the required members of the grouped AVPs Gyro reads.
+ * A missing one is answered with DIAMETER_MISSING_AVP and a Failed-AVP naming it
+ * (RFC 6733 §7.5).
+ *
+ * <p>All required AVPs here are vendor 0. Lookups scan a short int array; no allocation.
+ */
+public final class Grammar {
+    private Grammar() {
+    }
+
+    private static final int[] NONE = {};
+
+    // RFC 6733 §5.3.1: CER ::= < Diameter Header: 257, REQ > { Origin-Host } { Origin-Realm }
+    //   1* { Host-IP-Address } { Vendor-Id } { Product-Name } ...
+    private static final int[] CER = {ORIGIN_HOST, ORIGIN_REALM, HOST_IP_ADDRESS, VENDOR_ID, PRODUCT_NAME};
+    // RFC 6733 §5.3.2: CEA adds { Result-Code }
+    private static final int[] CEA = {RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM, HOST_IP_ADDRESS, VENDOR_ID, PRODUCT_NAME};
+    // RFC 6733 §5.5.1 / §5.5.2
+    private static final int[] DWR = {ORIGIN_HOST, ORIGIN_REALM};
+    private static final int[] DWA = {RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM};
+    // RFC 6733 §5.4.1 / §5.4.2
+    private static final int[] DPR = {ORIGIN_HOST, ORIGIN_REALM, DISCONNECT_CAUSE};
+    private static final int[] DPA = {RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM};
+    // RFC 4006 §3.1: CCR ::= < Session-Id > { Origin-Host } { Origin-Realm } { Destination-Realm }
+    //   { Auth-Application-Id } { Service-Context-Id } { CC-Request-Type } { CC-Request-Number }
+    private static final int[] CCR = {SESSION_ID, ORIGIN_HOST, ORIGIN_REALM, DESTINATION_REALM,
+            AUTH_APPLICATION_ID, SERVICE_CONTEXT_ID, CC_REQUEST_TYPE, CC_REQUEST_NUMBER};
+    // RFC 4006 §3.2 (RFC 8506 keeps Result-Code mandatory in CCA)
+    private static final int[] CCA = {SESSION_ID, RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM,
+            AUTH_APPLICATION_ID, CC_REQUEST_TYPE, CC_REQUEST_NUMBER};
+    // RFC 6733 §8.3.1 RAR, §8.3.2 RAA
+    private static final int[] RAR = {SESSION_ID, ORIGIN_HOST, ORIGIN_REALM, DESTINATION_REALM,
+            DESTINATION_HOST, AUTH_APPLICATION_ID, RE_AUTH_REQUEST_TYPE};
+    private static final int[] RAA = {SESSION_ID, RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM};
+    // RFC 6733 §8.5.1 ASR, §8.5.2 ASA
+    private static final int[] ASR = {SESSION_ID, ORIGIN_HOST, ORIGIN_REALM, DESTINATION_REALM,
+            DESTINATION_HOST, AUTH_APPLICATION_ID};
+    private static final int[] ASA = {SESSION_ID, RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM};
+    // RFC 6733 §8.4.1 STR, §8.4.2 STA
+    private static final int[] STR = {SESSION_ID, ORIGIN_HOST, ORIGIN_REALM, DESTINATION_REALM,
+            AUTH_APPLICATION_ID, TERMINATION_CAUSE};
+    private static final int[] STA = {SESSION_ID, RESULT_CODE, ORIGIN_HOST, ORIGIN_REALM};
+    // TS 29.219 §5.6.2 SLR / §5.6.3 SLA (SL-Request-Type is vendor 10415 and checked by the Sy decoder)
+    private static final int[] SLR = {SESSION_ID, AUTH_APPLICATION_ID, ORIGIN_HOST, ORIGIN_REALM, DESTINATION_REALM};
+    private static final int[] SLA = {SESSION_ID, ORIGIN_HOST, ORIGIN_REALM};
+    // TS 29.219 §5.6.4 SNR / §5.6.5 SNA
+    private static final int[] SNR = {SESSION_ID, AUTH_APPLICATION_ID, ORIGIN_HOST, ORIGIN_REALM,
+            DESTINATION_REALM, DESTINATION_HOST};
+    private static final int[] SNA = {SESSION_ID, ORIGIN_HOST, ORIGIN_REALM};
+
+    /** Required top-level AVPs of a command, or an empty array for an unknown command. */
+    public static int[] required(int commandCode, boolean request) {
+        switch (commandCode) {
+            case CommandCode.CAPABILITIES_EXCHANGE:
+                return request ? CER : CEA;
+            case CommandCode.DEVICE_WATCHDOG:
+                return request ? DWR : DWA;
+            case CommandCode.DISCONNECT_PEER:
+                return request ? DPR : DPA;
+            case CommandCode.CREDIT_CONTROL:
+                return request ? CCR : CCA;
+            case CommandCode.RE_AUTH:
+                return request ? RAR : RAA;
+            case CommandCode.ABORT_SESSION:
+                return request ? ASR : ASA;
+            case CommandCode.SESSION_TERMINATION:
+                return request ? STR : STA;
+            case CommandCode.SPENDING_LIMIT:
+                return request ? SLR : SLA;
+            case CommandCode.SPENDING_STATUS_NOTIFICATION:
+                return request ? SNR : SNA;
+            default:
+                return NONE;
+        }
+    }
+
+    private static final int[] SUBSCRIPTION_ID_MEMBERS = {SUBSCRIPTION_ID_TYPE, SUBSCRIPTION_ID_DATA};
+    private static final int[] UNIT_VALUE_MEMBERS = {VALUE_DIGITS};
+    private static final int[] CC_MONEY_MEMBERS = {UNIT_VALUE};
+    private static final int[] FUI_MEMBERS = {FINAL_UNIT_ACTION};
+    private static final int[] REDIRECT_SERVER_MEMBERS = {REDIRECT_ADDRESS_TYPE, REDIRECT_SERVER_ADDRESS};
+    private static final int[] COST_INFORMATION_MEMBERS = {UNIT_VALUE, CURRENCY_CODE};
+    private static final int[] VSAI_MEMBERS = {VENDOR_ID};
+    private static final int[] EXPERIMENTAL_RESULT_MEMBERS = {VENDOR_ID, EXPERIMENTAL_RESULT_CODE};
+    private static final int[] USER_EQUIPMENT_INFO_MEMBERS = {USER_EQUIPMENT_INFO_TYPE, USER_EQUIPMENT_INFO_VALUE};
+
+    /** Required members of a grouped vendor-0 AVP (RFC 4006 §8, RFC 6733 §6.11, §7.6). */
+    public static int[] requiredMembers(long vendorId, long groupCode) {
+        if (vendorId != VendorId.IETF) {
+            return NONE;
+        }
+        switch ((int) groupCode) {
+            case SUBSCRIPTION_ID:
+                return SUBSCRIPTION_ID_MEMBERS;
+            case UNIT_VALUE:
+                return UNIT_VALUE_MEMBERS;
+            case CC_MONEY:
+                return CC_MONEY_MEMBERS;
+            case FINAL_UNIT_INDICATION:
+                return FUI_MEMBERS;
+            case REDIRECT_SERVER:
+                return REDIRECT_SERVER_MEMBERS;
+            case COST_INFORMATION:
+                return COST_INFORMATION_MEMBERS;
+            case VENDOR_SPECIFIC_APPLICATION_ID:
+                return VSAI_MEMBERS;
+            case EXPERIMENTAL_RESULT:
+                return EXPERIMENTAL_RESULT_MEMBERS;
+            case USER_EQUIPMENT_INFO:
+                return USER_EQUIPMENT_INFO_MEMBERS;
+            default:
+                return NONE;
+        }
+    }
+
+    /** The application a command belongs to, or -1 when Gyro does not know the command. */
+    public static int applicationOf(int commandCode) {
+        switch (commandCode) {
+            case CommandCode.CAPABILITIES_EXCHANGE:
+            case CommandCode.DEVICE_WATCHDOG:
+            case CommandCode.DISCONNECT_PEER:
+                return ApplicationId.COMMON;
+            case CommandCode.CREDIT_CONTROL:
+            case CommandCode.RE_AUTH:
+            case CommandCode.ABORT_SESSION:
+                return ApplicationId.CREDIT_CONTROL;
+            case CommandCode.SPENDING_LIMIT:
+            case CommandCode.SPENDING_STATUS_NOTIFICATION:
+            case CommandCode.SESSION_TERMINATION:
+                return ApplicationId.SY;
+            default:
+                return -1;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.gyro.diameter.peer;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Event counters of the peer layer: counted, never logged per message (STYLE.md §15). */
+public enum Counters {
+    FRAMING_ERRORS,
+    INVALID_REQUESTS,
+    REJECTED_BEFORE_CER,
+    CER_REJECTED,
+    WATCHDOG_CLOSES,
+    UNEXPECTED_ANSWERS,
+    APPLICATION_ERRORS;
+
+    private final LongAdder adder = new LongAdder();
+
+    public void increment() {
+        adder.increment();
+    }
+
+    public long get() {
+        return adder.sum();
+    }
+}
