@@ -1,0 +1,101 @@
+package io.gyro.engine.store;
+
+import java.util.function.Consumer;
+
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+
+/**
+ * Accounts by account id (today the subscriber's MSISDN digits): money, reserved money and allowance
+ * buckets, in a file-persisted Chronicle Map. Called by the charging processor thread only (single
+ * writer); reads and writes copy through a caller-owned {@link Account} and allocate nothing.
+ *
+ * <p>Durability: a write lands in a memory-mapped file, so it survives kill -9 of the process (not a
+ * power cut). What makes a charge durable is the journal record; see
+ * {@code io.gyro.engine.cdr.JournalRecovery} for how the two are reconciled after an unclean stop.
+ */
+public final class AccountStore {
+    static final String FILE_NAME = "accounts.cm3";
+
+    private final ChronicleMap<LongKey, Account> map;
+    private final LongKey key = new LongKey();
+
+    AccountStore(ChronicleMap<LongKey, Account> map) {
+        this.map = map;
+    }
+
+    static ChronicleMapBuilder<LongKey, Account> builder(long entries) {
+        return ChronicleMapBuilder.of(LongKey.class, Account.class)
+                .name("accounts")
+                .entries(entries)
+                .keyMarshallers(LongKey.Marshaller.INSTANCE, LongKey.Marshaller.INSTANCE)
+                .constantKeySizeBySample(new LongKey())
+                .valueMarshallers(AccountMarshaller.INSTANCE, AccountMarshaller.INSTANCE)
+                // typical account: 3-4 buckets; the largest (16 buckets) is 752 bytes
+                .averageValueSize(AccountMarshaller.HEADER_BYTES + 4 * AccountMarshaller.BUCKET_BYTES)
+                .putReturnsNull(true)
+                .removeReturnsNull(true);
+    }
+
+    /**
+     * Copies the account into {@code into}.
+     *
+     * @return false (and {@code into} untouched) when there is no such account
+     */
+    public boolean read(long accountId, Account into) {
+        if (map.getUsing(key.set(accountId), into) == null) {
+            return false;
+        }
+        into.accountId = accountId;
+        return true;
+    }
+
+    /**
+     * Stores {@code account} under {@link Account#accountId()}, creating or replacing it, after
+     * incrementing its {@link Account#version()} (the object is updated too).
+     */
+    public void write(Account account) {
+        account.version++;
+        map.put(key.set(account.accountId), account);
+    }
+
+    /**
+     * Creates an account unless one with the same id exists.
+     *
+     * @return false when the id is taken (nothing is changed)
+     */
+    public boolean create(Account account) {
+        if (exists(account.accountId)) {
+            return false;
+        }
+        write(account);
+        return true;
+    }
+
+    public boolean exists(long accountId) {
+        return map.containsKey(key.set(accountId));
+    }
+
+    public long count() {
+        return map.longSize();
+    }
+
+    /**
+     * Visits every account with one reused {@link Account}; for recovery, audits and tests, not the
+     * request path. The visitor must not write to this store (it runs under a segment lock): collect
+     * ids and write afterwards.
+     */
+    public void forEach(Consumer<Account> visitor) {
+        Account reused = new Account();
+        LongKey k = new LongKey();
+        map.forEachEntry(e -> {
+            e.value().getUsing(reused);
+            reused.accountId = e.key().getUsing(k).value;
+            visitor.accept(reused);
+        });
+    }
+
+    void close() {
+        map.close();
+    }
+}

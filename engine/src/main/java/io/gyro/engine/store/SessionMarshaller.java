@@ -1,0 +1,126 @@
+package io.gyro.engine.store;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.hash.serialization.SizedReader;
+import net.openhft.chronicle.hash.serialization.SizedWriter;
+import net.openhft.chronicle.hash.serialization.impl.EnumMarshallable;
+
+/**
+ * Writes a {@link Session} as a variable-size value: only the open slots and the answer's actual
+ * bytes are stored (a two-slot session with a 300-byte answer takes ~580 bytes; the largest, 8 slots
+ * and a 4096-byte answer, 4,136 + 832 bytes). The session id is the key and is not repeated.
+ *
+ * <pre>
+ *  offset size field
+ *     0    8  msisdn
+ *     8    8  accountId
+ *    16    8  lastCcRequestNumber (-1 none)
+ *    24    8  createdMs
+ *    32    8  lastActivityMs
+ *    40    8  expiresAtMs          (read in place by SessionStore#findExpired)
+ *    48    8  lastJournalSeq
+ *    56    4  layout version (= 1)
+ *    60    4  lastRequestType
+ *    64    4  slotCount s (0..8)
+ *    68    4  answerLength a (0..4096)
+ *    72 104*s slot i: +0 ratingGroup(8) +8 grantedUnits(8) +16 reservedMicros(8) +24 validUntilMs(8)
+ *                     +32 serviceIndex(4) +36 pairCount(4) +40 4 x (bucketId(8) units(8))
+ *  72+104s  a  answer bytes
+ * </pre>
+ */
+final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Session>,
+        EnumMarshallable<SessionMarshaller> {
+    static final SessionMarshaller INSTANCE = new SessionMarshaller();
+
+    static final int LAYOUT = 1;
+    static final int HEADER_BYTES = 72;
+    static final int SLOT_BYTES = 104;
+    static final int EXPIRES_AT_OFFSET = 40;
+    static final int MAX_BYTES = HEADER_BYTES + Session.MAX_SLOTS * SLOT_BYTES + Session.MAX_ANSWER_BYTES;
+
+    private SessionMarshaller() {
+    }
+
+    @Override
+    public long size(Session s) {
+        return HEADER_BYTES + (long) s.slotCount * SLOT_BYTES + s.answerLength;
+    }
+
+    @Override
+    public void write(Bytes<?> out, long size, Session s) {
+        out.writeLong(s.msisdn);
+        out.writeLong(s.accountId);
+        out.writeLong(s.lastCcRequestNumber);
+        out.writeLong(s.createdMs);
+        out.writeLong(s.lastActivityMs);
+        out.writeLong(s.expiresAtMs);
+        out.writeLong(s.lastJournalSeq);
+        out.writeInt(LAYOUT);
+        out.writeInt(s.lastRequestType);
+        out.writeInt(s.slotCount);
+        out.writeInt(s.answerLength);
+        for (int i = 0; i < s.slotCount; i++) {
+            out.writeLong(s.ratingGroup[i]);
+            out.writeLong(s.grantedUnits[i]);
+            out.writeLong(s.reservedMicros[i]);
+            out.writeLong(s.validUntilMs[i]);
+            out.writeInt(s.serviceIndex[i]);
+            out.writeInt(s.pairCount[i]);
+            int base = i * Session.MAX_BUCKETS_PER_SLOT;
+            for (int p = 0; p < Session.MAX_BUCKETS_PER_SLOT; p++) {
+                boolean used = p < s.pairCount[i];
+                out.writeLong(used ? s.pairBucketId[base + p] : 0);
+                out.writeLong(used ? s.pairUnits[base + p] : 0);
+            }
+        }
+        out.write(s.answer, 0, s.answerLength);
+    }
+
+    @Override
+    public Session read(Bytes<?> in, long size, Session using) {
+        Session s = using != null ? using : new Session();
+        s.msisdn = in.readLong();
+        s.accountId = in.readLong();
+        s.lastCcRequestNumber = in.readLong();
+        s.createdMs = in.readLong();
+        s.lastActivityMs = in.readLong();
+        s.expiresAtMs = in.readLong();
+        s.lastJournalSeq = in.readLong();
+        int layout = in.readInt();
+        s.lastRequestType = in.readInt();
+        int slots = in.readInt();
+        int answerLength = in.readInt();
+        if (layout != LAYOUT || slots < 0 || slots > Session.MAX_SLOTS || answerLength < 0
+                || answerLength > Session.MAX_ANSWER_BYTES
+                || size != HEADER_BYTES + (long) slots * SLOT_BYTES + answerLength) {
+            throw new IllegalStateException("corrupt session value: layout=" + layout + " slots=" + slots
+                    + " answerLength=" + answerLength + " size=" + size);
+        }
+        s.slotCount = slots;
+        s.answerLength = answerLength;
+        for (int i = 0; i < slots; i++) {
+            s.ratingGroup[i] = in.readLong();
+            s.grantedUnits[i] = in.readLong();
+            s.reservedMicros[i] = in.readLong();
+            s.validUntilMs[i] = in.readLong();
+            s.serviceIndex[i] = in.readInt();
+            int pairs = in.readInt();
+            if (pairs < 0 || pairs > Session.MAX_BUCKETS_PER_SLOT) {
+                throw new IllegalStateException("corrupt session value: pairCount=" + pairs);
+            }
+            s.pairCount[i] = pairs;
+            int base = i * Session.MAX_BUCKETS_PER_SLOT;
+            for (int p = 0; p < Session.MAX_BUCKETS_PER_SLOT; p++) {
+                s.pairBucketId[base + p] = in.readLong();
+                s.pairUnits[base + p] = in.readLong();
+            }
+        }
+        in.read(s.answer, 0, answerLength);
+        return s;
+    }
+
+    @Override
+    public SessionMarshaller readResolve() {
+        return INSTANCE;
+    }
+}

@@ -1,0 +1,111 @@
+package io.gyro.engine.store;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+
+/**
+ * Open Gy sessions by Session-Id, in a file-persisted Chronicle Map, so that a restart continues them
+ * and a retransmission is answered from the stored answer. Called by the charging processor thread
+ * only. {@link #read(Session)}, {@link #write(Session)} and {@link #remove(SessionKey)} allocate
+ * nothing: the key is the session's own {@link SessionKey}, filled from the AVP bytes.
+ */
+public final class SessionStore {
+    static final String FILE_NAME = "sessions.cm3";
+
+    private final ChronicleMap<SessionKey, Session> map;
+    private final SessionKey scratchKey = new SessionKey();
+
+    SessionStore(ChronicleMap<SessionKey, Session> map) {
+        this.map = map;
+    }
+
+    static ChronicleMapBuilder<SessionKey, Session> builder(long entries) {
+        return ChronicleMapBuilder.of(SessionKey.class, Session.class)
+                .name("sessions")
+                .entries(entries)
+                .keyMarshallers(SessionKey.Marshaller.INSTANCE, SessionKey.Marshaller.INSTANCE)
+                // "pgw1.operator.example;1700000000;123456;7" and the like
+                .averageKeySize(48)
+                .valueMarshallers(SessionMarshaller.INSTANCE, SessionMarshaller.INSTANCE)
+                // typical: 2 slots and a ~400-byte answer; the largest value is ~5 KB
+                .averageValueSize(SessionMarshaller.HEADER_BYTES + 2 * SessionMarshaller.SLOT_BYTES + 400)
+                .maxChunksPerEntry(64)
+                .putReturnsNull(true)
+                .removeReturnsNull(true);
+    }
+
+    /**
+     * Reads the session whose id is {@code into.id()}.
+     *
+     * @return false when there is none ({@code into} keeps its id, other fields untouched)
+     */
+    public boolean read(Session into) {
+        return map.getUsing(into.id, into) != null;
+    }
+
+    /**
+     * Reads a session by an id given as characters (encoded into a reused key; no String made).
+     *
+     * @return false when there is none or the id is longer than {@value SessionKey#MAX_BYTES} bytes
+     */
+    public boolean read(CharSequence sessionId, Session into) {
+        if (!into.id.set(sessionId)) {
+            return false;
+        }
+        return read(into);
+    }
+
+    /** Creates or replaces the session under {@code session.id()}. */
+    public void write(Session session) {
+        if (session.id.length == 0) {
+            throw new IllegalArgumentException("session id not set");
+        }
+        map.put(session.id, session);
+    }
+
+    public void remove(SessionKey id) {
+        map.remove(id);
+    }
+
+    /** Removes by an id given as characters. */
+    public void remove(CharSequence sessionId) {
+        if (scratchKey.set(sessionId)) {
+            map.remove(scratchKey);
+        }
+    }
+
+    public boolean exists(SessionKey id) {
+        return map.containsKey(id);
+    }
+
+    public long count() {
+        return map.longSize();
+    }
+
+    /**
+     * Ids of sessions whose {@code expiresAtMs} is at or before {@code nowMs}, at most {@code limit}.
+     * Reads only the 8-byte expiry of each entry in place (no value is decoded); allocates a key per
+     * expired session. Meant for a sweep every second or so, not per request. The caller then reads
+     * each session, gives its reservations back to the account, journals a STALE_RELEASE and removes it.
+     */
+    public List<SessionKey> findExpired(long nowMs, int limit) {
+        List<SessionKey> out = new ArrayList<>();
+        map.forEachEntryWhile(e -> {
+            Data<Session> v = e.value();
+            long expiresAtMs = v.bytes().readLong(v.offset() + SessionMarshaller.EXPIRES_AT_OFFSET);
+            if (expiresAtMs <= nowMs) {
+                out.add(e.key().getUsing(new SessionKey()));
+            }
+            return out.size() < limit;
+        });
+        return out;
+    }
+
+    void close() {
+        map.close();
+    }
+}

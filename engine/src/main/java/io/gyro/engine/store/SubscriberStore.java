@@ -1,0 +1,187 @@
+package io.gyro.engine.store;
+
+import java.util.function.Consumer;
+
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+
+/**
+ * Subscribers by MSISDN, plus an IMSI to MSISDN index, in two file-persisted Chronicle Maps. Called by
+ * the charging processor thread only (provisioning from the HTTP API travels through the ring).
+ * Lookups copy into a caller-owned {@link Subscriber} and allocate nothing.
+ *
+ * <p>Write order keeps the index safe across a kill -9: the subscriber is written first and the index
+ * second, so the index can only miss an entry (repaired by {@link #repairImsiIndex()}, which
+ * {@link Stores} runs after an unclean stop) or point at a subscriber that no longer carries that IMSI
+ * (treated as absent and overwritten by {@link #create}).
+ */
+public final class SubscriberStore {
+    static final String FILE_NAME = "subscribers.cm3";
+    static final String IMSI_FILE_NAME = "imsi-index.cm3";
+
+    /** Outcome of {@link #create} and {@link #update}; expected failures are values, not exceptions. */
+    public enum Result {
+        OK,
+        MSISDN_EXISTS,
+        IMSI_EXISTS,
+        NOT_FOUND
+    }
+
+    private final ChronicleMap<LongKey, Subscriber> byMsisdn;
+    private final ChronicleMap<LongKey, LongKey> msisdnByImsi;
+    private final LongKey key = new LongKey();
+    private final LongKey indexValue = new LongKey();
+    private final Subscriber scratch = new Subscriber();
+
+    SubscriberStore(ChronicleMap<LongKey, Subscriber> byMsisdn, ChronicleMap<LongKey, LongKey> msisdnByImsi) {
+        this.byMsisdn = byMsisdn;
+        this.msisdnByImsi = msisdnByImsi;
+    }
+
+    static ChronicleMapBuilder<LongKey, Subscriber> builder(long entries) {
+        return ChronicleMapBuilder.of(LongKey.class, Subscriber.class)
+                .name("subscribers")
+                .entries(entries)
+                .keyMarshallers(LongKey.Marshaller.INSTANCE, LongKey.Marshaller.INSTANCE)
+                .constantKeySizeBySample(new LongKey())
+                .valueMarshallers(SubscriberMarshaller.INSTANCE, SubscriberMarshaller.INSTANCE)
+                .constantValueSizeBySample(new Subscriber())
+                .putReturnsNull(true)
+                .removeReturnsNull(true);
+    }
+
+    static ChronicleMapBuilder<LongKey, LongKey> imsiBuilder(long entries) {
+        return ChronicleMapBuilder.of(LongKey.class, LongKey.class)
+                .name("imsi-index")
+                .entries(entries)
+                .keyMarshallers(LongKey.Marshaller.INSTANCE, LongKey.Marshaller.INSTANCE)
+                .constantKeySizeBySample(new LongKey())
+                .valueMarshallers(LongKey.Marshaller.INSTANCE, LongKey.Marshaller.INSTANCE)
+                .constantValueSizeBySample(new LongKey())
+                .putReturnsNull(true)
+                .removeReturnsNull(true);
+    }
+
+    /** @return false (and {@code into} untouched) when no subscriber has this MSISDN */
+    public boolean findByMsisdn(long msisdn, Subscriber into) {
+        if (byMsisdn.getUsing(key.set(msisdn), into) == null) {
+            return false;
+        }
+        into.msisdn = msisdn;
+        return true;
+    }
+
+    /** @return false (and {@code into} possibly overwritten) when no subscriber has this IMSI */
+    public boolean findByImsi(long imsi, Subscriber into) {
+        if (msisdnByImsi.getUsing(key.set(imsi), indexValue) == null) {
+            return false;
+        }
+        return findByMsisdn(indexValue.value, into) && into.imsi == imsi;
+    }
+
+    /**
+     * Creates a subscriber. Fails, changing nothing, when the MSISDN or the IMSI is already in use.
+     */
+    public Result create(Subscriber s) {
+        if (byMsisdn.containsKey(key.set(s.msisdn))) {
+            return Result.MSISDN_EXISTS;
+        }
+        if (imsiTaken(s.imsi, s.msisdn)) {
+            return Result.IMSI_EXISTS;
+        }
+        byMsisdn.put(key.set(s.msisdn), s);
+        msisdnByImsi.put(key.set(s.imsi), indexValue.set(s.msisdn));
+        return Result.OK;
+    }
+
+    /**
+     * Replaces an existing subscriber (package change, state, renewal dates, IMSI swap).
+     *
+     * @return NOT_FOUND when the MSISDN is unknown, IMSI_EXISTS when a new IMSI belongs to someone else
+     */
+    public Result update(Subscriber s) {
+        if (byMsisdn.getUsing(key.set(s.msisdn), scratch) == null) {
+            return Result.NOT_FOUND;
+        }
+        long oldImsi = scratch.imsi;
+        if (oldImsi != s.imsi && imsiTaken(s.imsi, s.msisdn)) {
+            return Result.IMSI_EXISTS;
+        }
+        byMsisdn.put(key.set(s.msisdn), s);
+        if (oldImsi != s.imsi) {
+            msisdnByImsi.put(key.set(s.imsi), indexValue.set(s.msisdn));
+            msisdnByImsi.remove(key.set(oldImsi));
+        }
+        return Result.OK;
+    }
+
+    /** True when {@code imsi} is indexed to a subscriber other than {@code msisdn} that still carries it. */
+    private boolean imsiTaken(long imsi, long msisdn) {
+        if (msisdnByImsi.getUsing(key.set(imsi), indexValue) == null) {
+            return false;
+        }
+        long owner = indexValue.value;
+        return owner != msisdn && byMsisdn.getUsing(key.set(owner), scratch) != null && scratch.imsi == imsi;
+    }
+
+    public long count() {
+        return byMsisdn.longSize();
+    }
+
+    /**
+     * Visits every subscriber with one reused {@link Subscriber}, for the periodic renewal sweep and
+     * audits. The visitor must not write to this store (it runs under a segment lock): collect MSISDNs
+     * and update afterwards, e.g. from {@link #allMsisdns()}.
+     */
+    public void forEach(Consumer<Subscriber> visitor) {
+        Subscriber reused = new Subscriber();
+        LongKey k = new LongKey();
+        byMsisdn.forEachEntry(e -> {
+            e.value().getUsing(reused);
+            reused.msisdn = e.key().getUsing(k).value;
+            visitor.accept(reused);
+        });
+    }
+
+    /** A snapshot of every MSISDN (8 bytes each), in map order. */
+    public long[] allMsisdns() {
+        long[] out = new long[(int) Math.min(Integer.MAX_VALUE - 8, byMsisdn.longSize() + 16)];
+        int[] n = {0};
+        LongKey k = new LongKey();
+        long[][] holder = {out};
+        byMsisdn.forEachEntry(e -> {
+            if (n[0] == holder[0].length) {
+                holder[0] = java.util.Arrays.copyOf(holder[0], holder[0].length * 2);
+            }
+            holder[0][n[0]++] = e.key().getUsing(k).value;
+        });
+        return java.util.Arrays.copyOf(holder[0], n[0]);
+    }
+
+    /**
+     * Makes sure every subscriber's IMSI is indexed; run after an unclean stop, when a kill between
+     * the subscriber write and the index write may have left one out.
+     *
+     * @return how many index entries were added or corrected
+     */
+    public int repairImsiIndex() {
+        long[] msisdns = allMsisdns();
+        int repaired = 0;
+        Subscriber s = new Subscriber();
+        for (long msisdn : msisdns) {
+            if (!findByMsisdn(msisdn, s)) {
+                continue;
+            }
+            if (msisdnByImsi.getUsing(key.set(s.imsi), indexValue) == null || indexValue.value != msisdn) {
+                msisdnByImsi.put(key.set(s.imsi), indexValue.set(msisdn));
+                repaired++;
+            }
+        }
+        return repaired;
+    }
+
+    void close() {
+        byMsisdn.close();
+        msisdnByImsi.close();
+    }
+}
