@@ -1,0 +1,196 @@
+package io.gyro.rating;
+
+import io.gyro.rating.catalogue.Catalogue;
+import io.gyro.rating.money.Money;
+import io.gyro.rating.tariff.PackageDef;
+import io.gyro.rating.tariff.Tariff;
+
+/**
+ * What a charge cost and who paid: bucket debits, money debited, what money could not cover,
+ * retail price and wholesale cost, and everything needed to explain it to a customer-service
+ * agent. Reusable; the explanation is only built on demand by {@link #explain(StringBuilder)},
+ * so the hot path allocates nothing.
+ */
+public final class ChargeResult {
+
+    public Outcome outcome;
+    public DenialReason denialReason = DenialReason.NONE;
+    public long usedUnits;
+    /** Used units rounded up by the tariff's increments: bucket units + money units. */
+    public long ratedUnits;
+    public int debitCount;
+    public final long[] debitBucketId = new long[Wallet.MAX_BUCKETS];
+    public final long[] debitUnits = new long[Wallet.MAX_BUCKETS];
+    public final int[] debitSourceCode = new int[Wallet.MAX_BUCKETS];
+    public long moneyUnits;
+    /** Retail price of the money-paid units (moneyDebited + uncollected). */
+    public long priceMicros;
+    public long moneyDebitedMicros;
+    /** Price money could not cover (the account stops at zero). */
+    public long uncollectedMicros;
+    /** Wholesale cost of all rated units. */
+    public long costMicros;
+    /** Whether the result was applied to the wallet (false for enquiries). */
+    public boolean applied;
+
+    // explanation inputs
+    public int ratedPackage = -1;
+    public int tariffIndex = -1;
+    public int rateIndex = -1;
+    public int rateIndexAfterChange = -1;
+    public int destinationZone = -1;
+    public int roamingZone = -1;
+    public int service = -1;
+    public boolean connectionFeeApplied;
+    public boolean minimumApplied;
+    public long rawRetailMicros;
+    Catalogue catalogue;
+
+    public ChargeResult clear() {
+        outcome = null;
+        denialReason = DenialReason.NONE;
+        usedUnits = 0;
+        ratedUnits = 0;
+        debitCount = 0;
+        moneyUnits = 0;
+        priceMicros = 0;
+        moneyDebitedMicros = 0;
+        uncollectedMicros = 0;
+        costMicros = 0;
+        applied = false;
+        ratedPackage = -1;
+        tariffIndex = -1;
+        rateIndex = -1;
+        rateIndexAfterChange = -1;
+        destinationZone = -1;
+        roamingZone = -1;
+        service = -1;
+        connectionFeeApplied = false;
+        minimumApplied = false;
+        rawRetailMicros = 0;
+        catalogue = null;
+        return this;
+    }
+
+    /** Units paid from buckets. */
+    public long bucketUnits() {
+        long sum = 0;
+        for (int i = 0; i < debitCount; i++) {
+            sum += debitUnits[i];
+        }
+        return sum;
+    }
+
+    /**
+     * Appends a sentence a customer-service agent can read out: package, band, rounding, which
+     * allowance paid, what money paid, and the wholesale cost. Not for the hot path.
+     */
+    public StringBuilder explain(StringBuilder sb) {
+        Catalogue c = catalogue;
+        if (c == null) {
+            return sb.append(outcome);
+        }
+        String svc = service >= 0 ? c.serviceName(service) : "?";
+        if (outcome != Outcome.CHARGED) {
+            sb.append(svc).append(": not charged, ").append(outcome);
+            if (denialReason != DenialReason.NONE) {
+                sb.append(" (").append(denialReason);
+                if (destinationZone >= 0) {
+                    sb.append(", destination ").append(c.destinationName(destinationZone));
+                }
+                if (roamingZone >= 0) {
+                    sb.append(", roaming zone ").append(c.roamingZoneName(roamingZone));
+                }
+                sb.append(')');
+            }
+            return sb;
+        }
+        PackageDef p = c.pkg(ratedPackage);
+        Tariff t = c.tariff(tariffIndex);
+        String unit = unitWord(c, service);
+        sb.append(svc);
+        if (destinationZone >= 0) {
+            sb.append(" to ").append(c.destinationName(destinationZone));
+        }
+        if (roamingZone >= 0) {
+            sb.append(" roaming in ").append(c.roamingZoneName(roamingZone));
+        }
+        sb.append(" priced by package ").append(p.id()).append(", tariff ").append(t.id());
+        sb.append(", band ").append(bandName(t, rateIndex));
+        if (rateIndexAfterChange >= 0 && rateIndexAfterChange != rateIndex) {
+            sb.append(" then ").append(bandName(t, rateIndexAfterChange));
+        }
+        sb.append("; used ").append(usedUnits).append(' ').append(unit);
+        if (ratedUnits != usedUnits) {
+            sb.append(", rounded up to ").append(ratedUnits).append(' ').append(unit).append(" (");
+            if (t.firstIncrementUnits() > 0) {
+                sb.append("first ").append(t.firstIncrementUnits()).append(' ').append(unit).append(", then ");
+            }
+            sb.append("per ").append(t.incrementUnits()).append(' ').append(unit).append(')');
+        }
+        for (int i = 0; i < debitCount; i++) {
+            int code = debitSourceCode[i];
+            sb.append("; ").append(debitUnits[i]).append(' ').append(unit).append(" from ");
+            if (code >= 0 && code < c.sourceCount()) {
+                sb.append(c.bucketSource(code).label());
+            } else {
+                sb.append("bucket");
+            }
+            sb.append(" (bucket ").append(debitBucketId[i]).append(')');
+        }
+        if (moneyUnits > 0 || priceMicros > 0) {
+            sb.append("; ").append(moneyUnits).append(' ').append(unit).append(" at ");
+            Tariff.Rate r = t.rate(rateIndex);
+            int tier = r.tierAt(0);
+            Money.format(r.tierPriceMicros(tier), sb).append(' ').append(c.currency()).append(" per ")
+                    .append(r.tierPerUnits(tier)).append(' ').append(unit);
+            if (r.tierCount() > 1) {
+                sb.append(" (tiered)");
+            }
+            sb.append(" = ");
+            Money.format(rawRetailMicros, sb);
+            if (minimumApplied) {
+                sb.append(", minimum charge ");
+                Money.format(t.minimumChargeMicros(), sb);
+            }
+            if (t.roundPriceMicros() > 1) {
+                sb.append(", rounded up to ");
+                Money.format(t.roundPriceMicros(), sb);
+            }
+            if (connectionFeeApplied) {
+                sb.append(", plus connection fee ");
+                Money.format(t.connectionFeeMicros(), sb);
+            }
+            sb.append("; price ");
+            Money.format(priceMicros, sb).append(' ').append(c.currency()).append(", paid from balance ");
+            Money.format(moneyDebitedMicros, sb);
+            if (uncollectedMicros > 0) {
+                sb.append(", uncollected ");
+                Money.format(uncollectedMicros, sb);
+            }
+        } else {
+            sb.append("; nothing from balance");
+        }
+        sb.append("; wholesale cost ");
+        return Money.format(costMicros, sb).append(' ').append(c.currency());
+    }
+
+    private static String bandName(Tariff t, int rate) {
+        String b = rate >= 0 ? t.rate(rate).band() : null;
+        return b == null ? "standard" : b;
+    }
+
+    private static String unitWord(Catalogue c, int service) {
+        switch (c.unitKind(service)) {
+            case BYTES: return "bytes";
+            case SECONDS: return "s";
+            case EVENTS: return "events";
+            default: return "units";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return explain(new StringBuilder()).toString();
+    }
+}
