@@ -187,26 +187,15 @@ public final class Rater {
         if (capped && c.unitKind(service) == ServiceKind.SECONDS) {
             requested = Math.min(requested, Math.max(1, toChange / 1000));
         }
-        // buckets first
+        // Buckets first (raw units), then money for the rest on the increment grid that starts
+        // where the buckets end: exactly what charge() will debit for the granted units.
         int n = eligibleBuckets(w, service, req.nowMs);
-        long left = requested;
-        long minExpiry = Long.MAX_VALUE;
-        long bucketLeftAfter = 0;
+        long bucketAvail = 0;
         for (int k = 0; k < n; k++) {
-            int i = order[k];
-            long avail = w.available(i);
-            long take = Math.min(avail, left);
-            if (take > 0) {
-                out.reservedBucketId[out.reservationCount] = w.bucketId[i];
-                out.reservedBucketUnits[out.reservationCount] = take;
-                out.reservationCount++;
-                left -= take;
-                minExpiry = Math.min(minExpiry, w.bucketExpiryMs[i]);
-            }
-            bucketLeftAfter += avail - take;
+            bucketAvail += w.available(order[k]);
         }
-        long bucketUnits = requested - left;
-        // then money: largest affordable amount, by binary search on a monotone price
+        long bucketUnits = Math.min(bucketAvail, requested);
+        long left = requested - bucketUnits;
         long availMoney = w.availableMoney();
         boolean first = req.sessionUnitsBefore == 0;
         long offset = Math.addExact(req.sessionUnitsBefore, bucketUnits);
@@ -232,6 +221,19 @@ public final class Rater {
                 price = moneyPrice(t, rate, offset, lo, first);
             }
         }
+        // Hold what charge() will take from buckets: the grant rounded up, as far as buckets reach.
+        long toHold = Math.min(bucketAvail, t.roundUsage(req.sessionUnitsBefore, bucketUnits + money));
+        long minExpiry = Long.MAX_VALUE;
+        for (int k = 0; k < n && toHold > 0; k++) {
+            int i = order[k];
+            long take = Math.min(w.available(i), toHold);
+            out.reservedBucketId[out.reservationCount] = w.bucketId[i];
+            out.reservedBucketUnits[out.reservationCount] = take;
+            out.reservationCount++;
+            toHold -= take;
+            minExpiry = Math.min(minExpiry, w.bucketExpiryMs[i]);
+        }
+        long bucketLeftAfter = bucketAvail - out.bucketUnits();
         long granted = bucketUnits + money;
         out.moneyUnits = money;
         out.reservedMicros = price;
@@ -353,7 +355,9 @@ public final class Rater {
             out.rateIndexAfterChange = rateB;
         }
         out.rateIndex = rateA;
-        // buckets
+        // Buckets pay the rounded usage while they last (a bucket that runs out inside an
+        // increment absorbs the rest of it); money pays the remaining raw usage, rounded on the
+        // increment grid that starts where the buckets ended.
         int n = eligibleBuckets(w, req.service, req.startMs);
         long left = rated;
         for (int k = 0; k < n && left > 0; k++) {
@@ -369,7 +373,10 @@ public final class Rater {
             }
         }
         long bucketUnits = rated - left;
-        long money = left;
+        long moneyRaw = Math.max(0, req.usedUnits - bucketUnits);
+        long money = moneyRaw == 0 ? 0 : t.roundUsage(before + bucketUnits, moneyRaw);
+        rated = bucketUnits + money;
+        out.ratedUnits = rated;
         out.moneyUnits = money;
         long from = before + bucketUnits;
         long to = before + rated;
