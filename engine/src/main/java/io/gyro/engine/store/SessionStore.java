@@ -31,9 +31,9 @@ public final class SessionStore {
                 // "pgw1.operator.example;1700000000;123456;7" and the like
                 .averageKeySize(48)
                 .valueMarshallers(SessionMarshaller.INSTANCE, SessionMarshaller.INSTANCE)
-                // typical: 2 slots and a ~400-byte answer; the largest value is ~5 KB
+                // typical: 2 slots and a ~400-byte answer; the largest value (~5 KB) takes ~82 chunks
                 .averageValueSize(SessionMarshaller.HEADER_BYTES + 2 * SessionMarshaller.SLOT_BYTES + 400)
-                .maxChunksPerEntry(64)
+                .maxChunksPerEntry(128)
                 .putReturnsNull(true)
                 .removeReturnsNull(true);
     }

@@ -1,0 +1,210 @@
+package io.gyro.engine.cdr;
+
+import io.gyro.engine.store.Account;
+import io.gyro.engine.store.SessionKey;
+
+/**
+ * Reusable builder of one charging record. The charging processor takes the journal's instance
+ * ({@link Journal#record()}), calls {@link #reset}, fills what applies and hands it to
+ * {@link Journal#append}, which assigns the seq and writes the JSON line. Primitive fields and
+ * fixed arrays only: building and appending a record allocates nothing. Not thread-safe.
+ *
+ * <p>The account's full after-state ({@link #afterState(Account)}) makes a record enough, on its own, to
+ * put the account back where it was after this act: {@link JournalRecovery} relies on it.
+ */
+public final class CdrRecord {
+    public static final int MAX_BUCKETS_TOUCHED = Account.MAX_BUCKETS;
+    /** Longer explanations are cut (the journal line has a fixed-size buffer). */
+    public static final int MAX_EXPLANATION_CHARS = 2048;
+    public static final int MAX_IDEMPOTENCY_KEY_CHARS = 128;
+    /** {@link #ccRequestNumber} / {@link #ratingGroup} when the act has none. */
+    public static final long NONE = -1;
+
+    CdrKind kind;
+    long tsMs;
+    long msisdn;
+    long accountId;
+    final SessionKey sessionId = new SessionKey();
+    boolean hasSessionId;
+    long ccRequestNumber = NONE;
+    int service;
+    long ratingGroup = NONE;
+    long units;
+    long retailMicros;
+    long wholesaleMicros;
+    long uncollectedMicros;
+
+    int touchedCount;
+    final long[] touchedId = new long[MAX_BUCKETS_TOUCHED];
+    final long[] touchedUnits = new long[MAX_BUCKETS_TOUCHED];
+    final long[] touchedRemainingAfter = new long[MAX_BUCKETS_TOUCHED];
+
+    boolean hasAfterState;
+    final Account after = new Account();
+
+    final StringBuilder idempotencyKey = new StringBuilder(MAX_IDEMPOTENCY_KEY_CHARS);
+    final StringBuilder explanation = new StringBuilder(MAX_EXPLANATION_CHARS);
+
+    /** Starts a new record of {@code kind} at {@code tsMs} (epoch ms, handed in by the caller). */
+    public CdrRecord reset(CdrKind kind, long tsMs) {
+        this.kind = kind;
+        this.tsMs = tsMs;
+        msisdn = 0;
+        accountId = 0;
+        hasSessionId = false;
+        ccRequestNumber = NONE;
+        service = 0;
+        ratingGroup = NONE;
+        units = 0;
+        retailMicros = 0;
+        wholesaleMicros = 0;
+        uncollectedMicros = 0;
+        touchedCount = 0;
+        hasAfterState = false;
+        idempotencyKey.setLength(0);
+        explanation.setLength(0);
+        return this;
+    }
+
+    public CdrRecord msisdn(long v) { msisdn = v; return this; }
+    public CdrRecord accountId(long v) { accountId = v; return this; }
+    public CdrRecord ccRequestNumber(long v) { ccRequestNumber = v; return this; }
+    /** Service as the catalogue numbers it (data, SMS, voice...). */
+    public CdrRecord service(int v) { service = v; return this; }
+    public CdrRecord ratingGroup(long v) { ratingGroup = v; return this; }
+    /** Units used (octets, seconds, messages) by this act. */
+    public CdrRecord units(long v) { units = v; return this; }
+    /** Price charged to the subscriber; negative for a refund. */
+    public CdrRecord retailMicros(long v) { retailMicros = v; return this; }
+    /** Cost to the operator (wholesale), for margin reports. */
+    public CdrRecord wholesaleMicros(long v) { wholesaleMicros = v; return this; }
+    /** Usage reported beyond what the account could pay: rated but not collected. */
+    public CdrRecord uncollectedMicros(long v) { uncollectedMicros = v; return this; }
+
+    public CdrRecord sessionId(SessionKey id) {
+        sessionId.copyFrom(id);
+        hasSessionId = true;
+        return this;
+    }
+
+    /** Encodes {@code id} as UTF-8 into a reused key; ignored (and false) when longer than 256 bytes. */
+    public boolean sessionId(CharSequence id) {
+        hasSessionId = sessionId.set(id);
+        return hasSessionId;
+    }
+
+    /**
+     * Records a bucket that paid for (or got back) units in this act.
+     *
+     * @return false when {@value #MAX_BUCKETS_TOUCHED} buckets are already listed
+     */
+    public boolean bucketTouched(long bucketId, long units, long remainingAfter) {
+        if (touchedCount == MAX_BUCKETS_TOUCHED) {
+            return false;
+        }
+        touchedId[touchedCount] = bucketId;
+        touchedUnits[touchedCount] = units;
+        touchedRemainingAfter[touchedCount] = remainingAfter;
+        touchedCount++;
+        return true;
+    }
+
+    /**
+     * Snapshots the account as it is after this act (money, reserved money, next bucket id and every
+     * bucket), and takes msisdn-independent {@link #accountId} from it.
+     */
+    public CdrRecord afterState(Account account) {
+        after.copyFrom(account);
+        accountId = account.accountId();
+        hasAfterState = true;
+        return this;
+    }
+
+    /** The top-up's idempotency key (API clients' retries carry the same one); cut at 128 chars. */
+    public CdrRecord idempotencyKey(CharSequence key) {
+        idempotencyKey.setLength(0);
+        idempotencyKey.append(key, 0, Math.min(key.length(), MAX_IDEMPOTENCY_KEY_CHARS));
+        return this;
+    }
+
+    /** Rating explanation, free text for humans; cut at 2048 chars. */
+    public CdrRecord explanation(CharSequence text) {
+        explanation.setLength(0);
+        return appendExplanation(text);
+    }
+
+    public CdrRecord appendExplanation(CharSequence text) {
+        int room = MAX_EXPLANATION_CHARS - explanation.length();
+        explanation.append(text, 0, Math.min(text.length(), Math.max(room, 0)));
+        return this;
+    }
+
+    public CdrRecord appendExplanation(long v) {
+        if (explanation.length() < MAX_EXPLANATION_CHARS - 20) {
+            explanation.append(v);
+        }
+        return this;
+    }
+
+    public CdrKind kind() { return kind; }
+    public long tsMs() { return tsMs; }
+
+    /** Writes the record as one JSON line (fields in a fixed order, seq first). */
+    void writeTo(JsonLineWriter w, long seq) {
+        w.beginObject();
+        w.field("seq", seq);
+        w.fieldIsoUtc("ts", tsMs);
+        w.field("tsMs", tsMs);
+        w.fieldAscii("kind", kind.name());
+        w.field("msisdn", msisdn);
+        w.field("accountId", accountId);
+        if (hasSessionId) {
+            w.fieldUtf8("sessionId", sessionId.bytes(), 0, sessionId.length());
+        } else {
+            w.fieldNull("sessionId");
+        }
+        w.field("ccRequestNumber", ccRequestNumber);
+        w.field("service", service);
+        w.field("ratingGroup", ratingGroup);
+        w.field("units", units);
+        w.field("retailMicros", retailMicros);
+        w.fieldMicrosDecimal("retail", retailMicros);
+        w.field("wholesaleMicros", wholesaleMicros);
+        w.field("uncollectedMicros", uncollectedMicros);
+        w.beginArray("bucketsTouched");
+        for (int i = 0; i < touchedCount; i++) {
+            w.beginElement();
+            w.field("id", touchedId[i]);
+            w.field("units", touchedUnits[i]);
+            w.field("remainingAfter", touchedRemainingAfter[i]);
+            w.endElement();
+        }
+        w.endArray();
+        if (hasAfterState) {
+            w.field("moneyAfterMicros", after.moneyMicros());
+            w.field("reservedAfterMicros", after.reservedMicros());
+            w.field("nextBucketId", after.nextBucketId());
+            w.beginArray("buckets");
+            for (int i = 0; i < after.bucketCount(); i++) {
+                w.beginElement();
+                w.field("id", after.bucketId(i));
+                w.field("service", after.service(i));
+                w.field("remaining", after.remainingUnits(i));
+                w.field("reserved", after.reservedUnits(i));
+                w.field("expiryMs", after.expiryMs(i));
+                w.field("priority", after.priority(i));
+                w.field("source", after.sourceCode(i));
+                w.endElement();
+            }
+            w.endArray();
+        }
+        if (idempotencyKey.length() > 0) {
+            w.fieldString("idempotencyKey", idempotencyKey);
+        } else {
+            w.fieldNull("idempotencyKey");
+        }
+        w.fieldString("explanation", explanation);
+        w.endObject();
+        w.newline();
+    }
+}

@@ -1,0 +1,27 @@
+package io.gyro.engine.cdr;
+
+/**
+ * Journal settings, read once by {@link Journal#open} (lifecycle thread).
+ *
+ * @param maxFileBytes  a file is rotated before a record would take it past this size (it still holds at
+ *                      least one record); default 64 MiB. Files also rotate at each UTC day.
+ * @param fsyncPerBatch when true, {@link Journal#endOfBatch()} forces the file to the device
+ *                      ({@code FileChannel.force}), so records survive a power cut, not just a kill -9.
+ *                      Default false: after {@code write()} the bytes are in the OS page cache, which
+ *                      survives the death of the process.
+ */
+public record JournalConfig(long maxFileBytes, boolean fsyncPerBatch) {
+    public static final long DEFAULT_MAX_FILE_BYTES = 64L * 1024 * 1024;
+    /** A record is at most ~20 KB; smaller files would rotate on every record. */
+    public static final long MIN_MAX_FILE_BYTES = 64L * 1024;
+
+    public JournalConfig {
+        if (maxFileBytes < MIN_MAX_FILE_BYTES) {
+            throw new IllegalArgumentException("maxFileBytes=" + maxFileBytes + " must be at least " + MIN_MAX_FILE_BYTES);
+        }
+    }
+
+    public static JournalConfig defaults() {
+        return new JournalConfig(DEFAULT_MAX_FILE_BYTES, false);
+    }
+}

@@ -1,0 +1,82 @@
+package io.gyro.engine.cdr;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.gyro.engine.store.Account;
+
+/**
+ * One charging record as read back from the journal (parsed with Jackson): for the HTTP API's usage
+ * query, recovery and tests. Allocated per record; never used on the request path.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public final class JournalEntry {
+    public long seq;
+    public String ts;
+    public long tsMs;
+    public CdrKind kind;
+    public long msisdn;
+    public long accountId;
+    public String sessionId;
+    public long ccRequestNumber = CdrRecord.NONE;
+    public int service;
+    public long ratingGroup = CdrRecord.NONE;
+    public long units;
+    public long retailMicros;
+    public String retail;
+    public long wholesaleMicros;
+    public long uncollectedMicros;
+    public List<Touched> bucketsTouched = new ArrayList<>();
+    /** Null when the record carries no account after-state. */
+    public Long moneyAfterMicros;
+    public Long reservedAfterMicros;
+    public Long nextBucketId;
+    public List<BucketState> buckets;
+    public String idempotencyKey;
+    public String explanation;
+
+    /** A bucket that paid for (or got back) units in this act. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class Touched {
+        public long id;
+        public long units;
+        public long remainingAfter;
+    }
+
+    /** One bucket of the account's after-state. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class BucketState {
+        public long id;
+        public int service;
+        public long remaining;
+        public long reserved;
+        public long expiryMs;
+        public int priority;
+        public int source;
+    }
+
+    public boolean hasAfterState() {
+        return moneyAfterMicros != null && reservedAfterMicros != null && buckets != null;
+    }
+
+    /**
+     * Overwrites {@code account}'s money, reservations, next bucket id and buckets with this record's
+     * after-state and sets its {@code lastJournalSeq} to {@link #seq}. Keeps the account id and version.
+     *
+     * @throws IllegalStateException when the record has no after-state or too many buckets
+     */
+    public void applyTo(Account account) {
+        if (!hasAfterState() || buckets.size() > Account.MAX_BUCKETS) {
+            throw new IllegalStateException("journal record seq=" + seq + " has no usable after-state");
+        }
+        account.moneyMicros(moneyAfterMicros).reservedMicros(reservedAfterMicros).lastJournalSeq(seq);
+        if (nextBucketId != null) {
+            account.nextBucketId(nextBucketId);
+        }
+        account.clearBuckets();
+        for (BucketState b : buckets) {
+            account.putBucket(b.id, b.service, b.remaining, b.reserved, b.expiryMs, b.priority, b.source);
+        }
+    }
+}

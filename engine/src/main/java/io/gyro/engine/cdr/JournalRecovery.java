@@ -1,0 +1,125 @@
+package io.gyro.engine.cdr;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.gyro.engine.store.Account;
+import io.gyro.engine.store.AccountStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles the account map with the journal after an unclean stop; run by the lifecycle thread after
+ * {@code Stores.open} reported {@code recovered()} and {@link Journal#open} cut any torn line, before the
+ * processor starts. Idempotent: applying it twice changes nothing the second time.
+ *
+ * <h2>The order we recommend: journal first</h2>
+ * Per request the processor should (1) compute the new account state, (2) {@link Journal#append} the
+ * record with the after-state, (3) write the account with {@code lastJournalSeq = seq} (and the session
+ * with its answer), (4) answer. The journal record is the commit point, the maps are a cache of it, and
+ * a kill anywhere is repaired by rolling forward, which needs nothing but the record:
+ * <ul>
+ *   <li>killed before (2) finished: no record (a torn line is cut), no map change, no answer: the
+ *       network retries and nothing was charged;</li>
+ *   <li>killed between (2) and (3): the record exists, the account lags ({@code lastJournalSeq < seq});
+ *       recovery copies the record's after-state into the account. The answer never left, so the
+ *       retransmitted request must be recognised: {@link Report#rolledForward()} lists the records'
+ *       session ids and CC-Request-Numbers for the Gy adapter to mark as answered.</li>
+ * </ul>
+ *
+ * <h2>Maps first also recovers</h2>
+ * If the processor writes the account ({@code lastJournalSeq = seq}, taken as {@code journal.lastSeq()+1})
+ * before appending, a kill in between leaves an account that claims a seq the journal never got. Its
+ * change was never answered, so recovery rolls it <em>back</em> to the after-state of that account's
+ * last journal record (or reports it as {@link Report#unresolved()} when the account has none, e.g. it
+ * was created without a record). That needs a scan of accounts as well as of the journal, and a session
+ * written in the same step would still hold an answer that was never sent; hence journal first.
+ *
+ * <p>Cost: one pass over the accounts map and one over every journal file, parsing each line (allocation
+ * is fine here). Recovery is not on the request path.
+ */
+public final class JournalRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalRecovery.class);
+
+    private JournalRecovery() {
+    }
+
+    /**
+     * What recovery did.
+     *
+     * @param recordsScanned journal records read
+     * @param rolledForward  records whose after-state was copied into a lagging account (journal-first kill)
+     * @param rolledBack     accounts put back to their last journaled state (maps-first kill)
+     * @param created        accounts that existed only in the journal and were created from it
+     * @param unresolved     accounts ahead of the journal with no record to roll back to (left unchanged)
+     */
+    public record Report(long recordsScanned, List<JournalEntry> rolledForward, int rolledBack, int created,
+                         List<Long> unresolved) {
+        public boolean changedAnything() {
+            return !rolledForward.isEmpty() || rolledBack > 0 || created > 0;
+        }
+    }
+
+    public static Report apply(Journal journal, AccountStore accounts) throws IOException {
+        long journalLastSeq = journal.lastSeq();
+        Map<Long, JournalEntry> aheadOfJournal = new HashMap<>();
+        accounts.forEach(a -> {
+            if (a.lastJournalSeq() > journalLastSeq) {
+                aheadOfJournal.put(a.accountId(), null);
+            }
+        });
+
+        Account account = new Account();
+        List<JournalEntry> rolledForward = new ArrayList<>();
+        long scanned = 0;
+        int created = 0;
+        try (Journal.Scanner scanner = journal.scan()) {
+            while (scanner.hasNext()) {
+                JournalEntry e = scanner.next();
+                scanned++;
+                if (!e.hasAfterState()) {
+                    continue;
+                }
+                if (aheadOfJournal.containsKey(e.accountId)) {
+                    aheadOfJournal.put(e.accountId, e);
+                    continue;
+                }
+                if (!accounts.read(e.accountId, account)) {
+                    account.clear(e.accountId);
+                    e.applyTo(account);
+                    accounts.write(account);
+                    created++;
+                    rolledForward.add(e);
+                } else if (e.seq > account.lastJournalSeq()) {
+                    e.applyTo(account);
+                    accounts.write(account);
+                    rolledForward.add(e);
+                }
+            }
+        }
+
+        int rolledBack = 0;
+        List<Long> unresolved = new ArrayList<>();
+        for (Map.Entry<Long, JournalEntry> c : aheadOfJournal.entrySet()) {
+            JournalEntry last = c.getValue();
+            if (last == null || !accounts.read(c.getKey(), account)) {
+                unresolved.add(c.getKey());
+                LOG.error("account {} claims journal seq {} but the journal ends at {} and holds no record of it: "
+                        + "left unchanged, needs an operator", c.getKey(), account.lastJournalSeq(), journalLastSeq);
+                continue;
+            }
+            LOG.warn("account {} was written for seq {} that never reached the journal (ends at {}): rolled back "
+                    + "to record {}", c.getKey(), account.lastJournalSeq(), journalLastSeq, last.seq);
+            last.applyTo(account);
+            accounts.write(account);
+            rolledBack++;
+        }
+        Report report = new Report(scanned, rolledForward, rolledBack, created, unresolved);
+        LOG.info("journal recovery: {} records scanned, {} rolled forward ({} accounts created), {} rolled back, "
+                + "{} unresolved", scanned, rolledForward.size(), created, rolledBack, unresolved.size());
+        return report;
+    }
+}

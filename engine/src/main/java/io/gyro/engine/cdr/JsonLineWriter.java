@@ -1,0 +1,268 @@
+package io.gyro.engine.cdr;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Writes JSON tokens as UTF-8 straight into a reused {@link ByteBuffer}: numbers without
+ * {@code Long.toString}, strings escaped per RFC 8259 §7, timestamps as ISO-8601 UTC. Allocates
+ * nothing. The caller sizes the buffer for its largest line; writing past it throws
+ * {@link java.nio.BufferOverflowException} (a bug: the record builder caps every string).
+ * Used by the charging processor thread through {@link Journal}.
+ */
+final class JsonLineWriter {
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final long MS_PER_DAY = 86_400_000L;
+
+    private ByteBuffer buf;
+    private boolean first;
+
+    JsonLineWriter wrap(ByteBuffer buf) {
+        this.buf = buf;
+        return this;
+    }
+
+    void beginObject() {
+        buf.put((byte) '{');
+        first = true;
+    }
+
+    void endObject() {
+        buf.put((byte) '}');
+        first = false;
+    }
+
+    void beginArray(String name) {
+        name(name);
+        buf.put((byte) '[');
+        first = true;
+    }
+
+    void endArray() {
+        buf.put((byte) ']');
+        first = false;
+    }
+
+    /** Starts an object inside an array. */
+    void beginElement() {
+        if (!first) {
+            buf.put((byte) ',');
+        }
+        beginObject();
+    }
+
+    void endElement() {
+        endObject();
+    }
+
+    void newline() {
+        buf.put((byte) '\n');
+    }
+
+    void name(String name) {
+        if (!first) {
+            buf.put((byte) ',');
+        }
+        first = false;
+        buf.put((byte) '"');
+        for (int i = 0; i < name.length(); i++) {
+            buf.put((byte) name.charAt(i));
+        }
+        buf.put((byte) '"').put((byte) ':');
+    }
+
+    void field(String name, long value) {
+        name(name);
+        putLong(value);
+    }
+
+    void fieldNull(String name) {
+        name(name);
+        ascii("null");
+    }
+
+    void fieldAscii(String name, String value) {
+        name(name);
+        buf.put((byte) '"');
+        ascii(value);
+        buf.put((byte) '"');
+    }
+
+    /** Money as a decimal string with six fraction digits: 1230000 becomes "1.230000". */
+    void fieldMicrosDecimal(String name, long micros) {
+        name(name);
+        buf.put((byte) '"');
+        if (micros < 0) {
+            buf.put((byte) '-');
+        }
+        long abs = Math.abs(micros);
+        if (abs < 0) {
+            // Long.MIN_VALUE: no positive counterpart; not a real amount
+            ascii("9223372036854.775808");
+        } else {
+            putLong(abs / 1_000_000);
+            buf.put((byte) '.');
+            long frac = abs % 1_000_000;
+            for (long div = 100_000; div > 0; div /= 10) {
+                buf.put((byte) ('0' + (frac / div) % 10));
+            }
+        }
+        buf.put((byte) '"');
+    }
+
+    /** Characters, encoded as UTF-8 and escaped; an unpaired surrogate becomes U+FFFD. */
+    void fieldString(String name, CharSequence s) {
+        name(name);
+        buf.put((byte) '"');
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                asciiEscaped(c);
+            } else if (c < 0x800) {
+                buf.put((byte) (0xC0 | (c >>> 6))).put((byte) (0x80 | (c & 0x3F)));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                buf.put((byte) (0xF0 | (cp >>> 18))).put((byte) (0x80 | ((cp >>> 12) & 0x3F)))
+                        .put((byte) (0x80 | ((cp >>> 6) & 0x3F))).put((byte) (0x80 | (cp & 0x3F)));
+            } else {
+                int cp = Character.isSurrogate(c) ? 0xFFFD : c;
+                buf.put((byte) (0xE0 | (cp >>> 12))).put((byte) (0x80 | ((cp >>> 6) & 0x3F)))
+                        .put((byte) (0x80 | (cp & 0x3F)));
+            }
+        }
+        buf.put((byte) '"');
+    }
+
+    /**
+     * Bytes that should be UTF-8 (a Diameter UTF8String): valid sequences are copied, JSON specials
+     * escaped, and every byte that is not part of a valid sequence becomes U+FFFD, so the line always
+     * parses.
+     */
+    void fieldUtf8(String name, byte[] b, int off, int len) {
+        name(name);
+        buf.put((byte) '"');
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            int lead = b[i] & 0xFF;
+            if (lead < 0x80) {
+                asciiEscaped((char) lead);
+                i++;
+                continue;
+            }
+            int need = lead >= 0xC2 && lead <= 0xDF ? 1 : lead >= 0xE0 && lead <= 0xEF ? 2
+                    : lead >= 0xF0 && lead <= 0xF4 ? 3 : -1;
+            boolean ok = need > 0;
+            if (ok) {
+                for (int k = 1; k <= need; k++) {
+                    if (i + k >= end || (b[i + k] & 0xC0) != 0x80) {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if (ok) {
+                buf.put(b, i, need + 1);
+                i += need + 1;
+            } else {
+                buf.put((byte) 0xEF).put((byte) 0xBF).put((byte) 0xBD);
+                i++;
+            }
+        }
+        buf.put((byte) '"');
+    }
+
+    private void asciiEscaped(char c) {
+        switch (c) {
+            case '"' -> buf.put((byte) '\\').put((byte) '"');
+            case '\\' -> buf.put((byte) '\\').put((byte) '\\');
+            case '\n' -> buf.put((byte) '\\').put((byte) 'n');
+            case '\r' -> buf.put((byte) '\\').put((byte) 'r');
+            case '\t' -> buf.put((byte) '\\').put((byte) 't');
+            case '\b' -> buf.put((byte) '\\').put((byte) 'b');
+            case '\f' -> buf.put((byte) '\\').put((byte) 'f');
+            default -> {
+                if (c < 0x20) {
+                    buf.put((byte) '\\').put((byte) 'u').put((byte) '0').put((byte) '0')
+                            .put(HEX[c >>> 4]).put(HEX[c & 0xF]);
+                } else {
+                    buf.put((byte) c);
+                }
+            }
+        }
+    }
+
+    /** {@code "2026-01-31T23:59:59.999Z"} for an epoch-millisecond instant (proleptic Gregorian, UTC). */
+    void fieldIsoUtc(String name, long epochMs) {
+        name(name);
+        long day = Math.floorDiv(epochMs, MS_PER_DAY);
+        long msOfDay = Math.floorMod(epochMs, MS_PER_DAY);
+        long ymd = civilDate(day);
+        buf.put((byte) '"');
+        putPadded(ymd / 10_000, 4);
+        buf.put((byte) '-');
+        putPadded((ymd / 100) % 100, 2);
+        buf.put((byte) '-');
+        putPadded(ymd % 100, 2);
+        buf.put((byte) 'T');
+        putPadded(msOfDay / 3_600_000, 2);
+        buf.put((byte) ':');
+        putPadded((msOfDay / 60_000) % 60, 2);
+        buf.put((byte) ':');
+        putPadded((msOfDay / 1000) % 60, 2);
+        buf.put((byte) '.');
+        putPadded(msOfDay % 1000, 3);
+        buf.put((byte) 'Z').put((byte) '"');
+    }
+
+    /**
+     * The civil date of a day count since 1970-01-01 as yyyymmdd, by the usual era arithmetic
+     * (400-year eras of 146,097 days, years starting in March so that the leap day is last).
+     */
+    static long civilDate(long epochDay) {
+        long z = epochDay + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long dayOfEra = z - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long mp = (5 * dayOfYear + 2) / 153;
+        long d = dayOfYear - (153 * mp + 2) / 5 + 1;
+        long m = mp < 10 ? mp + 3 : mp - 9;
+        long y = yearOfEra + era * 400 + (m <= 2 ? 1 : 0);
+        return y * 10_000 + m * 100 + d;
+    }
+
+    private void putPadded(long v, int digits) {
+        long div = 1;
+        for (int i = 1; i < digits; i++) {
+            div *= 10;
+        }
+        for (; div > 0; div /= 10) {
+            buf.put((byte) ('0' + (v / div) % 10));
+        }
+    }
+
+    void putLong(long v) {
+        if (v == Long.MIN_VALUE) {
+            ascii("-9223372036854775808");
+            return;
+        }
+        if (v < 0) {
+            buf.put((byte) '-');
+            v = -v;
+        }
+        long div = 1;
+        while (div <= v / 10) {
+            div *= 10;
+        }
+        for (; div > 0; div /= 10) {
+            buf.put((byte) ('0' + (v / div) % 10));
+        }
+    }
+
+    private void ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            buf.put((byte) s.charAt(i));
+        }
+    }
+}
