@@ -1,0 +1,283 @@
+package io.gyro.rating;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static io.gyro.rating.Fixtures.CNY;
+import static io.gyro.rating.Fixtures.GB;
+import static io.gyro.rating.Fixtures.MB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Charges of used units, one row per phase and boundary. 2026-11-25 is a Wednesday. */
+class RaterChargeTest {
+
+    private static Arguments row(String name, Consumer<Given> given, Consumer<ChargeResult> then) {
+        return Arguments.of(name, given, then);
+    }
+
+    private static Consumer<ChargeResult> price(long priceMicros) {
+        return r -> {
+            assertEquals(Outcome.CHARGED, r.outcome);
+            assertEquals(priceMicros, r.priceMicros, r.toString());
+        };
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                row("voiceSixtyThenSixRounding",
+                        g -> g.pkg("payg").service("voice").called("+447700900123").used(61).money("50"),
+                        r -> {
+                            assertEquals(66, r.ratedUnits);
+                            assertEquals(2_300_000, r.priceMicros, "66 s at 2.00/min + 0.10 connection fee");
+                            assertEquals(880_000, r.costMicros, "66 s at 0.80/min wholesale");
+                            assertTrue(r.connectionFeeApplied);
+                        }),
+                row("voiceFirstIncrementExactFit",
+                        g -> g.pkg("payg").service("voice").called("+447700900123").used(60).money("50"),
+                        price(2_100_000)),
+                row("voiceOneSecondPaysTheFirstIncrement",
+                        g -> g.pkg("payg").service("voice").called("+447700900123").used(1).money("50"),
+                        r -> {
+                            assertEquals(60, r.ratedUnits);
+                            assertEquals(2_100_000, r.priceMicros);
+                        }),
+                row("connectionFeeOnlyOnFirstCharge",
+                        g -> g.pkg("payg").service("voice").called("+447700900123").before(60).used(7).money("50"),
+                        r -> {
+                            assertEquals(12, r.ratedUnits, "after the first minute: per 6 s");
+                            assertEquals(400_000, r.priceMicros);
+                            assertFalse(r.connectionFeeApplied);
+                        }),
+                row("minimumCharge",
+                        g -> g.pkg("payg").service("voice").called("13800138000").used(3).money("50"),
+                        r -> {
+                            assertEquals(6, r.ratedUnits);
+                            assertEquals(20_000, r.rawRetailMicros);
+                            assertEquals(100_000, r.priceMicros, "0.02 lifted to the 0.10 minimum");
+                            assertTrue(r.minimumApplied);
+                        }),
+                row("minimumChargeNotOnLaterCharges",
+                        g -> g.pkg("payg").service("voice").called("13800138000").before(60).used(3).money("50"),
+                        price(20_000)),
+                row("minimumChargeExceeded",
+                        g -> g.pkg("payg").service("voice").called("13800138000").used(31).money("50"),
+                        price(120_000)),
+                row("tierBoundaryExact",
+                        g -> g.pkg("data-max").service("data").used(GB).money("50"),
+                        price(20_480_000)),
+                row("tierBoundaryPlusOneMegabyte",
+                        g -> g.pkg("data-max").service("data").used(GB + MB).money("50"),
+                        price(20_490_000)),
+                row("tierBoundaryAcrossCharges",
+                        g -> g.pkg("data-max").service("data").before(GB - MB).used(2 * MB).money("50"),
+                        price(30_000)),
+                row("dataRoundedToKilobyteAndFen",
+                        g -> g.pkg("basic").service("data").used(1).money("50"),
+                        r -> {
+                            assertEquals(1024, r.ratedUnits);
+                            assertEquals(30, r.rawRetailMicros);
+                            assertEquals(10_000, r.priceMicros, "rounded up to one fen");
+                        }),
+                row("bucketThenMoney",
+                        g -> g.pkg("basic").service("voice").called("13800138000").used(90).money("50")
+                                .allowance("basic", "voice", 30),
+                        r -> {
+                            assertEquals(30, r.bucketUnits());
+                            assertEquals(60, r.moneyUnits, "60 s left, one 60-s increment");
+                            assertEquals(150_000, r.priceMicros);
+                            assertEquals(90, r.ratedUnits);
+                        }),
+                row("bucketPaysWholeIncrementsWhileItLasts",
+                        g -> g.pkg("basic").service("voice").called("13800138000").used(61).money("50")
+                                .allowance("basic", "voice", 600),
+                        r -> {
+                            assertEquals(120, r.bucketUnits());
+                            assertEquals(0, r.priceMicros);
+                        }),
+                row("bucketRunningOutAbsorbsItsLastIncrement",
+                        g -> g.pkg("basic").service("voice").called("13800138000").used(100).money("50")
+                                .allowance("basic", "voice", 90),
+                        r -> {
+                            assertEquals(90, r.bucketUnits());
+                            assertEquals(60, r.moneyUnits, "10 s left, rounded to one increment");
+                            assertEquals(150_000, r.priceMicros);
+                        }),
+                row("moneyShortReportsUncollected",
+                        g -> g.pkg("payg").service("voice").called("13800138000").used(60).money("0.05"),
+                        r -> {
+                            assertEquals(200_000, r.priceMicros);
+                            assertEquals(50_000, r.moneyDebitedMicros);
+                            assertEquals(150_000, r.uncollectedMicros);
+                        }),
+                row("usageBeyondGrantStillCharged",
+                        g -> g.pkg("basic").service("data").used(500 * MB).money("50"),
+                        price(15_000_000)),
+                row("nightDataFreeButWholesaleCost",
+                        g -> g.pkg("data-max").service("data").at("2026-11-25T02:00").used(100 * MB).money("0"),
+                        r -> {
+                            assertEquals(0, r.priceMicros);
+                            assertEquals(400_000, r.costMicros);
+                        }),
+                row("tariffChangeSplitPricesEachSide",
+                        g -> g.pkg("data-max").service("data").at("2026-11-25T06:50").used(20 * MB)
+                                .tariffChange("2026-11-25T07:00", 10 * MB).money("50"),
+                        r -> {
+                            assertEquals(200_000, r.priceMicros, "10 MB free at night, 10 MB at 0.02");
+                            assertEquals(90_000, r.costMicros);
+                        }),
+                row("weekendVoiceCheaper",
+                        g -> g.pkg("voice-max").service("voice").called("13800138000").at("2026-11-28T10:00")
+                                .used(120).money("50"),
+                        price(100_000)),
+                row("weekdayVoice",
+                        g -> g.pkg("voice-max").service("voice").called("13800138000").used(120).money("50"),
+                        price(200_000)),
+                row("smsEventNational",
+                        g -> g.pkg("basic").service("sms").called("13800138000").used(1).money("50"),
+                        price(100_000)),
+                row("smsEventFromAllowance",
+                        g -> g.pkg("basic").service("sms").called("13800138000").used(1).money("50")
+                                .allowance("basic", "sms", 50),
+                        r -> {
+                            assertEquals(1, r.bucketUnits());
+                            assertEquals(0, r.priceMicros);
+                            assertEquals(30_000, r.costMicros);
+                        }),
+                row("smsEventInternational",
+                        g -> g.pkg("basic").service("sms").called("+447700900123").used(1).money("50"),
+                        price(1_000_000)),
+                row("roamingDataAtRoamingPrice",
+                        g -> g.pkg("basic").addon("roaming-addon").service("data").visited(45400).used(MB).money("50"),
+                        r -> {
+                            assertEquals(103 * 10 * 1024, r.ratedUnits, "10 KB increments");
+                            assertEquals(110_000, r.priceMicros, "0.100586 rounded up to the fen");
+                        }),
+                row("premiumNumberBlockedChargesNothing",
+                        g -> g.pkg("basic").service("voice").called("12590123456").used(60).money("50"),
+                        r -> {
+                            assertEquals(Outcome.DENIED, r.outcome);
+                            assertEquals(0, r.moneyDebitedMicros);
+                        })
+        );
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void charge(String name, Consumer<Given> given, Consumer<ChargeResult> then) {
+        // given
+        Given g = new Given();
+        given.accept(g);
+        Wallet before = new Wallet().copyFrom(g.wallet);
+        Rater rater = new Rater(g.c);
+        ChargeResult out = new ChargeResult();
+        // when
+        rater.charge(g.charge, g.wallet, out);
+        // then
+        then.accept(out);
+        assertEquals(before.moneyMicros - out.moneyDebitedMicros, g.wallet.moneyMicros);
+        assertTrue(g.wallet.moneyMicros >= 0);
+        assertEquals(out.priceMicros, out.moneyDebitedMicros + out.uncollectedMicros);
+        long bucketsBefore = 0;
+        long bucketsAfter = 0;
+        for (int i = 0; i < before.bucketCount; i++) {
+            bucketsBefore += before.bucketRemaining[i];
+            bucketsAfter += g.wallet.bucketRemaining[i];
+        }
+        assertEquals(out.bucketUnits(), bucketsBefore - bucketsAfter);
+        if (out.outcome == Outcome.CHARGED) {
+            assertEquals(out.ratedUnits, out.bucketUnits() + out.moneyUnits);
+            assertTrue(out.ratedUnits >= out.usedUnits);
+        }
+    }
+
+    @Test
+    void explanationNamesPackageBucketBandAndRounding() {
+        // given
+        Given g = new Given().pkg("basic").service("voice").called("13800138000").used(100).money("50")
+                .allowance("basic", "voice", 30);
+        ChargeResult out = new ChargeResult();
+        // when
+        new Rater(g.c).charge(g.charge, g.wallet, out);
+        String text = out.explain(new StringBuilder()).toString();
+        // then
+        assertTrue(text.contains("package basic"), text);
+        assertTrue(text.contains("tariff voice-national"), text);
+        assertTrue(text.contains("band standard"), text);
+        assertTrue(text.contains("rounded up to"), text);
+        assertTrue(text.contains("basic: voice allowance"), text);
+        assertTrue(text.contains("price 0.30 CNY"), text);
+        assertTrue(text.contains("to national"), text);
+    }
+
+    @Test
+    void enquiryAndListPriceDoNotChangeTheWallet() {
+        // given
+        Given g = new Given().pkg("basic").service("data").used(10 * MB).money("50").allowance("basic", "data", GB);
+        Rater rater = new Rater(g.c);
+        Wallet before = new Wallet().copyFrom(g.wallet);
+        ChargeResult out = new ChargeResult();
+        // when
+        rater.enquire(g.charge, g.wallet, out);
+        // then
+        assertEquals(0, out.priceMicros);
+        assertFalse(out.applied);
+        RaterQuotaTest.assertWalletUnchanged(before, g.wallet);
+        rater.listPrice(g.charge, out);
+        assertEquals(300_000, out.priceMicros, "list price ignores the allowance");
+        RaterQuotaTest.assertWalletUnchanged(before, g.wallet);
+    }
+
+    @Test
+    void balanceCheck() {
+        Given g = new Given().pkg("payg").service("voice").called("13800138000").used(60).money("0.20");
+        Rater rater = new Rater(g.c);
+        ChargeResult scratch = new ChargeResult();
+        assertTrue(rater.canPay(g.charge, g.wallet, scratch));
+        g.wallet.moneyMicros -= 1;
+        assertFalse(rater.canPay(g.charge, g.wallet, scratch));
+    }
+
+    @Test
+    void refundGivesBackMoneyAndUnits() {
+        // given
+        Given g = new Given().pkg("basic").service("voice").called("13800138000").used(90).money("50")
+                .allowance("basic", "voice", 30);
+        Rater rater = new Rater(g.c);
+        Wallet before = new Wallet().copyFrom(g.wallet);
+        ChargeResult out = new ChargeResult();
+        rater.charge(g.charge, g.wallet, out);
+        // when
+        long lost = rater.refund(out, g.wallet);
+        // then
+        assertEquals(0, lost);
+        RaterQuotaTest.assertWalletUnchanged(before, g.wallet);
+        assertEquals(0, rater.refund(out, g.wallet), "a refund applies once");
+        assertEquals(50 * CNY, g.wallet.moneyMicros);
+    }
+
+    @Test
+    void grantedUnitsChargeExactlyTheReservedPrice() {
+        // given: a grant that uses the last of a bucket and money
+        Given g = new Given().pkg("basic").service("voice").called("13800138000").requested(300).money("0.40")
+                .allowance("basic", "voice", 100);
+        Rater rater = new Rater(g.c);
+        QuotaResult grant = new QuotaResult();
+        rater.quota(g.quota, g.wallet, grant);
+        rater.reserve(grant, g.wallet);
+        // when: all granted units are used
+        rater.release(grant, g.wallet);
+        g.used(grant.grantedUnits);
+        ChargeResult out = new ChargeResult();
+        rater.charge(g.charge, g.wallet, out);
+        // then
+        assertEquals(grant.reservedMicros, out.priceMicros);
+        assertEquals(0, out.uncollectedMicros);
+    }
+}
