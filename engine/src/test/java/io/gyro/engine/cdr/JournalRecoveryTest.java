@@ -1,0 +1,116 @@
+package io.gyro.engine.cdr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import io.gyro.engine.store.Account;
+import io.gyro.engine.store.AccountStore;
+import io.gyro.engine.store.StoreConfig;
+import io.gyro.engine.store.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalRecoveryTest {
+    private static final long T0 = 1_772_359_200_000L;
+
+    @TempDir
+    Path dir;
+    Stores stores;
+    AccountStore accounts;
+    Journal journal;
+
+    @BeforeEach
+    void open() throws Exception {
+        stores = Stores.open(dir, new StoreConfig(1_000, 100));
+        accounts = stores.accounts();
+        journal = Journal.open(dir.resolve(Journal.DIR_NAME), JournalConfig.defaults());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        journal.close();
+        stores.close();
+    }
+
+    /** The engine's recommended step: charge, journal with the after-state, then write the account. */
+    private long chargeJournalFirst(Account a, long micros, boolean writeAccount) {
+        a.moneyMicros(a.moneyMicros() - micros);
+        if (a.bucketCount() > 0) {
+            a.remainingUnits(0, a.remainingUnits(0) - 1);
+        }
+        long seq = journal.append(journal.record().reset(CdrKind.EVENT, T0).msisdn(a.accountId()).retailMicros(micros)
+                .afterState(a));
+        a.lastJournalSeq(seq);
+        if (writeAccount) {
+            accounts.write(a);
+        }
+        return seq;
+    }
+
+    @Test
+    void journalFirstKillBeforeTheMapWriteRollsForwardOnceOnly() throws Exception {
+        Account a = new Account().clear(42).moneyMicros(10_000_000);
+        a.addBucket(1, 100, T0 + 1000, 0, 0);
+        accounts.create(a);
+        chargeJournalFirst(a, 1_000_000, true);
+        long seq = chargeJournalFirst(a, 2_000_000, false);  // killed here: journaled, map not written
+
+        Account inMap = new Account();
+        accounts.read(42, inMap);
+        assertEquals(9_000_000, inMap.moneyMicros());
+
+        JournalRecovery.Report first = JournalRecovery.apply(journal, accounts);
+        assertEquals(1, first.rolledForward().size());
+        assertEquals(seq, first.rolledForward().get(0).seq);
+        Account after = new Account();
+        accounts.read(42, after);
+        assertEquals(7_000_000, after.moneyMicros());
+        assertEquals(98, after.remainingUnits(0));
+        assertEquals(seq, after.lastJournalSeq());
+
+        JournalRecovery.Report second = JournalRecovery.apply(journal, accounts);
+        assertFalse(second.changedAnything());
+        Account again = new Account();
+        accounts.read(42, again);
+        assertTrue(again.sameStateAs(after), "apply twice = apply once");
+    }
+
+    @Test
+    void mapsFirstKillBeforeTheAppendRollsBackToTheLastRecord() throws Exception {
+        Account a = new Account().clear(7).moneyMicros(5_000_000);
+        accounts.create(a);
+        chargeJournalFirst(a, 1_000_000, true);                // seq 1, consistent
+        a.moneyMicros(a.moneyMicros() - 3_000_000).lastJournalSeq(journal.lastSeq() + 1);
+        accounts.write(a);                                     // killed here: map written, record never appended
+
+        JournalRecovery.Report r = JournalRecovery.apply(journal, accounts);
+        assertEquals(1, r.rolledBack());
+        Account back = new Account();
+        accounts.read(7, back);
+        assertEquals(4_000_000, back.moneyMicros());
+        assertEquals(1, back.lastJournalSeq());
+        assertFalse(JournalRecovery.apply(journal, accounts).changedAnything());
+    }
+
+    @Test
+    void accountKnownOnlyToTheJournalIsCreatedAndUnresolvableOnesAreReported() throws Exception {
+        Account a = new Account().clear(99).moneyMicros(50_000_000);
+        journal.append(journal.record().reset(CdrKind.TOP_UP, T0).msisdn(99).retailMicros(50_000_000)
+                .idempotencyKey("provision-99").afterState(a));
+        accounts.create(new Account().clear(5).moneyMicros(1).lastJournalSeq(1000));
+
+        JournalRecovery.Report r = JournalRecovery.apply(journal, accounts);
+        assertEquals(1, r.created());
+        assertEquals(java.util.List.of(5L), r.unresolved());
+        Account back = new Account();
+        assertTrue(accounts.read(99, back));
+        assertEquals(50_000_000, back.moneyMicros());
+        assertEquals(1, back.lastJournalSeq());
+        assertFalse(JournalRecovery.apply(journal, accounts).changedAnything());
+    }
+}
