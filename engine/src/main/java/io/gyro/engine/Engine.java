@@ -1,0 +1,278 @@
+package io.gyro.engine;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.gyro.diameter.peer.LocalPeer;
+import io.gyro.diameter.peer.PeerPolicy;
+import io.gyro.diameter.transport.DiameterServer;
+import io.gyro.engine.api.HttpApi;
+import io.gyro.engine.api.HttpServer;
+import io.gyro.engine.cdr.Journal;
+import io.gyro.engine.cdr.JournalConfig;
+import io.gyro.engine.cdr.JournalRecovery;
+import io.gyro.engine.gy.GyApplication;
+import io.gyro.engine.pipeline.Admin;
+import io.gyro.engine.pipeline.AdminTask;
+import io.gyro.engine.pipeline.ChargingProcessor;
+import io.gyro.engine.pipeline.ChargingState;
+import io.gyro.engine.pipeline.Records;
+import io.gyro.engine.pipeline.RingEvent;
+import io.gyro.engine.status.EngineCounters;
+import io.gyro.engine.store.StoreConfig;
+import io.gyro.engine.store.Stores;
+import io.gyro.rating.Rater;
+import io.gyro.rating.catalogue.CatalogueLoadResult;
+import io.gyro.rating.catalogue.CatalogueLoader;
+import io.gyro.rating.money.Money;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running engine: stores and journal opened (recovered after an unclean stop), catalogue
+ * loaded, demo population provisioned on a fresh data directory, the Disruptor pipeline with its
+ * single charging processor, the Diameter listener and the HTTP API. Built by {@link #start},
+ * stopped by {@link #close} (stop accepting, drain, DPR peers, close stores).
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final Stores stores;
+    private final Journal journal;
+    private final Disruptor<RingEvent> disruptor;
+    private final RingBuffer<RingEvent> ring;
+    private final ScheduledExecutorService ticker;
+    private final DiameterServer diameter;
+    private final HttpServer http;
+    private final InetSocketAddress diameterAddress;
+    private final InetSocketAddress httpAddress;
+    private final long startedMs;
+    private volatile boolean closed;
+
+    private Engine(Stores stores, Journal journal, Disruptor<RingEvent> disruptor, ScheduledExecutorService ticker,
+                   DiameterServer diameter, HttpServer http, InetSocketAddress diameterAddress,
+                   InetSocketAddress httpAddress, long startedMs) {
+        this.stores = stores;
+        this.journal = journal;
+        this.disruptor = disruptor;
+        this.ring = disruptor.getRingBuffer();
+        this.ticker = ticker;
+        this.diameter = diameter;
+        this.http = http;
+        this.diameterAddress = diameterAddress;
+        this.httpAddress = httpAddress;
+        this.startedMs = startedMs;
+    }
+
+    public InetSocketAddress diameterAddress() {
+        return diameterAddress;
+    }
+
+    public InetSocketAddress httpAddress() {
+        return httpAddress;
+    }
+
+    public static Engine start(EngineConfig config) throws Exception {
+        config.validate();
+        long t0 = System.currentTimeMillis();
+        Path catalogueFile = config.path("catalogue");
+        CatalogueLoadResult loaded = CatalogueLoader.load(catalogueFile);
+        if (!loaded.ok()) {
+            List<String> problems = new ArrayList<>();
+            for (Object p : loaded.problems()) {
+                problems.add("catalogue=" + catalogueFile + ": " + p);
+            }
+            throw new EngineConfig.ConfigException(problems);
+        }
+        Path dataDir = config.path("dataDir");
+        Files.createDirectories(dataDir);
+        Stores stores = Stores.open(dataDir, new StoreConfig(config.longValue("stores.maxSubscribers"),
+                config.longValue("stores.maxSessions")));
+        Journal journal = null;
+        try {
+            journal = Journal.open(dataDir.resolve(Journal.DIR_NAME),
+                    new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync")));
+            if (stores.recovered()) {
+                JournalRecovery.Report report = JournalRecovery.apply(journal, stores.accounts());
+                LOG.warn("unclean stop detected: stores reopened with recovery in {} ms; journal replay: {}",
+                        stores.openMillis(), report);
+            }
+            LocalPeer local = LocalPeer.builder(config.string("diameter.originHost"), config.string("diameter.originRealm"))
+                    .hostIpAddress(InetAddress.getByName(config.string("diameter.host")))
+                    .watchdogInterval(Duration.ofSeconds(config.integer("diameter.watchdogSeconds")))
+                    .maxMessageSize(config.integer("diameter.maxMessageSize"))
+                    .policy(policy(config.list("diameter.peers")))
+                    .build();
+            Records records = new Records(journal);
+            ChargingState state = new ChargingState(stores, records, new Rater(loaded.catalogue()),
+                    new ChargingState.Settings(local.originHostBytes, local.originRealmBytes,
+                            config.integer("sessions.graceSeconds") * 1000L));
+
+            if (config.bool("demo.provision") && stores.subscribers().count() == 0) {
+                int created = Admin.provisionDemo(state, config.longValue("demo.firstMsisdn"),
+                        config.longValue("demo.firstImsi"), config.integer("demo.count"), config.string("demo.package"),
+                        Money.parseMicros(config.string("demo.balance")), System.currentTimeMillis());
+                LOG.info("fresh data directory: provisioned {} demo subscribers from MSISDN {} on package {} with {} {}",
+                        created, config.string("demo.firstMsisdn"), config.string("demo.package"),
+                        config.string("demo.balance"), loaded.catalogue().currency());
+            }
+
+            int ringSize = config.integer("pipeline.ringSize");
+            Disruptor<RingEvent> disruptor = new Disruptor<>(RingEvent::new, ringSize,
+                    new DefaultThreadFactory("gyro-charging", true), ProducerType.MULTI,
+                    waitStrategy(config.string("pipeline.waitStrategy")));
+            ChargingProcessor processor = new ChargingProcessor(state, System::currentTimeMillis, ringSize);
+            disruptor.handleEventsWith(processor);
+            disruptor.start();
+            RingBuffer<RingEvent> ring = disruptor.getRingBuffer();
+
+            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+                    new DefaultThreadFactory("gyro-ticker", true));
+            int sweep = config.integer("sessions.sweepIntervalMs");
+            ticker.scheduleAtFixedRate(() -> ring.tryPublishEvent((event, seq) -> {
+                event.kind = RingEvent.Kind.TICK;
+                event.receivedNanos = System.nanoTime();
+            }), sweep, sweep, TimeUnit.MILLISECONDS);
+
+            DiameterServer diameter = new DiameterServer(local,
+                    new GyApplication(ring, config.integer("diameter.maxInFlightPerPeer")),
+                    config.integer("diameter.ioThreads"), true);
+            InetSocketAddress diameterAddress = diameter.bind(
+                    new InetSocketAddress(config.string("diameter.host"), config.integer("diameter.port")));
+
+            long startedMs = System.currentTimeMillis();
+            HttpServer http = new HttpServer();
+            Engine[] self = new Engine[1];
+            HttpApi api = new HttpApi(task -> publish(ring, task), System::currentTimeMillis,
+                    ignored -> self[0].status());
+            InetSocketAddress httpAddress = http.bind(
+                    new InetSocketAddress(config.string("http.host"), config.integer("http.port")), api,
+                    config.integer("http.maxBodyBytes"));
+            Engine engine = new Engine(stores, journal, disruptor, ticker, diameter, http, diameterAddress, httpAddress,
+                    startedMs);
+            self[0] = engine;
+            LOG.info("Gyro engine up in {} ms: Diameter {} ({} transport) as {} / {}, HTTP API http://{}:{}/ , data {}",
+                    System.currentTimeMillis() - t0, diameterAddress, diameter.transport(), local.originHost,
+                    local.originRealm, httpAddress.getHostString(), httpAddress.getPort(), dataDir.toAbsolutePath());
+            return engine;
+        } catch (Exception | Error e) {
+            if (journal != null) {
+                journal.close();
+            }
+            stores.close();
+            throw e;
+        }
+    }
+
+    private static boolean publish(RingBuffer<RingEvent> ring, AdminTask task) {
+        return ring.tryPublishEvent((event, seq, t) -> {
+            event.kind = RingEvent.Kind.ADMIN;
+            event.admin = t;
+            event.receivedNanos = System.nanoTime();
+        }, task);
+    }
+
+    private static PeerPolicy policy(List<String> peers) throws IOException {
+        if (peers.isEmpty()) {
+            return PeerPolicy.loopbackAnyHost();
+        }
+        List<PeerPolicy.Entry> entries = new ArrayList<>();
+        for (String peer : peers) {
+            int at = peer.indexOf('@');
+            entries.add(at < 0 ? new PeerPolicy.Entry(peer, null)
+                    : new PeerPolicy.Entry(peer.substring(0, at), InetAddress.getByName(peer.substring(at + 1))));
+        }
+        return PeerPolicy.allow(entries);
+    }
+
+    private static WaitStrategy waitStrategy(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "blocking":
+                return new BlockingWaitStrategy();
+            case "yielding":
+                return new YieldingWaitStrategy();
+            case "busy-spin":
+                return new BusySpinWaitStrategy();
+            default:
+                return new SleepingWaitStrategy();
+        }
+    }
+
+    /** Counters and store sizes for GET /status. */
+    public Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("uptimeSeconds", (System.currentTimeMillis() - startedMs) / 1000);
+        out.put("diameter", diameterAddress.toString());
+        out.put("openPeers", diameter.peers().open().size());
+        out.put("ringRemainingCapacity", ring.remainingCapacity());
+        out.put("journalLastSeq", journal.lastSeq());
+        Map<String, Long> counters = new LinkedHashMap<>();
+        for (EngineCounters c : EngineCounters.values()) {
+            counters.put(c.name(), c.get());
+        }
+        out.put("counters", counters);
+        Map<String, Long> peer = new LinkedHashMap<>();
+        for (io.gyro.diameter.peer.Counters c : io.gyro.diameter.peer.Counters.values()) {
+            peer.put(c.name(), c.get());
+        }
+        out.put("peerCounters", peer);
+        return out;
+    }
+
+    /** Stop accepting, let in-flight requests finish, DPR every peer, then close the stores cleanly. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        http.close();
+        diameter.stopAccepting();
+        diameter.disconnectPeers(3000);
+        ticker.shutdownNow();
+        try {
+            disruptor.shutdown(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("charging pipeline did not drain in 10 s; halting it", e);
+            disruptor.halt();
+        }
+        diameter.close();
+        try {
+            journal.close();
+        } catch (IOException e) {
+            LOG.error("closing the journal failed", e);
+        }
+        try {
+            stores.close();
+        } catch (IOException e) {
+            LOG.error("closing the stores failed", e);
+        }
+        LOG.info("Gyro engine stopped cleanly");
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,158 @@
+package io.gyro.engine;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code gyro} command line: {@code serve} runs the engine; the other commands call its HTTP API. */
+@Command(name = "gyro", mixinStandardHelpOptions = true, version = "Gyro 0.1.0",
+        description = "Gyro: real-time prepaid charging engine (Diameter Gy OCS).",
+        subcommands = {Main.Serve.class, Main.AddSubscriber.class, Main.TopUp.class, Main.Balance.class,
+                Main.Usage.class, Main.Status.class})
+public final class Main implements Runnable {
+    public static void main(String[] args) {
+        // Chronicle Map reads this before its first use; the launcher sets it too.
+        System.setProperty("chronicle.analytics.disable", "true");
+        int code = new CommandLine(new Main()).execute(args);
+        if (code != 0 || args.length == 0 || !"serve".equals(args[0])) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    @Command(name = "serve", description = "Start the engine on its embedded defaults, a config file and overrides.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--config", description = "YAML config file (see config/gyro.yaml)")
+        Path config;
+
+        @Option(names = "--set", description = "Override a setting: name=value, e.g. diameter.port=3869")
+        Map<String, String> overrides = new LinkedHashMap<>();
+
+        @Option(names = "--data-dir", description = "Shortcut for --set dataDir=...")
+        String dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (dataDir != null) {
+                overrides.put("dataDir", dataDir);
+            }
+            Engine engine;
+            try {
+                engine = Engine.start(EngineConfig.load(config, overrides));
+            } catch (EngineConfig.ConfigException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                engine.close();
+                stopped.countDown();
+            }, "gyro-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    /** Shared options of the admin commands. */
+    abstract static class ApiCommand implements Callable<Integer> {
+        @Option(names = "--api", description = "Engine HTTP API base URL", defaultValue = "http://127.0.0.1:8080")
+        String api;
+
+        int call(String method, String path, String json) throws Exception {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json");
+            request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            (response.statusCode() < 300 ? System.out : System.err).println(response.body());
+            return response.statusCode() < 300 ? 0 : 1;
+        }
+
+        static String quote(String s) {
+            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+    }
+
+    @Command(name = "add-subscriber", description = "Create a subscriber (POST /subscribers).")
+    static final class AddSubscriber extends ApiCommand {
+        @Parameters(index = "0", description = "MSISDN") String msisdn;
+        @Parameters(index = "1", description = "IMSI") String imsi;
+        @Option(names = "--package", defaultValue = "basic") String pkg;
+        @Option(names = "--balance", defaultValue = "0.00", description = "opening balance, e.g. 50.00") String balance;
+
+        @Override
+        public Integer call() throws Exception {
+            return call("POST", "/subscribers", "{\"msisdn\":" + quote(msisdn) + ",\"imsi\":" + quote(imsi)
+                    + ",\"package\":" + quote(pkg) + ",\"balance\":" + quote(balance) + "}");
+        }
+    }
+
+    @Command(name = "top-up", description = "Add money (POST /subscribers/{msisdn}/topups).")
+    static final class TopUp extends ApiCommand {
+        @Parameters(index = "0") String msisdn;
+        @Parameters(index = "1", description = "amount, e.g. 30.00") String amount;
+        @Option(names = "--idempotency-key", description = "defaults to a random UUID") String key;
+
+        @Override
+        public Integer call() throws Exception {
+            String k = key != null ? key : UUID.randomUUID().toString();
+            return call("POST", "/subscribers/" + msisdn + "/topups",
+                    "{\"amount\":" + quote(amount) + ",\"idempotencyKey\":" + quote(k) + "}");
+        }
+    }
+
+    @Command(name = "balance", description = "Show money, buckets and reservations.")
+    static final class Balance extends ApiCommand {
+        @Parameters(index = "0") String msisdn;
+
+        @Override
+        public Integer call() throws Exception {
+            return call("GET", "/subscribers/" + msisdn + "/balance", null);
+        }
+    }
+
+    @Command(name = "usage", description = "Show charging records of a subscriber.")
+    static final class Usage extends ApiCommand {
+        @Parameters(index = "0") String msisdn;
+        @Option(names = "--from", description = "ISO instant") String from;
+        @Option(names = "--to", description = "ISO instant") String to;
+
+        @Override
+        public Integer call() throws Exception {
+            StringBuilder q = new StringBuilder("?limit=1000");
+            if (from != null) {
+                q.append("&from=").append(from);
+            }
+            if (to != null) {
+                q.append("&to=").append(to);
+            }
+            return call("GET", "/subscribers/" + msisdn + "/records" + q, null);
+        }
+    }
+
+    @Command(name = "status", description = "Show engine counters.")
+    static final class Status extends ApiCommand {
+        @Override
+        public Integer call() throws Exception {
+            return call("GET", "/status", null);
+        }
+    }
+}

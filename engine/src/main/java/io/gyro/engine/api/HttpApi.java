@@ -1,0 +1,397 @@
+package io.gyro.engine.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.gyro.engine.pipeline.AdminTask;
+import io.gyro.engine.pipeline.ApiException;
+import io.gyro.engine.pipeline.ChargingState;
+import io.gyro.engine.pipeline.Admin;
+import io.gyro.engine.store.SubscriberState;
+import io.gyro.rating.catalogue.CatalogueLoadResult;
+import io.gyro.rating.catalogue.CatalogueLoader;
+import io.gyro.rating.money.Money;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.channel.ChannelHandler.Sharable;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The HTTP admin API (JSON): provisioning, top-ups, balances, records, catalogue reload.
+ * Requests are parsed and validated on the Netty thread; every read or write of account state
+ * runs as an {@link AdminTask} on the charging processor (through the same ring as Diameter
+ * traffic), so the processor stays the single writer. Errors are JSON {@code {"error": ...}}
+ * with 400, 404, 409, 413, 503; never a stack trace. The contract is /openapi.json.
+ */
+@Sharable
+public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Hands a task to the processor; false when the ring is full. */
+    public interface TaskSink {
+        boolean submit(AdminTask task);
+    }
+
+    private final TaskSink sink;
+    private final LongSupplier clock;
+    private final Function<Void, Map<String, Object>> statusSupplier;
+    private final byte[] openApi;
+
+    public HttpApi(TaskSink sink, LongSupplier clock, Function<Void, Map<String, Object>> statusSupplier) {
+        this.sink = sink;
+        this.clock = clock;
+        this.statusSupplier = statusSupplier;
+        try (InputStream in = HttpApi.class.getResourceAsStream("/openapi.json")) {
+            this.openApi = in == null ? "{}".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (!request.decoderResult().isSuccess()) {
+            send(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, error("malformed HTTP request"));
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String[] parts = uri.path().replaceAll("/+$", "").split("/");
+        HttpMethod method = request.method();
+        try {
+            route(ctx, keepAlive, method, parts, uri.parameters(), request);
+        } catch (ApiException e) {
+            send(ctx, keepAlive, HttpResponseStatus.valueOf(e.status), error(e.getMessage()));
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, boolean keepAlive, HttpMethod method, String[] p,
+                       Map<String, List<String>> query, FullHttpRequest request) {
+        int n = p.length;
+        if (n == 2 && p[1].equals("openapi.json") && method.equals(HttpMethod.GET)) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.wrappedBuffer(openApi));
+            respond(ctx, keepAlive, response);
+            return;
+        }
+        if (n == 2 && p[1].equals("status") && method.equals(HttpMethod.GET)) {
+            send(ctx, keepAlive, HttpResponseStatus.OK, statusSupplier.apply(null));
+            return;
+        }
+        if (n == 2 && p[1].equals("subscribers") && method.equals(HttpMethod.POST)) {
+            JsonNode body = body(request, Set.of("msisdn", "imsi", "package", "balance", "firstPeriodIncluded"));
+            long msisdn = digits(body, "msisdn", true);
+            long imsi = digits(body, "imsi", true);
+            String pkg = text(body, "package", true);
+            long balance = money(body, "balance", false);
+            boolean included = bool(body, "firstPeriodIncluded", false);
+            run(ctx, keepAlive, HttpResponseStatus.CREATED,
+                    s -> Admin.createSubscriber(s, msisdn, imsi, pkg, balance, included, clock.getAsLong()));
+            return;
+        }
+        if (n >= 3 && p[1].equals("subscribers")) {
+            long msisdn = parseMsisdn(p[2]);
+            if (n == 3 && method.equals(HttpMethod.GET)) {
+                run(ctx, keepAlive, HttpResponseStatus.OK, s -> Admin.subscriberView(s, Admin.findSubscriber(s, msisdn)));
+                return;
+            }
+            if (n == 3 && method.equals(HttpMethod.PATCH)) {
+                JsonNode body = body(request, Set.of("package", "state", "realNameVerified"));
+                String pkg = text(body, "package", false);
+                String stateText = text(body, "state", false);
+                SubscriberState state = null;
+                if (stateText != null) {
+                    try {
+                        state = SubscriberState.valueOf(stateText.toUpperCase(java.util.Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw ApiException.badRequest("state=" + stateText
+                                + ": must be one of ACTIVE, SUSPENDED, BARRED, AWAITING_REAL_NAME");
+                    }
+                }
+                Boolean verified = body.has("realNameVerified") ? bool(body, "realNameVerified", true) : null;
+                if (pkg == null && state == null && verified == null) {
+                    throw ApiException.badRequest("nothing to change: give package, state or realNameVerified");
+                }
+                SubscriberState newState = state;
+                run(ctx, keepAlive, HttpResponseStatus.OK, s -> {
+                    if (pkg != null) {
+                        Admin.changePackage(s, msisdn, pkg);
+                    }
+                    return Admin.setState(s, msisdn, newState, verified);
+                });
+                return;
+            }
+            if (n == 4 && p[3].equals("balance") && method.equals(HttpMethod.GET)) {
+                run(ctx, keepAlive, HttpResponseStatus.OK, s -> Admin.balance(s, msisdn, clock.getAsLong()));
+                return;
+            }
+            if (n == 4 && p[3].equals("topups") && method.equals(HttpMethod.POST)) {
+                JsonNode body = body(request, Set.of("amount", "idempotencyKey"));
+                long amount = money(body, "amount", true);
+                String key = text(body, "idempotencyKey", true);
+                run(ctx, keepAlive, HttpResponseStatus.OK, s -> Admin.topUp(s, msisdn, amount, key, clock.getAsLong()));
+                return;
+            }
+            if (n == 4 && p[3].equals("records") && method.equals(HttpMethod.GET)) {
+                long from = instant(query, "from", 0);
+                long to = instant(query, "to", Long.MAX_VALUE);
+                int limit = (int) Math.min(10_000, longParam(query, "limit", 1000));
+                run(ctx, keepAlive, HttpResponseStatus.OK, s -> Map.of("msisdn", msisdn,
+                        "records", Admin.records(s, msisdn, from, to, limit)));
+                return;
+            }
+        }
+        if (n == 3 && p[1].equals("catalogue") && p[2].equals("reload") && method.equals(HttpMethod.POST)) {
+            JsonNode body = body(request, Set.of("path"));
+            String path = text(body, "path", false);
+            run(ctx, keepAlive, HttpResponseStatus.OK, s -> reload(s, path));
+            return;
+        }
+        throw new ApiException(404, "no such endpoint: " + method + " " + String.join("/", p) + " (see /openapi.json)");
+    }
+
+    private static Object reload(ChargingState s, String path) {
+        Path file = path == null ? Path.of(s.catalogue().source()) : Path.of(path);
+        CatalogueLoadResult result = CatalogueLoader.load(file);
+        if (!result.ok()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("error", "catalogue rejected; the current one stays");
+            out.put("problems", result.problems().stream().map(Object::toString).toList());
+            throw new RejectedCatalogue(out);
+        }
+        s.replaceCatalogue(result.catalogue());
+        return Map.of("reloaded", file.toString(), "packages", result.catalogue().packageCount());
+    }
+
+    /** A reload refused by validation: 400 with every problem. */
+    static final class RejectedCatalogue extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient Map<String, Object> body;
+
+        RejectedCatalogue(Map<String, Object> body) {
+            super("catalogue rejected", null, false, false);
+            this.body = body;
+        }
+    }
+
+    /** Runs {@code work} on the processor and answers with its result. */
+    private void run(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus okStatus,
+                     Function<ChargingState, Object> work) {
+        AdminTask task = new AdminTask() {
+            @Override
+            protected Object run(ChargingState state) {
+                return work.apply(state);
+            }
+        };
+        if (!sink.submit(task)) {
+            send(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, error("engine is busy; retry"));
+            return;
+        }
+        task.result.orTimeout(30, TimeUnit.SECONDS).whenComplete((value, failure) -> ctx.executor().execute(() -> {
+            if (failure == null) {
+                send(ctx, keepAlive, okStatus, value);
+                return;
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof ApiException) {
+                ApiException e = (ApiException) cause;
+                send(ctx, keepAlive, HttpResponseStatus.valueOf(e.status), error(e.getMessage()));
+            } else if (cause instanceof RejectedCatalogue) {
+                send(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, ((RejectedCatalogue) cause).body);
+            } else if (cause instanceof java.util.concurrent.TimeoutException) {
+                send(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, error("engine did not answer in time"));
+            } else {
+                org.slf4j.LoggerFactory.getLogger(HttpApi.class).error("admin task failed", cause);
+                send(ctx, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, error("internal error; see the engine log"));
+            }
+        }));
+    }
+
+    // ------------------------------------------------------------------ input checks
+
+    private static JsonNode body(FullHttpRequest request, Set<String> allowed) {
+        ByteBuf content = request.content();
+        if (content.readableBytes() == 0) {
+            throw ApiException.badRequest("a JSON object body is required");
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(content.toString(StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest("body must be a JSON object");
+        }
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw ApiException.badRequest("unknown field \"" + name + "\"; allowed: " + allowed);
+            }
+        }
+        return node;
+    }
+
+    private static long digits(JsonNode body, String field, boolean required) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw ApiException.badRequest(field + " is required");
+            }
+            return -1;
+        }
+        String text = v.isIntegralNumber() ? v.asText() : v.isTextual() ? v.textValue() : null;
+        if (text == null || !text.matches("\\d{5,15}")) {
+            throw ApiException.badRequest(field + "=" + v + ": must be 5 to 15 digits");
+        }
+        return Long.parseLong(text);
+    }
+
+    private static long parseMsisdn(String text) {
+        if (!text.matches("\\d{5,15}")) {
+            throw ApiException.badRequest("msisdn=" + text + ": must be 5 to 15 digits");
+        }
+        return Long.parseLong(text);
+    }
+
+    private static String text(JsonNode body, String field, boolean required) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw ApiException.badRequest(field + " is required");
+            }
+            return null;
+        }
+        if (!v.isTextual() || v.textValue().isBlank() || v.textValue().length() > 256) {
+            throw ApiException.badRequest(field + "=" + v + ": must be a non-empty string of at most 256 characters");
+        }
+        return v.textValue();
+    }
+
+    private static boolean bool(JsonNode body, String field, boolean required) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw ApiException.badRequest(field + " is required");
+            }
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw ApiException.badRequest(field + "=" + v + ": must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    /** Money is a decimal string ("50.00") or a JSON number with at most 6 decimals, parsed exactly. */
+    private static long money(JsonNode body, String field, boolean required) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw ApiException.badRequest(field + " is required");
+            }
+            return 0;
+        }
+        String text = v.isTextual() ? v.textValue() : v.isNumber() ? v.asText() : null;
+        if (text == null || !text.matches("\\d{1,12}(\\.\\d{1,6})?")) {
+            throw ApiException.badRequest(field + "=" + v + ": must be a non-negative decimal amount such as \"50.00\"");
+        }
+        try {
+            return Money.parseMicros(text);
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest(field + "=" + v + ": " + e.getMessage());
+        }
+    }
+
+    private static long instant(Map<String, List<String>> query, String name, long absent) {
+        List<String> v = query.get(name);
+        if (v == null || v.isEmpty()) {
+            return absent;
+        }
+        try {
+            return Instant.parse(v.get(0)).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name + "=" + v.get(0) + ": must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+        }
+    }
+
+    private static long longParam(Map<String, List<String>> query, String name, long absent) {
+        List<String> v = query.get(name);
+        if (v == null || v.isEmpty()) {
+            return absent;
+        }
+        try {
+            long n = Long.parseLong(v.get(0));
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + "=" + v.get(0) + ": must be a positive whole number");
+        }
+    }
+
+    // ------------------------------------------------------------------ responses
+
+    private static Map<String, Object> error(String message) {
+        return Map.of("error", message);
+    }
+
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            bytes = "{\"error\":\"could not encode the response\"}".getBytes(StandardCharsets.UTF_8);
+            status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
+        }
+        respond(ctx, keepAlive, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes)));
+    }
+
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        if (keepAlive) {
+            HttpUtil.setKeepAlive(response, true);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,82 @@
+package io.gyro.engine.gy;
+
+import com.lmax.disruptor.EventTranslatorTwoArg;
+import com.lmax.disruptor.RingBuffer;
+import io.gyro.diameter.api.DiameterApplication;
+import io.gyro.diameter.codec.ErrorAnswers;
+import io.gyro.diameter.codec.Validation;
+import io.gyro.diameter.dictionary.ApplicationId;
+import io.gyro.diameter.dictionary.CommandCode;
+import io.gyro.diameter.dictionary.ResultCode;
+import io.gyro.diameter.gy.CreditControlRequest;
+import io.gyro.diameter.peer.PeerConnection;
+import io.gyro.engine.pipeline.RingEvent;
+import io.gyro.engine.status.EngineCounters;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
+
+/**
+ * The engine's Diameter entry point, on the Netty event loops: decode a CCR in place, copy the
+ * fields the processor needs into a ring slot, publish. No business logic and no locks here.
+ * A full ring, or a peer over its in-flight limit, is answered 3004 DIAMETER_TOO_BUSY at once
+ * (never a silent drop, never an unbounded queue).
+ */
+public final class GyApplication implements DiameterApplication {
+    private static final EventTranslatorTwoArg<RingEvent, PeerConnection, CreditControlRequest> TRANSLATOR =
+            (event, sequence, peer, request) -> event.copyFrom(peer, request);
+
+    /** Per event-loop decoding state: one decoder and error holder per thread. */
+    private static final class LoopState {
+        final CreditControlRequest request = new CreditControlRequest();
+        final Validation error = new Validation();
+        final ErrorAnswers errorAnswers = new ErrorAnswers();
+    }
+
+    private final FastThreadLocal<LoopState> loopState = new FastThreadLocal<>() {
+        @Override
+        protected LoopState initialValue() {
+            return new LoopState();
+        }
+    };
+
+    private final RingBuffer<RingEvent> ring;
+    private final int maxInFlightPerPeer;
+
+    public GyApplication(RingBuffer<RingEvent> ring, int maxInFlightPerPeer) {
+        this.ring = ring;
+        this.maxInFlightPerPeer = maxInFlightPerPeer;
+    }
+
+    @Override
+    public void onRequest(PeerConnection peer, ByteBuf frame, int commandCode, int applicationId) {
+        LoopState state = loopState.get();
+        if (commandCode != CommandCode.CREDIT_CONTROL || applicationId != ApplicationId.CREDIT_CONTROL) {
+            // Sy (SLR/STR) and pushed-command answers are not served yet: say so, do not pretend.
+            state.error.reset().fail(ResultCode.DIAMETER_UNABLE_TO_COMPLY, "command not served by this OCS");
+            answerError(peer, frame, state);
+            return;
+        }
+        CreditControlRequest request = state.request;
+        if (!request.decode(frame, frame.readerIndex(), state.error)) {
+            EngineCounters.INVALID_CCR.increment();
+            answerError(peer, frame, state);
+            return;
+        }
+        if (request.sessionIdLength > RingEvent.MAX_SESSION_ID) {
+            state.error.reset().fail(ResultCode.DIAMETER_INVALID_AVP_LENGTH, "Session-Id longer than 256 bytes");
+            answerError(peer, frame, state);
+            return;
+        }
+        if (peer.inFlight() > maxInFlightPerPeer || !ring.tryPublishEvent(TRANSLATOR, peer, request)) {
+            EngineCounters.TOO_BUSY.increment();
+            state.error.reset().fail(ResultCode.DIAMETER_TOO_BUSY, "charging pipeline is full");
+            answerError(peer, frame, state);
+        }
+    }
+
+    private static void answerError(PeerConnection peer, ByteBuf frame, LoopState state) {
+        ByteBuf answer = state.errorAnswers.write(peer.channel().alloc().buffer(256), frame, frame.readerIndex(),
+                frame.readableBytes(), state.error, peer.local().originHostBytes, peer.local().originRealmBytes);
+        peer.answerAndFlush(answer);
+    }
+}

@@ -1,0 +1,274 @@
+package io.gyro.engine.pipeline;
+
+import io.gyro.engine.cdr.CdrKind;
+import io.gyro.engine.cdr.JournalEntry;
+import io.gyro.engine.store.Account;
+import io.gyro.engine.store.Subscriber;
+import io.gyro.engine.store.SubscriberState;
+import io.gyro.engine.store.SubscriberStore;
+import io.gyro.rating.Renewal;
+import io.gyro.rating.RenewalResult;
+import io.gyro.rating.TopUpResult;
+import io.gyro.rating.Wallet;
+import io.gyro.rating.catalogue.Catalogue;
+import io.gyro.rating.money.Money;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The account operations behind the HTTP API and the demo provisioning. Every method runs on
+ * the charging processor thread (inside an {@link AdminTask}), so it may write balances.
+ * Inputs are validated before anything changes; refusals are {@link ApiException}s.
+ */
+public final class Admin {
+    private Admin() {
+    }
+
+    /** Idempotency keys of recent top-ups, so a retried call credits once. Processor thread only. */
+    private static final Map<String, Map<String, Object>> TOP_UPS = new LinkedHashMap<>(1024, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> eldest) {
+            return size() > 100_000;
+        }
+    };
+
+    /**
+     * Creates a subscriber and its account. The opening balance is credited (a TOP_UP record),
+     * then the package's first period starts: its fee is charged (a FEE record) unless
+     * {@code firstPeriodIncluded}, and its allowances are created.
+     */
+    public static Map<String, Object> createSubscriber(ChargingState s, long msisdn, long imsi, String packageId,
+                                                       long openingMicros, boolean firstPeriodIncluded, long nowMs) {
+        Catalogue c = s.catalogue();
+        int pkg = c.packageIndex(packageId);
+        if (pkg < 0) {
+            throw ApiException.badRequest("package=" + packageId + ": no such package in the catalogue");
+        }
+        if (c.pkg(pkg).addon()) {
+            throw ApiException.badRequest("package=" + packageId + ": is an add-on, not a base package");
+        }
+        if (openingMicros < 0) {
+            throw ApiException.badRequest("balance must not be negative");
+        }
+        SubscriberStore subscribers = s.stores.subscribers();
+        if (subscribers.findByMsisdn(msisdn, s.subscriber)) {
+            throw ApiException.conflict("msisdn=" + msisdn + ": subscriber exists");
+        }
+        if (subscribers.findByImsi(imsi, s.subscriber)) {
+            throw ApiException.conflict("imsi=" + imsi + ": already used by msisdn " + s.subscriber.msisdn());
+        }
+        Subscriber sub = s.subscriber.clear()
+                .msisdn(msisdn).imsi(imsi).accountId(msisdn)
+                .state(SubscriberState.ACTIVE).realNameVerified(true)
+                .subscriptionStartMs(nowMs).periodStartMs(nowMs).createdMs(nowMs)
+                .packageId(packageId);
+        Wallet w = s.wallet.clear();
+        Account account = s.account.clear(msisdn);
+        long seq = 0;
+        if (openingMicros > 0) {
+            w.moneyMicros = openingMicros;
+            seq = s.records.topUp(sub, openingMicros, "", w, nowMs, "opening balance");
+        }
+        RenewalResult renewal = new RenewalResult();
+        Renewal renewals = new Renewal(c);
+        if (firstPeriodIncluded) {
+            long money = w.moneyMicros;
+            w.moneyMicros = Long.MAX_VALUE / 4;
+            renewals.renew(pkg, nowMs, nowMs, 0, 0, w, renewal);
+            w.moneyMicros = money;
+            seq = s.records.fee(CdrKind.ADJUSTMENT, sub, 0, w, nowMs,
+                    "first period of " + packageId + " included with the SIM; allowances granted");
+        } else {
+            renewals.renew(pkg, nowMs, nowMs, 0, 0, w, renewal);
+            if (!renewal.paid) {
+                throw ApiException.badRequest("balance " + Money.format(openingMicros) + " cannot pay the first fee "
+                        + Money.format(renewal.feeMicros) + " of package " + packageId);
+            }
+            seq = s.records.fee(CdrKind.FEE, sub, renewal.feeMicros, w, nowMs,
+                    "first period fee of " + packageId);
+        }
+        sub.nextRenewalMs(renewal.periodEndMs);
+        ChargingState.fromWallet(w, account);
+        account.lastJournalSeq(seq);
+        if (!s.stores.accounts().create(account)) {
+            throw ApiException.conflict("account " + msisdn + " exists");
+        }
+        SubscriberStore.Result result = subscribers.create(sub);
+        if (result != SubscriberStore.Result.OK) {
+            throw ApiException.conflict("msisdn=" + msisdn + ": " + result);
+        }
+        return subscriberView(s, sub);
+    }
+
+    /** Credits money once per idempotency key, with any top-up promotion bonus. */
+    public static Map<String, Object> topUp(ChargingState s, long msisdn, long amountMicros, String idempotencyKey,
+                                            long nowMs) {
+        if (amountMicros <= 0) {
+            throw ApiException.badRequest("amount must be positive");
+        }
+        if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 128) {
+            throw ApiException.badRequest("idempotencyKey is required (1 to 128 characters)");
+        }
+        String key = msisdn + "/" + idempotencyKey;
+        Map<String, Object> earlier = TOP_UPS.get(key);
+        if (earlier != null) {
+            if (!Long.valueOf(amountMicros).equals(earlier.get("amountMicros"))) {
+                throw ApiException.conflict("idempotencyKey=" + idempotencyKey + ": already used with another amount");
+            }
+            Map<String, Object> again = new LinkedHashMap<>(earlier);
+            again.put("replayed", true);
+            return again;
+        }
+        Subscriber sub = findSubscriber(s, msisdn);
+        if (!s.stores.accounts().read(sub.accountId(), s.account)) {
+            throw ApiException.notFound("msisdn=" + msisdn + ": account missing");
+        }
+        Wallet w = s.wallet;
+        ChargingState.toWallet(s.account, w);
+        int pkg = s.packageIndex(sub);
+        TopUpResult result = new TopUpResult();
+        if (pkg >= 0) {
+            new Renewal(s.catalogue()).onTopUp(amountMicros, pkg, nowMs, 0, w, result);
+        } else {
+            w.moneyMicros = Math.addExact(w.moneyMicros, amountMicros);
+        }
+        long seq = s.records.topUp(sub, amountMicros, idempotencyKey, w, nowMs,
+                result.bonusCount > 0 ? "top-up with promotion bonus buckets" : "top-up");
+        ChargingState.fromWallet(w, s.account);
+        s.account.lastJournalSeq(seq);
+        s.stores.accounts().write(s.account);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("msisdn", msisdn);
+        out.put("amount", Money.format(amountMicros));
+        out.put("amountMicros", amountMicros);
+        out.put("bonusBuckets", result.bonusCount);
+        out.put("balance", Money.format(w.moneyMicros));
+        out.put("recordSeq", seq);
+        TOP_UPS.put(key, out);
+        return out;
+    }
+
+    public static Subscriber findSubscriber(ChargingState s, long msisdn) {
+        if (!s.stores.subscribers().findByMsisdn(msisdn, s.subscriber)) {
+            throw ApiException.notFound("msisdn=" + msisdn + ": no such subscriber");
+        }
+        return s.subscriber;
+    }
+
+    public static Map<String, Object> subscriberView(ChargingState s, Subscriber sub) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("msisdn", sub.msisdn());
+        out.put("imsi", sub.imsi());
+        out.put("accountId", sub.accountId());
+        out.put("package", sub.packageId());
+        List<String> addOns = new ArrayList<>();
+        for (int i = 0; i < sub.addOnCount(); i++) {
+            addOns.add(sub.addOn(i));
+        }
+        out.put("addOns", addOns);
+        out.put("state", sub.state().name());
+        out.put("realNameVerified", sub.realNameVerified());
+        out.put("periodStart", Instant.ofEpochMilli(sub.periodStartMs()).toString());
+        out.put("nextRenewal", Instant.ofEpochMilli(sub.nextRenewalMs()).toString());
+        return out;
+    }
+
+    /** Money, each bucket with expiry, open reservations. */
+    public static Map<String, Object> balance(ChargingState s, long msisdn, long nowMs) {
+        Subscriber sub = findSubscriber(s, msisdn);
+        if (!s.stores.accounts().read(sub.accountId(), s.account)) {
+            throw ApiException.notFound("msisdn=" + msisdn + ": account missing");
+        }
+        Account a = s.account;
+        Catalogue c = s.catalogue();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("msisdn", msisdn);
+        out.put("currency", c.currency());
+        out.put("money", Money.format(a.moneyMicros()));
+        out.put("moneyMicros", a.moneyMicros());
+        out.put("reserved", Money.format(a.reservedMicros()));
+        out.put("reservedMicros", a.reservedMicros());
+        out.put("available", Money.format(Math.max(0, a.moneyMicros() - a.reservedMicros())));
+        List<Map<String, Object>> buckets = new ArrayList<>();
+        for (int i = 0; i < a.bucketCount(); i++) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("id", a.bucketId(i));
+            int service = a.service(i);
+            b.put("service", service >= 0 && service < c.serviceCount() ? c.serviceName(service) : String.valueOf(service));
+            b.put("unit", service >= 0 && service < c.serviceCount() ? c.unitKind(service).name() : "?");
+            b.put("remaining", a.remainingUnits(i));
+            b.put("reserved", a.reservedUnits(i));
+            b.put("expires", Instant.ofEpochMilli(a.expiryMs(i)).toString());
+            b.put("expired", a.expiryMs(i) <= nowMs);
+            int code = a.sourceCode(i);
+            if (code >= 0 && code < c.sourceCount()) {
+                b.put("source", c.bucketSource(code).toString());
+            }
+            buckets.add(b);
+        }
+        out.put("buckets", buckets);
+        out.put("lastRecordSeq", a.lastJournalSeq());
+        return out;
+    }
+
+    /** Changes state (suspend, bar, reactivate) or real-name verification. */
+    public static Map<String, Object> setState(ChargingState s, long msisdn, SubscriberState state, Boolean verified) {
+        Subscriber sub = findSubscriber(s, msisdn);
+        if (state != null) {
+            sub.state(state);
+        }
+        if (verified != null) {
+            sub.realNameVerified(verified);
+            if (verified && sub.state() == SubscriberState.AWAITING_REAL_NAME) {
+                sub.state(SubscriberState.ACTIVE);
+            }
+        }
+        s.stores.subscribers().update(sub);
+        return subscriberView(s, sub);
+    }
+
+    /** Moves the subscriber to another base package from the next period on (allowances then). */
+    public static Map<String, Object> changePackage(ChargingState s, long msisdn, String packageId) {
+        Catalogue c = s.catalogue();
+        int pkg = c.packageIndex(packageId);
+        if (pkg < 0 || c.pkg(pkg).addon()) {
+            throw ApiException.badRequest("package=" + packageId + ": no such base package in the catalogue");
+        }
+        Subscriber sub = findSubscriber(s, msisdn);
+        sub.packageId(packageId);
+        s.stores.subscribers().update(sub);
+        return subscriberView(s, sub);
+    }
+
+    /** Charging records of a subscriber in [from, to). Reads the journal files (not the hot path). */
+    public static List<JournalEntry> records(ChargingState s, long msisdn, long fromMs, long toMs, int limit) {
+        findSubscriber(s, msisdn);
+        try {
+            return s.records.journal().read(msisdn, fromMs, toMs, limit);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Demo population for a fresh data directory: count subscribers on one package, each with an opening balance. */
+    public static int provisionDemo(ChargingState s, long firstMsisdn, long firstImsi, int count, String packageId,
+                                    long balanceMicros, long nowMs) {
+        int created = 0;
+        for (int i = 0; i < count; i++) {
+            if (s.stores.subscribers().findByMsisdn(firstMsisdn + i, s.subscriber)) {
+                continue;
+            }
+            createSubscriber(s, firstMsisdn + i, firstImsi + i, packageId, balanceMicros, true, nowMs);
+            created++;
+        }
+        return created;
+    }
+}

@@ -1,0 +1,692 @@
+package io.gyro.engine.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import io.gyro.diameter.dictionary.AvpCode;
+import io.gyro.diameter.dictionary.Enumerations;
+import io.gyro.diameter.dictionary.ResultCode;
+import io.gyro.diameter.gy.CreditControlAnswerWriter;
+import io.gyro.diameter.peer.PeerConnection;
+import io.gyro.engine.cdr.CdrKind;
+import io.gyro.engine.status.EngineCounters;
+import io.gyro.engine.store.Session;
+import io.gyro.engine.store.SessionKey;
+import io.gyro.engine.store.SubscriberState;
+import io.gyro.rating.ChargeRequest;
+import io.gyro.rating.ChargeResult;
+import io.gyro.rating.Outcome;
+import io.gyro.rating.QuotaRequest;
+import io.gyro.rating.QuotaResult;
+import io.gyro.rating.Wallet;
+import io.gyro.rating.catalogue.Catalogue;
+import io.gyro.rating.tariff.FinalUnitAction;
+import io.gyro.rating.tariff.ServiceKind;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+
+/**
+ * The charging processor: the single thread that owns balances, reservations and sessions
+ * (ARCHITECTURE.md, "Threads"). For each Credit-Control-Request it finds the session and the
+ * subscriber, charges reported usage, reserves the next grant, appends the charging records,
+ * stores the answer for retransmissions, and queues the answer.
+ *
+ * <p>Durability order per batch: records are appended to the journal as requests are processed,
+ * the journal is written to the OS at the end of the batch, and only then are the batch's
+ * answers handed to Netty and flushed. An answer therefore never leaves before its record.
+ */
+public final class ChargingProcessor implements EventHandler<RingEvent> {
+    private static final Logger LOG = LoggerFactory.getLogger(ChargingProcessor.class);
+
+    private final ChargingState state;
+    private final Clock clock;
+    private final int sweepLimit;
+
+    private final Session session = new Session();
+    private final QuotaRequest quotaRequest = new QuotaRequest();
+    private final QuotaResult quota = new QuotaResult();
+    private final ChargeRequest chargeRequest = new ChargeRequest();
+    private final ChargeResult charge = new ChargeResult();
+    private final CreditControlAnswerWriter answerWriter = new CreditControlAnswerWriter();
+    private final AsciiView serviceContext = new AsciiView();
+    private final AsciiView calledNumber = new AsciiView();
+
+    // Answers of the current batch, sent after the journal is written.
+    private final PeerConnection[] answerPeers;
+    private final ByteBuf[] answers;
+    private int answerCount;
+    private final IdentityHashMap<PeerConnection, Boolean> touched = new IdentityHashMap<>();
+
+    /** Epoch-millisecond clock, injectable for tests. */
+    public interface Clock {
+        long nowMs();
+    }
+
+    public ChargingProcessor(ChargingState state, Clock clock, int maxBatch) {
+        this.state = state;
+        this.clock = clock;
+        this.answerPeers = new PeerConnection[maxBatch];
+        this.answers = new ByteBuf[maxBatch];
+        this.sweepLimit = 1000;
+    }
+
+    public ChargingState state() {
+        return state;
+    }
+
+    @Override
+    public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+        try {
+            switch (event.kind) {
+                case CCR:
+                    EngineCounters.CCR_RECEIVED.increment();
+                    onCreditControl(event, clock.nowMs());
+                    break;
+                case ADMIN:
+                    EngineCounters.ADMIN_TASKS.increment();
+                    event.admin.execute(state);
+                    break;
+                case TICK:
+                    sweepStaleSessions(clock.nowMs());
+                    break;
+                default:
+                    break;
+            }
+        } catch (RuntimeException e) {
+            EngineCounters.PROCESSOR_ERRORS.increment();
+            LOG.error("charging processor failed on a {} event", event.kind, e);
+            if (event.kind == RingEvent.Kind.CCR) {
+                queueAnswer(event.peer, simpleAnswer(event, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
+            }
+        } finally {
+            event.clear();
+        }
+        if (endOfBatch || answerCount == answers.length) {
+            endBatch();
+        }
+    }
+
+    /** Writes the batch's records to the OS, then hands the answers to Netty and flushes each peer once. */
+    private void endBatch() {
+        state.records.flush();
+        for (int i = 0; i < answerCount; i++) {
+            PeerConnection peer = answerPeers[i];
+            peer.answer(answers[i]);
+            touched.put(peer, Boolean.TRUE);
+            answerPeers[i] = null;
+            answers[i] = null;
+        }
+        answerCount = 0;
+        if (!touched.isEmpty()) {
+            for (PeerConnection peer : touched.keySet()) {
+                peer.flush();
+            }
+            touched.clear();
+        }
+    }
+
+    private void queueAnswer(PeerConnection peer, ByteBuf answer) {
+        answerPeers[answerCount] = peer;
+        answers[answerCount++] = answer;
+        EngineCounters.CCR_ANSWERED.increment();
+    }
+
+    // ------------------------------------------------------------------ credit control
+
+    private void onCreditControl(RingEvent e, long nowMs) {
+        SessionKey key = session.id();
+        key.set(e.sessionId, 0, e.sessionIdLength);
+        boolean known = state.stores.sessions().read(session);
+
+        if (known && session.lastCcRequestNumber() != Session.NO_REQUEST) {
+            // RFC 4006 §7 / GY-PROFILE: the same request again gets the same answer, nothing changes.
+            if (e.ccRequestNumber == session.lastCcRequestNumber() && e.ccRequestType == session.lastRequestType()) {
+                EngineCounters.RETRANSMISSIONS.increment();
+                replay(e);
+                return;
+            }
+            if (e.ccRequestNumber <= session.lastCcRequestNumber()) {
+                queueAnswer(e.peer, failedRequestNumber(e));
+                return;
+            }
+        }
+        switch (e.ccRequestType) {
+            case Enumerations.INITIAL_REQUEST:
+                if (known) {
+                    queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
+                    return;
+                }
+                session.clear();
+                session.createdMs(nowMs);
+                sessionRequest(e, nowMs, true);
+                return;
+            case Enumerations.UPDATE_REQUEST:
+            case Enumerations.TERMINATION_REQUEST:
+                if (!known || session.lastRequestType() == Enumerations.TERMINATION_REQUEST
+                        || session.lastRequestType() == Enumerations.EVENT_REQUEST) {
+                    EngineCounters.UNKNOWN_SESSION.increment();
+                    queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_UNKNOWN_SESSION_ID));
+                    return;
+                }
+                sessionRequest(e, nowMs, false);
+                return;
+            case Enumerations.EVENT_REQUEST:
+                if (known) {
+                    queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
+                    return;
+                }
+                session.clear();
+                session.createdMs(nowMs);
+                eventRequest(e, nowMs);
+                return;
+            default:
+                queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_INVALID_AVP_VALUE));
+        }
+    }
+
+    /** Finds the subscriber of a request (by the session's MSISDN once known); returns a Result-Code or 0. */
+    private int resolveSubscriber(RingEvent e, boolean initial) {
+        boolean found;
+        if (!initial) {
+            found = state.stores.subscribers().findByMsisdn(session.msisdn(), state.subscriber);
+        } else if (e.msisdn >= 0) {
+            found = state.stores.subscribers().findByMsisdn(e.msisdn, state.subscriber);
+        } else if (e.imsi >= 0) {
+            found = state.stores.subscribers().findByImsi(e.imsi, state.subscriber);
+        } else {
+            found = false;
+        }
+        if (!found) {
+            EngineCounters.UNKNOWN_USER.increment();
+            return ResultCode.DIAMETER_USER_UNKNOWN;
+        }
+        if (initial && state.subscriber.state() != SubscriberState.ACTIVE) {
+            EngineCounters.SERVICE_DENIED.increment();
+            return ResultCode.DIAMETER_END_USER_SERVICE_DENIED;
+        }
+        if (!state.stores.accounts().read(state.subscriber.accountId(), state.account)) {
+            EngineCounters.UNKNOWN_USER.increment();
+            return ResultCode.DIAMETER_USER_UNKNOWN;
+        }
+        return 0;
+    }
+
+    private void fillPackages(QuotaRequest q) {
+        q.packageIndex = state.packageIndex(state.subscriber);
+        for (int i = 0; i < state.subscriber.addOnCount(); i++) {
+            int index = state.addOnIndex(state.subscriber, i);
+            if (index >= 0 && q.addonCount < QuotaRequest.MAX_ADDONS) {
+                q.addon(index);
+            }
+        }
+    }
+
+    private void fillPackages(ChargeRequest c) {
+        c.packageIndex = state.packageIndex(state.subscriber);
+        for (int i = 0; i < state.subscriber.addOnCount(); i++) {
+            int index = state.addOnIndex(state.subscriber, i);
+            if (index >= 0 && c.addonCount < QuotaRequest.MAX_ADDONS) {
+                c.addon(index);
+            }
+        }
+    }
+
+    /** CCR-INITIAL, -UPDATE and -TERMINATION (RFC 4006 §5.1, GY-PROFILE "Session charging behaviour"). */
+    private void sessionRequest(RingEvent e, long nowMs, boolean initial) {
+        int failure = resolveSubscriber(e, initial);
+        if (failure != 0) {
+            queueAnswer(e.peer, simpleAnswer(e, failure));
+            return;
+        }
+        Catalogue catalogue = state.catalogue();
+        Wallet wallet = state.wallet;
+        ChargingState.toWallet(state.account, wallet);
+        wallet.dropExpired(nowMs);
+        boolean terminate = e.ccRequestType == Enumerations.TERMINATION_REQUEST;
+        long journalSeq = 0;
+
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(512);
+        answerWriter.begin(out, e.hopByHop, e.endToEnd, e.sessionId, e.sessionIdLength, ResultCode.DIAMETER_SUCCESS,
+                state.settings.originHost, state.settings.originRealm, e.ccRequestType, e.ccRequestNumber);
+        serviceContext.wrap(e.serviceContextId, 0, e.serviceContextIdLength);
+        calledNumber.wrap(e.called, 0, e.calledLength);
+        long maxValidityMs = 0;
+
+        for (int m = 0; m < e.msccCount; m++) {
+            long ratingGroup = e.ratingGroup[m];
+            int service = catalogue.serviceIndex(serviceContext, ratingGroup, e.serviceIdentifier[m]);
+            int slot = session.findSlot(ratingGroup);
+            if (service < 0) {
+                EngineCounters.RATING_FAILED.increment();
+                answerWriter.beginMscc(ratingGroup, e.serviceIdentifier[m], ResultCode.DIAMETER_RATING_FAILED).endMscc();
+                continue;
+            }
+            ServiceKind kind = catalogue.unitKind(service);
+            // 1. Give back what this rating group held, then charge what was used against it.
+            if (slot >= 0) {
+                releaseSlot(slot, wallet);
+            }
+            if (e.usuPresent[m]) {
+                long used = usedUnits(e, m, kind);
+                long seq = chargeUsage(e, service, ratingGroup, used, nowMs, terminate ? CdrKind.SESSION_END : CdrKind.SESSION_INTERIM);
+                journalSeq = Math.max(journalSeq, seq);
+            }
+            // 2. Reserve again unless the session ends or the group reported its last use.
+            boolean finished = terminate || (!e.rsuPresent[m] && (e.reportingReason[m] == Enumerations.RR_FINAL
+                    || e.reportingReason[m] == Enumerations.RR_QUOTA_EXHAUSTED || e.usuPresent[m]));
+            if (finished) {
+                if (slot >= 0) {
+                    session.removeSlot(slot);
+                }
+                if (!terminate) {
+                    answerWriter.beginMscc(ratingGroup, e.serviceIdentifier[m], ResultCode.DIAMETER_SUCCESS).endMscc();
+                }
+                continue;
+            }
+            long requested = requestedUnits(e, m, kind);
+            quotaRequest.clear();
+            fillPackages(quotaRequest);
+            quotaRequest.service = service;
+            quotaRequest.requestedUnits = requested;
+            quotaRequest.nowMs = nowMs;
+            quotaRequest.visitedMccMnc = e.sgsnMccMnc;
+            quotaRequest.calledNumber = calledNumber;
+            quota.clear();
+            state.rater().quota(quotaRequest, wallet, quota);
+            if (slot >= 0) {
+                session.removeSlot(slot);
+            }
+            maxValidityMs = Math.max(maxValidityMs, writeGrant(e, m, service, kind, wallet, nowMs));
+        }
+        if (terminate) {
+            // Release anything still held (rating groups the final CCR did not mention).
+            while (session.slotCount() > 0) {
+                releaseSlot(0, wallet);
+                session.removeSlot(0);
+            }
+        }
+        ByteBuf answer = answerWriter.end();
+
+        ChargingState.fromWallet(wallet, state.account);
+        if (journalSeq > 0) {
+            state.account.lastJournalSeq(journalSeq);
+        }
+        state.stores.accounts().write(state.account);
+
+        session.msisdn(state.subscriber.msisdn());
+        session.accountId(state.subscriber.accountId());
+        session.lastCcRequestNumber(e.ccRequestNumber);
+        session.lastRequestType(e.ccRequestType);
+        session.lastActivityMs(nowMs);
+        long keepMs = terminate ? state.settings.sessionGraceMs
+                : Math.max(maxValidityMs, 0) + state.settings.sessionGraceMs;
+        session.expiresAtMs(nowMs + keepMs);
+        storeAnswer(answer);
+        state.stores.sessions().write(session);
+        queueAnswer(e.peer, answer);
+    }
+
+    private void releaseSlot(int slot, Wallet wallet) {
+        for (int p = 0; p < session.bucketPairCount(slot); p++) {
+            int b = wallet.indexOfBucket(session.pairBucketId(slot, p));
+            if (b >= 0) {
+                wallet.bucketReserved[b] = Math.max(0, wallet.bucketReserved[b] - session.pairUnits(slot, p));
+            }
+        }
+        wallet.reservedMicros = Math.max(0, wallet.reservedMicros - session.reservedMicros(slot));
+    }
+
+    private static long usedUnits(RingEvent e, int m, ServiceKind kind) {
+        switch (kind) {
+            case BYTES:
+                return e.usuOctets[m];
+            case SECONDS:
+                return e.usuTime[m];
+            default:
+                return e.usuEvents[m];
+        }
+    }
+
+    private static long requestedUnits(RingEvent e, int m, ServiceKind kind) {
+        switch (kind) {
+            case BYTES:
+                return e.rsuOctets[m];
+            case SECONDS:
+                return e.rsuTime[m];
+            default:
+                return e.rsuEvents[m];
+        }
+    }
+
+    /** Prices and debits reported usage, and appends its record. Returns the record's sequence (0 if none). */
+    private long chargeUsage(RingEvent e, int service, long ratingGroup, long used, long nowMs, CdrKind kind) {
+        if (used <= 0) {
+            return 0;
+        }
+        chargeRequest.clear();
+        fillPackages(chargeRequest);
+        chargeRequest.service = service;
+        chargeRequest.usedUnits = used;
+        chargeRequest.startMs = nowMs;
+        chargeRequest.visitedMccMnc = e.sgsnMccMnc;
+        chargeRequest.calledNumber = calledNumber;
+        charge.clear();
+        state.rater().charge(chargeRequest, state.wallet, charge);
+        EngineCounters.CHARGES.increment();
+        return state.records.charge(kind, state.subscriber, session.id(), e.ccRequestNumber,
+                service, ratingGroup, charge, state.wallet, nowMs, state.catalogue());
+    }
+
+    /** Writes one MSCC of the answer from {@link #quota}; reserves in the wallet and the session. Returns validity in ms. */
+    private long writeGrant(RingEvent e, int m, int service, ServiceKind kind, Wallet wallet, long nowMs) {
+        long ratingGroup = e.ratingGroup[m];
+        long serviceIdentifier = e.serviceIdentifier[m];
+        Outcome outcome = quota.outcome;
+        if (outcome == Outcome.GRANTED && quota.grantedUnits > 0) {
+            trimToSessionCapacity();
+            int slot = session.addSlot(ratingGroup, service);
+            if (slot < 0) {
+                answerWriter.beginMscc(ratingGroup, serviceIdentifier, ResultCode.DIAMETER_RESOURCES_EXCEEDED).endMscc();
+                return 0;
+            }
+            state.rater().reserve(quota, wallet);
+            session.grantedUnits(slot, quota.grantedUnits);
+            session.reservedMicros(slot, quota.reservedMicros);
+            long validityMs = quota.validityTimeSeconds * 1000L;
+            session.validUntilMs(slot, validityMs > 0 ? nowMs + validityMs : 0);
+            for (int i = 0; i < quota.reservationCount; i++) {
+                session.addBucketUnits(slot, quota.reservedBucketId[i], quota.reservedBucketUnits[i]);
+            }
+            answerWriter.beginMscc(ratingGroup, serviceIdentifier, ResultCode.DIAMETER_SUCCESS);
+            writeGranted(kind, quota.grantedUnits);
+            if (quota.validityTimeSeconds > 0) {
+                answerWriter.validityTime(quota.validityTimeSeconds);
+            }
+            if (quota.quotaThresholdUnits > 0 && kind == ServiceKind.BYTES) {
+                answerWriter.volumeQuotaThreshold(quota.quotaThresholdUnits);
+            }
+            if (quota.tariffChangeMs > 0) {
+                answerWriter.tariffTimeChange(quota.tariffChangeMs);
+            }
+            if (quota.finalUnits && quota.finalUnitAction != null) {
+                writeFinalUnit(quota.finalUnitAction, quota.redirectUrl, quota.filterId);
+            }
+            answerWriter.endMscc();
+            return validityMs;
+        }
+        if (outcome == Outcome.GRANTED || outcome == Outcome.OUT_OF_CREDIT) {
+            EngineCounters.CREDIT_LIMIT.increment();
+            FinalUnitAction action = quota.finalUnitAction;
+            if (action == FinalUnitAction.REDIRECT || action == FinalUnitAction.RESTRICT_ACCESS) {
+                // Nothing left to grant, and the package sends the user to the top-up page (or a
+                // walled garden) instead of cutting them off: a zero grant with Final-Unit-Indication.
+                answerWriter.beginMscc(ratingGroup, serviceIdentifier, ResultCode.DIAMETER_SUCCESS);
+                writeGranted(kind, 0);
+                writeFinalUnit(action, quota.redirectUrl, quota.filterId);
+                answerWriter.endMscc();
+                return 0;
+            }
+            answerWriter.beginMscc(ratingGroup, serviceIdentifier, ResultCode.DIAMETER_CREDIT_LIMIT_REACHED).endMscc();
+            return 0;
+        }
+        if (outcome == Outcome.NO_TARIFF) {
+            EngineCounters.RATING_FAILED.increment();
+            answerWriter.beginMscc(ratingGroup, serviceIdentifier, ResultCode.DIAMETER_RATING_FAILED).endMscc();
+            return 0;
+        }
+        if (outcome == Outcome.DENIED) {
+            EngineCounters.SERVICE_DENIED.increment();
+            answerWriter.beginMscc(ratingGroup, serviceIdentifier, ResultCode.DIAMETER_END_USER_SERVICE_DENIED).endMscc();
+            return 0;
+        }
+        answerWriter.beginMscc(ratingGroup, serviceIdentifier, ResultCode.DIAMETER_UNABLE_TO_COMPLY).endMscc();
+        return 0;
+    }
+
+    /** A session slot remembers at most 4 buckets: grant only what those back, plus money. */
+    private void trimToSessionCapacity() {
+        while (quota.reservationCount > Session.MAX_BUCKETS_PER_SLOT) {
+            int last = --quota.reservationCount;
+            quota.grantedUnits -= quota.reservedBucketUnits[last];
+        }
+    }
+
+    private void writeGranted(ServiceKind kind, long units) {
+        switch (kind) {
+            case BYTES:
+                answerWriter.grantedOctets(units);
+                break;
+            case SECONDS:
+                answerWriter.grantedTime(units);
+                break;
+            default:
+                answerWriter.grantedServiceSpecificUnits(units);
+        }
+    }
+
+    private void writeFinalUnit(FinalUnitAction action, String redirectUrl, String filterId) {
+        switch (action) {
+            case REDIRECT:
+                answerWriter.finalUnitRedirect(redirectUrl == null ? "" : redirectUrl);
+                break;
+            case RESTRICT_ACCESS:
+                answerWriter.finalUnit(Enumerations.FUA_RESTRICT_ACCESS, filterId);
+                break;
+            default:
+                answerWriter.finalUnit(Enumerations.FUA_TERMINATE, null);
+        }
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /** CCR-EVENT: Requested-Action decides (RFC 4006 §6.3, §8.41). No session state stays behind but the answer. */
+    private void eventRequest(RingEvent e, long nowMs) {
+        int failure = resolveSubscriber(e, true);
+        if (failure != 0) {
+            queueAnswer(e.peer, simpleAnswer(e, failure));
+            return;
+        }
+        Catalogue catalogue = state.catalogue();
+        Wallet wallet = state.wallet;
+        ChargingState.toWallet(state.account, wallet);
+        wallet.dropExpired(nowMs);
+        int action = e.requestedAction < 0 ? Enumerations.DIRECT_DEBITING : e.requestedAction;
+        serviceContext.wrap(e.serviceContextId, 0, e.serviceContextIdLength);
+        calledNumber.wrap(e.called, 0, e.calledLength);
+        long journalSeq = 0;
+        int topResult = ResultCode.DIAMETER_SUCCESS;
+        int checkBalance = Enumerations.ENOUGH_CREDIT;
+        long totalPrice = 0;
+
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(512);
+        int count = Math.max(e.msccCount, 1);
+        // Result per MSCC first, so a single-service event can carry it at the top level.
+        int[] results = resultScratch;
+        long[] units = unitScratch;
+        for (int m = 0; m < count; m++) {
+            long ratingGroup = e.msccCount == 0 ? -1 : e.ratingGroup[m];
+            long serviceIdentifier = e.msccCount == 0 ? -1 : e.serviceIdentifier[m];
+            int service = catalogue.serviceIndex(serviceContext, ratingGroup, serviceIdentifier);
+            if (service < 0) {
+                results[m] = ResultCode.DIAMETER_RATING_FAILED;
+                units[m] = 0;
+                continue;
+            }
+            ServiceKind kind = catalogue.unitKind(service);
+            long requested = e.msccCount == 0 ? -1 : requestedUnits(e, m, kind);
+            long n = requested > 0 ? requested : (kind == ServiceKind.EVENTS ? 1 : catalogue.defaultQuota(service));
+            units[m] = n;
+            chargeRequest.clear();
+            fillPackages(chargeRequest);
+            chargeRequest.service = service;
+            chargeRequest.usedUnits = n;
+            chargeRequest.startMs = e.eventTimestampMs > 0 ? e.eventTimestampMs : nowMs;
+            chargeRequest.visitedMccMnc = e.sgsnMccMnc;
+            chargeRequest.calledNumber = calledNumber;
+            charge.clear();
+            switch (action) {
+                case Enumerations.DIRECT_DEBITING:
+                    if (!state.rater().canPay(chargeRequest, wallet, charge)) {
+                        results[m] = charge.outcome == Outcome.NO_TARIFF ? ResultCode.DIAMETER_RATING_FAILED
+                                : charge.outcome == Outcome.DENIED ? ResultCode.DIAMETER_END_USER_SERVICE_DENIED
+                                : ResultCode.DIAMETER_CREDIT_LIMIT_REACHED;
+                        break;
+                    }
+                    charge.clear();
+                    state.rater().charge(chargeRequest, wallet, charge);
+                    EngineCounters.CHARGES.increment();
+                    journalSeq = Math.max(journalSeq, state.records.charge(CdrKind.EVENT, state.subscriber, session.id(),
+                            e.ccRequestNumber, service, ratingGroup, charge, wallet, nowMs, catalogue));
+                    results[m] = ResultCode.DIAMETER_SUCCESS;
+                    break;
+                case Enumerations.REFUND_ACCOUNT:
+                    state.rater().listPrice(chargeRequest, charge);
+                    if (charge.outcome != Outcome.CHARGED) {
+                        results[m] = ResultCode.DIAMETER_RATING_FAILED;
+                        break;
+                    }
+                    wallet.moneyMicros = Math.addExact(wallet.moneyMicros, charge.priceMicros);
+                    journalSeq = Math.max(journalSeq, state.records.refund(state.subscriber, session.id(),
+                            e.ccRequestNumber, service, ratingGroup, n, charge.priceMicros, wallet, nowMs));
+                    results[m] = ResultCode.DIAMETER_SUCCESS;
+                    break;
+                case Enumerations.CHECK_BALANCE:
+                    if (!state.rater().canPay(chargeRequest, wallet, charge)) {
+                        checkBalance = Enumerations.NO_CREDIT;
+                    }
+                    results[m] = ResultCode.DIAMETER_SUCCESS;
+                    break;
+                default: // PRICE_ENQUIRY
+                    state.rater().enquire(chargeRequest, wallet, charge);
+                    if (charge.outcome != Outcome.CHARGED) {
+                        results[m] = ResultCode.DIAMETER_RATING_FAILED;
+                        break;
+                    }
+                    totalPrice = Math.addExact(totalPrice, charge.priceMicros);
+                    results[m] = ResultCode.DIAMETER_SUCCESS;
+            }
+        }
+        boolean single = e.msccCount <= 1 && e.singleService || e.msccCount == 0;
+        if (single) {
+            topResult = results[0];
+        }
+        answerWriter.begin(out, e.hopByHop, e.endToEnd, e.sessionId, e.sessionIdLength, topResult,
+                state.settings.originHost, state.settings.originRealm, e.ccRequestType, e.ccRequestNumber);
+        answerWriter.requestedAction(action);
+        if (single) {
+            if (topResult == ResultCode.DIAMETER_SUCCESS && action == Enumerations.DIRECT_DEBITING) {
+                answerWriter.raw().beginGroup(AvpCode.GRANTED_SERVICE_UNIT)
+                        .unsigned64(AvpCode.CC_SERVICE_SPECIFIC_UNITS, units[0]).endGroup();
+            }
+        } else {
+            for (int m = 0; m < e.msccCount; m++) {
+                answerWriter.beginMscc(e.ratingGroup[m], e.serviceIdentifier[m], results[m]);
+                if (results[m] == ResultCode.DIAMETER_SUCCESS && action == Enumerations.DIRECT_DEBITING) {
+                    answerWriter.grantedServiceSpecificUnits(units[m]);
+                }
+                answerWriter.endMscc();
+            }
+        }
+        if (action == Enumerations.CHECK_BALANCE) {
+            answerWriter.checkBalanceResult(checkBalance);
+        } else if (action == Enumerations.PRICE_ENQUIRY) {
+            // Unit-Value = Value-Digits × 10^Exponent; micros have exponent -6 (RFC 4006 §8.8).
+            answerWriter.costInformation(totalPrice, -6, catalogue.currencyNumericCode());
+        }
+        ByteBuf answer = answerWriter.end();
+        if (action == Enumerations.DIRECT_DEBITING || action == Enumerations.REFUND_ACCOUNT) {
+            ChargingState.fromWallet(wallet, state.account);
+            if (journalSeq > 0) {
+                state.account.lastJournalSeq(journalSeq);
+            }
+            state.stores.accounts().write(state.account);
+        }
+        session.msisdn(state.subscriber.msisdn());
+        session.accountId(state.subscriber.accountId());
+        session.lastCcRequestNumber(e.ccRequestNumber);
+        session.lastRequestType(e.ccRequestType);
+        session.lastActivityMs(nowMs);
+        session.expiresAtMs(nowMs + state.settings.sessionGraceMs);
+        storeAnswer(answer);
+        state.stores.sessions().write(session);
+        queueAnswer(e.peer, answer);
+    }
+
+    private final int[] resultScratch = new int[io.gyro.diameter.gy.CreditControlRequest.MAX_MSCC];
+    private final long[] unitScratch = new long[io.gyro.diameter.gy.CreditControlRequest.MAX_MSCC];
+
+    // ------------------------------------------------------------------ answers
+
+    private void storeAnswer(ByteBuf answer) {
+        int length = answer.readableBytes();
+        if (length <= Session.MAX_ANSWER_BYTES) {
+            answer.getBytes(answer.readerIndex(), session.answer(), 0, length);
+            session.answerLength(length);
+        } else {
+            session.answerLength(0);
+        }
+    }
+
+    /** Sends the stored answer again with the retransmission's identifiers (RFC 6733 §3: same End-to-End id). */
+    private void replay(RingEvent e) {
+        int length = session.answerLength();
+        if (length == 0) {
+            queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
+            return;
+        }
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(length);
+        out.writeBytes(session.answer(), 0, length);
+        out.setInt(12, e.hopByHop);
+        out.setInt(16, e.endToEnd);
+        queueAnswer(e.peer, out);
+    }
+
+    private ByteBuf simpleAnswer(RingEvent e, int resultCode) {
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(256);
+        return answerWriter.begin(out, e.hopByHop, e.endToEnd, e.sessionId, e.sessionIdLength, resultCode,
+                state.settings.originHost, state.settings.originRealm, e.ccRequestType, e.ccRequestNumber).end();
+    }
+
+    /** An older (or repeated with another type) CC-Request-Number: 5004 naming the AVP, nothing charged. */
+    private ByteBuf failedRequestNumber(RingEvent e) {
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(256);
+        answerWriter.begin(out, e.hopByHop, e.endToEnd, e.sessionId, e.sessionIdLength,
+                ResultCode.DIAMETER_INVALID_AVP_VALUE, state.settings.originHost, state.settings.originRealm,
+                e.ccRequestType, e.ccRequestNumber);
+        answerWriter.raw().utf8(AvpCode.ERROR_MESSAGE, "CC-Request-Number older than the last one of this session");
+        answerWriter.raw().beginGroup(AvpCode.FAILED_AVP).unsigned32(AvpCode.CC_REQUEST_NUMBER, e.ccRequestNumber).endGroup();
+        return answerWriter.end();
+    }
+
+    // ------------------------------------------------------------------ housekeeping
+
+    /** Releases the reservations of sessions silent past validity + grace, and forgets finished ones. */
+    private void sweepStaleSessions(long nowMs) {
+        List<SessionKey> expired = state.stores.sessions().findExpired(nowMs, sweepLimit);
+        for (SessionKey key : expired) {
+            session.id().copyFrom(key);
+            if (!state.stores.sessions().read(session)) {
+                continue;
+            }
+            if (session.slotCount() > 0
+                    && state.stores.accounts().read(session.accountId(), state.account)
+                    && state.stores.subscribers().findByMsisdn(session.msisdn(), state.subscriber)) {
+                Wallet wallet = state.wallet;
+                ChargingState.toWallet(state.account, wallet);
+                while (session.slotCount() > 0) {
+                    releaseSlot(0, wallet);
+                    session.removeSlot(0);
+                }
+                long seq = state.records.staleRelease(state.subscriber, session.id(), wallet, nowMs);
+                ChargingState.fromWallet(wallet, state.account);
+                state.account.lastJournalSeq(seq);
+                state.stores.accounts().write(state.account);
+                EngineCounters.STALE_RELEASES.increment();
+            }
+            state.stores.sessions().remove(key);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.gyro.engine.pipeline;
+
+import io.gyro.diameter.gy.CreditControlRequest;
+import io.gyro.diameter.peer.PeerConnection;
+
+/**
+ * One slot of the Disruptor ring, pre-allocated and reused: either a Credit-Control-Request
+ * copied out of its frame by the event loop (a few primitives and three short byte strings),
+ * an admin task from the HTTP API, or a timer tick. The charging processor is the only reader;
+ * it clears the references when done so nothing is kept alive by the ring.
+ */
+public final class RingEvent {
+    public enum Kind { NONE, CCR, ADMIN, TICK }
+
+    public static final int MAX_SESSION_ID = 256;
+    public static final int MAX_CONTEXT_ID = 64;
+    public static final int MAX_CALLED = 32;
+
+    public Kind kind = Kind.NONE;
+    public long receivedNanos;
+
+    // --- CCR
+    public PeerConnection peer;
+    public int hopByHop;
+    public int endToEnd;
+    public boolean retransmitted;
+    public final byte[] sessionId = new byte[MAX_SESSION_ID];
+    public int sessionIdLength;
+    public final byte[] serviceContextId = new byte[MAX_CONTEXT_ID];
+    public int serviceContextIdLength;
+    public final byte[] called = new byte[MAX_CALLED];
+    public int calledLength;
+    public int ccRequestType;
+    public long ccRequestNumber;
+    public int requestedAction;
+    public long msisdn;
+    public long imsi;
+    public int sgsnMccMnc;
+    public long eventTimestampMs;
+    public int msccCount;
+    public boolean singleService;
+    public final long[] ratingGroup = new long[CreditControlRequest.MAX_MSCC];
+    public final long[] serviceIdentifier = new long[CreditControlRequest.MAX_MSCC];
+    public final boolean[] rsuPresent = new boolean[CreditControlRequest.MAX_MSCC];
+    public final long[] rsuUnits = new long[CreditControlRequest.MAX_MSCC];
+    public final boolean[] usuPresent = new boolean[CreditControlRequest.MAX_MSCC];
+    public final long[] usuOctets = new long[CreditControlRequest.MAX_MSCC];
+    public final long[] usuTime = new long[CreditControlRequest.MAX_MSCC];
+    public final long[] usuEvents = new long[CreditControlRequest.MAX_MSCC];
+    public final long[] rsuOctets = new long[CreditControlRequest.MAX_MSCC];
+    public final long[] rsuTime = new long[CreditControlRequest.MAX_MSCC];
+    public final long[] rsuEvents = new long[CreditControlRequest.MAX_MSCC];
+    public final int[] reportingReason = new int[CreditControlRequest.MAX_MSCC];
+
+    // --- ADMIN
+    public AdminTask admin;
+
+    /** Copies what the processor needs from a decoded CCR (event-loop thread). */
+    public void copyFrom(PeerConnection peer, CreditControlRequest r) {
+        this.kind = Kind.CCR;
+        this.receivedNanos = System.nanoTime();
+        this.peer = peer;
+        this.hopByHop = r.hopByHop;
+        this.endToEnd = r.endToEnd;
+        this.retransmitted = r.retransmitted;
+        this.sessionIdLength = Math.min(r.sessionIdLength, MAX_SESSION_ID);
+        r.frame.getBytes(r.sessionIdOffset, sessionId, 0, sessionIdLength);
+        this.serviceContextIdLength = Math.min(r.serviceContextIdLength, MAX_CONTEXT_ID);
+        r.frame.getBytes(r.serviceContextIdOffset, serviceContextId, 0, serviceContextIdLength);
+        this.calledLength = Math.min(r.calledPartyLength, MAX_CALLED);
+        r.frame.getBytes(r.calledPartyOffset, called, 0, calledLength);
+        this.ccRequestType = r.ccRequestType;
+        this.ccRequestNumber = r.ccRequestNumber;
+        this.requestedAction = r.requestedAction;
+        this.msisdn = r.msisdn;
+        this.imsi = r.imsi;
+        this.sgsnMccMnc = r.sgsnMccMnc;
+        this.eventTimestampMs = r.eventTimestampMs;
+        this.msccCount = r.msccCount;
+        this.singleService = r.singleService;
+        for (int i = 0; i < r.msccCount; i++) {
+            ratingGroup[i] = r.ratingGroup[i];
+            serviceIdentifier[i] = r.serviceIdentifier[i];
+            rsuPresent[i] = r.rsuPresent[i];
+            rsuOctets[i] = r.rsuTotalOctets[i];
+            rsuTime[i] = r.rsuTime[i];
+            rsuEvents[i] = r.rsuServiceSpecificUnits[i];
+            usuPresent[i] = r.usuPresent[i];
+            usuOctets[i] = r.usuTotalOctets[i];
+            usuTime[i] = r.usuTime[i];
+            usuEvents[i] = r.usuServiceSpecificUnits[i];
+            reportingReason[i] = r.reportingReason[i];
+        }
+        this.admin = null;
+    }
+
+    /** The last stage's cleanup: drop references so the ring keeps nothing alive. */
+    public void clear() {
+        kind = Kind.NONE;
+        peer = null;
+        admin = null;
+    }
+}

@@ -1,0 +1,33 @@
+package io.gyro.engine.status;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Engine-wide counters, served by GET /status; counting replaces per-request logging. */
+public enum EngineCounters {
+    CCR_RECEIVED,
+    CCR_ANSWERED,
+    INVALID_CCR,
+    TOO_BUSY,
+    RETRANSMISSIONS,
+    UNKNOWN_SESSION,
+    UNKNOWN_USER,
+    SERVICE_DENIED,
+    CREDIT_LIMIT,
+    RATING_FAILED,
+    CHARGES,
+    STALE_RELEASES,
+    RENEWALS,
+    JOURNAL_RECORDS,
+    ADMIN_TASKS,
+    PROCESSOR_ERRORS;
+
+    private final LongAdder adder = new LongAdder();
+
+    public void increment() {
+        adder.increment();
+    }
+
+    public long get() {
+        return adder.sum();
+    }
+}
