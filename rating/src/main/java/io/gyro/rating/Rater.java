@@ -348,7 +348,7 @@ public final class Rater {
         out.ratedUnits = rated;
         int rateA = t.rateIndexAt(c.clock().weekMs(req.startMs));
         int rateB = rateA;
-        long split = before + rated;
+        long split = Long.MAX_VALUE; // session position where the tariff changes, if it does
         if (req.unitsAfterTariffChange > 0 && req.tariffChangeMs > req.startMs) {
             rateB = t.rateIndexAt(c.clock().weekMs(req.tariffChangeMs));
             split = before + Math.max(0, req.usedUnits - req.unitsAfterTariffChange);

@@ -70,7 +70,7 @@ public final class Given {
         return this;
     }
 
-    public Given called(String number) {
+    public Given called(CharSequence number) {
         quota.calledNumber = number;
         charge.calledNumber = number;
         return this;
