@@ -116,8 +116,16 @@ public final class DiameterWriter {
     }
 
     public DiameterWriter utf8(int code, int vendor, CharSequence value) {
+        return utf8(code, vendor, true, value);
+    }
+
+    /**
+     * UTF8String with an explicit M bit: RFC 6733 §4.5 says Product-Name and Error-Message MUST
+     * NOT carry it.
+     */
+    public DiameterWriter utf8(int code, int vendor, boolean mandatory, CharSequence value) {
         int dataLength = ByteBufUtil.utf8Bytes(value);
-        header(code, vendor, true, dataLength);
+        header(code, vendor, mandatory, dataLength);
         ByteBufUtil.reserveAndWriteUtf8(out, value, dataLength);
         pad(dataLength);
         return this;

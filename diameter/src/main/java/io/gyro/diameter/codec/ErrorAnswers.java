@@ -44,7 +44,8 @@ public final class ErrorAnswers {
         writer.octets(AvpCode.ORIGIN_HOST, originHost);
         writer.octets(AvpCode.ORIGIN_REALM, originRealm);
         if (validation.errorMessage != null) {
-            writer.utf8(AvpCode.ERROR_MESSAGE, validation.errorMessage);
+            // RFC 6733 §4.5: Error-Message MUST NOT have the M bit.
+            writer.utf8(AvpCode.ERROR_MESSAGE, VendorId.IETF, false, validation.errorMessage);
         }
         if (validation.failedAvpOffset >= 0) {
             writer.beginGroup(AvpCode.FAILED_AVP);

@@ -21,7 +21,8 @@ public final class BaseMessages {
         w.octets(AvpCode.ORIGIN_REALM, local.originRealmBytes);
         w.address(AvpCode.HOST_IP_ADDRESS, local.hostIpAddress);
         w.unsigned32(AvpCode.VENDOR_ID, local.vendorId);
-        w.utf8(AvpCode.PRODUCT_NAME, local.productName);
+        // RFC 6733 §4.5: Product-Name MUST NOT have the M bit.
+        w.utf8(AvpCode.PRODUCT_NAME, VendorId.IETF, false, local.productName);
         w.unsigned32(AvpCode.ORIGIN_STATE_ID, local.originStateId);
         w.unsigned32(AvpCode.SUPPORTED_VENDOR_ID, VendorId.TGPP);
         for (int app : local.authApplicationIds) {
@@ -53,7 +54,8 @@ public final class BaseMessages {
         w.unsigned32(AvpCode.RESULT_CODE, resultCode);
         capabilities(w, local);
         if (errorMessage != null) {
-            w.utf8(AvpCode.ERROR_MESSAGE, errorMessage);
+            // RFC 6733 §4.5: Error-Message MUST NOT have the M bit.
+            w.utf8(AvpCode.ERROR_MESSAGE, VendorId.IETF, false, errorMessage);
         }
         return w.end();
     }
