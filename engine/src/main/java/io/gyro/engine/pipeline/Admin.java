@@ -210,7 +210,7 @@ public final class Admin {
             b.put("expired", a.expiryMs(i) <= nowMs);
             int code = a.sourceCode(i);
             if (code >= 0 && code < c.sourceCount()) {
-                b.put("source", c.bucketSource(code).toString());
+                b.put("source", c.bucketSource(code).label());
             }
             buckets.add(b);
         }

@@ -78,12 +78,21 @@ class KillNineTest {
         while (acks.get() < acksBeforeKill && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertTrue(p.isAlive(), "child died on its own; see " + stderr);
+        assertTrue(p.isAlive(), () -> "child died on its own: " + tail(stderr));
         p.destroyForcibly();   // SIGKILL on Unix
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         reader.join(5_000);
-        assertTrue(acks.get() >= acksBeforeKill, "child acknowledged only " + acks.get() + "; see " + stderr);
+        assertTrue(acks.get() >= acksBeforeKill, () -> "child acknowledged only " + acks.get() + ": " + tail(stderr));
         return new Run(lastI.get(), lastSeq.get(), open[0]);
+    }
+
+    private static String tail(File f) {
+        try {
+            String all = java.nio.file.Files.readString(f.toPath());
+            return all.substring(Math.max(0, all.length() - 4000));
+        } catch (java.io.IOException e) {
+            return "(no stderr: " + e + ")";
+        }
     }
 
     @Test

@@ -1,0 +1,333 @@
+package io.gyro.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gyro.diameter.codec.DiameterHeader;
+import io.gyro.diameter.dictionary.AvpCode;
+import io.gyro.diameter.dictionary.Enumerations;
+import io.gyro.diameter.dictionary.ResultCode;
+import io.gyro.diameter.gy.CreditControlRequestWriter;
+import io.gyro.diameter.peer.LocalPeer;
+import io.gyro.diameter.peer.PeerConnection;
+import io.gyro.diameter.transport.DiameterClient;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A real engine on free loopback ports, driven over Diameter by our client playing a PGW. */
+class GyEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MSISDN = 8617000000001L;
+    private static final byte[] PGW = "pgw.test".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REALM = "test".getBytes(StandardCharsets.US_ASCII);
+
+    @TempDir
+    Path dataDir;
+    private Map<String, String> overrides;
+    private Engine engine;
+    private DiameterClient client;
+    private PeerConnection peer;
+    private final CreditControlRequestWriter writer = new CreditControlRequestWriter();
+
+    @BeforeEach
+    void start() throws Exception {
+        overrides = EngineHarness.overrides(dataDir, 20);
+        engine = EngineHarness.start(overrides);
+        client = new DiameterClient(LocalPeer.builder("pgw.test", "test").build(), 1);
+        connect();
+    }
+
+    private void connect() throws Exception {
+        peer = client.connect(new InetSocketAddress("127.0.0.1", engine.diameterAddress().getPort())).get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private ByteBuf ccr(String sessionId, String context, int type, long number, Consumer<CreditControlRequestWriter> body)
+            throws Exception {
+        writer.begin(peer.channel().alloc().buffer(), peer.nextHopByHop(), peer.nextEndToEnd(), sessionId, PGW, REALM,
+                "gyro.local", context, type, number);
+        body.accept(writer);
+        return writer.end();
+    }
+
+    private ByteBuf send(ByteBuf request) throws Exception {
+        return DiameterClient.call(peer, request, 10_000);
+    }
+
+    private JsonNode balance(long msisdn) throws Exception {
+        HttpResponse<String> r = EngineHarness.http(engine, "GET", "/subscribers/" + msisdn + "/balance", null);
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    private static long bucket(JsonNode balance, String service, String field) {
+        for (JsonNode b : balance.get("buckets")) {
+            if (b.get("service").asText().equals(service)) {
+                return b.get(field).asLong();
+            }
+        }
+        throw new AssertionError("no " + service + " bucket in " + balance);
+    }
+
+    @Test
+    void dataSessionInitialUpdateTerminateChargesExactlyTheUsage() throws Exception {
+        long before = bucket(balance(MSISDN), "data", "remaining");
+        ByteBuf cca = send(ccr("pgw;1", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(MSISDN)
+                .multipleServicesIndicator().beginMscc(100, -1).requestedEmpty().endMscc()));
+        long granted;
+        try {
+            assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.topLevel(cca, AvpCode.RESULT_CODE));
+            long[] mscc = EngineHarness.mscc(cca, 100);
+            assertNotNull(mscc);
+            assertEquals(ResultCode.DIAMETER_SUCCESS, mscc[0]);
+            granted = mscc[1];
+            assertTrue(granted > 0, "a data grant");
+        } finally {
+            cca.release();
+        }
+        assertEquals(granted, bucket(balance(MSISDN), "data", "reserved"));
+
+        cca = send(ccr("pgw;1", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 1, w -> w.msisdn(MSISDN)
+                .beginMscc(100, -1).usedOctets(400_000, 600_000, Enumerations.RR_QUOTA_EXHAUSTED).requestedEmpty().endMscc()));
+        try {
+            assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.mscc(cca, 100)[0]);
+        } finally {
+            cca.release();
+        }
+        cca = send(ccr("pgw;1", "32251@3gpp.org", Enumerations.TERMINATION_REQUEST, 2, w -> w.msisdn(MSISDN)
+                .terminationCause(Enumerations.DIAMETER_LOGOUT)
+                .beginMscc(100, -1).usedOctets(100_000, 0, Enumerations.RR_FINAL).endMscc()));
+        try {
+            assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.topLevel(cca, AvpCode.RESULT_CODE));
+        } finally {
+            cca.release();
+        }
+        JsonNode after = balance(MSISDN);
+        // The sample catalogue rates data per started KiB (config/CATALOGUE.md): each report rounds up.
+        long rated = ceilKiB(1_000_000) + ceilKiB(100_000);
+        assertEquals(before - rated, bucket(after, "data", "remaining"), "exactly the rated octets, from the bucket");
+        assertEquals(0, bucket(after, "data", "reserved"));
+        assertEquals(0, after.get("reservedMicros").asLong());
+
+        HttpResponse<String> records = EngineHarness.http(engine, "GET", "/subscribers/" + MSISDN + "/records", null);
+        assertEquals(200, records.statusCode());
+        String body = records.body();
+        assertTrue(body.contains("SESSION_INTERIM") && body.contains("SESSION_END"), body);
+    }
+
+    @Test
+    void retransmissionIsAnsweredIdenticallyAndChargedOnce() throws Exception {
+        release(send(ccr("pgw;2", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(MSISDN)
+                .beginMscc(100, -1).requestedEmpty().endMscc())));
+        Consumer<CreditControlRequestWriter> update = w -> w.msisdn(MSISDN)
+                .beginMscc(100, -1).usedOctets(2_000_000, 0, Enumerations.RR_QUOTA_EXHAUSTED).requestedEmpty().endMscc();
+        ByteBuf first = send(ccr("pgw;2", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 1, update));
+        long afterFirst = bucket(balance(MSISDN), "data", "remaining");
+        ByteBuf again = ccr("pgw;2", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 1, update);
+        DiameterHeader.setRetransmitted(again, again.readerIndex());
+        ByteBuf second = send(again);
+        ByteBuf third = send(ccr("pgw;2", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 1, update));
+        try {
+            byte[] a = ByteBufUtil.getBytes(first, first.readerIndex() + 20, first.readableBytes() - 20);
+            byte[] b = ByteBufUtil.getBytes(second, second.readerIndex() + 20, second.readableBytes() - 20);
+            byte[] c = ByteBufUtil.getBytes(third, third.readerIndex() + 20, third.readableBytes() - 20);
+            assertArrayEquals(a, b, "same AVPs, with and without the T flag");
+            assertArrayEquals(a, c);
+        } finally {
+            release(first, second, third);
+        }
+        assertEquals(afterFirst, bucket(balance(MSISDN), "data", "remaining"), "no second charge");
+
+        ByteBuf older = send(ccr("pgw;2", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 0, update));
+        try {
+            assertEquals(ResultCode.DIAMETER_INVALID_AVP_VALUE, EngineHarness.topLevel(older, AvpCode.RESULT_CODE));
+        } finally {
+            older.release();
+        }
+        assertEquals(afterFirst, bucket(balance(MSISDN), "data", "remaining"), "an older number charges nothing");
+    }
+
+    @Test
+    void errorsWhereTheyBelong() throws Exception {
+        ByteBuf unknownUser = send(ccr("pgw;3", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(8619999999999L)
+                .beginMscc(100, -1).requestedEmpty().endMscc()));
+        ByteBuf unknownSession = send(ccr("pgw;nope", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 1, w -> w.msisdn(MSISDN)
+                .beginMscc(100, -1).requestedEmpty().endMscc()));
+        ByteBuf unknownGroup = send(ccr("pgw;4", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(MSISDN)
+                .beginMscc(999, -1).requestedEmpty().endMscc()));
+        try {
+            assertEquals(ResultCode.DIAMETER_USER_UNKNOWN, EngineHarness.topLevel(unknownUser, AvpCode.RESULT_CODE));
+            assertEquals(ResultCode.DIAMETER_UNKNOWN_SESSION_ID, EngineHarness.topLevel(unknownSession, AvpCode.RESULT_CODE));
+            assertEquals(ResultCode.DIAMETER_RATING_FAILED, EngineHarness.mscc(unknownGroup, 999)[0]);
+        } finally {
+            release(unknownUser, unknownSession, unknownGroup);
+        }
+        HttpResponse<String> barred = EngineHarness.http(engine, "PATCH", "/subscribers/8617000000002", "{\"state\":\"BARRED\"}");
+        assertEquals(200, barred.statusCode(), barred.body());
+        ByteBuf denied = send(ccr("pgw;5", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(8617000000002L)
+                .beginMscc(100, -1).requestedEmpty().endMscc()));
+        try {
+            assertEquals(ResultCode.DIAMETER_END_USER_SERVICE_DENIED, EngineHarness.topLevel(denied, AvpCode.RESULT_CODE));
+        } finally {
+            denied.release();
+        }
+    }
+
+    @Test
+    void smsEventsDebitRefundCheckAndQuote() throws Exception {
+        long smsBefore = bucket(balance(MSISDN), "sms", "remaining");
+        ByteBuf debit = send(ccr("smsc;1", "32274@3gpp.org", Enumerations.EVENT_REQUEST, 0, w -> w.msisdn(MSISDN)
+                .requestedAction(Enumerations.DIRECT_DEBITING).smsRecipient("8613800138000")));
+        try {
+            assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.topLevel(debit, AvpCode.RESULT_CODE));
+        } finally {
+            debit.release();
+        }
+        assertEquals(smsBefore - 1, bucket(balance(MSISDN), "sms", "remaining"));
+
+        ByteBuf check = send(ccr("smsc;2", "32274@3gpp.org", Enumerations.EVENT_REQUEST, 0, w -> w.msisdn(MSISDN)
+                .requestedAction(Enumerations.CHECK_BALANCE).smsRecipient("8613800138000")));
+        ByteBuf quote = send(ccr("smsc;3", "32274@3gpp.org", Enumerations.EVENT_REQUEST, 0, w -> w.msisdn(MSISDN)
+                .requestedAction(Enumerations.PRICE_ENQUIRY).smsRecipient("8613800138000")));
+        try {
+            assertEquals(Enumerations.ENOUGH_CREDIT, EngineHarness.topLevel(check, AvpCode.CHECK_BALANCE_RESULT));
+            assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.topLevel(quote, AvpCode.RESULT_CODE));
+            assertTrue(ByteBufUtil.indexOf(quote, quote.readerIndex(), quote.writerIndex(), (byte) 0) >= 0);
+        } finally {
+            release(check, quote);
+        }
+        assertEquals(smsBefore - 1, bucket(balance(MSISDN), "sms", "remaining"), "enquiries change nothing");
+    }
+
+    @Test
+    void sessionContinuesAfterRestart() throws Exception {
+        release(send(ccr("pgw;r", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(MSISDN)
+                .beginMscc(100, -1).requestedEmpty().endMscc())));
+        client.close();
+        engine.close();
+        engine = EngineHarness.start(overrides);
+        client = new DiameterClient(LocalPeer.builder("pgw.test", "test").build(), 1);
+        connect();
+        ByteBuf cca = send(ccr("pgw;r", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 1, w -> w.msisdn(MSISDN)
+                .beginMscc(100, -1).usedOctets(1000, 1000, Enumerations.RR_QUOTA_EXHAUSTED).requestedEmpty().endMscc()));
+        try {
+            assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.topLevel(cca, AvpCode.RESULT_CODE));
+            assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.mscc(cca, 100)[0]);
+        } finally {
+            cca.release();
+        }
+    }
+
+    @Test
+    void randomWorkloadConservesMoneyForEveryAccount() throws Exception {
+        Random random = new Random(42);
+        int sessions = 60;
+        for (int s = 0; s < sessions; s++) {
+            long msisdn = 8617000000001L + random.nextInt(20);
+            String id = "pgw;w" + s;
+            int rg = random.nextBoolean() ? 100 : 300;
+            String context = rg == 100 ? "32251@3gpp.org" : "32260@3gpp.org";
+            release(send(ccr(id, context, Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(msisdn)
+                    .beginMscc(rg, -1).requestedEmpty().endMscc())));
+            int updates = random.nextInt(3);
+            for (int u = 1; u <= updates + 1; u++) {
+                long used = rg == 100 ? random.nextInt(50_000_000) : random.nextInt(900);
+                int type = u == updates + 1 ? Enumerations.TERMINATION_REQUEST : Enumerations.UPDATE_REQUEST;
+                long number = u;
+                release(send(ccr(id, context, type, number, w -> {
+                    w.msisdn(msisdn).beginMscc(rg, -1);
+                    if (rg == 100) {
+                        w.usedOctets(used, 0, -1);
+                    } else {
+                        w.usedTime(used, -1);
+                    }
+                    if (type == Enumerations.UPDATE_REQUEST) {
+                        w.requestedEmpty();
+                    }
+                    w.endMscc();
+                })));
+            }
+            if (random.nextInt(5) == 0) {
+                release(send(ccr("smsc;w" + s, "32274@3gpp.org", Enumerations.EVENT_REQUEST, 0,
+                        w -> w.msisdn(msisdn).requestedAction(Enumerations.DIRECT_DEBITING).smsRecipient("8613800138000"))));
+            }
+            if (random.nextInt(7) == 0) {
+                HttpResponse<String> r = EngineHarness.http(engine, "POST", "/subscribers/" + msisdn + "/topups",
+                        "{\"amount\":\"10.00\",\"idempotencyKey\":\"k" + s + "\"}");
+                assertEquals(200, r.statusCode(), r.body());
+            }
+        }
+        for (int i = 0; i < 20; i++) {
+            long msisdn = 8617000000001L + i;
+            JsonNode records = JSON.readTree(EngineHarness.http(engine, "GET",
+                    "/subscribers/" + msisdn + "/records?limit=10000", null).body()).get("records");
+            long charged = 0;
+            for (JsonNode r : records) {
+                charged += r.get("retailMicros").asLong();
+            }
+            // Opening balance and top-ups are records with negative retail amounts, so the money
+            // balance is exactly minus the sum of all record amounts.
+            assertEquals(-charged, balance(msisdn).get("moneyMicros").asLong(), "conservation for " + msisdn);
+            assertEquals(0, balance(msisdn).get("reservedMicros").asLong(), "every session ended");
+        }
+    }
+
+    @Test
+    void badHttpInputIsRefusedAndChangesNothing() throws Exception {
+        JsonNode before = balance(MSISDN);
+        String[][] cases = {
+                {"POST", "/subscribers/" + MSISDN + "/topups", "{\"amount\":\"-5\",\"idempotencyKey\":\"x\"}"},
+                {"POST", "/subscribers/" + MSISDN + "/topups", "{\"amount\":\"1.1234567\",\"idempotencyKey\":\"x\"}"},
+                {"POST", "/subscribers/" + MSISDN + "/topups", "{\"amount\":\"5.00\"}"},
+                {"POST", "/subscribers/" + MSISDN + "/topups", "{\"amount\":\"5.00\",\"idempotencyKey\":\"x\",\"extra\":1}"},
+                {"POST", "/subscribers/" + MSISDN + "/topups", "{not json"},
+                {"POST", "/subscribers/" + MSISDN + "/topups", "[1,2]"},
+                {"POST", "/subscribers", "{\"msisdn\":\"12ab\",\"imsi\":\"460990000099999\",\"package\":\"basic\"}"},
+                {"POST", "/subscribers", "{\"msisdn\":\"8617000099999\",\"imsi\":\"460990000099999\",\"package\":\"nope\"}"},
+                {"PATCH", "/subscribers/" + MSISDN, "{\"state\":\"ASLEEP\"}"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = EngineHarness.http(engine, c[0], c[1], c[2]);
+            assertEquals(400, r.statusCode(), c[2] + " -> " + r.body());
+            assertTrue(r.body().contains("\"error\""), r.body());
+        }
+        assertEquals(404, EngineHarness.http(engine, "GET", "/subscribers/8619999999999/balance", null).statusCode());
+        assertEquals(409, EngineHarness.http(engine, "POST", "/subscribers",
+                "{\"msisdn\":\"" + MSISDN + "\",\"imsi\":\"460990000099999\",\"package\":\"basic\"}").statusCode());
+        assertEquals(before, balance(MSISDN));
+    }
+
+    private static long ceilKiB(long octets) {
+        return (octets + 1023) / 1024 * 1024;
+    }
+
+    private static void release(ByteBuf... buffers) {
+        for (ByteBuf b : buffers) {
+            b.release();
+        }
+    }
+}
