@@ -319,6 +319,9 @@ class GyEndToEndTest {
         assertEquals(409, EngineHarness.http(engine, "POST", "/subscribers",
                 "{\"msisdn\":\"" + MSISDN + "\",\"imsi\":\"460990000099999\",\"package\":\"basic\"}").statusCode());
         assertEquals(before, balance(MSISDN));
+        HttpResponse<String> openApi = EngineHarness.http(engine, "GET", "/openapi.json", null);
+        assertEquals(200, openApi.statusCode());
+        assertTrue(JSON.readTree(openApi.body()).get("paths").has("/subscribers/{msisdn}/topups"));
     }
 
     private static long ceilKiB(long octets) {
