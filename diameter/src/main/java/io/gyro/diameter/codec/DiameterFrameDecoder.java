@@ -38,13 +38,14 @@ public final class DiameterFrameDecoder extends ByteToMessageDecoder {
             int start = in.readerIndex();
             int length = DiameterHeader.messageLength(in, start);
             if (length < DiameterHeader.LENGTH || length > maxMessageSize || (length & 3) != 0) {
-                if (in.readableBytes() < DiameterHeader.LENGTH && length >= DiameterHeader.LENGTH) {
-                    // Wait for a full header so the answer can echo its identifiers.
+                if (in.readableBytes() < DiameterHeader.LENGTH) {
+                    // Wait for a full header, whatever the length says, so the answer can echo its
+                    // identifiers and does not depend on how TCP split the stream. A peer that stops
+                    // short is closed by the watchdog or at end of stream.
                     return;
                 }
                 state = State.CORRUPT;
-                ByteBuf header = in.readableBytes() >= DiameterHeader.LENGTH
-                        ? in.retainedSlice(start, DiameterHeader.LENGTH) : null;
+                ByteBuf header = in.retainedSlice(start, DiameterHeader.LENGTH);
                 in.skipBytes(in.readableBytes());
                 out.add(new FramingError(ResultCode.DIAMETER_INVALID_MESSAGE_LENGTH, header,
                         length > maxMessageSize ? "message larger than the configured maximum" : "invalid message length"));
