@@ -189,7 +189,8 @@ public final class Rater {
         }
         // Buckets first (raw units), then money for the rest on the increment grid that starts
         // where the buckets end: exactly what charge() will debit for the granted units.
-        int n = eligibleBuckets(w, service, req.nowMs);
+        // A free band (night data) spends no allowance.
+        int n = t.rate(rate).free() ? 0 : eligibleBuckets(w, service, req.nowMs);
         long bucketAvail = 0;
         for (int k = 0; k < n; k++) {
             bucketAvail += w.available(order[k]);
@@ -358,7 +359,8 @@ public final class Rater {
         // Buckets pay the rounded usage while they last (a bucket that runs out inside an
         // increment absorbs the rest of it); money pays the remaining raw usage, rounded on the
         // increment grid that starts where the buckets ended.
-        int n = eligibleBuckets(w, req.service, req.startMs);
+        boolean free = t.rate(rateA).free() && t.rate(rateB).free();
+        int n = free ? 0 : eligibleBuckets(w, req.service, req.startMs);
         long left = rated;
         for (int k = 0; k < n && left > 0; k++) {
             int i = order[k];

@@ -125,6 +125,13 @@ class RaterChargeTest {
                             assertEquals(0, r.priceMicros);
                             assertEquals(400_000, r.costMicros);
                         }),
+                row("nightDataFreeSpendsNoAllowance",
+                        g -> g.pkg("data-max").service("data").at("2026-11-25T02:00").used(100 * MB).money("0")
+                                .allowance("data-max", "data", 30 * GB),
+                        r -> {
+                            assertEquals(0, r.bucketUnits());
+                            assertEquals(0, r.priceMicros);
+                        }),
                 row("tariffChangeSplitPricesEachSide",
                         g -> g.pkg("data-max").service("data").at("2026-11-25T06:50").used(20 * MB)
                                 .tariffChange("2026-11-25T07:00", 10 * MB).money("50"),

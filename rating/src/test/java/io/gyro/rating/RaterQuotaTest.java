@@ -135,6 +135,13 @@ class RaterQuotaTest {
                             assertEquals(0, r.tariffChangeMs, "07:00 is beyond the validity time");
                             assertFalse(r.finalUnits, "free band: never final");
                         }),
+                row("nightDataFreeReservesNoAllowance",
+                        g -> g.pkg("data-max").service("data").at("2026-11-25T01:00").money("0")
+                                .allowance("data-max", "data", 30 * GB),
+                        r -> {
+                            assertEquals(10 * MB, r.grantedUnits);
+                            assertEquals(0, r.reservationCount);
+                        }),
                 row("roamingNotAllowed",
                         g -> g.pkg("basic").addon("roaming-addon").service("data").visited(90112).money("50.00"),
                         r -> {

@@ -186,6 +186,7 @@ public final class Tariff {
         private final long[] priceMicros;
         private final long[] costMicros;
         private final long[] perUnits;
+        private final boolean free;
 
         /** @param upTo cumulative tier ends; the last one is {@link Long#MAX_VALUE} */
         public Rate(String band, long[] upTo, long[] priceMicros, long[] costMicros, long[] perUnits) {
@@ -194,6 +195,11 @@ public final class Tariff {
             this.priceMicros = priceMicros;
             this.costMicros = costMicros;
             this.perUnits = perUnits;
+            boolean allZero = true;
+            for (long p : priceMicros) {
+                allZero &= p == 0;
+            }
+            this.free = allZero;
         }
 
         /** Time band name, or null for the default rate. */
@@ -255,14 +261,9 @@ public final class Tariff {
             return total;
         }
 
-        /** True when every tier is free to the subscriber. */
+        /** True when every tier is free to the subscriber: usage then spends no allowance. */
         public boolean free() {
-            for (long p : priceMicros) {
-                if (p != 0) {
-                    return false;
-                }
-            }
-            return true;
+            return free;
         }
     }
 }

@@ -1,0 +1,404 @@
+package io.gyro.rating.rehearsal;
+
+import io.gyro.rating.ChargeRequest;
+import io.gyro.rating.ChargeResult;
+import io.gyro.rating.Outcome;
+import io.gyro.rating.Rater;
+import io.gyro.rating.Renewal;
+import io.gyro.rating.RenewalResult;
+import io.gyro.rating.Wallet;
+import io.gyro.rating.catalogue.Catalogue;
+import io.gyro.rating.catalogue.CatalogueLoadResult;
+import io.gyro.rating.catalogue.CatalogueLoader;
+import io.gyro.rating.money.Money;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * Launch rehearsal: replays a usage CSV through a catalogue (and optionally a second one) and
+ * prints each record's charge with its explanation and totals per package. Command-line tool,
+ * single-threaded; see rating/README.md.
+ *
+ * <p>CSV columns: {@code package,time,service,units[,called[,visited[,subscriber]]]}.
+ * package = base id, optionally {@code +addon} ids; time = ISO local time in the catalogue zone
+ * (or with an offset/Z); service = service name, {@code context:ratingGroup}, or a context alone;
+ * units = whole units; called = called number; visited = MCC-MNC when roaming; subscriber = any id:
+ * when given, each subscriber gets a wallet with the package's allowances (fees are renewed as
+ * periods pass and counted as revenue), else every record is priced at list price.
+ */
+@Command(name = "rehearsal", mixinStandardHelpOptions = true,
+        description = "Replay a usage CSV through a catalogue: per-record charges, totals per package, diff.")
+public final class RehearsalCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--catalogue"}, description = "catalogue file (default: ${DEFAULT-VALUE})",
+            defaultValue = "config/catalogue.yaml")
+    Path catalogueFile;
+
+    @Option(names = {"-u", "--usage"}, description = "usage CSV to replay (or to write with --generate)", required = true)
+    Path usageFile;
+
+    @Option(names = "--compare", description = "second catalogue: show the difference per package")
+    Path compareFile;
+
+    @Option(names = {"-t", "--totals-only"}, description = "print only the totals, not every record")
+    boolean totalsOnly;
+
+    @Option(names = "--generate", description = "write a synthetic usage file of this many lines and exit")
+    long generate;
+
+    @Option(names = "--seed", description = "generator seed (default: ${DEFAULT-VALUE})", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--subscribers", description = "generator population (default: ${DEFAULT-VALUE})",
+            defaultValue = "10000")
+    int subscribers;
+
+    @Option(names = "--progress-every", description = "progress line on stderr every N records (default: ${DEFAULT-VALUE})",
+            defaultValue = "200000")
+    long progressEvery;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RehearsalCommand()).execute(args));
+    }
+
+    /** Totals of one package under one catalogue. */
+    static final class Totals {
+        long records;
+        long notCharged;
+        long usageRevenueMicros;
+        long feeRevenueMicros;
+        long costMicros;
+        long uncollectedMicros;
+
+        long revenue() {
+            return usageRevenueMicros + feeRevenueMicros;
+        }
+    }
+
+    /** One catalogue's replay state. */
+    static final class Replay {
+        final String name;
+        final Catalogue catalogue;
+        final Rater rater;
+        final Renewal renewal;
+        final ChargeRequest req = new ChargeRequest();
+        final ChargeResult out = new ChargeResult();
+        final RenewalResult renewed = new RenewalResult();
+        final Map<String, Totals> totals = new TreeMap<>();
+        final Map<String, Subscriber> subscribers = new HashMap<>();
+        final Map<String, int[]> packages = new HashMap<>();
+        final Map<String, Integer> services = new HashMap<>();
+
+        Replay(String name, Catalogue c) {
+            this.name = name;
+            this.catalogue = c;
+            this.rater = new Rater(c);
+            this.renewal = new Renewal(c);
+        }
+
+        Totals totals(String pkg) {
+            return totals.computeIfAbsent(pkg, k -> new Totals());
+        }
+    }
+
+    /** A rehearsal subscriber: wallet and period bookkeeping. */
+    static final class Subscriber {
+        final Wallet wallet = new Wallet();
+        long subscribedMs;
+        long periodEndMs;
+        int periods;
+        long promotionsUsed;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        if (generate > 0) {
+            long t0 = System.nanoTime();
+            UsageGenerator.write(usageFile, generate, seed, subscribers);
+            err.printf(Locale.ROOT, "rehearsal: wrote %d records to %s in %.1f s%n", generate, usageFile,
+                    (System.nanoTime() - t0) / 1e9);
+            return 0;
+        }
+        Catalogue a = loadOrReport(catalogueFile, err);
+        Catalogue b = compareFile == null ? null : loadOrReport(compareFile, err);
+        if (a == null || (compareFile != null && b == null)) {
+            return 1;
+        }
+        if (!Files.isReadable(usageFile)) {
+            err.println("rehearsal: cannot read usage file " + usageFile);
+            return 2;
+        }
+        Replay ra = new Replay(catalogueFile.toString(), a);
+        Replay rb = b == null ? null : new Replay(compareFile.toString(), b);
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
+                1 << 16));
+        long t0 = System.nanoTime();
+        long lineNo = 0;
+        long records = 0;
+        long bad = 0;
+        StringBuilder sb = new StringBuilder(512);
+        try (BufferedReader in = Files.newBufferedReader(usageFile, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank() || line.startsWith("#") || (lineNo == 1 && line.startsWith("package"))) {
+                    continue;
+                }
+                String problem = replay(ra, line, lineNo, out, sb);
+                if (problem == null && rb != null) {
+                    problem = replay(rb, line, lineNo, null, sb);
+                }
+                if (problem != null) {
+                    bad++;
+                    err.println(usageFile + ":" + lineNo + ": skipped: " + problem);
+                    continue;
+                }
+                records++;
+                if (progressEvery > 0 && records % progressEvery == 0) {
+                    err.printf(Locale.ROOT, "rehearsal: %d records, %.1f s%n", records, (System.nanoTime() - t0) / 1e9);
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        printTotals(out, ra);
+        if (rb != null) {
+            printTotals(out, rb);
+            printDiff(out, ra, rb);
+        }
+        out.printf(Locale.ROOT, "%n%d records priced, %d bad lines skipped, %.2f s (%.0f records/s)%n", records, bad,
+                seconds, records / Math.max(seconds, 1e-9));
+        out.flush();
+        return bad > 0 ? 3 : 0;
+    }
+
+    private static Catalogue loadOrReport(Path file, PrintWriter err) {
+        CatalogueLoadResult r = CatalogueLoader.load(file);
+        if (!r.ok()) {
+            err.print(r.report());
+            err.println("rehearsal: " + file + " has " + r.problems().size() + " problem(s); nothing was priced");
+            return null;
+        }
+        return r.catalogue();
+    }
+
+    /** Prices one line; returns why it was skipped, or null. Prints the record when {@code out} is set. */
+    private String replay(Replay rp, String line, long lineNo, PrintWriter out, StringBuilder sb) {
+        String[] f = split(line);
+        if (f.length < 4) {
+            return "expected at least 4 columns (package,time,service,units), found " + f.length;
+        }
+        Catalogue c = rp.catalogue;
+        int[] pkgs = rp.packages.get(f[0]);
+        if (pkgs == null) {
+            String[] ids = f[0].split("\\+");
+            pkgs = new int[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                pkgs[i] = c.packageIndex(ids[i].trim());
+                if (pkgs[i] < 0) {
+                    return "unknown package '" + ids[i].trim() + "' in " + rp.name;
+                }
+            }
+            rp.packages.put(f[0], pkgs);
+        }
+        Integer service = rp.services.get(f[2]);
+        if (service == null) {
+            service = serviceOf(c, f[2]);
+            if (service < 0) {
+                return "unknown service '" + f[2] + "' in " + rp.name;
+            }
+            rp.services.put(f[2], service);
+        }
+        long startMs;
+        try {
+            startMs = parseTime(f[1], c);
+        } catch (DateTimeException e) {
+            return "time '" + f[1] + "' is not ISO-8601 (2026-11-25T10:00:00)";
+        }
+        long units;
+        try {
+            units = Long.parseLong(f[3].trim());
+        } catch (NumberFormatException e) {
+            return "units '" + f[3] + "' is not a whole number";
+        }
+        if (units < 0) {
+            return "units " + units + " is negative";
+        }
+        int visited = -1;
+        if (f.length > 5 && !f[5].isBlank()) {
+            try {
+                visited = Integer.parseInt(f[5].trim());
+            } catch (NumberFormatException e) {
+                return "visited network '" + f[5] + "' is not an MCC-MNC";
+            }
+        }
+        ChargeRequest req = rp.req.clear();
+        req.packageIndex = pkgs[0];
+        for (int i = 1; i < pkgs.length; i++) {
+            req.addon(pkgs[i]);
+        }
+        req.service = service;
+        req.usedUnits = units;
+        req.startMs = startMs;
+        req.calledNumber = f.length > 4 ? f[4] : "";
+        req.visitedMccMnc = visited;
+        Totals t = rp.totals(c.packageId(pkgs[0]));
+        t.records++;
+        ChargeResult res = rp.out;
+        if (f.length > 6 && !f[6].isBlank()) {
+            Subscriber s = rp.subscribers.get(f[6]);
+            if (s == null) {
+                s = new Subscriber();
+                s.wallet.moneyMicros = Long.MAX_VALUE / 4;
+                s.subscribedMs = startMs;
+                s.periodEndMs = startMs;
+                rp.subscribers.put(f[6], s);
+                for (int i = 1; i < pkgs.length; i++) {
+                    rp.renewal.renew(pkgs[i], startMs, startMs, 0, s.promotionsUsed, s.wallet, rp.renewed);
+                    t.feeRevenueMicros += rp.renewed.feeMicros;
+                }
+            }
+            while (startMs >= s.periodEndMs) {
+                rp.renewal.renew(pkgs[0], s.subscribedMs, s.periodEndMs, s.periods++, s.promotionsUsed, s.wallet,
+                        rp.renewed);
+                s.promotionsUsed = rp.renewed.promotionsUsedMask;
+                t.feeRevenueMicros += rp.renewed.feeMicros;
+                s.periodEndMs = rp.renewed.periodEndMs;
+            }
+            rp.rater.charge(req, s.wallet, res);
+        } else {
+            rp.rater.listPrice(req, res);
+        }
+        if (res.outcome != Outcome.CHARGED) {
+            t.notCharged++;
+        } else {
+            t.usageRevenueMicros += res.priceMicros;
+            t.costMicros += res.costMicros;
+            t.uncollectedMicros += res.uncollectedMicros;
+        }
+        if (out != null && !totalsOnly) {
+            sb.setLength(0);
+            sb.append(lineNo).append(": ").append(f[0]).append(' ').append(f[2]).append(' ').append(units)
+                    .append(" -> ");
+            if (res.outcome == Outcome.CHARGED) {
+                sb.append("price ");
+                Money.format(res.priceMicros, sb).append(" cost ");
+                Money.format(res.costMicros, sb).append(" | ");
+            }
+            res.explain(sb);
+            out.append(sb).append('\n');
+        }
+        return null;
+    }
+
+    private static int serviceOf(Catalogue c, String spec) {
+        String s = spec.trim();
+        int byName = c.serviceIndexByName(s);
+        if (byName >= 0) {
+            return byName;
+        }
+        int colon = s.lastIndexOf(':');
+        if (colon > 0) {
+            try {
+                return c.serviceIndex(s.substring(0, colon), Long.parseLong(s.substring(colon + 1)), -1);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return c.serviceIndex(s, -1, -1);
+    }
+
+    private static long parseTime(String text, Catalogue c) {
+        String s = text.trim();
+        if (s.endsWith("Z") || s.lastIndexOf('+') > 10 || s.lastIndexOf('-') > 10) {
+            return OffsetDateTime.parse(s).toInstant().toEpochMilli();
+        }
+        LocalDateTime t = LocalDateTime.parse(s);
+        long localMs = (t.toLocalDate().toEpochDay() * 86_400L + t.toLocalTime().toSecondOfDay()) * 1000L
+                + t.getNano() / 1_000_000;
+        long guess = localMs - c.clock().offsetMs(localMs);
+        return localMs - c.clock().offsetMs(guess);
+    }
+
+    private static String[] split(String line) {
+        int n = 1;
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) == ',') {
+                n++;
+            }
+        }
+        String[] f = new String[n];
+        int start = 0;
+        for (int k = 0; k < n; k++) {
+            int end = line.indexOf(',', start);
+            if (end < 0) {
+                end = line.length();
+            }
+            f[k] = line.substring(start, end);
+            start = end + 1;
+        }
+        return f;
+    }
+
+    private static void printTotals(PrintWriter out, Replay rp) {
+        String cur = rp.catalogue.currency();
+        out.printf(Locale.ROOT, "%nTotals for %s (%s)%n", rp.name, cur);
+        out.printf(Locale.ROOT, "%-16s %10s %10s %16s %14s %16s %16s %14s%n", "package", "records", "refused",
+                "usage revenue", "fee revenue", "wholesale cost", "margin", "uncollected");
+        Totals sum = new Totals();
+        for (Map.Entry<String, Totals> e : rp.totals.entrySet()) {
+            row(out, e.getKey(), e.getValue());
+            Totals t = e.getValue();
+            sum.records += t.records;
+            sum.notCharged += t.notCharged;
+            sum.usageRevenueMicros += t.usageRevenueMicros;
+            sum.feeRevenueMicros += t.feeRevenueMicros;
+            sum.costMicros += t.costMicros;
+            sum.uncollectedMicros += t.uncollectedMicros;
+        }
+        row(out, "TOTAL", sum);
+    }
+
+    private static void row(PrintWriter out, String name, Totals t) {
+        out.printf(Locale.ROOT, "%-16s %10d %10d %16s %14s %16s %16s %14s%n", name, t.records, t.notCharged,
+                Money.format(t.usageRevenueMicros), Money.format(t.feeRevenueMicros), Money.format(t.costMicros),
+                Money.format(t.revenue() - t.costMicros), Money.format(t.uncollectedMicros));
+    }
+
+    private static void printDiff(PrintWriter out, Replay a, Replay b) {
+        out.printf(Locale.ROOT, "%nDifference per package (%s minus %s)%n", b.name, a.name);
+        out.printf(Locale.ROOT, "%-16s %16s %16s %16s %16s %9s%n", "package", "revenue before", "revenue after",
+                "revenue delta", "margin delta", "change");
+        TreeMap<String, Boolean> names = new TreeMap<>();
+        a.totals.keySet().forEach(k -> names.put(k, true));
+        b.totals.keySet().forEach(k -> names.put(k, true));
+        for (String k : names.keySet()) {
+            Totals ta = a.totals.getOrDefault(k, new Totals());
+            Totals tb = b.totals.getOrDefault(k, new Totals());
+            long delta = tb.revenue() - ta.revenue();
+            long marginDelta = (tb.revenue() - tb.costMicros) - (ta.revenue() - ta.costMicros);
+            String pct = ta.revenue() == 0 ? "n/a"
+                    : String.format(Locale.ROOT, "%+.1f%%", delta * 100.0 / ta.revenue());
+            out.printf(Locale.ROOT, "%-16s %16s %16s %16s %16s %9s%n", k, Money.format(ta.revenue()),
+                    Money.format(tb.revenue()), Money.format(delta), Money.format(marginDelta), pct);
+        }
+    }
+}
