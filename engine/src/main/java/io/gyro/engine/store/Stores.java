@@ -140,10 +140,12 @@ public final class Stores implements AutoCloseable {
             ChronicleMap<SessionKey, Session> sessionMap = openMap(
                     SessionStore.builder(config.maxSessions()), dataDir, SessionStore.FILE_NAME, unclean, listener, opened);
             SubscriberStore subscriberStore = new SubscriberStore(subscriberMap, imsiMap);
+            long repairStartNs = System.nanoTime();
             int repairs = unclean ? subscriberStore.repairImsiIndex() : 0;
+            long repairMillis = (System.nanoTime() - repairStartNs) / 1_000_000;
             long openMillis = (System.nanoTime() - startNs) / 1_000_000;
-            LOG.info("stores open in {} ms (recovery={}, corruptions={}, imsi index repairs={}): {} accounts, "
-                            + "{} subscribers, {} sessions", openMillis, unclean, corruptions.get(), repairs,
+            LOG.info("stores open in {} ms (recovery={}, corruptions={}, imsi index repairs={} in {} ms): {} accounts, "
+                            + "{} subscribers, {} sessions", openMillis, unclean, corruptions.get(), repairs, repairMillis,
                     accountMap.longSize(), subscriberMap.longSize(), sessionMap.longSize());
             return new Stores(dataDir, lockChannel, lock, new AccountStore(accountMap), subscriberStore, new SessionStore(sessionMap),
                     unclean, openMillis, corruptions.get(), repairs);
