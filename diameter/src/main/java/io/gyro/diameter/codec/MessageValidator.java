@@ -1,5 +1,6 @@
 package io.gyro.diameter.codec;
 
+import io.gyro.diameter.dictionary.AvpCode;
 import io.gyro.diameter.dictionary.AvpDictionary;
 import io.gyro.diameter.dictionary.AvpType;
 import io.gyro.diameter.dictionary.Grammar;
@@ -94,6 +95,11 @@ public final class MessageValidator {
                 out.failAvp(ResultCode.DIAMETER_INVALID_AVP_LENGTH, reader.avpOffset(), reader.avpLength(),
                         "invalid Address AVP");
                 return seen;
+            }
+            if (type == AvpType.GROUPED && code == AvpCode.FAILED_AVP && vendor == VendorId.IETF) {
+                // RFC 6733 §7.5: Failed-AVP carries the offending AVPs as they were (wrong length,
+                // unknown code with M): they must not fail the answer that reports them.
+                continue;
             }
             if (type == AvpType.GROUPED) {
                 if (depth + 1 >= MAX_DEPTH) {

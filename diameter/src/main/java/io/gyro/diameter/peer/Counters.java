@@ -10,7 +10,9 @@ public enum Counters {
     CER_REJECTED,
     WATCHDOG_CLOSES,
     UNEXPECTED_ANSWERS,
-    APPLICATION_ERRORS;
+    APPLICATION_ERRORS,
+    /** A peer's Origin-State-Id changed on an open connection (RFC 6733 §8.16). */
+    PEER_RESTARTS;
 
     private final LongAdder adder = new LongAdder();
 

@@ -111,6 +111,17 @@ public final class PeerConnection {
         answerAndFlush(answer);
     }
 
+    /**
+     * Answers a delivered request with the outcome of a decoder ({@code validation}: Result-Code,
+     * Failed-AVP, Error-Message), e.g. 5004 from {@link io.gyro.diameter.gy.CreditControlRequest#decode}.
+     * For rare paths: it allocates its encoder.
+     */
+    public void answerError(ByteBuf request, io.gyro.diameter.codec.Validation validation) {
+        ByteBuf answer = new io.gyro.diameter.codec.ErrorAnswers().write(channel.alloc().buffer(256), request,
+                request.readerIndex(), request.readableBytes(), validation, local.originHostBytes, local.originRealmBytes);
+        answerAndFlush(answer);
+    }
+
     public void flush() {
         channel.flush();
     }

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -250,9 +251,7 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
         int endToEnd = DiameterHeader.endToEnd(frame, offset);
         if (!validator.validate(frame, offset, validation).ok()) {
             Counters.CER_REJECTED.increment();
-            answerError(ctx, frame, offset, validation);
-            ctx.flush();
-            ctx.close();
+            answerError(ctx, frame, offset, validation).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         String originHost = null;
@@ -290,7 +289,8 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
                     break;
             }
         }
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        SocketAddress remoteAddress = ctx.channel().remoteAddress();
+        InetSocketAddress remote = remoteAddress instanceof InetSocketAddress ? (InetSocketAddress) remoteAddress : null;
         if (!local.policy.accepts(originHost, remote == null ? null : remote.getAddress())) {
             // RFC 6733 §5.6.1: a CER from an unknown peer gets DIAMETER_UNKNOWN_PEER.
             Counters.CER_REJECTED.increment();
@@ -362,6 +362,7 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
         }
         switch (command) {
             case CommandCode.DEVICE_WATCHDOG:
+                noteOriginStateId(frame, offset);
                 return;
             case CommandCode.DISCONNECT_PEER:
                 // RFC 6733 §5.6: Closing, Rcv-DPA → Disconnect, Closed.
@@ -377,9 +378,11 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
     private void noteOriginStateId(ByteBuf frame, int offset) {
         reader.wrapMessage(frame, offset, DiameterHeader.messageLength(frame, offset));
         while (reader.next()) {
-            if (reader.is(AvpCode.ORIGIN_STATE_ID, VendorId.IETF)) {
+            if (reader.is(AvpCode.ORIGIN_STATE_ID, VendorId.IETF) && reader.dataLength() == 4) {
                 long stateId = reader.unsigned32();
                 if (connection.remoteOriginStateId >= 0 && stateId != connection.remoteOriginStateId) {
+                    // RFC 6733 §8.16: a new Origin-State-Id means the peer restarted and lost its sessions.
+                    Counters.PEER_RESTARTS.increment();
                     LogOnce.warn(LOG, "restart:" + connection.remoteOriginHost,
                             "peer {} restarted (Origin-State-Id {} -> {})", connection.remoteOriginHost,
                             connection.remoteOriginStateId, stateId);
@@ -389,10 +392,10 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void answerError(ChannelHandlerContext ctx, ByteBuf frame, int offset, Validation v) {
+    private io.netty.channel.ChannelFuture answerError(ChannelHandlerContext ctx, ByteBuf frame, int offset, Validation v) {
         ByteBuf answer = errorAnswers.write(ctx.alloc().buffer(256), frame, offset, frame.readableBytes(), v,
                 local.originHostBytes, local.originRealmBytes);
-        ctx.writeAndFlush(answer);
+        return ctx.writeAndFlush(answer);
     }
 
     @Override
