@@ -91,6 +91,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                     break;
                 case TICK:
                     sweepStaleSessions(clock.nowMs());
+                    renewDuePackages(clock.nowMs());
                     break;
                 default:
                     break;
@@ -662,6 +663,77 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
     }
 
     // ------------------------------------------------------------------ housekeeping
+
+    private static final long RENEWAL_SCAN_INTERVAL_MS = 60_000;
+    private long nextRenewalScanMs;
+    private final io.gyro.rating.RenewalResult renewal = new io.gyro.rating.RenewalResult();
+
+    /**
+     * Package lifecycle: at each subscriber's period boundary, charge the recurring fee and renew
+     * the allowances (expired buckets stop counting); a subscriber who cannot pay moves to the
+     * state the package says. Scans all subscribers at most once a minute (fine for a few
+     * million; a due-date index would make it O(due)).
+     */
+    private void renewDuePackages(long nowMs) {
+        if (nowMs < nextRenewalScanMs) {
+            return;
+        }
+        nextRenewalScanMs = nowMs + RENEWAL_SCAN_INTERVAL_MS;
+        for (long msisdn : state.stores.subscribers().allMsisdns()) {
+            if (!state.stores.subscribers().findByMsisdn(msisdn, state.subscriber)) {
+                continue;
+            }
+            io.gyro.engine.store.Subscriber sub = state.subscriber;
+            int guard = 0;
+            while (sub.nextRenewalMs() > 0 && sub.nextRenewalMs() <= nowMs && guard++ < 24
+                    && sub.state() != SubscriberState.BARRED) {
+                int pkg = state.packageIndex(sub);
+                if (pkg < 0 || !state.stores.accounts().read(sub.accountId(), state.account)) {
+                    break;
+                }
+                Wallet wallet = state.wallet;
+                ChargingState.toWallet(state.account, wallet);
+                long periodStart = sub.nextRenewalMs();
+                new io.gyro.rating.Renewal(state.catalogue()).renew(pkg, sub.subscriptionStartMs(), periodStart, 1, -1L,
+                        wallet, renewal);
+                EngineCounters.RENEWALS.increment();
+                if (!renewal.paid) {
+                    wallet.dropExpired(nowMs);
+                    long seq = state.records.fee(CdrKind.ADJUSTMENT, sub, 0, wallet, nowMs,
+                            "period fee unpaid; allowances expired; state " + renewal.state);
+                    ChargingState.fromWallet(wallet, state.account);
+                    state.account.lastJournalSeq(seq);
+                    state.stores.accounts().write(state.account);
+                    sub.state(toStoreState(renewal.state));
+                    state.stores.subscribers().update(sub);
+                    break;
+                }
+                long seq = state.records.fee(CdrKind.FEE, sub, renewal.feeMicros, wallet, nowMs, "recurring fee; allowances renewed");
+                ChargingState.fromWallet(wallet, state.account);
+                state.account.lastJournalSeq(seq);
+                state.stores.accounts().write(state.account);
+                sub.periodStartMs(periodStart).nextRenewalMs(renewal.periodEndMs);
+                if (sub.state() == SubscriberState.SUSPENDED) {
+                    sub.state(SubscriberState.ACTIVE);
+                }
+                state.stores.subscribers().update(sub);
+            }
+        }
+    }
+
+    private static SubscriberState toStoreState(io.gyro.rating.tariff.SubscriberState s) {
+        if (s == null) {
+            return SubscriberState.SUSPENDED;
+        }
+        switch (s) {
+            case ACTIVE:
+                return SubscriberState.ACTIVE;
+            case BARRED:
+                return SubscriberState.BARRED;
+            default:
+                return SubscriberState.SUSPENDED;
+        }
+    }
 
     /** Releases the reservations of sessions silent past validity + grace, and forgets finished ones. */
     private void sweepStaleSessions(long nowMs) {

@@ -1,0 +1,105 @@
+package io.gyro.engine.interop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gyro.engine.Engine;
+import io.gyro.engine.EngineConfig;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A real engine on free loopback ports with a fresh data directory, and its HTTP balance view. */
+final class RunningEngine implements AutoCloseable {
+    static final String REALM = "gyro.test";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final Engine engine;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    private RunningEngine(Engine engine) {
+        this.engine = engine;
+    }
+
+    static RunningEngine start(Path dataDir, int demoSubscribers) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("dataDir", dataDir.toString());
+        o.put("catalogue", repoRoot().resolve("config/catalogue.yaml").toString());
+        o.put("diameter.port", String.valueOf(JDiameterPgw.freePort()));
+        o.put("diameter.originHost", "ocs.gyro.test");
+        o.put("diameter.originRealm", REALM);
+        o.put("http.port", String.valueOf(JDiameterPgw.freePort()));
+        o.put("demo.count", String.valueOf(demoSubscribers));
+        o.put("stores.maxSubscribers", "1000");
+        o.put("stores.maxSessions", "1000");
+        o.put("pipeline.ringSize", "1024");
+        return new RunningEngine(Engine.start(EngineConfig.load(null, o)));
+    }
+
+    private static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !p.resolve("config/catalogue.yaml").toFile().exists()) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("cannot find the repository root (config/catalogue.yaml)");
+        }
+        return p;
+    }
+
+    int diameterPort() {
+        return engine.diameterAddress().getPort();
+    }
+
+    /** GET /subscribers/{msisdn}/balance, bounded to 5 s. */
+    Balance balance(long msisdn) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.httpAddress().getPort()
+                + "/subscribers/" + msisdn + "/balance")).timeout(Duration.ofSeconds(5)).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("balance of " + msisdn + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+        return new Balance(JSON.readTree(response.body()));
+    }
+
+    record Balance(JsonNode json) {
+        long moneyMicros() {
+            return json.get("moneyMicros").asLong();
+        }
+
+        long reservedMicros() {
+            return json.get("reservedMicros").asLong();
+        }
+
+        /** Sum of a field over the unexpired buckets of a service (basic has one per service). */
+        long bucket(String service, String field) {
+            long sum = 0;
+            boolean found = false;
+            for (JsonNode b : json.get("buckets")) {
+                if (b.get("service").asText().equals(service) && !b.get("expired").asBoolean()) {
+                    sum += b.get(field).asLong();
+                    found = true;
+                }
+            }
+            if (!found) {
+                throw new AssertionError("no " + service + " bucket in " + json);
+            }
+            return sum;
+        }
+
+        @Override
+        public String toString() {
+            return json.toString();
+        }
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,74 @@
+package io.gyro.engine.pipeline;
+
+import io.gyro.engine.cdr.Journal;
+import io.gyro.engine.cdr.JournalConfig;
+import io.gyro.engine.store.StoreConfig;
+import io.gyro.engine.store.Stores;
+import io.gyro.engine.store.SubscriberState;
+import io.gyro.rating.Rater;
+import io.gyro.rating.catalogue.CatalogueLoadResult;
+import io.gyro.rating.catalogue.CatalogueLoader;
+import io.gyro.rating.money.Money;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Package lifecycle on the processor's timer: fees at period boundaries, unpaid fees suspend. */
+class RenewalSweepTest {
+    @TempDir
+    Path dir;
+
+    private long nowMs;
+
+    @Test
+    void feeChargedAtPeriodEndAndUnpaidFeeSuspends() throws Exception {
+        CatalogueLoadResult loaded = CatalogueLoader.load(catalogue());
+        assertTrue(loaded.ok(), String.valueOf(loaded.problems()));
+        try (Stores stores = Stores.open(dir.resolve("data"), new StoreConfig(1000, 1000));
+             Journal journal = Journal.open(dir.resolve("data/journal"), JournalConfig.defaults())) {
+            ChargingState state = new ChargingState(stores, new Records(journal), new Rater(loaded.catalogue()),
+                    new ChargingState.Settings("ocs".getBytes(StandardCharsets.US_ASCII),
+                            "realm".getBytes(StandardCharsets.US_ASCII), 60_000));
+            ChargingProcessor processor = new ChargingProcessor(state, () -> nowMs, 16);
+            nowMs = Instant.parse("2026-01-10T04:00:00Z").toEpochMilli();
+            long fee = loaded.catalogue().pkg(loaded.catalogue().packageIndex("basic")).feeMicros();
+            // Enough for the first fee and exactly one renewal.
+            Admin.createSubscriber(state, 8617000000001L, 460990000000001L, "basic", 2 * fee, false, nowMs);
+            Map<String, Object> first = Admin.balance(state, 8617000000001L, nowMs);
+            assertEquals(Money.format(fee), first.get("money"));
+
+            nowMs = Instant.parse("2026-02-10T04:00:00Z").toEpochMilli();
+            tick(processor);
+            assertEquals(Money.format(0), Admin.balance(state, 8617000000001L, nowMs).get("money"), "second fee paid");
+            assertEquals(SubscriberState.ACTIVE, Admin.findSubscriber(state, 8617000000001L).state());
+
+            nowMs = Instant.parse("2026-03-10T04:00:00Z").toEpochMilli();
+            tick(processor);
+            assertEquals(SubscriberState.SUSPENDED, Admin.findSubscriber(state, 8617000000001L).state(),
+                    "no money for the third fee");
+            assertEquals(2L, journal.read(8617000000001L, 0, Long.MAX_VALUE, 100).stream()
+                    .filter(e -> e.kind == io.gyro.engine.cdr.CdrKind.FEE).count(), "first fee and one renewal");
+        }
+    }
+
+    private static void tick(ChargingProcessor processor) {
+        RingEvent tick = new RingEvent();
+        tick.kind = RingEvent.Kind.TICK;
+        processor.onEvent(tick, 0, true);
+    }
+
+    private static Path catalogue() {
+        Path p = Path.of("").toAbsolutePath();
+        while (!p.resolve("config/catalogue.yaml").toFile().exists()) {
+            p = p.getParent();
+        }
+        return p.resolve("config/catalogue.yaml");
+    }
+}
