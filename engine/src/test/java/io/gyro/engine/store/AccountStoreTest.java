@@ -94,7 +94,7 @@ class AccountStoreTest {
         }
         Account reused = new Account();
         long[] i = {0};
-        double perOp = Allocations.bytesPerOp(50_000, 100_000, () -> {
+        double perOp = Allocations.bytesPerOp(20_000, 100_000, () -> {
             long id = 1 + (i[0]++ % 1000);
             accounts.read(id, reused);
             reused.moneyMicros(reused.moneyMicros() - 1).remainingUnits(0, reused.remainingUnits(0) - 1);

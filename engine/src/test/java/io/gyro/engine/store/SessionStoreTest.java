@@ -139,7 +139,7 @@ class SessionStoreTest {
         }
         Session reused = new Session();
         long[] i = {0};
-        double perOp = Allocations.bytesPerOp(50_000, 100_000, () -> {
+        double perOp = Allocations.bytesPerOp(20_000, 100_000, () -> {
             byte[] id = ids[(int) (i[0]++ % 1000)];
             reused.id().set(id, 0, id.length);
             sessions.read(reused);

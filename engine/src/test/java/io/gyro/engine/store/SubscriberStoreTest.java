@@ -136,7 +136,7 @@ class SubscriberStoreTest {
         Subscriber reused = new Subscriber();
         StringBuilder pkg = new StringBuilder(64);
         long[] i = {0};
-        double perOp = Allocations.bytesPerOp(50_000, 100_000, () -> {
+        double perOp = Allocations.bytesPerOp(20_000, 100_000, () -> {
             long n = 1 + (i[0]++ % 1000);
             subscribers.findByImsi(460990000000000L + n, reused);
             subscribers.findByMsisdn(8617000000000L + n, reused);
