@@ -95,6 +95,11 @@ public final class Engine implements AutoCloseable {
     }
 
     public static Engine start(EngineConfig config) throws Exception {
+        return start(config, System::currentTimeMillis);
+    }
+
+    /** Starts with an explicit clock (epoch ms) for the charging processor and the API: tests move time. */
+    public static Engine start(EngineConfig config, java.util.function.LongSupplier clock) throws Exception {
         config.validate();
         long t0 = System.currentTimeMillis();
         Path catalogueFile = config.path("catalogue");
@@ -133,7 +138,7 @@ public final class Engine implements AutoCloseable {
             if (config.bool("demo.provision") && stores.subscribers().count() == 0) {
                 int created = Admin.provisionDemo(state, config.longValue("demo.firstMsisdn"),
                         config.longValue("demo.firstImsi"), config.integer("demo.count"), config.string("demo.package"),
-                        Money.parseMicros(config.string("demo.balance")), System.currentTimeMillis());
+                        Money.parseMicros(config.string("demo.balance")), clock.getAsLong());
                 LOG.info("fresh data directory: provisioned {} demo subscribers from MSISDN {} on package {} with {} {}",
                         created, config.string("demo.firstMsisdn"), config.string("demo.package"),
                         config.string("demo.balance"), loaded.catalogue().currency());
@@ -143,7 +148,7 @@ public final class Engine implements AutoCloseable {
             Disruptor<RingEvent> disruptor = new Disruptor<>(RingEvent::new, ringSize,
                     new DefaultThreadFactory("gyro-charging", true), ProducerType.MULTI,
                     waitStrategy(config.string("pipeline.waitStrategy")));
-            ChargingProcessor processor = new ChargingProcessor(state, System::currentTimeMillis, ringSize);
+            ChargingProcessor processor = new ChargingProcessor(state, clock::getAsLong, ringSize);
             disruptor.handleEventsWith(processor);
             disruptor.start();
             RingBuffer<RingEvent> ring = disruptor.getRingBuffer();
@@ -165,7 +170,7 @@ public final class Engine implements AutoCloseable {
             long startedMs = System.currentTimeMillis();
             HttpServer http = new HttpServer();
             Engine[] self = new Engine[1];
-            HttpApi api = new HttpApi(task -> publish(ring, task), System::currentTimeMillis,
+            HttpApi api = new HttpApi(task -> publish(ring, task), clock,
                     ignored -> self[0].status());
             InetSocketAddress httpAddress = http.bind(
                     new InetSocketAddress(config.string("http.host"), config.integer("http.port")), api,

@@ -44,6 +44,10 @@ final class EngineHarness {
         return Engine.start(EngineConfig.load(null, overrides));
     }
 
+    static Engine start(Map<String, String> overrides, java.util.function.LongSupplier clock) throws Exception {
+        return Engine.start(EngineConfig.load(null, overrides), clock);
+    }
+
     static Path repoRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !p.resolve("config/catalogue.yaml").toFile().exists()) {

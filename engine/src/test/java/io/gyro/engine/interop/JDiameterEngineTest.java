@@ -44,6 +44,7 @@ class JDiameterEngineTest {
     private static final long SUCCESS = 2001;
     private static final long UNKNOWN_SESSION_ID = 5002;
     private static final long USER_UNKNOWN = 5030;
+    private static final long END_USER_SERVICE_DENIED = 4010;
     private static final int RR_FINAL = 2;
     private static final int RR_QUOTA_EXHAUSTED = 3;
     private static final int RR_VALIDITY_TIME = 4;
@@ -156,9 +157,12 @@ class JDiameterEngineTest {
         long msisdn = 8617000000003L;
         RunningEngine.Balance before = engine.balance(msisdn);
         Session session = pgw.newSession();
+        // Voice needs a destination: without Called-Party-Address no tariff applies (5031 per MSCC),
+        // since defaultDestination only covers numbers no prefix matches.
         Answer initial = pgw.ccr(session, VOICE, INITIAL, 0, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.MULTIPLE_SERVICES_INDICATOR, 1, true, false);
             requestEmpty(mscc(avps, 300));
+            JDiameterPgw.calledParty(avps, "tel:" + NATIONAL);
         });
         assertEquals(SUCCESS, resultCode(initial), () -> describe(initial));
         assertGranted(initial, 300, CC_TIME);
@@ -271,6 +275,35 @@ class JDiameterEngineTest {
         assertEquals(afterRefunds, b.moneyMicros(), "enquiries change nothing: " + b);
         assertEquals(sms - 1, b.bucket("sms", "remaining"), "enquiries change nothing: " + b);
         assertEquals(0, b.reservedMicros());
+    }
+
+    /**
+     * config/CATALOGUE.md: "A leading + counts as 00, so ... +44... is 00... = international".
+     * Addresses arrive as "tel:+44..." on the wire.
+     */
+    @Test
+    void plusPrefixedRecipientIsInternational() throws Exception {
+        long msisdn = 8617000000004L;
+        assertEquals(1_000_000, costMicros(smsEvent(msisdn, PRICE_ENQUIRY, "+447700900123")),
+                "+44... priced as sms-intl 1.00");
+    }
+
+    /** config/CATALOGUE.md: premium (prefixes 125, 106, +86125, +86106) is blocked, whatever the package. */
+    @Test
+    void plusPrefixedPremiumRecipientIsRefused() throws Exception {
+        long msisdn = 8617000000005L;
+        Session session = pgw.newSession();
+        Answer answer = pgw.ccr(session, SMS, EVENT, 0, msisdn, avps -> {
+            avps.addAvp(JDiameterPgw.REQUESTED_ACTION, DIRECT_DEBITING, true, false);
+            JDiameterPgw.smsRecipient(avps, "+8612590123");
+        });
+        assertEquals(END_USER_SERVICE_DENIED, resultCode(answer), () -> describe(answer));
+        Session plain = pgw.newSession();
+        Answer control = pgw.ccr(plain, SMS, EVENT, 0, msisdn, avps -> {
+            avps.addAvp(JDiameterPgw.REQUESTED_ACTION, DIRECT_DEBITING, true, false);
+            JDiameterPgw.smsRecipient(avps, "12590123");
+        });
+        assertEquals(END_USER_SERVICE_DENIED, resultCode(control), () -> describe(control));
     }
 
     @Test

@@ -65,6 +65,8 @@ final class JDiameterPgw implements AutoCloseable {
     static final int SMS_INFORMATION = 2000; // 3GPP
     static final int RECIPIENT_ADDRESS = 1201; // 3GPP
     static final int ADDRESS_DATA = 897; // 3GPP
+    static final int IMS_INFORMATION = 876; // 3GPP
+    static final int CALLED_PARTY_ADDRESS = 832; // 3GPP
 
     static final int INITIAL = 1;
     static final int UPDATE = 2;
@@ -183,6 +185,12 @@ final class JDiameterPgw implements AutoCloseable {
                 .addGroupedAvp(SMS_INFORMATION, TGPP, true, false)
                 .addGroupedAvp(RECIPIENT_ADDRESS, TGPP, true, false);
         recipient.addAvp(ADDRESS_DATA, address, TGPP, true, false, false);
+    }
+
+    static void calledParty(AvpSet avps, String address) {
+        avps.addGroupedAvp(SERVICE_INFORMATION, TGPP, true, false)
+                .addGroupedAvp(IMS_INFORMATION, TGPP, true, false)
+                .addAvp(CALLED_PARTY_ADDRESS, address, TGPP, true, false, false);
     }
 
     // ------------------------------------------------------------------ answer pieces

@@ -1,0 +1,108 @@
+package io.gyro.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gyro.diameter.dictionary.AvpCode;
+import io.gyro.diameter.dictionary.Enumerations;
+import io.gyro.diameter.dictionary.ResultCode;
+import io.gyro.diameter.gy.CreditControlRequestWriter;
+import io.gyro.diameter.peer.LocalPeer;
+import io.gyro.diameter.peer.PeerConnection;
+import io.gyro.diameter.transport.DiameterClient;
+import io.netty.buffer.ByteBuf;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Invariant 4 (liveness): a silent session's reservations come back after validity time plus grace. */
+class StaleSessionTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void silentSessionIsReleasedWithARecordAndThenUnknown() throws Exception {
+        Map<String, String> overrides = EngineHarness.overrides(dataDir, 3);
+        overrides.put("sessions.graceSeconds", "30");
+        overrides.put("sessions.sweepIntervalMs", "50");
+        AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+        try (Engine engine = EngineHarness.start(overrides, clock::get);
+             DiameterClient client = new DiameterClient(LocalPeer.builder("pgw.test", "test").build(), 1)) {
+            PeerConnection peer = client.connect(new InetSocketAddress("127.0.0.1", engine.diameterAddress().getPort()))
+                    .get(10, TimeUnit.SECONDS);
+            ByteBuf cca = DiameterClient.call(peer, new CreditControlRequestWriter()
+                    .begin(peer.channel().alloc().buffer(), peer.nextHopByHop(), peer.nextEndToEnd(), "pgw;stale",
+                            "pgw.test".getBytes(StandardCharsets.US_ASCII), "test".getBytes(StandardCharsets.US_ASCII),
+                            "gyro.local", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0)
+                    .msisdn(8617000000001L).beginMscc(100, -1).requestedEmpty().endMscc().end(), 10_000);
+            long validitySeconds;
+            try {
+                assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.mscc(cca, 100)[0]);
+                validitySeconds = validityTime(cca);
+            } finally {
+                cca.release();
+            }
+            assertTrue(reservedData(engine) > 0, "the grant is reserved");
+
+            // Just before validity + grace nothing happens; just after, the sweep releases it.
+            clock.addAndGet(validitySeconds * 1000 + 29_000);
+            Thread.sleep(300);
+            assertTrue(reservedData(engine) > 0, "still within the grace period");
+            clock.addAndGet(2_000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (reservedData(engine) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(0, reservedData(engine), "reservation released");
+            String records = EngineHarness.http(engine, "GET", "/subscribers/8617000000001/records", null).body();
+            assertTrue(records.contains("STALE_RELEASE"), records);
+
+            ByteBuf late = DiameterClient.call(peer, new CreditControlRequestWriter()
+                    .begin(peer.channel().alloc().buffer(), peer.nextHopByHop(), peer.nextEndToEnd(), "pgw;stale",
+                            "pgw.test".getBytes(StandardCharsets.US_ASCII), "test".getBytes(StandardCharsets.US_ASCII),
+                            "gyro.local", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 1)
+                    .msisdn(8617000000001L).beginMscc(100, -1).usedOctets(10, 10, -1).requestedEmpty().endMscc().end(), 10_000);
+            try {
+                assertEquals(ResultCode.DIAMETER_UNKNOWN_SESSION_ID, EngineHarness.topLevel(late, AvpCode.RESULT_CODE));
+            } finally {
+                late.release();
+            }
+        }
+    }
+
+    private static long validityTime(ByteBuf cca) {
+        io.gyro.diameter.codec.AvpReader r = new io.gyro.diameter.codec.AvpReader().wrapMessage(cca, cca.readerIndex(),
+                cca.readableBytes());
+        io.gyro.diameter.codec.AvpReader m = new io.gyro.diameter.codec.AvpReader();
+        while (r.next()) {
+            if (r.code() == AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL) {
+                r.enter(m);
+                while (m.next()) {
+                    if (m.code() == AvpCode.VALIDITY_TIME) {
+                        return m.unsigned32();
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static long reservedData(Engine engine) throws Exception {
+        JsonNode balance = JSON.readTree(EngineHarness.http(engine, "GET", "/subscribers/8617000000001/balance", null).body());
+        long reserved = 0;
+        for (JsonNode b : balance.get("buckets")) {
+            reserved += b.get("reserved").asLong();
+        }
+        return reserved + balance.get("reservedMicros").asLong();
+    }
+}
