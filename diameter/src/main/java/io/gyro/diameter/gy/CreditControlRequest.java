@@ -171,7 +171,7 @@ public final class CreditControlRequest {
                     multipleServicesIndicator = top.integer32() == Enumerations.MULTIPLE_SERVICES_SUPPORTED;
                     break;
                 case AvpCode.EVENT_TIMESTAMP:
-                    eventTimestampMs = (top.unsigned32() - DiameterWriter.NTP_EPOCH_OFFSET_SECONDS) * 1000;
+                    eventTimestampMs = ntpSecondsToEpochMillis(top.unsigned32());
                     break;
                 case AvpCode.TERMINATION_CAUSE:
                     terminationCause = top.integer32();
@@ -348,6 +348,15 @@ public final class CreditControlRequest {
             usuTime[i] += Math.max(time, 0);
             usuServiceSpecificUnits[i] += Math.max(events, 0);
         }
+    }
+
+    /**
+     * Time (RFC 6733 §4.3.1) is NTP seconds, which wrap on 7 February 2036; as RFC 4330 §3 says,
+     * a value with the most significant bit clear belongs to the next era (2036-2104).
+     */
+    static long ntpSecondsToEpochMillis(long ntpSeconds) {
+        long seconds = ntpSeconds < 0x8000_0000L ? ntpSeconds + 0x1_0000_0000L : ntpSeconds;
+        return (seconds - DiameterWriter.NTP_EPOCH_OFFSET_SECONDS) * 1000;
     }
 
     /** Unsigned64 values beyond 2^63 are capped rather than read as negative numbers. */

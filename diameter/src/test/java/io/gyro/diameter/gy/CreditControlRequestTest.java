@@ -164,6 +164,50 @@ class CreditControlRequestTest {
         }
     }
 
+    @Test
+    void eventTimestampAfterTheNtpRolloverOf2036() {
+        long march2040 = 2214345600_000L; // 2040-03-01T00:00:00Z
+        ByteBuf frame = new CreditControlRequestWriter().begin(PooledByteBufAllocator.DEFAULT.buffer(), 1, 2, "s;2",
+                "h".getBytes(), "r".getBytes(), "d", "32274@3gpp.org", Enumerations.EVENT_REQUEST, 0)
+                .eventTimestamp(march2040).requestedUnits(1).end();
+        try {
+            assertEquals(march2040, decode(frame).eventTimestampMs);
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
+    void moreMultipleServicesCreditControlThanSlotsIsTooManyTimes() {
+        CreditControlRequestWriter w = new CreditControlRequestWriter().begin(PooledByteBufAllocator.DEFAULT.buffer(),
+                1, 2, "s;3", "h".getBytes(), "r".getBytes(), "d", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0);
+        for (int i = 0; i < CreditControlRequest.MAX_MSCC; i++) {
+            w.beginMscc(i, -1).requestedEmpty().endMscc();
+        }
+        ByteBuf frame = w.end();
+        try {
+            assertFalse(ccr.decode(frame, 0, error));
+            assertEquals(ResultCode.DIAMETER_AVP_OCCURS_TOO_MANY_TIMES, error.resultCode);
+            assertEquals(AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL, frame.getInt(error.failedAvpOffset));
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
+    void unknownSubscriptionIdTypeIsInvalidValue() {
+        ByteBuf frame = new CreditControlRequestWriter().begin(PooledByteBufAllocator.DEFAULT.buffer(), 1, 2, "s;4",
+                "h".getBytes(), "r".getBytes(), "d", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0)
+                .subscriptionId(9, "123").end();
+        try {
+            assertFalse(ccr.decode(frame, 0, error));
+            assertEquals(ResultCode.DIAMETER_INVALID_AVP_VALUE, error.resultCode);
+            assertEquals(AvpCode.SUBSCRIPTION_ID, frame.getInt(error.failedAvpOffset));
+        } finally {
+            frame.release();
+        }
+    }
+
     private static byte[] bytes(CreditControlRequest r, int offset, int length) {
         byte[] out = new byte[length];
         r.frame.getBytes(offset, out);
