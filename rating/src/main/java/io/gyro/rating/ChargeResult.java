@@ -3,6 +3,7 @@ package io.gyro.rating;
 import io.gyro.rating.catalogue.Catalogue;
 import io.gyro.rating.money.Money;
 import io.gyro.rating.tariff.PackageDef;
+import io.gyro.rating.tariff.Quantity;
 import io.gyro.rating.tariff.Tariff;
 
 /**
@@ -124,9 +125,9 @@ public final class ChargeResult {
         if (ratedUnits != usedUnits) {
             sb.append(", rounded up to ").append(ratedUnits).append(' ').append(unit).append(" (");
             if (t.firstIncrementUnits() > 0) {
-                sb.append("first ").append(t.firstIncrementUnits()).append(' ').append(unit).append(", then ");
+                Quantity.format(t.firstIncrementUnits(), t.kind(), sb.append("first ")).append(", then ");
             }
-            sb.append("per ").append(t.incrementUnits()).append(' ').append(unit).append(')');
+            Quantity.format(t.incrementUnits(), t.kind(), sb.append("per ")).append(')');
         }
         for (int i = 0; i < debitCount; i++) {
             int code = debitSourceCode[i];
@@ -142,8 +143,8 @@ public final class ChargeResult {
             sb.append("; ").append(moneyUnits).append(' ').append(unit).append(" at ");
             Tariff.Rate r = t.rate(rateIndex);
             int tier = r.tierAt(0);
-            Money.format(r.tierPriceMicros(tier), sb).append(' ').append(c.currency()).append(" per ")
-                    .append(r.tierPerUnits(tier)).append(' ').append(unit);
+            Money.format(r.tierPriceMicros(tier), sb).append(' ').append(c.currency()).append(" per ");
+            Quantity.format(r.tierPerUnits(tier), t.kind(), sb);
             if (r.tierCount() > 1) {
                 sb.append(" (tiered)");
             }

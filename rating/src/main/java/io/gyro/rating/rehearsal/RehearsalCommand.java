@@ -331,11 +331,60 @@ public final class RehearsalCommand implements Callable<Integer> {
         if (s.endsWith("Z") || s.lastIndexOf('+') > 10 || s.lastIndexOf('-') > 10) {
             return OffsetDateTime.parse(s).toInstant().toEpochMilli();
         }
-        LocalDateTime t = LocalDateTime.parse(s);
-        long localMs = (t.toLocalDate().toEpochDay() * 86_400L + t.toLocalTime().toSecondOfDay()) * 1000L
-                + t.getNano() / 1_000_000;
+        long localMs = fastLocalMs(s);
+        if (localMs == Long.MIN_VALUE) {
+            LocalDateTime t = LocalDateTime.parse(s);
+            localMs = (t.toLocalDate().toEpochDay() * 86_400L + t.toLocalTime().toSecondOfDay()) * 1000L
+                    + t.getNano() / 1_000_000;
+        }
         long guess = localMs - c.clock().offsetMs(localMs);
         return localMs - c.clock().offsetMs(guess);
+    }
+
+    /** yyyy-MM-ddTHH:mm[:ss] as local epoch ms without java.time, or MIN_VALUE for anything else. */
+    private static long fastLocalMs(String s) {
+        int n = s.length();
+        if ((n != 16 && n != 19) || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                || s.charAt(13) != ':' || (n == 19 && s.charAt(16) != ':')) {
+            return Long.MIN_VALUE;
+        }
+        int y = digits(s, 0, 4);
+        int mo = digits(s, 5, 7);
+        int d = digits(s, 8, 10);
+        int h = digits(s, 11, 13);
+        int mi = digits(s, 14, 16);
+        int sec = n == 19 ? digits(s, 17, 19) : 0;
+        if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > monthLength(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59
+                || sec < 0 || sec > 59) {
+            return Long.MIN_VALUE; // let java.time explain what is wrong
+        }
+        // days from civil (proleptic Gregorian), as in java.time.LocalDate.toEpochDay
+        long yy = mo <= 2 ? y - 1 : y;
+        long era = Math.floorDiv(yy, 400);
+        long yoe = yy - era * 400;
+        long doy = (153L * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        long epochDay = era * 146_097 + doe - 719_468;
+        return ((epochDay * 24 + h) * 60 + mi) * 60_000L + sec * 1000L;
+    }
+
+    private static int monthLength(int y, int mo) {
+        if (mo == 2) {
+            return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28;
+        }
+        return mo == 4 || mo == 6 || mo == 9 || mo == 11 ? 30 : 31;
+    }
+
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char ch = s.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            v = v * 10 + (ch - '0');
+        }
+        return v;
     }
 
     private static String[] split(String line) {

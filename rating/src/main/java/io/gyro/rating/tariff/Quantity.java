@@ -91,4 +91,27 @@ public final class Quantity {
             default: return "1";
         }
     }
+
+    /** Appends a quantity readably: 1MB, 10KB, 60 s, 1 event. For explanations, not parsing. */
+    public static StringBuilder format(long units, ServiceKind kind, StringBuilder out) {
+        switch (kind) {
+            case BYTES:
+                if (units > 0 && units % (1024L * 1024 * 1024) == 0) {
+                    return out.append(units / (1024L * 1024 * 1024)).append("GB");
+                }
+                if (units > 0 && units % (1024L * 1024) == 0) {
+                    return out.append(units / (1024L * 1024)).append("MB");
+                }
+                if (units > 0 && units % 1024 == 0) {
+                    return out.append(units / 1024).append("KB");
+                }
+                return out.append(units).append(" bytes");
+            case SECONDS:
+                return out.append(units).append(" s");
+            case EVENTS:
+                return out.append(units).append(units == 1 ? " event" : " events");
+            default:
+                return out.append(units).append(" units");
+        }
+    }
 }
