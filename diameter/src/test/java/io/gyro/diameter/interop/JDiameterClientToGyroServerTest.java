@@ -55,6 +55,7 @@ class JDiameterClientToGyroServerTest {
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final CountDownLatch peerOpen = new CountDownLatch(1);
+    private final CountDownLatch peerClosed = new CountDownLatch(1);
     private DiameterServer server;
     private Stack stack;
 
@@ -91,6 +92,11 @@ class JDiameterClientToGyroServerTest {
         @Override
         public void onPeerOpen(PeerConnection peer) {
             peerOpen.countDown();
+        }
+
+        @Override
+        public void onPeerClosed(PeerConnection peer) {
+            peerClosed.countDown();
         }
     }
 
@@ -156,6 +162,11 @@ class JDiameterClientToGyroServerTest {
         assertEquals(3000, u.usuTotalOctets());
         assertEquals(Enumerations.RR_QUOTA_EXHAUSTED, u.reportingReason());
         assertEquals(session.getSessionId(), u.sessionId());
+
+        // jDiameter's stop() sends DPR; our server answers DPA and the connection ends.
+        destroyStack();
+        assertTrue(peerClosed.await(10, TimeUnit.SECONDS), "the connection did not end after jDiameter's DPR");
+        assertTrue(server.peers().open().isEmpty());
     }
 
     private static String describeFailure(Answer answer) {
