@@ -121,8 +121,10 @@ public final class Engine implements AutoCloseable {
                     new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync")));
             if (stores.recovered()) {
                 JournalRecovery.Report report = JournalRecovery.apply(journal, stores.accounts());
-                LOG.warn("unclean stop detected: stores reopened with recovery in {} ms; journal replay: {}",
-                        stores.openMillis(), report);
+                int sessions = io.gyro.engine.pipeline.SessionReconciliation.apply(report.rolledForward(),
+                        stores.sessions(), clock.getAsLong(), config.integer("sessions.graceSeconds") * 1000L);
+                LOG.warn("unclean stop detected: stores reopened with recovery in {} ms; journal replay: {}; "
+                        + "{} sessions reconciled", stores.openMillis(), report, sessions);
             }
             LocalPeer local = LocalPeer.builder(config.string("diameter.originHost"), config.string("diameter.originRealm"))
                     .hostIpAddress(InetAddress.getByName(config.string("diameter.host")))

@@ -266,6 +266,12 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                 continue;
             }
             ServiceKind kind = catalogue.unitKind(service);
+            if (!initial && !terminate && !e.usuPresent[m] && !e.rsuPresent[m]) {
+                // RFC 4006 §5.1.2: an MSCC that neither reports usage nor asks for quota leaves
+                // the rating group's reservation as it is.
+                answerWriter.beginMscc(ratingGroup, e.serviceIdentifier[m], ResultCode.DIAMETER_SUCCESS).endMscc();
+                continue;
+            }
             // 1. Give back what this rating group held, then charge what was used against it.
             if (slot >= 0) {
                 releaseSlot(slot, wallet);
@@ -275,10 +281,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                 long seq = chargeUsage(e, service, ratingGroup, used, nowMs, terminate ? CdrKind.SESSION_END : CdrKind.SESSION_INTERIM);
                 journalSeq = Math.max(journalSeq, seq);
             }
-            // 2. Reserve again unless the session ends or the group reported its last use.
-            boolean finished = terminate || (!e.rsuPresent[m] && (e.reportingReason[m] == Enumerations.RR_FINAL
-                    || e.reportingReason[m] == Enumerations.RR_QUOTA_EXHAUSTED || e.usuPresent[m]));
-            if (finished) {
+            // 2. Reserve again when the client asks for quota (an RSU, possibly empty; a CCR-I
+            //    always gets a grant), unless the session ends.
+            boolean wantsQuota = !terminate && (e.rsuPresent[m] || initial)
+                    && !(e.reportingReason[m] == Enumerations.RR_FINAL && !e.rsuPresent[m]);
+            if (!wantsQuota) {
                 if (slot >= 0) {
                     session.removeSlot(slot);
                 }
