@@ -208,18 +208,23 @@ public final class Rater {
                 money = left;
                 price = full;
             } else {
+                // The price only steps at increment-grid points, so the largest affordable amount is
+                // a grid point: binary search over the number of increments, not over units.
+                long inc = t.incrementUnits();
+                long firstLeft = t.firstIncrementUnits() > 0 && offset < t.firstIncrementUnits()
+                        ? t.firstIncrementUnits() - offset : 0;
                 long lo = 0;
-                long hi = left - 1;
+                long hi = firstLeft > 0 ? (left <= firstLeft ? 0 : 1 + (left - firstLeft - 1) / inc) : (left - 1) / inc;
                 while (lo < hi) {
                     long mid = lo + (hi - lo + 1) / 2;
-                    if (moneyPrice(t, rate, offset, mid, first) <= availMoney) {
+                    if (moneyPrice(t, rate, offset, gridUnits(mid, firstLeft, inc), first) <= availMoney) {
                         lo = mid;
                     } else {
                         hi = mid - 1;
                     }
                 }
-                money = lo;
-                price = moneyPrice(t, rate, offset, lo, first);
+                money = gridUnits(lo, firstLeft, inc);
+                price = moneyPrice(t, rate, offset, money, first);
             }
         }
         // Hold what charge() will take from buckets: the grant rounded up, as far as buckets reach.
@@ -264,6 +269,14 @@ public final class Rater {
             validityMs = minExpiry - req.nowMs;
         }
         out.validityTimeSeconds = validityMs == 0 ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, validityMs / 1000));
+    }
+
+    /** Units covered by {@code k} increments when the first {@code firstLeft} units are one block. */
+    private static long gridUnits(long k, long firstLeft, long inc) {
+        if (k == 0) {
+            return 0;
+        }
+        return firstLeft > 0 ? firstLeft + (k - 1) * inc : k * inc;
     }
 
     /** Holds a grant on the wallet: bucket units and money become reserved. */
