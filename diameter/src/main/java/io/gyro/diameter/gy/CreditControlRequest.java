@@ -410,7 +410,10 @@ public final class CreditControlRequest {
         }
     }
 
-    /** Called numbers arrive as "tel:+8613...", "sip:...@" or bare digits; keep the digits run. */
+    /**
+     * Called numbers arrive as "tel:+8613...", "sip:+44...@host" or bare digits; keep the digit
+     * run with a '+' directly in front of it (international form: the catalogue reads '+' as 00).
+     */
     private void calledParty(int offset, int length) {
         int start = offset;
         int end = offset + length;
@@ -420,6 +423,9 @@ public final class CreditControlRequest {
         int stop = start;
         while (stop < end && isDigit(frame.getByte(stop))) {
             stop++;
+        }
+        if (start > offset && frame.getByte(start - 1) == '+') {
+            start--;
         }
         calledPartyOffset = start;
         calledPartyLength = stop - start;

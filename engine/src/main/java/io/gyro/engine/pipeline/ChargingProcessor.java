@@ -253,7 +253,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         answerWriter.begin(out, e.hopByHop, e.endToEnd, e.sessionId, e.sessionIdLength, ResultCode.DIAMETER_SUCCESS,
                 state.settings.originHost, state.settings.originRealm, e.ccRequestType, e.ccRequestNumber);
         serviceContext.wrap(e.serviceContextId, 0, e.serviceContextIdLength);
-        calledNumber.wrap(e.called, 0, e.calledLength);
+        if (e.calledLength > 0) {
+            // The call's destination is rated on every report: keep it for CCR-Us that omit it.
+            session.called(e.called, e.calledLength);
+        }
+        calledNumber.wrap(session.called(), 0, session.calledLength());
         long maxValidityMs = 0;
 
         for (int m = 0; m < e.msccCount; m++) {

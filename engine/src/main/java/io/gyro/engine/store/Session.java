@@ -40,6 +40,11 @@ public final class Session {
     final byte[] answer = new byte[MAX_ANSWER_BYTES];
     int answerLength;
 
+    /** Longest called number kept for a session. */
+    public static final int MAX_CALLED_BYTES = 32;
+    final byte[] called = new byte[MAX_CALLED_BYTES];
+    int calledLength;
+
     /** Resets everything except {@link #id()}. */
     public Session clear() {
         msisdn = 0;
@@ -52,6 +57,7 @@ public final class Session {
         lastJournalSeq = 0;
         slotCount = 0;
         answerLength = 0;
+        calledLength = 0;
         return this;
     }
 
@@ -166,6 +172,16 @@ public final class Session {
     }
 
     /** The answer buffer, for encoding into in place; follow with {@link #answerLength(int)}. */
+    /** The call's destination (digits, as rated), kept from the CCR that carried it. */
+    public byte[] called() { return called; }
+    public int calledLength() { return calledLength; }
+    public Session called(byte[] src, int len) {
+        int n = Math.min(Math.max(len, 0), MAX_CALLED_BYTES);
+        System.arraycopy(src, 0, called, 0, n);
+        calledLength = n;
+        return this;
+    }
+
     public byte[] answer() { return answer; }
     public int answerLength() { return answerLength; }
 
@@ -213,6 +229,8 @@ public final class Session {
         System.arraycopy(o.pairUnits, 0, pairUnits, 0, pairUnits.length);
         System.arraycopy(o.answer, 0, answer, 0, o.answerLength);
         answerLength = o.answerLength;
+        calledLength = o.calledLength;
+        System.arraycopy(o.called, 0, called, 0, MAX_CALLED_BYTES);
         return this;
     }
 

@@ -23,17 +23,19 @@ import net.openhft.chronicle.hash.serialization.impl.EnumMarshallable;
  *    60    4  lastRequestType
  *    64    4  slotCount s (0..8)
  *    68    4  answerLength a (0..4096)
- *    72 104*s slot i: +0 ratingGroup(8) +8 grantedUnits(8) +16 reservedMicros(8) +24 validUntilMs(8)
+ *    72    4  calledLength c (0..32)
+ *    76   32  called number digits (the call's destination, kept for later CCR-Us without it)
+ *   108 104*s slot i: +0 ratingGroup(8) +8 grantedUnits(8) +16 reservedMicros(8) +24 validUntilMs(8)
  *                     +32 serviceIndex(4) +36 pairCount(4) +40 4 x (bucketId(8) units(8))
- *  72+104s  a  answer bytes
+ * 108+104s  a  answer bytes
  * </pre>
  */
 final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Session>,
         EnumMarshallable<SessionMarshaller> {
     static final SessionMarshaller INSTANCE = new SessionMarshaller();
 
-    static final int LAYOUT = 1;
-    static final int HEADER_BYTES = 72;
+    static final int LAYOUT = 2;
+    static final int HEADER_BYTES = 108;
     static final int SLOT_BYTES = 104;
     static final int EXPIRES_AT_OFFSET = 40;
     static final int MAX_BYTES = HEADER_BYTES + Session.MAX_SLOTS * SLOT_BYTES + Session.MAX_ANSWER_BYTES;
@@ -59,6 +61,8 @@ final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Sessi
         out.writeInt(s.lastRequestType);
         out.writeInt(s.slotCount);
         out.writeInt(s.answerLength);
+        out.writeInt(s.calledLength);
+        out.write(s.called, 0, Session.MAX_CALLED_BYTES);
         for (int i = 0; i < s.slotCount; i++) {
             out.writeLong(s.ratingGroup[i]);
             out.writeLong(s.grantedUnits[i]);
@@ -90,6 +94,12 @@ final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Sessi
         s.lastRequestType = in.readInt();
         int slots = in.readInt();
         int answerLength = in.readInt();
+        int calledLength = in.readInt();
+        in.read(s.called, 0, Session.MAX_CALLED_BYTES);
+        if (calledLength < 0 || calledLength > Session.MAX_CALLED_BYTES) {
+            throw new IllegalStateException("corrupt session value: calledLength=" + calledLength);
+        }
+        s.calledLength = calledLength;
         if (layout != LAYOUT || slots < 0 || slots > Session.MAX_SLOTS || answerLength < 0
                 || answerLength > Session.MAX_ANSWER_BYTES
                 || size != HEADER_BYTES + (long) slots * SLOT_BYTES + answerLength) {

@@ -6,7 +6,6 @@ import org.jdiameter.api.AvpSet;
 import org.jdiameter.api.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -282,9 +281,6 @@ class JDiameterEngineTest {
 
     /** A CCR-U that does not repeat Service-Information still belongs to the same call (same destination). */
     @Test
-    @Disabled("engine bug: the session does not keep the call's destination; a CCR-U without "
-            + "Service-Information/IMS-Information/Called-Party-Address finds no voice tariff, the 75 s reported "
-            + "are not charged (voice bucket stays 6000, reservation released) and the MSCC is answered 5031")
     void voiceUpdateWithoutCalledPartyIsStillCharged() throws Exception {
         long msisdn = 8617000000003L;
         RunningEngine.Balance before = engine.balance(msisdn);
@@ -311,9 +307,6 @@ class JDiameterEngineTest {
      * Addresses arrive as "tel:+44..." on the wire.
      */
     @Test
-    @Disabled("engine bug: CreditControlRequest.calledParty keeps only the digit run, dropping the leading '+', "
-            + "so +447700900123 is rated as 447700900123 = defaultDestination national (Cost-Information 0, "
-            + "allowance pays) instead of international 1.00")
     void plusPrefixedRecipientIsInternational() throws Exception {
         long msisdn = 8617000000004L;
         assertEquals(1_000_000, costMicros(smsEvent(msisdn, PRICE_ENQUIRY, "+447700900123")),
@@ -322,8 +315,6 @@ class JDiameterEngineTest {
 
     /** config/CATALOGUE.md: premium (prefixes 125, 106, +86125, +86106) is blocked, whatever the package. */
     @Test
-    @Disabled("engine bug: same '+' loss as above: +8612590123 becomes 8612590123, matches no prefix, falls to "
-            + "national and is debited (2001) instead of refused as blocked premium (+86125)")
     void plusPrefixedPremiumRecipientIsRefused() throws Exception {
         long msisdn = 8617000000005L;
         Session session = pgw.newSession();
