@@ -102,7 +102,7 @@ class CreditControlRequestTest {
         assertEquals(1, r.msccCount);
         assertEquals(30, r.ratingGroup[0]);
         assertEquals(1, r.rsuServiceSpecificUnits[0]);
-        assertEquals("8613900000002", r.calledPartyString());
+        assertEquals("+8613900000002", r.calledPartyString(), "the digits with their leading +, which rating reads as 00");
     }
 
     @Test
@@ -158,7 +158,7 @@ class CreditControlRequestTest {
             assertEquals(6, r.serviceIdentifier[0]);
             assertEquals(3, r.rsuServiceSpecificUnits[0]);
             assertEquals(6, r.usuServiceSpecificUnits[0], "USUs of one MSCC are summed");
-            assertEquals("8613912345678", r.calledPartyString());
+            assertEquals("+8613912345678", r.calledPartyString());
         } finally {
             frame.release();
         }
