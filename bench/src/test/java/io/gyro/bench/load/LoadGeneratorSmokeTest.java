@@ -1,0 +1,54 @@
+package io.gyro.bench.load;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The load generator against a real embedded engine (free ports, temporary data directory) for
+ * about three seconds on two connections: every answer 2001, none missing, reports written.
+ * Checks correctness, not speed.
+ */
+class LoadGeneratorSmokeTest {
+    @TempDir
+    Path out;
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shortClosedLoopRunAgainstAnEmbeddedEngineGetsOnly2001() throws Exception {
+        LoadGenerator generator = new LoadGenerator();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        generator.console = new PrintStream(log, true, StandardCharsets.UTF_8);
+        new CommandLine(generator).parseArgs("--embedded", "--connections", "2", "--sessions", "40", "--updates", "2",
+                "--sms-share", "0.2", "--subscribers", "50", "--window", "8", "--warmup", "1", "--duration", "2",
+                "--drain-seconds", "5", "--out", out.toString(), "--name", "smoke", "--quiet");
+
+        int status = generator.call();
+
+        String console = log.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, console);
+        assertTrue(generator.passed, console);
+        assertEquals(1, generator.resultCodes.size(), "only 2001: " + generator.resultCodes);
+        assertTrue(generator.resultCodes.get(2001) > 0, console);
+        for (Map.Entry<String, Long> f : generator.failures.entrySet()) {
+            assertEquals(0L, f.getValue(), f.getKey() + "\n" + console);
+        }
+        StepResult step = generator.steps.get(0);
+        assertTrue(step.measuredAnswers > 0 && step.histogram.getTotalCount() >= step.measuredAnswers, console);
+        assertTrue(Files.readString(out.resolve("smoke.json")).contains("\"passed\": true"));
+        assertTrue(Files.size(out.resolve("smoke-w8.hgrm")) > 0);
+        assertTrue(Files.readString(out.resolve("smoke.html")).contains("<svg"));
+    }
+}
