@@ -169,6 +169,16 @@ public final class Engine implements AutoCloseable {
             InetSocketAddress diameterAddress = diameter.bind(
                     new InetSocketAddress(config.string("diameter.host"), config.integer("diameter.port")));
 
+            int tlsPort = config.integer("diameter.tls.port");
+            if (tlsPort > 0) {
+                String trust = config.string("diameter.tls.trustStore");
+                InetSocketAddress tls = diameter.bind(new InetSocketAddress(config.string("diameter.host"), tlsPort),
+                        io.gyro.diameter.transport.Tls.server(config.path("diameter.tls.keyStore"),
+                                config.string("diameter.tls.keyStorePassword").toCharArray(),
+                                trust == null || trust.isBlank() ? null : Path.of(trust),
+                                config.string("diameter.tls.trustStorePassword").toCharArray()));
+                LOG.info("Diameter over TLS on {}{}", tls, trust == null || trust.isBlank() ? "" : " (mutual authentication)");
+            }
             long startedMs = System.currentTimeMillis();
             HttpServer http = new HttpServer();
             Engine[] self = new Engine[1];

@@ -144,6 +144,17 @@ public final class EngineConfig {
         checkInt(problems, "diameter.watchdogSeconds", 1, 3600);
         checkInt(problems, "diameter.maxInFlightPerPeer", 1, 1_000_000);
         checkHost(problems, "diameter.host");
+        int tlsPort = checkInt(problems, "diameter.tls.port", 0, 65535);
+        if (tlsPort > 0) {
+            String keyStore = string("diameter.tls.keyStore");
+            if (keyStore == null || keyStore.isBlank() || !java.nio.file.Files.isReadable(Path.of(keyStore))) {
+                problems.add("diameter.tls.keyStore=" + keyStore + ": a readable PKCS12 key store is required when diameter.tls.port is set");
+            }
+            String trustStore = string("diameter.tls.trustStore");
+            if (trustStore != null && !trustStore.isBlank() && !java.nio.file.Files.isReadable(Path.of(trustStore))) {
+                problems.add("diameter.tls.trustStore=" + trustStore + ": not readable");
+            }
+        }
         checkText(problems, "diameter.originHost");
         checkText(problems, "diameter.originRealm");
         checkInt(problems, "http.port", 0, 65535);
