@@ -48,6 +48,8 @@ import java.util.stream.Stream;
 public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--embedded", description = "Start an engine in this JVM (temporary data dir, demo population of --subscribers).")
     boolean embedded;
+    @Option(names = "--null-responder", description = "Start a NullResponder in this JVM instead (the ceiling: 2001 on the event loop, no state).")
+    boolean nullResponder;
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server address (default ${DEFAULT-VALUE}).")
     String host;
     @Option(names = "--port", defaultValue = "3868", description = "Server Diameter port (default ${DEFAULT-VALUE}).")
@@ -129,10 +131,15 @@ public final class LoadGenerator implements Callable<Integer> {
             name = "load-" + mode + "-" + System.currentTimeMillis() / 1000;
         }
         Engine engine = null;
+        NullResponder responder = null;
         Path tempDir = null;
         try {
             InetSocketAddress target;
-            if (embedded) {
+            if (nullResponder) {
+                responder = new NullResponder().listenOn("127.0.0.1", 0);
+                target = responder.start();
+                console.printf(Locale.ROOT, "null responder on %s%n", target);
+            } else if (embedded) {
                 if (dataDir == null) {
                     tempDir = Files.createTempDirectory("gyro-load");
                 }
@@ -146,6 +153,9 @@ public final class LoadGenerator implements Callable<Integer> {
             }
             run(target);
         } finally {
+            if (responder != null) {
+                responder.close();
+            }
             if (engine != null) {
                 engine.close();
             }
@@ -161,6 +171,9 @@ public final class LoadGenerator implements Callable<Integer> {
     }
 
     private String check() {
+        if (embedded && nullResponder) {
+            return "--embedded and --null-responder: choose one";
+        }
         if (!mode.equals("closed") && !mode.equals("open")) {
             return "--mode=" + mode + ": must be closed or open";
         }
@@ -338,7 +351,7 @@ public final class LoadGenerator implements Callable<Integer> {
 
     private Map<String, Object> settings() {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("target", embedded ? "embedded" : host + ":" + port);
+        s.put("target", nullResponder ? "null-responder (in process)" : embedded ? "embedded engine" : host + ":" + port);
         if (embedded) {
             s.put("engineSettings", engineSettings.toString());
         }

@@ -1,5 +1,6 @@
 package io.gyro.bench.rating;
 
+import io.gyro.bench.JvmFlags;
 import io.gyro.rating.ChargeRequest;
 import io.gyro.rating.ChargeResult;
 import io.gyro.rating.QuotaRequest;
@@ -33,12 +34,16 @@ import java.util.concurrent.TimeUnit;
  * ({@code config/catalogue.yaml}, or {@code -Dgyro.catalogue=...}): a typical Gy data
  * request (quota, reserve, then release and charge of what was used), a voice charge with
  * destination lookup and 60+6 rounding, and a money-limited grant (binary search). Run with
- * {@code -prof gc} to see allocation per operation (expected: 0 B/op).
+ * {@code -prof gc} to see allocation per operation (expected: 0 B/op). Forks with the engine's
+ * production flags ({@link JvmFlags}), like every Gyro benchmark.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch"})
+@Fork(value = 1, jvmArgsAppend = {
+        JvmFlags.EXPORT_NIO, JvmFlags.EXPORT_JAVAC_FILE, JvmFlags.OPEN_LANG, JvmFlags.OPEN_REFLECT, JvmFlags.EXPORT_REF,
+        JvmFlags.EXPORT_MISC, JvmFlags.OPEN_JAVAC, JvmFlags.OPEN_IO, JvmFlags.OPEN_UTIL, JvmFlags.NO_ANALYTICS,
+        JvmFlags.HEAP_MIN, JvmFlags.HEAP_MAX, JvmFlags.GC, JvmFlags.PRE_TOUCH})
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class RatingBenchmark {
