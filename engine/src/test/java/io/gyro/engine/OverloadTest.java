@@ -1,0 +1,88 @@
+package io.gyro.engine;
+
+import io.gyro.diameter.dictionary.AvpCode;
+import io.gyro.diameter.dictionary.Enumerations;
+import io.gyro.diameter.dictionary.ResultCode;
+import io.gyro.diameter.gy.CreditControlRequestWriter;
+import io.gyro.diameter.peer.LocalPeer;
+import io.gyro.diameter.peer.PeerConnection;
+import io.gyro.diameter.transport.DiameterClient;
+import io.netty.buffer.ByteBuf;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Beyond capacity the engine answers 3004 DIAMETER_TOO_BUSY at once, never drops, and recovers. */
+class OverloadTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void burstBeyondTheInFlightLimitIsAnsweredTooBusyAndEveryRequestGetsOneAnswer() throws Exception {
+        Map<String, String> overrides = EngineHarness.overrides(dataDir, 2);
+        overrides.put("diameter.maxInFlightPerPeer", "8");
+        overrides.put("pipeline.ringSize", "64");
+        overrides.put("stores.maxSessions", "20000");
+        try (Engine engine = EngineHarness.start(overrides);
+             DiameterClient client = new DiameterClient(LocalPeer.builder("pgw.test", "test").build(), 1)) {
+            PeerConnection peer = client.connect(new InetSocketAddress("127.0.0.1", engine.diameterAddress().getPort()))
+                    .get(10, TimeUnit.SECONDS);
+            CreditControlRequestWriter writer = new CreditControlRequestWriter();
+            int burst = 3000;
+            List<CompletableFuture<ByteBuf>> answers = new ArrayList<>(burst);
+            for (int i = 0; i < burst; i++) {
+                int hopByHop = peer.nextHopByHop();
+                answers.add(peer.expect(hopByHop));
+                peer.write(writer.begin(peer.channel().alloc().buffer(), hopByHop, peer.nextEndToEnd(), "burst;" + i,
+                        "pgw.test".getBytes(StandardCharsets.US_ASCII), "test".getBytes(StandardCharsets.US_ASCII),
+                        "gyro.local", "32274@3gpp.org", Enumerations.EVENT_REQUEST, 0)
+                        .msisdn(8617000000001L).requestedAction(Enumerations.CHECK_BALANCE)
+                        .smsRecipient("8613800138000").end());
+            }
+            peer.flush();
+            int ok = 0;
+            int busy = 0;
+            for (CompletableFuture<ByteBuf> f : answers) {
+                ByteBuf answer = f.get(30, TimeUnit.SECONDS);
+                try {
+                    long code = EngineHarness.topLevel(answer, AvpCode.RESULT_CODE);
+                    if (code == ResultCode.DIAMETER_SUCCESS) {
+                        ok++;
+                    } else if (code == ResultCode.DIAMETER_TOO_BUSY) {
+                        busy++;
+                    } else {
+                        throw new AssertionError("unexpected Result-Code " + code);
+                    }
+                } finally {
+                    answer.release();
+                }
+            }
+            assertEquals(burst, ok + busy, "every request answered exactly once");
+            assertTrue(busy > 0, "a burst of " + burst + " over a limit of 8 in flight must meet 3004");
+            assertTrue(ok > 0, "some requests were served");
+
+            // Load gone: served again.
+            ByteBuf after = DiameterClient.call(peer, writer.begin(peer.channel().alloc().buffer(), peer.nextHopByHop(),
+                    peer.nextEndToEnd(), "after;1", "pgw.test".getBytes(StandardCharsets.US_ASCII),
+                    "test".getBytes(StandardCharsets.US_ASCII), "gyro.local", "32274@3gpp.org",
+                    Enumerations.EVENT_REQUEST, 0).msisdn(8617000000001L)
+                    .requestedAction(Enumerations.CHECK_BALANCE).smsRecipient("8613800138000").end(), 10_000);
+            try {
+                assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.topLevel(after, AvpCode.RESULT_CODE));
+            } finally {
+                after.release();
+            }
+        }
+    }
+}
