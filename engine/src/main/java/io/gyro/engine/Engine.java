@@ -70,10 +70,12 @@ public final class Engine implements AutoCloseable {
     private final InetSocketAddress httpAddress;
     private final long startedMs;
     private volatile boolean closed;
+    private final String apiToken;
 
     private Engine(Stores stores, Journal journal, Disruptor<RingEvent> disruptor, ScheduledExecutorService ticker,
                    DiameterServer diameter, HttpServer http, InetSocketAddress diameterAddress,
-                   InetSocketAddress httpAddress, long startedMs) {
+                   InetSocketAddress httpAddress, long startedMs, String apiToken) {
+        this.apiToken = apiToken;
         this.stores = stores;
         this.journal = journal;
         this.disruptor = disruptor;
@@ -92,6 +94,11 @@ public final class Engine implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return httpAddress;
+    }
+
+    /** The bearer token the HTTP API requires. */
+    public String apiToken() {
+        return apiToken;
     }
 
     public static Engine start(EngineConfig config) throws Exception {
@@ -182,13 +189,14 @@ public final class Engine implements AutoCloseable {
             long startedMs = System.currentTimeMillis();
             HttpServer http = new HttpServer();
             Engine[] self = new Engine[1];
+            String token = ApiToken.resolve(config.string("http.token"), dataDir);
             HttpApi api = new HttpApi(task -> publish(ring, task), clock,
-                    ignored -> self[0].status());
+                    ignored -> self[0].status(), token);
             InetSocketAddress httpAddress = http.bind(
                     new InetSocketAddress(config.string("http.host"), config.integer("http.port")), api,
                     config.integer("http.maxBodyBytes"));
             Engine engine = new Engine(stores, journal, disruptor, ticker, diameter, http, diameterAddress, httpAddress,
-                    startedMs);
+                    startedMs, token);
             self[0] = engine;
             LOG.info("Gyro engine up in {} ms: Diameter {} ({} transport) as {} / {}, HTTP API http://{}:{}/ , data {}",
                     System.currentTimeMillis() - t0, diameterAddress, diameter.transport(), local.originHost,

@@ -75,10 +75,17 @@ public final class Main implements Runnable {
         @Option(names = "--api", description = "Engine HTTP API base URL", defaultValue = "http://127.0.0.1:8080")
         String api;
 
+        @Option(names = "--token", description = "API token (default: $GYRO_API_TOKEN, else <data-dir>/api-token)")
+        String token;
+
+        @Option(names = "--data-dir", description = "Where to find api-token", defaultValue = "./data")
+        Path dataDir;
+
         int call(String method, String path, String json) throws Exception {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json");
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + ApiToken.forClient(token, dataDir));
             request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(json));
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());

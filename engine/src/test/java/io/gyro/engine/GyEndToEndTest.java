@@ -319,7 +319,19 @@ class GyEndToEndTest {
         assertEquals(409, EngineHarness.http(engine, "POST", "/subscribers",
                 "{\"msisdn\":\"" + MSISDN + "\",\"imsi\":\"460990000099999\",\"package\":\"basic\"}").statusCode());
         assertEquals(before, balance(MSISDN));
-        HttpResponse<String> openApi = EngineHarness.http(engine, "GET", "/openapi.json", null);
+        java.net.http.HttpClient plain = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + engine.httpAddress().getPort();
+        HttpResponse<String> noToken = plain.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/subscribers/" + MSISDN + "/balance")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, noToken.statusCode(), "the API requires its token");
+        HttpResponse<String> wrongToken = plain.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/subscribers/" + MSISDN + "/topups")).header("Authorization", "Bearer nope")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"amount\":\"5.00\",\"idempotencyKey\":\"t\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, wrongToken.statusCode());
+        assertEquals(before, balance(MSISDN));
+        HttpResponse<String> openApi = plain.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, openApi.statusCode());
         assertTrue(JSON.readTree(openApi.body()).get("paths").has("/subscribers/{msisdn}/topups"));
     }

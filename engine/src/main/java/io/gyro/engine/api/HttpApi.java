@@ -67,8 +67,11 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Function<Void, Map<String, Object>> statusSupplier;
     private final byte[] openApi;
 
-    public HttpApi(TaskSink sink, LongSupplier clock, Function<Void, Map<String, Object>> statusSupplier) {
+    private final byte[] token;
+
+    public HttpApi(TaskSink sink, LongSupplier clock, Function<Void, Map<String, Object>> statusSupplier, String token) {
         this.sink = sink;
+        this.token = ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
         this.clock = clock;
         this.statusSupplier = statusSupplier;
         try (InputStream in = HttpApi.class.getResourceAsStream("/openapi.json")) {
@@ -86,6 +89,11 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        if (!(uri.path().equals("/openapi.json") && request.method().equals(HttpMethod.GET)) && !authorized(request)) {
+            send(ctx, keepAlive, HttpResponseStatus.UNAUTHORIZED,
+                    error("missing or wrong API token: send Authorization: Bearer <token> (see <dataDir>/api-token)"));
+            return;
+        }
         String[] parts = uri.path().replaceAll("/+$", "").split("/");
         HttpMethod method = request.method();
         try {
@@ -93,6 +101,12 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
         } catch (ApiException e) {
             send(ctx, keepAlive, HttpResponseStatus.valueOf(e.status), error(e.getMessage()));
         }
+    }
+
+    /** Constant-time check of the bearer token. */
+    private boolean authorized(FullHttpRequest request) {
+        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        return header != null && java.security.MessageDigest.isEqual(token, header.getBytes(StandardCharsets.US_ASCII));
     }
 
     private void route(ChannelHandlerContext ctx, boolean keepAlive, HttpMethod method, String[] p,

@@ -59,7 +59,8 @@ final class RunningEngine implements AutoCloseable {
     /** GET /subscribers/{msisdn}/balance, bounded to 5 s. */
     Balance balance(long msisdn) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.httpAddress().getPort()
-                + "/subscribers/" + msisdn + "/balance")).timeout(Duration.ofSeconds(5)).GET().build();
+                + "/subscribers/" + msisdn + "/balance")).timeout(Duration.ofSeconds(5))
+                .header("Authorization", "Bearer " + engine.apiToken()).GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new AssertionError("balance of " + msisdn + ": HTTP " + response.statusCode() + " " + response.body());
