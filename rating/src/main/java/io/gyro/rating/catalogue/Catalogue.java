@@ -246,6 +246,20 @@ public final class Catalogue {
     /** What created a bucket, by the wallet's {@code bucketSourceCode}. */
     public BucketSource bucketSource(int code) { return sources[code]; }
 
+    /**
+     * Bucket source code by its stable key (see {@link BucketSource#key()}), or -1: on a catalogue
+     * reload, map each bucket's old code to {@code old.bucketSource(code).key()} and back to the
+     * new code here. Linear; not for the hot path.
+     */
+    public int bucketSourceCode(String key) {
+        for (int i = 0; i < sources.length; i++) {
+            if (sources[i].key().equals(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     public int promotionCount() { return promotions.length; }
     public Promotion promotion(int i) { return promotions[i]; }
 

@@ -997,10 +997,12 @@ public final class CatalogueLoader {
                     String label = id + ": " + parts.serviceNames[s] + " allowance";
                     int code = sources.size();
                     int rolloverCode = rollover ? code + 1 : -1;
-                    sources.add(new BucketSource(code, BucketSource.Kind.ALLOWANCE, label, index, -1, s, units,
+                    String key = id + "/allowance/" + a;
+                    sources.add(new BucketSource(code, key, BucketSource.Kind.ALLOWANCE, label, index, -1, s, units,
                             priority, rollover, rolloverCode, scope, mask, 0));
                     if (rollover) {
-                        sources.add(new BucketSource(code + 1, BucketSource.Kind.ROLLOVER, label + " (rolled over)",
+                        sources.add(new BucketSource(code + 1, key + "/rollover", BucketSource.Kind.ROLLOVER,
+                                label + " (rolled over)",
                                 index, -1, s, 0, Math.max(0, priority - 1), false, -1, scope, mask, 0));
                     }
                     codes.add(code);
@@ -1068,7 +1070,8 @@ public final class CatalogueLoader {
                                 "home", "home", "roaming", "any").toUpperCase(Locale.ROOT));
                         if (s >= 0) {
                             code = sources.size();
-                            sources.add(new BucketSource(code, BucketSource.Kind.PROMOTION, "promotion " + e.getKey()
+                            sources.add(new BucketSource(code, "promotion/" + e.getKey(), BucketSource.Kind.PROMOTION,
+                                    "promotion " + e.getKey()
                                     + ": " + parts.serviceNames[s] + " bonus", -1, index, s, units, priority, false, -1,
                                     scope, -1L, days));
                         }

@@ -15,6 +15,7 @@ public final class BucketSource {
     public enum Kind { ALLOWANCE, ROLLOVER, PROMOTION }
 
     private final int code;
+    private final String key;
     private final Kind kind;
     private final String label;
     private final int packageIndex;
@@ -28,10 +29,11 @@ public final class BucketSource {
     private final long destinationMask;
     private final int validDays;
 
-    public BucketSource(int code, Kind kind, String label, int packageIndex, int promotionIndex, int service,
+    public BucketSource(int code, String key, Kind kind, String label, int packageIndex, int promotionIndex, int service,
                         long units, int priority, boolean rollover, int rolloverCode, Scope scope,
                         long destinationMask, int validDays) {
         this.code = code;
+        this.key = key;
         this.kind = kind;
         this.label = label;
         this.packageIndex = packageIndex;
@@ -47,6 +49,12 @@ public final class BucketSource {
     }
 
     public int code() { return code; }
+    /**
+     * Stable name of the source across catalogue versions ({@code basic/allowance/1},
+     * {@code basic/allowance/1/rollover}, {@code promotion/topup-50-bonus}): codes are positions in
+     * one catalogue, keys survive reordering, so a reload can remap wallets' source codes.
+     */
+    public String key() { return key; }
     public Kind kind() { return kind; }
     /** Human label, e.g. "basic: data allowance". */
     public String label() { return label; }

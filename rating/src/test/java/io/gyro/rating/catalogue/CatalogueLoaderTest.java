@@ -256,4 +256,20 @@ class CatalogueLoaderTest {
         assertEquals("premium", c.destinationName(c.destinationZone("+86 1259 0123")));
         assertEquals(-1, c.destinationZone(""));
     }
+
+    @Test
+    void bucketSourceKeysAreUniqueAndSurviveAReload() {
+        Catalogue now = Fixtures.sample();
+        CatalogueLoadResult next = CatalogueLoader.load(Fixtures.configDir().resolve("catalogue-next-month.yaml"));
+        assertTrue(next.ok(), next.report());
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (int code = 0; code < now.sourceCount(); code++) {
+            String key = now.bucketSource(code).key();
+            assertTrue(keys.add(key), "duplicate key " + key);
+            assertEquals(code, now.bucketSourceCode(key));
+            assertEquals(now.bucketSource(code).label(), next.catalogue().bucketSource(next.catalogue().bucketSourceCode(key)).label());
+        }
+        assertEquals(-1, now.bucketSourceCode("nope"));
+        assertEquals("basic/allowance/1", now.bucketSource(now.pkg(now.packageIndex("basic")).allowanceCode(0)).key());
+    }
 }
