@@ -73,6 +73,7 @@ class KillNineEngineTest {
         settings.put("stores.maxSessions", "10000");
         settings.put("sessions.graceSeconds", "1");
         settings.put("pipeline.ringSize", "1024");
+        settings.put("http.token", PgwWorker.API_TOKEN);
         Duration startBound = Duration.ofSeconds(60);
 
         DiameterClient probe = new DiameterClient(LocalPeer.builder("probe.crash", "crash").build(), 1);
@@ -157,16 +158,56 @@ class KillNineEngineTest {
                     shared.sessions.get(), shared.smsEvents.get(), shared.topUps.get(), shared.interrupted.get(),
                     retransmissionCodes.values().stream().mapToInt(Integer::intValue).sum(), retransmissionCodes,
                     shared.failuresWithoutKill.get(), journal.size(), restartMillis, avg, max);
+            int shown = 0;
+            for (PgwWorker.Answered a : shared.answered) {
+                if (a.resultCode() != ResultCode.DIAMETER_SUCCESS && shown++ < 20) {
+                    System.out.printf("  answered %d: %s #%d type %d (instance %d, retransmission %b)%n", a.resultCode(),
+                            a.sessionId(), a.number(), a.type(), a.gen(), a.retransmission());
+                    if (a.type() == Enumerations.UPDATE_REQUEST || a.type() == Enumerations.INITIAL_REQUEST) {
+                        for (PgwWorker.Answered b : shared.answered) {
+                            if (b.sessionId().equals(a.sessionId())) {
+                                System.out.printf("    request #%d type %d used %s answered %d, MSCC rg:result/granted %s "
+                                                + "(instance %d, retransmission %b)%n", b.number(), b.type(),
+                                        java.util.Arrays.toString(b.used()), b.resultCode(), b.msccs(), b.gen(),
+                                        b.retransmission());
+                            }
+                        }
+                        for (JsonNode r : journal) {
+                            if (a.sessionId().equals(r.path("sessionId").asText(null))) {
+                                System.out.println("    journal: " + r);
+                            }
+                        }
+                    }
+                }
+            }
             engine.stop();
             engine = null;
         } finally {
             shared.stop = true;
+            keepLogs(logDir, dataDir);
             if (engine != null) {
                 engine.process.destroyForcibly();
                 engine.process.waitFor(15, TimeUnit.SECONDS);
             }
             pgw.close();
             probe.close();
+        }
+    }
+
+    /** Copies the engine logs and the journal to target/kill-nine-engine/ for a look after the run. */
+    private static void keepLogs(Path logDir, Path dataDir) {
+        try {
+            Path target = Path.of("target", "kill-nine-engine");
+            Files.createDirectories(target.resolve("journal"));
+            try (Stream<Path> s = Stream.concat(Files.list(logDir), Files.list(dataDir.resolve("journal")))) {
+                for (Path f : s.toList()) {
+                    Path to = f.getParent().endsWith("journal") ? target.resolve("journal").resolve(f.getFileName())
+                            : target.resolve(f.getFileName());
+                    Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (Exception e) {
+            System.out.println("could not keep the logs: " + e);
         }
     }
 
@@ -224,7 +265,17 @@ class KillNineEngineTest {
                     r.path("ratingGroup").asLong(-1));
             JsonNode earlier = byKey.put(k, r);
             if (earlier != null) {
-                throw new AssertionError(when + ": charged twice: " + k + "\n  first:  " + earlier + "\n  second: " + r);
+                StringBuilder answers = new StringBuilder();
+                for (PgwWorker.Answered a : shared.answered) {
+                    if (a.sessionId().equals(r.get("sessionId").asText())) {
+                        answers.append("\n  answered: #").append(a.number()).append(" type ").append(a.type())
+                                .append(" used ").append(java.util.Arrays.toString(a.used())).append(" -> ")
+                                .append(a.resultCode()).append(" [").append(a.msccs()).append("] instance ")
+                                .append(a.gen()).append(a.retransmission() ? " (retransmission)" : "");
+                    }
+                }
+                throw new AssertionError(when + ": charged twice: " + k + "\n  first:  " + earlier + "\n  second: " + r
+                        + answers);
             }
         }
         for (Map.Entry<String, Integer> e : topUpKeys.entrySet()) {
@@ -303,7 +354,7 @@ class KillNineEngineTest {
 
     private static JsonNode get(ChildEngine engine, String path) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.httpPort + path))
-                .timeout(Duration.ofSeconds(10)).GET().build();
+                .header("Authorization", "Bearer " + PgwWorker.API_TOKEN).timeout(Duration.ofSeconds(10)).GET().build();
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), path + ": " + response.body());
         return JSON.readTree(response.body());

@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class PgwWorker implements Runnable {
     static final long FIRST_MSISDN = 8617000000001L;
+    /** The HTTP API's bearer token, set on the engine's command line. */
+    static final String API_TOKEN = "kill-nine-test-token";
     private static final byte[] PGW = "pgw.crash".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] REALM = "crash".getBytes(StandardCharsets.US_ASCII);
     private static final long REQUEST_TIMEOUT_MS = 4_000;
@@ -62,7 +64,16 @@ final class PgwWorker implements Runnable {
 
     /** One answered request. {@code used[i]} is the usage reported for {@code ratingGroups[i]} (-1: none). */
     record Answered(String sessionId, int type, long number, long[] ratingGroups, long[] used, boolean sms,
-                    long resultCode, boolean retransmission, int gen) {
+                    long resultCode, boolean retransmission, int gen, String msccs) {
+    }
+
+    private static String msccs(ByteBuf a, long[] rgs) {
+        StringBuilder b = new StringBuilder();
+        for (long rg : rgs) {
+            long[] m = Answers.mscc(a, rg);
+            b.append(rg).append(m == null ? ":-" : ":" + m[0] + "/" + m[1]).append(' ');
+        }
+        return b.toString().trim();
     }
 
     private static final class Req {
@@ -211,6 +222,9 @@ final class PgwWorker implements Runnable {
             if (req.type == Enumerations.INITIAL_REQUEST) {
                 writer.multipleServicesIndicator();
             }
+            if (req.context.equals("32260@3gpp.org")) {
+                writer.calledParty("8613800138000");
+            }
             if (req.type == Enumerations.TERMINATION_REQUEST) {
                 writer.terminationCause(Enumerations.DIAMETER_LOGOUT);
             }
@@ -253,7 +267,7 @@ final class PgwWorker implements Runnable {
                 }
                 ByteBuf a = DiameterClient.call(peer, build(req, retransmission), REQUEST_TIMEOUT_MS);
                 shared.answered.add(new Answered(req.sessionId, req.type, req.number, req.ratingGroups, req.used, req.sms,
-                        Answers.topLevel(a, AvpCode.RESULT_CODE), retransmission, gen.id()));
+                        Answers.topLevel(a, AvpCode.RESULT_CODE), retransmission, gen.id(), msccs(a, req.ratingGroups)));
                 return a;
             } catch (Exception e) {
                 if (!retransmission) {
@@ -276,7 +290,7 @@ final class PgwWorker implements Runnable {
             try {
                 HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gen.httpPort()
                                 + "/subscribers/" + msisdn + "/topups")).timeout(Duration.ofSeconds(4))
-                        .header("Content-Type", "application/json")
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + API_TOKEN)
                         .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":\"1.00\",\"idempotencyKey\":\"" + key + "\"}"))
                         .build();
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
