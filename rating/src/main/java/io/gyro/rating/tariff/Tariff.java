@@ -110,7 +110,9 @@ public final class Tariff {
 
     /**
      * Ms from {@code weekMs} to the next instant another rate takes over, or {@link Long#MAX_VALUE}
-     * when the tariff has a single rate all week.
+     * when the tariff has a single rate all week. Local time is assumed to run evenly until then:
+     * in a zone with daylight saving, a boundary right after a clock change is off by the shift
+     * (the catalogue zone of the sample, Asia/Shanghai, has none).
      */
     public long msToNextChange(long weekMs) {
         int n = segStartWeekMs.length;
