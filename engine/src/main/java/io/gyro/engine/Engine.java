@@ -128,11 +128,14 @@ public final class Engine implements AutoCloseable {
                     new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync")));
             if (stores.recovered()) {
                 JournalRecovery.Report report = JournalRecovery.apply(journal, stores.accounts());
-                int sessions = io.gyro.engine.pipeline.SessionReconciliation.apply(report.rolledForward(),
-                        stores.sessions(), clock.getAsLong(), config.integer("sessions.graceSeconds") * 1000L);
-                LOG.warn("unclean stop detected: stores reopened with recovery in {} ms; journal replay: {}; "
-                        + "{} sessions reconciled", stores.openMillis(), report, sessions);
+                LOG.warn("unclean stop detected: stores reopened with recovery in {} ms; journal replay: {}",
+                        stores.openMillis(), report);
             }
+            io.gyro.engine.pipeline.StartupRecovery.Result startup = io.gyro.engine.pipeline.StartupRecovery.run(journal,
+                    stores, stores.recovered(), clock.getAsLong(), config.integer("sessions.graceSeconds") * 1000L);
+            LOG.info("journal: {} records, {} top-up keys remembered; {} sessions reconciled, {} accounts' reservations "
+                            + "recomputed", startup.recordsScanned(), startup.topUpKeys(), startup.sessionsReconciled(),
+                    startup.accountsReservationsFixed());
             LocalPeer local = LocalPeer.builder(config.string("diameter.originHost"), config.string("diameter.originRealm"))
                     .hostIpAddress(InetAddress.getByName(config.string("diameter.host")))
                     .watchdogInterval(Duration.ofSeconds(config.integer("diameter.watchdogSeconds")))

@@ -297,6 +297,49 @@ class GyEndToEndTest {
     }
 
     @Test
+    void roamingWithAddOnChargesTheRoamingBucketAndUsageSumsIt() throws Exception {
+        long msisdn = 8617000000004L;
+        // 50.00 cannot pay the 68.00 add-on: refused, nothing changes.
+        JsonNode before = balance(msisdn);
+        HttpResponse<String> refused = EngineHarness.http(engine, "POST", "/subscribers/" + msisdn + "/addons",
+                "{\"package\":\"roaming-addon\"}");
+        assertEquals(409, refused.statusCode(), refused.body());
+        assertEquals(before, balance(msisdn));
+
+        assertEquals(200, EngineHarness.http(engine, "POST", "/subscribers/" + msisdn + "/topups",
+                "{\"amount\":\"30.00\",\"idempotencyKey\":\"roam\"}").statusCode());
+        HttpResponse<String> bought = EngineHarness.http(engine, "POST", "/subscribers/" + msisdn + "/addons",
+                "{\"package\":\"roaming-addon\"}");
+        assertEquals(200, bought.statusCode(), bought.body());
+        JsonNode afterPurchase = balance(msisdn);
+        assertEquals(12_000_000, afterPurchase.get("moneyMicros").asLong(), "50 + 30 - 68");
+
+        // Data in Hong Kong (45400) is paid by the add-on's roaming bucket, not the home one.
+        long homeData = bucket(afterPurchase, "data", "remaining");
+        ByteBuf cca = send(ccr("pgw;roam", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(msisdn)
+                .beginMscc(100, -1).requestedEmpty().endMscc().visitedNetwork("45400")));
+        release(cca);
+        release(send(ccr("pgw;roam", "32251@3gpp.org", Enumerations.TERMINATION_REQUEST, 1, w -> w.msisdn(msisdn)
+                .beginMscc(100, -1).usedOctets(512 * 1024, 512 * 1024, Enumerations.RR_FINAL).endMscc()
+                .visitedNetwork("45400"))));
+        JsonNode afterRoaming = balance(msisdn);
+        assertEquals(homeData, bucket(afterRoaming, "data", "remaining"), "home allowance untouched");
+        assertEquals(12_000_000, afterRoaming.get("moneyMicros").asLong(), "no money: the roaming bucket paid");
+        long roamingLeft = 0;
+        for (JsonNode b : afterRoaming.get("buckets")) {
+            if (b.get("service").asText().equals("data") && b.get("remaining").asLong() != homeData) {
+                roamingLeft = b.get("remaining").asLong();
+            }
+        }
+        // Roaming data in Asia is rated per started 10 KB (config/catalogue.yaml, roam-data-asia).
+        long rated = (1024L * 1024 + 10_239) / 10_240 * 10_240;
+        assertEquals(1024L * 1024 * 1024 - rated, roamingLeft, "1 GiB roaming bucket less the rated MiB");
+
+        JsonNode usage = JSON.readTree(EngineHarness.http(engine, "GET", "/subscribers/" + msisdn + "/usage", null).body());
+        assertEquals(1024 * 1024, usage.get("services").get("data").get("units").asLong());
+    }
+
+    @Test
     void badHttpInputIsRefusedAndChangesNothing() throws Exception {
         JsonNode before = balance(MSISDN);
         String[][] cases = {

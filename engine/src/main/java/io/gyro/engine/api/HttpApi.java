@@ -176,6 +176,18 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
                 run(ctx, keepAlive, HttpResponseStatus.OK, s -> Admin.topUp(s, msisdn, amount, key, clock.getAsLong()));
                 return;
             }
+            if (n == 4 && p[3].equals("addons") && method.equals(HttpMethod.POST)) {
+                JsonNode body = body(request, Set.of("package"));
+                String pkg = text(body, "package", true);
+                run(ctx, keepAlive, HttpResponseStatus.OK, s -> Admin.buyAddOn(s, msisdn, pkg, clock.getAsLong()));
+                return;
+            }
+            if (n == 4 && p[3].equals("usage") && method.equals(HttpMethod.GET)) {
+                long from = instant(query, "from", 0);
+                long to = instant(query, "to", Long.MAX_VALUE);
+                run(ctx, keepAlive, HttpResponseStatus.OK, s -> Admin.usage(s, msisdn, from, to));
+                return;
+            }
             if (n == 4 && p[3].equals("records") && method.equals(HttpMethod.GET)) {
                 long from = instant(query, "from", 0);
                 long to = instant(query, "to", Long.MAX_VALUE);

@@ -40,6 +40,16 @@ public final class Admin {
         }
     };
 
+    /** Remembers a top-up found in the journal at start, so its key is not credited again. */
+    static void rememberTopUp(long msisdn, String idempotencyKey, long amountMicros, long seq) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("msisdn", msisdn);
+        out.put("amount", Money.format(amountMicros));
+        out.put("amountMicros", amountMicros);
+        out.put("recordSeq", seq);
+        TOP_UPS.put(msisdn + "/" + idempotencyKey, out);
+    }
+
     /**
      * Creates a subscriber and its account. The opening balance is credited (a TOP_UP record),
      * then the package's first period starts: its fee is charged (a FEE record) unless
@@ -246,6 +256,91 @@ public final class Admin {
         sub.packageId(packageId);
         s.stores.subscribers().update(sub);
         return subscriberView(s, sub);
+    }
+
+    /**
+     * Buys an add-on pack (e.g. the roaming add-on) on top of the base package: its fee is paid
+     * from available money now and its allowances are created until the pack's period ends.
+     */
+    public static Map<String, Object> buyAddOn(ChargingState s, long msisdn, String packageId, long nowMs) {
+        Catalogue c = s.catalogue();
+        int pkg = c.packageIndex(packageId);
+        if (pkg < 0 || !c.pkg(pkg).addon()) {
+            throw ApiException.badRequest("package=" + packageId + ": no such add-on in the catalogue");
+        }
+        Subscriber sub = findSubscriber(s, msisdn);
+        if (sub.state() != SubscriberState.ACTIVE) {
+            throw ApiException.conflict("msisdn=" + msisdn + ": subscriber is " + sub.state());
+        }
+        for (int i = 0; i < sub.addOnCount(); i++) {
+            if (sub.addOnEquals(i, packageId)) {
+                throw ApiException.conflict("msisdn=" + msisdn + ": already has add-on " + packageId);
+            }
+        }
+        if (sub.addOnCount() >= Subscriber.MAX_ADD_ONS) {
+            throw ApiException.conflict("msisdn=" + msisdn + ": at most " + Subscriber.MAX_ADD_ONS + " add-ons");
+        }
+        if (!s.stores.accounts().read(sub.accountId(), s.account)) {
+            throw ApiException.notFound("msisdn=" + msisdn + ": account missing");
+        }
+        Wallet w = s.wallet;
+        ChargingState.toWallet(s.account, w);
+        RenewalResult result = new RenewalResult();
+        new Renewal(c).renew(pkg, nowMs, nowMs, 0, -1L, w, result);
+        if (!result.paid) {
+            throw ApiException.conflict("balance " + Money.format(w.availableMoney()) + " cannot pay the add-on fee "
+                    + Money.format(result.feeMicros));
+        }
+        if (result.bucketsNotCreated > 0) {
+            throw ApiException.conflict("msisdn=" + msisdn + ": the account has no room for the add-on's buckets");
+        }
+        long seq = s.records.fee(CdrKind.FEE, sub, result.feeMicros, w, nowMs, "add-on " + packageId + " bought");
+        ChargingState.fromWallet(w, s.account);
+        s.account.lastJournalSeq(seq);
+        s.stores.accounts().write(s.account);
+        sub.addAddOn(packageId);
+        s.stores.subscribers().update(sub);
+        Map<String, Object> out = subscriberView(s, sub);
+        out.put("addOnFee", Money.format(result.feeMicros));
+        out.put("addOnExpires", Instant.ofEpochMilli(result.periodEndMs).toString());
+        return out;
+    }
+
+    /** Units and money per service and record kind in [from, to), from the charging records. */
+    public static Map<String, Object> usage(ChargingState s, long msisdn, long fromMs, long toMs) {
+        List<JournalEntry> entries = records(s, msisdn, fromMs, toMs, 1_000_000);
+        Catalogue c = s.catalogue();
+        Map<String, Map<String, Object>> byService = new LinkedHashMap<>();
+        long money = 0;
+        long wholesale = 0;
+        for (JournalEntry e : entries) {
+            if (e.kind == CdrKind.SESSION_INTERIM || e.kind == CdrKind.SESSION_END || e.kind == CdrKind.EVENT) {
+                String name = e.service >= 0 && e.service < c.serviceCount() ? c.serviceName(e.service) : "service " + e.service;
+                Map<String, Object> row = byService.computeIfAbsent(name, k -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("units", 0L);
+                    m.put("chargedMicros", 0L);
+                    m.put("records", 0L);
+                    return m;
+                });
+                row.put("units", (Long) row.get("units") + e.units);
+                row.put("chargedMicros", (Long) row.get("chargedMicros") + e.retailMicros);
+                row.put("records", (Long) row.get("records") + 1);
+                money += e.retailMicros;
+                wholesale += e.wholesaleMicros;
+            }
+        }
+        for (Map<String, Object> row : byService.values()) {
+            row.put("charged", Money.format((Long) row.get("chargedMicros")));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("msisdn", msisdn);
+        out.put("from", Instant.ofEpochMilli(fromMs).toString());
+        out.put("to", toMs == Long.MAX_VALUE ? null : Instant.ofEpochMilli(toMs).toString());
+        out.put("services", byService);
+        out.put("usageCharged", Money.format(money));
+        out.put("wholesaleCost", Money.format(wholesale));
+        return out;
     }
 
     /** Charging records of a subscriber in [from, to). Reads the journal files (not the hot path). */

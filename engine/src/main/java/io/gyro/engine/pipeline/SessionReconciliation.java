@@ -39,8 +39,9 @@ public final class SessionReconciliation {
                 session.clear();
                 session.msisdn(e.msisdn).accountId(e.accountId).createdMs(nowMs);
             }
-            if (known && session.lastCcRequestNumber() >= e.ccRequestNumber) {
-                continue;
+            if (known && (session.lastCcRequestNumber() > e.ccRequestNumber
+                    || session.lastCcRequestNumber() == e.ccRequestNumber && session.answerLength() > 0)) {
+                continue; // the session was written after this record: nothing was lost
             }
             session.lastCcRequestNumber(e.ccRequestNumber);
             session.lastRequestType(type);

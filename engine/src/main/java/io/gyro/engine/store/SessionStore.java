@@ -105,6 +105,19 @@ public final class SessionStore {
         return out;
     }
 
+    /**
+     * Visits every session with a reused value (its id set). The visitor must not write to this
+     * store. For start-up recovery, not the hot path.
+     */
+    public void forEach(java.util.function.Consumer<Session> visitor) {
+        Session reused = new Session();
+        map.forEachEntry(e -> {
+            e.key().getUsing(reused.id);
+            e.value().getUsing(reused);
+            visitor.accept(reused);
+        });
+    }
+
     void close() {
         map.close();
     }
