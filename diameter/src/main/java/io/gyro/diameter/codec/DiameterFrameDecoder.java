@@ -19,20 +19,54 @@ public final class DiameterFrameDecoder extends ByteToMessageDecoder {
 
     private enum State { FRAMING, CORRUPT }
 
+    /** Default time a message may take to arrive once its first byte did (slow-trickle defence). */
+    public static final long DEFAULT_ASSEMBLY_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private final int maxMessageSize;
+    private final long assemblyTimeoutNanos;
     private State state = State.FRAMING;
+    /** System.nanoTime() when the first byte of the message being assembled arrived; 0 when none. */
+    private long partialSinceNanos;
 
     public DiameterFrameDecoder(int maxMessageSize) {
+        this(maxMessageSize, DEFAULT_ASSEMBLY_TIMEOUT_NANOS);
+    }
+
+    /**
+     * @param assemblyTimeoutNanos a message whose bytes trickle in for longer than this is a
+     *                             slow-read attack or a broken peer: the connection is closed
+     */
+    public DiameterFrameDecoder(int maxMessageSize, long assemblyTimeoutNanos) {
         if (maxMessageSize < DiameterHeader.LENGTH) {
             throw new IllegalArgumentException("maxMessageSize=" + maxMessageSize + " is below the 20-byte header");
         }
+        if (assemblyTimeoutNanos <= 0) {
+            throw new IllegalArgumentException("assemblyTimeoutNanos=" + assemblyTimeoutNanos + " must be positive");
+        }
         this.maxMessageSize = maxMessageSize;
+        this.assemblyTimeoutNanos = assemblyTimeoutNanos;
+    }
+
+    /** Waits for more bytes of a message; closes the connection if the message has taken too long. */
+    private void awaitMore(ChannelHandlerContext ctx) {
+        long now = System.nanoTime();
+        if (partialSinceNanos == 0) {
+            partialSinceNanos = now;
+        } else if (now - partialSinceNanos > assemblyTimeoutNanos) {
+            state = State.CORRUPT;
+            ctx.close();
+        }
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         while (state == State.FRAMING) {
+            if (!in.isReadable()) {
+                partialSinceNanos = 0;
+                return;
+            }
             if (in.readableBytes() < 4) {
+                awaitMore(ctx);
                 return;
             }
             int start = in.readerIndex();
@@ -42,6 +76,7 @@ public final class DiameterFrameDecoder extends ByteToMessageDecoder {
                     // Wait for a full header, whatever the length says, so the answer can echo its
                     // identifiers and does not depend on how TCP split the stream. A peer that stops
                     // short is closed by the watchdog or at end of stream.
+                    awaitMore(ctx);
                     return;
                 }
                 state = State.CORRUPT;
@@ -52,9 +87,11 @@ public final class DiameterFrameDecoder extends ByteToMessageDecoder {
                 return;
             }
             if (in.readableBytes() < length) {
+                awaitMore(ctx);
                 return;
             }
             out.add(in.readRetainedSlice(length));
+            partialSinceNanos = 0;
         }
         in.skipBytes(in.readableBytes());
     }
