@@ -321,20 +321,32 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             }
         }
         ByteBuf answer = answerWriter.end();
+        writeAccount(wallet, journalSeq);
+        long keepMs = terminate ? state.settings.sessionGraceMs
+                : Math.max(maxValidityMs, 0) + state.settings.sessionGraceMs;
+        commit(e, nowMs, keepMs, answer);
+    }
 
+    /** Writes the wallet back to the account, marking the last record it reflects. */
+    private void writeAccount(Wallet wallet, long journalSeq) {
         ChargingState.fromWallet(wallet, state.account);
         if (journalSeq > 0) {
             state.account.lastJournalSeq(journalSeq);
         }
         state.stores.accounts().write(state.account);
+    }
 
+    /**
+     * Last step of every served request, after its records and the account: the session
+     * remembers this CC-Request-Number and its answer (for retransmissions), then the answer is
+     * queued for the end of the batch.
+     */
+    private void commit(RingEvent e, long nowMs, long keepMs, ByteBuf answer) {
         session.msisdn(state.subscriber.msisdn());
         session.accountId(state.subscriber.accountId());
         session.lastCcRequestNumber(e.ccRequestNumber);
         session.lastRequestType(e.ccRequestType);
         session.lastActivityMs(nowMs);
-        long keepMs = terminate ? state.settings.sessionGraceMs
-                : Math.max(maxValidityMs, 0) + state.settings.sessionGraceMs;
         session.expiresAtMs(nowMs + keepMs);
         storeAnswer(answer);
         state.stores.sessions().write(session);
@@ -610,21 +622,9 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         }
         ByteBuf answer = answerWriter.end();
         if (action == Enumerations.DIRECT_DEBITING || action == Enumerations.REFUND_ACCOUNT) {
-            ChargingState.fromWallet(wallet, state.account);
-            if (journalSeq > 0) {
-                state.account.lastJournalSeq(journalSeq);
-            }
-            state.stores.accounts().write(state.account);
+            writeAccount(wallet, journalSeq);
         }
-        session.msisdn(state.subscriber.msisdn());
-        session.accountId(state.subscriber.accountId());
-        session.lastCcRequestNumber(e.ccRequestNumber);
-        session.lastRequestType(e.ccRequestType);
-        session.lastActivityMs(nowMs);
-        session.expiresAtMs(nowMs + state.settings.sessionGraceMs);
-        storeAnswer(answer);
-        state.stores.sessions().write(session);
-        queueAnswer(e.peer, answer);
+        commit(e, nowMs, state.settings.sessionGraceMs, answer);
     }
 
     private final int[] resultScratch = new int[io.gyro.diameter.gy.CreditControlRequest.MAX_MSCC];
