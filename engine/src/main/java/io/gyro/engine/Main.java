@@ -21,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "gyro", mixinStandardHelpOptions = true, version = "Gyro 0.1.0",
         description = "Gyro: real-time prepaid charging engine (Diameter Gy OCS).",
         subcommands = {Main.Serve.class, Main.AddSubscriber.class, Main.TopUp.class, Main.Balance.class,
-                Main.Usage.class, Main.Status.class})
+                Main.Usage.class, Main.Records.class, Main.Status.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         // Chronicle Map reads this before its first use; the launcher sets it too.
@@ -136,22 +136,37 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "usage", description = "Show charging records of a subscriber.")
-    static final class Usage extends ApiCommand {
+    /** Shared period options of the usage and records commands. */
+    abstract static class PeriodCommand extends ApiCommand {
         @Parameters(index = "0") String msisdn;
-        @Option(names = "--from", description = "ISO instant") String from;
+        @Option(names = "--from", description = "ISO instant, e.g. 2026-11-01T00:00:00Z") String from;
         @Option(names = "--to", description = "ISO instant") String to;
 
-        @Override
-        public Integer call() throws Exception {
-            StringBuilder q = new StringBuilder("?limit=1000");
+        String query(String first) {
+            StringBuilder q = new StringBuilder(first);
             if (from != null) {
-                q.append("&from=").append(from);
+                q.append(q.length() == 0 ? "?" : "&").append("from=").append(from);
             }
             if (to != null) {
-                q.append("&to=").append(to);
+                q.append(q.length() == 0 ? "?" : "&").append("to=").append(to);
             }
-            return call("GET", "/subscribers/" + msisdn + "/records" + q, null);
+            return q.toString();
+        }
+    }
+
+    @Command(name = "usage", description = "Show units and money per service for a period.")
+    static final class Usage extends PeriodCommand {
+        @Override
+        public Integer call() throws Exception {
+            return call("GET", "/subscribers/" + msisdn + "/usage" + query(""), null);
+        }
+    }
+
+    @Command(name = "records", description = "Show the charging records of a subscriber for a period.")
+    static final class Records extends PeriodCommand {
+        @Override
+        public Integer call() throws Exception {
+            return call("GET", "/subscribers/" + msisdn + "/records" + query("?limit=1000"), null);
         }
     }
 
