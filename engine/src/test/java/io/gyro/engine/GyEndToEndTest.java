@@ -340,6 +340,46 @@ class GyEndToEndTest {
     }
 
     @Test
+    void internationalCallPaysConnectionFeeAndFirstMinuteOncePerCall() throws Exception {
+        long msisdn = 8617000000005L;
+        long before = balance(msisdn).get("moneyMicros").asLong();
+        release(send(ccr("ims;intl", "32260@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(msisdn)
+                .beginMscc(300, -1).requestedTime(120).endMscc().calledParty("tel:+447700900123"))));
+        release(send(ccr("ims;intl", "32260@3gpp.org", Enumerations.UPDATE_REQUEST, 1, w -> w.msisdn(msisdn)
+                .beginMscc(300, -1).usedTime(60, Enumerations.RR_QUOTA_EXHAUSTED).requestedTime(120).endMscc())));
+        release(send(ccr("ims;intl", "32260@3gpp.org", Enumerations.TERMINATION_REQUEST, 2, w -> w.msisdn(msisdn)
+                .beginMscc(300, -1).usedTime(30, Enumerations.RR_FINAL).endMscc())));
+        // voice-intl: 0.10 connection fee and a first increment of 60 s at 2.00/min, once per call;
+        // then per 6 s. 60 s reported, then 30 s: 0.10 + 2.00 + 5 x 0.20 = 3.10 (per report the
+        // fee and first minute would make it 4.20).
+        assertEquals(before - 3_100_000, balance(msisdn).get("moneyMicros").asLong());
+    }
+
+    @Test
+    void catalogueReloadRefusesABrokenOneAndKeepsServing() throws Exception {
+        Path broken = dataDir.resolve("broken.yaml");
+        java.nio.file.Files.writeString(broken, "currency: CNY\npackages:\n  basic: { fee: \"-1\" }\n");
+        HttpResponse<String> refused = EngineHarness.http(engine, "POST", "/catalogue/reload",
+                "{\"path\":\"" + broken + "\"}");
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(JSON.readTree(refused.body()).get("problems").size() > 0, refused.body());
+
+        JsonNode before = balance(MSISDN);
+        String next = EngineHarness.repoRoot().resolve("config/catalogue-next-month.yaml").toString();
+        HttpResponse<String> reloaded = EngineHarness.http(engine, "POST", "/catalogue/reload",
+                "{\"path\":\"" + next + "\"}");
+        assertEquals(200, reloaded.statusCode(), reloaded.body());
+        assertEquals(before, balance(MSISDN), "balances and bucket sources survive a reload");
+        ByteBuf cca = send(ccr("pgw;after-reload", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(MSISDN)
+                .beginMscc(100, -1).requestedEmpty().endMscc()));
+        try {
+            assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.mscc(cca, 100)[0]);
+        } finally {
+            cca.release();
+        }
+    }
+
+    @Test
     void badHttpInputIsRefusedAndChangesNothing() throws Exception {
         JsonNode before = balance(MSISDN);
         String[][] cases = {

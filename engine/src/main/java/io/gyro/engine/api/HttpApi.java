@@ -10,8 +10,6 @@ import io.gyro.engine.pipeline.ApiException;
 import io.gyro.engine.pipeline.ChargingState;
 import io.gyro.engine.pipeline.Admin;
 import io.gyro.engine.store.SubscriberState;
-import io.gyro.rating.catalogue.CatalogueLoadResult;
-import io.gyro.rating.catalogue.CatalogueLoader;
 import io.gyro.rating.money.Money;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -207,27 +205,7 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private static Object reload(ChargingState s, String path) {
-        Path file = path == null ? Path.of(s.catalogue().source()) : Path.of(path);
-        CatalogueLoadResult result = CatalogueLoader.load(file);
-        if (!result.ok()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("error", "catalogue rejected; the current one stays");
-            out.put("problems", result.problems().stream().map(Object::toString).toList());
-            throw new RejectedCatalogue(out);
-        }
-        s.replaceCatalogue(result.catalogue());
-        return Map.of("reloaded", file.toString(), "packages", result.catalogue().packageCount());
-    }
-
-    /** A reload refused by validation: 400 with every problem. */
-    static final class RejectedCatalogue extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final transient Map<String, Object> body;
-
-        RejectedCatalogue(Map<String, Object> body) {
-            super("catalogue rejected", null, false, false);
-            this.body = body;
-        }
+        return Admin.reloadCatalogue(s, path == null ? Path.of(s.catalogue().source()) : Path.of(path));
     }
 
     /** Runs {@code work} on the processor and answers with its result. */
@@ -253,8 +231,11 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
             if (cause instanceof ApiException) {
                 ApiException e = (ApiException) cause;
                 send(ctx, keepAlive, HttpResponseStatus.valueOf(e.status), error(e.getMessage()));
-            } else if (cause instanceof RejectedCatalogue) {
-                send(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, ((RejectedCatalogue) cause).body);
+            } else if (cause instanceof Admin.CatalogueRejected) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("error", "catalogue rejected; the current one stays");
+                body.put("problems", ((Admin.CatalogueRejected) cause).problems);
+                send(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, body);
             } else if (cause instanceof java.util.concurrent.TimeoutException) {
                 send(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, error("engine did not answer in time"));
             } else {

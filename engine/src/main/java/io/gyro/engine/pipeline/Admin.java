@@ -353,6 +353,75 @@ public final class Admin {
         }
     }
 
+    /**
+     * Replaces the catalogue after validating it, on the processor thread between two requests.
+     * Buckets remember which allowance or promotion made them by a code that is a position in the
+     * catalogue, so every account's codes are remapped by the source's key; a new catalogue that
+     * drops a source some account still holds is refused, and the current one stays.
+     */
+    public static Map<String, Object> reloadCatalogue(ChargingState s, java.nio.file.Path file) {
+        io.gyro.rating.catalogue.CatalogueLoadResult result = io.gyro.rating.catalogue.CatalogueLoader.load(file);
+        if (!result.ok()) {
+            throw new CatalogueRejected(result.problems().stream().map(Object::toString).toList());
+        }
+        Catalogue old = s.catalogue();
+        Catalogue next = result.catalogue();
+        int[] remap = new int[old.sourceCount()];
+        for (int code = 0; code < remap.length; code++) {
+            remap[code] = next.bucketSourceCode(old.bucketSource(code).key());
+        }
+        Map<Long, Boolean> changed = new LinkedHashMap<>();
+        Map<String, Integer> missing = new LinkedHashMap<>();
+        s.stores.accounts().forEach(a -> {
+            for (int i = 0; i < a.bucketCount(); i++) {
+                int code = a.sourceCode(i);
+                if (code < 0 || code >= remap.length) {
+                    continue;
+                }
+                if (remap[code] < 0) {
+                    missing.merge(old.bucketSource(code).key(), 1, Integer::sum);
+                } else if (remap[code] != code) {
+                    changed.put(a.accountId(), Boolean.TRUE);
+                }
+            }
+        });
+        if (!missing.isEmpty()) {
+            List<String> problems = new ArrayList<>();
+            missing.forEach((key, count) -> problems.add(file + ": bucket source " + key + " is held by " + count
+                    + " bucket(s) but the new catalogue no longer defines it"));
+            throw new CatalogueRejected(problems);
+        }
+        Account account = new Account();
+        for (long id : changed.keySet()) {
+            if (s.stores.accounts().read(id, account)) {
+                for (int i = 0; i < account.bucketCount(); i++) {
+                    int code = account.sourceCode(i);
+                    if (code >= 0 && code < remap.length) {
+                        account.sourceCode(i, remap[code]);
+                    }
+                }
+                s.stores.accounts().write(account);
+            }
+        }
+        s.replaceCatalogue(next);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("reloaded", file.toString());
+        out.put("packages", next.packageCount());
+        out.put("accountsRemapped", changed.size());
+        return out;
+    }
+
+    /** A catalogue refused by validation or by the accounts that depend on it: 400 with every problem. */
+    public static final class CatalogueRejected extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        public final transient List<String> problems;
+
+        CatalogueRejected(List<String> problems) {
+            super("catalogue rejected", null, false, false);
+            this.problems = problems;
+        }
+    }
+
     /** Demo population for a fresh data directory: count subscribers on one package, each with an opening balance. */
     public static int provisionDemo(ChargingState s, long firstMsisdn, long firstImsi, int count, String packageId,
                                     long balanceMicros, long nowMs) {

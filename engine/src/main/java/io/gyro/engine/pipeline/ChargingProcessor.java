@@ -277,13 +277,16 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                 continue;
             }
             // 1. Give back what this rating group held, then charge what was used against it.
+            long chargedBefore = slot >= 0 ? session.chargedUnits(slot) : 0;
             if (slot >= 0) {
                 releaseSlot(slot, wallet);
             }
             if (e.usuPresent[m]) {
                 long used = usedUnits(e, m, kind);
-                long seq = chargeUsage(e, service, ratingGroup, used, nowMs, terminate ? CdrKind.SESSION_END : CdrKind.SESSION_INTERIM);
+                long seq = chargeUsage(e, service, ratingGroup, used, chargedBefore, nowMs,
+                        terminate ? CdrKind.SESSION_END : CdrKind.SESSION_INTERIM);
                 journalSeq = Math.max(journalSeq, seq);
+                chargedBefore = Math.addExact(chargedBefore, Math.max(used, 0));
             }
             // 2. Reserve again when the client asks for quota (an RSU, possibly empty; a CCR-I
             //    always gets a grant), unless the session ends.
@@ -306,12 +309,10 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             quotaRequest.nowMs = nowMs;
             quotaRequest.visitedMccMnc = e.sgsnMccMnc;
             quotaRequest.calledNumber = calledNumber;
+            quotaRequest.sessionUnitsBefore = chargedBefore;
             quota.clear();
             state.rater().quota(quotaRequest, wallet, quota);
-            if (slot >= 0) {
-                session.removeSlot(slot);
-            }
-            maxValidityMs = Math.max(maxValidityMs, writeGrant(e, m, service, kind, wallet, nowMs));
+            maxValidityMs = Math.max(maxValidityMs, writeGrant(e, m, slot, chargedBefore, service, kind, wallet, nowMs));
         }
         if (terminate) {
             // Release anything still held (rating groups the final CCR did not mention).
@@ -386,7 +387,8 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
     }
 
     /** Prices and debits reported usage, and appends its record. Returns the record's sequence (0 if none). */
-    private long chargeUsage(RingEvent e, int service, long ratingGroup, long used, long nowMs, CdrKind kind) {
+    private long chargeUsage(RingEvent e, int service, long ratingGroup, long used, long chargedBefore, long nowMs,
+                             CdrKind kind) {
         if (used <= 0) {
             return 0;
         }
@@ -397,6 +399,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         chargeRequest.startMs = nowMs;
         chargeRequest.visitedMccMnc = e.sgsnMccMnc;
         chargeRequest.calledNumber = calledNumber;
+        chargeRequest.sessionUnitsBefore = chargedBefore;
         charge.clear();
         state.rater().charge(chargeRequest, state.wallet, charge);
         EngineCounters.CHARGES.increment();
@@ -404,18 +407,28 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                 service, ratingGroup, charge, state.wallet, nowMs, state.catalogue());
     }
 
-    /** Writes one MSCC of the answer from {@link #quota}; reserves in the wallet and the session. Returns validity in ms. */
-    private long writeGrant(RingEvent e, int m, int service, ServiceKind kind, Wallet wallet, long nowMs) {
+    /**
+     * Writes one MSCC of the answer from {@link #quota}; reserves in the wallet and in the rating
+     * group's session slot ({@code slot}, or a new one), or drops the slot when nothing is
+     * granted. Returns the grant's validity in ms.
+     */
+    private long writeGrant(RingEvent e, int m, int slot, long chargedBefore, int service, ServiceKind kind,
+                            Wallet wallet, long nowMs) {
         long ratingGroup = e.ratingGroup[m];
         long serviceIdentifier = e.serviceIdentifier[m];
         Outcome outcome = quota.outcome;
         if (outcome == Outcome.GRANTED && quota.grantedUnits > 0) {
             trimToSessionCapacity();
-            int slot = session.addSlot(ratingGroup, service);
+            if (slot < 0) {
+                slot = session.addSlot(ratingGroup, service);
+            } else {
+                session.clearBucketUnits(slot);
+            }
             if (slot < 0) {
                 answerWriter.beginMscc(ratingGroup, serviceIdentifier, ResultCode.DIAMETER_RESOURCES_EXCEEDED).endMscc();
                 return 0;
             }
+            session.chargedUnits(slot, chargedBefore);
             state.rater().reserve(quota, wallet);
             session.grantedUnits(slot, quota.grantedUnits);
             session.reservedMicros(slot, quota.reservedMicros);
@@ -440,6 +453,9 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             }
             answerWriter.endMscc();
             return validityMs;
+        }
+        if (slot >= 0) {
+            session.removeSlot(slot); // nothing reserved for this rating group any more
         }
         if (outcome == Outcome.GRANTED || outcome == Outcome.OUT_OF_CREDIT) {
             EngineCounters.CREDIT_LIMIT.increment();

@@ -92,6 +92,7 @@ public final class Account {
     public long expiryMs(int i) { return expiryMs[check(i)]; }
     public int priority(int i) { return priority[check(i)]; }
     public int sourceCode(int i) { return sourceCode[check(i)]; }
+    public Account sourceCode(int i, int v) { sourceCode[check(i)] = v; return this; }
 
     public Account remainingUnits(int i, long v) { remainingUnits[check(i)] = v; return this; }
     public Account reservedUnits(int i, long v) { reservedUnits[check(i)] = v; return this; }

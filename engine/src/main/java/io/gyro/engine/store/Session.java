@@ -34,6 +34,7 @@ public final class Session {
     final long[] reservedMicros = new long[MAX_SLOTS];
     final long[] validUntilMs = new long[MAX_SLOTS];
     final int[] pairCount = new int[MAX_SLOTS];
+    final long[] chargedUnits = new long[MAX_SLOTS];
     final long[] pairBucketId = new long[MAX_SLOTS * MAX_BUCKETS_PER_SLOT];
     final long[] pairUnits = new long[MAX_SLOTS * MAX_BUCKETS_PER_SLOT];
 
@@ -100,6 +101,7 @@ public final class Session {
         reservedMicros[i] = 0;
         validUntilMs[i] = 0;
         pairCount[i] = 0;
+        chargedUnits[i] = 0;
         return i;
     }
 
@@ -123,6 +125,7 @@ public final class Session {
         System.arraycopy(reservedMicros, i + 1, reservedMicros, i, tail);
         System.arraycopy(validUntilMs, i + 1, validUntilMs, i, tail);
         System.arraycopy(pairCount, i + 1, pairCount, i, tail);
+        System.arraycopy(chargedUnits, i + 1, chargedUnits, i, tail);
         System.arraycopy(pairBucketId, (i + 1) * MAX_BUCKETS_PER_SLOT, pairBucketId, i * MAX_BUCKETS_PER_SLOT,
                 tail * MAX_BUCKETS_PER_SLOT);
         System.arraycopy(pairUnits, (i + 1) * MAX_BUCKETS_PER_SLOT, pairUnits, i * MAX_BUCKETS_PER_SLOT,
@@ -137,6 +140,9 @@ public final class Session {
     public long reservedMicros(int slot) { return reservedMicros[checkSlot(slot)]; }
     public Session reservedMicros(int slot, long v) { reservedMicros[checkSlot(slot)] = v; return this; }
     public long validUntilMs(int slot) { return validUntilMs[checkSlot(slot)]; }
+    /** Units of this rating group charged so far in the session (connection fee, first increment, tiers). */
+    public long chargedUnits(int slot) { return chargedUnits[checkSlot(slot)]; }
+    public Session chargedUnits(int slot, long v) { chargedUnits[checkSlot(slot)] = v; return this; }
     public Session validUntilMs(int slot, long v) { validUntilMs[checkSlot(slot)] = v; return this; }
 
     public int bucketPairCount(int slot) { return pairCount[checkSlot(slot)]; }
@@ -225,6 +231,7 @@ public final class Session {
         System.arraycopy(o.reservedMicros, 0, reservedMicros, 0, MAX_SLOTS);
         System.arraycopy(o.validUntilMs, 0, validUntilMs, 0, MAX_SLOTS);
         System.arraycopy(o.pairCount, 0, pairCount, 0, MAX_SLOTS);
+        System.arraycopy(o.chargedUnits, 0, chargedUnits, 0, MAX_SLOTS);
         System.arraycopy(o.pairBucketId, 0, pairBucketId, 0, pairBucketId.length);
         System.arraycopy(o.pairUnits, 0, pairUnits, 0, pairUnits.length);
         System.arraycopy(o.answer, 0, answer, 0, o.answerLength);

@@ -25,18 +25,19 @@ import net.openhft.chronicle.hash.serialization.impl.EnumMarshallable;
  *    68    4  answerLength a (0..4096)
  *    72    4  calledLength c (0..32)
  *    76   32  called number digits (the call's destination, kept for later CCR-Us without it)
- *   108 104*s slot i: +0 ratingGroup(8) +8 grantedUnits(8) +16 reservedMicros(8) +24 validUntilMs(8)
+ *   108 112*s slot i: +0 ratingGroup(8) +8 grantedUnits(8) +16 reservedMicros(8) +24 validUntilMs(8)
  *                     +32 serviceIndex(4) +36 pairCount(4) +40 4 x (bucketId(8) units(8))
- * 108+104s  a  answer bytes
+ *                     +104 chargedUnits(8)
+ * 108+112s  a  answer bytes
  * </pre>
  */
 final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Session>,
         EnumMarshallable<SessionMarshaller> {
     static final SessionMarshaller INSTANCE = new SessionMarshaller();
 
-    static final int LAYOUT = 2;
+    static final int LAYOUT = 3;
     static final int HEADER_BYTES = 108;
-    static final int SLOT_BYTES = 104;
+    static final int SLOT_BYTES = 112;
     static final int EXPIRES_AT_OFFSET = 40;
     static final int MAX_BYTES = HEADER_BYTES + Session.MAX_SLOTS * SLOT_BYTES + Session.MAX_ANSWER_BYTES;
 
@@ -76,6 +77,7 @@ final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Sessi
                 out.writeLong(used ? s.pairBucketId[base + p] : 0);
                 out.writeLong(used ? s.pairUnits[base + p] : 0);
             }
+            out.writeLong(s.chargedUnits[i]);
         }
         out.write(s.answer, 0, s.answerLength);
     }
@@ -124,6 +126,7 @@ final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Sessi
                 s.pairBucketId[base + p] = in.readLong();
                 s.pairUnits[base + p] = in.readLong();
             }
+            s.chargedUnits[i] = in.readLong();
         }
         in.read(s.answer, 0, answerLength);
         return s;
