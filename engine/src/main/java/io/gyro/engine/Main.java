@@ -88,7 +88,14 @@ public final class Main implements Runnable {
                     .header("Authorization", "Bearer " + ApiToken.forClient(token, dataDir));
             request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(json));
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException e) {
+                System.err.println("cannot reach the Gyro engine at " + api + " (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); is `gyro serve` running?");
+                return 3;
+            }
             (response.statusCode() < 300 ? System.out : System.err).println(response.body());
             return response.statusCode() < 300 ? 0 : 1;
         }
