@@ -123,6 +123,10 @@ public final class Engine implements AutoCloseable {
         Stores stores = Stores.open(dataDir, new StoreConfig(config.longValue("stores.maxSubscribers"),
                 config.longValue("stores.maxSessions")));
         Journal journal = null;
+        Disruptor<RingEvent> disruptor = null;
+        ScheduledExecutorService ticker = null;
+        DiameterServer diameter = null;
+        HttpServer http = null;
         try {
             journal = Journal.open(dataDir.resolve(Journal.DIR_NAME),
                     new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync")));
@@ -157,7 +161,7 @@ public final class Engine implements AutoCloseable {
             }
 
             int ringSize = config.integer("pipeline.ringSize");
-            Disruptor<RingEvent> disruptor = new Disruptor<>(RingEvent::new, ringSize,
+            disruptor = new Disruptor<>(RingEvent::new, ringSize,
                     new DefaultThreadFactory("gyro-charging", true), ProducerType.MULTI,
                     waitStrategy(config.string("pipeline.waitStrategy")));
             ChargingProcessor processor = new ChargingProcessor(state, clock::getAsLong, ringSize);
@@ -165,7 +169,7 @@ public final class Engine implements AutoCloseable {
             disruptor.start();
             RingBuffer<RingEvent> ring = disruptor.getRingBuffer();
 
-            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            ticker = Executors.newSingleThreadScheduledExecutor(
                     new DefaultThreadFactory("gyro-ticker", true));
             int sweep = config.integer("sessions.sweepIntervalMs");
             ticker.scheduleAtFixedRate(() -> ring.tryPublishEvent((event, seq) -> {
@@ -173,7 +177,7 @@ public final class Engine implements AutoCloseable {
                 event.receivedNanos = System.nanoTime();
             }), sweep, sweep, TimeUnit.MILLISECONDS);
 
-            DiameterServer diameter = new DiameterServer(local,
+            diameter = new DiameterServer(local,
                     new GyApplication(ring, config.integer("diameter.maxInFlightPerPeer")),
                     config.integer("diameter.ioThreads"), true);
             InetSocketAddress diameterAddress = diameter.bind(
@@ -190,7 +194,7 @@ public final class Engine implements AutoCloseable {
                 LOG.info("Diameter over TLS on {}{}", tls, trust == null || trust.isBlank() ? "" : " (mutual authentication)");
             }
             long startedMs = System.currentTimeMillis();
-            HttpServer http = new HttpServer();
+            http = new HttpServer();
             Engine[] self = new Engine[1];
             String token = ApiToken.resolve(config.string("http.token"), dataDir);
             HttpApi api = new HttpApi(task -> publish(ring, task), clock,
@@ -206,6 +210,19 @@ public final class Engine implements AutoCloseable {
                     local.originRealm, httpAddress.getHostString(), httpAddress.getPort(), dataDir.toAbsolutePath());
             return engine;
         } catch (Exception | Error e) {
+            // A port in use or a bad key store: undo what started, so nothing keeps running.
+            if (http != null) {
+                http.close();
+            }
+            if (diameter != null) {
+                diameter.close();
+            }
+            if (ticker != null) {
+                ticker.shutdownNow();
+            }
+            if (disruptor != null) {
+                disruptor.halt();
+            }
             if (journal != null) {
                 journal.close();
             }

@@ -67,6 +67,20 @@ class EngineConfigTest {
     }
 
     @Test
+    void aPortInUseFailsTheStartAndReleasesTheDataDirectory() throws Exception {
+        Map<String, String> o = EngineHarness.overrides(dir.resolve("data"), 1);
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            o.put("http.port", String.valueOf(taken.getLocalPort()));
+            assertThrows(java.net.BindException.class, () -> EngineHarness.start(o));
+        }
+        o.put("http.port", String.valueOf(EngineHarness.freePort()));
+        o.put("diameter.port", String.valueOf(EngineHarness.freePort()));
+        try (Engine engine = EngineHarness.start(o)) {
+            assertTrue(engine.diameterAddress().getPort() > 0, "the same data directory opens again at once");
+        }
+    }
+
+    @Test
     void brokenCatalogueStopsTheStartBeforeAnySocketOpens() throws Exception {
         Path catalogue = dir.resolve("broken.yaml");
         Files.writeString(catalogue, "currency: CNY\npackages:\n  basic: { fee: \"-1\" }\n");

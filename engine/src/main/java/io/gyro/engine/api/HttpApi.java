@@ -87,15 +87,25 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        if (!(uri.path().equals("/openapi.json") && request.method().equals(HttpMethod.GET)) && !authorized(request)) {
+        String path;
+        Map<String, List<String>> parameters;
+        try {
+            // Decoding is lazy and throws on a broken %-escape ("%zz", a trailing "%").
+            path = uri.path();
+            parameters = uri.parameters();
+        } catch (IllegalArgumentException e) {
+            send(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, error("malformed request URI: " + e.getMessage()));
+            return;
+        }
+        if (!(path.equals("/openapi.json") && request.method().equals(HttpMethod.GET)) && !authorized(request)) {
             send(ctx, keepAlive, HttpResponseStatus.UNAUTHORIZED,
                     error("missing or wrong API token: send Authorization: Bearer <token> (see <dataDir>/api-token)"));
             return;
         }
-        String[] parts = uri.path().replaceAll("/+$", "").split("/");
+        String[] parts = path.replaceAll("/+$", "").split("/");
         HttpMethod method = request.method();
         try {
-            route(ctx, keepAlive, method, parts, uri.parameters(), request);
+            route(ctx, keepAlive, method, parts, parameters, request);
         } catch (ApiException e) {
             send(ctx, keepAlive, HttpResponseStatus.valueOf(e.status), error(e.getMessage()));
         }
