@@ -94,6 +94,8 @@ public final class LoadGenerator implements Callable<Integer> {
     int durationSeconds;
     @Option(names = "--drain-seconds", defaultValue = "10", description = "Wait for outstanding answers at the end (default ${DEFAULT-VALUE}).")
     int drainSeconds;
+    @Option(names = "--connect-seconds", defaultValue = "30", description = "Time allowed for TCP connect + CER/CEA (default ${DEFAULT-VALUE}).")
+    int connectSeconds;
     @Option(names = "--client-threads", defaultValue = "1", description = "Client event-loop threads (default ${DEFAULT-VALUE}).")
     int clientThreads;
     @Option(names = "--origin-host", defaultValue = "pgw.load.gyro", description = "Client Origin-Host (default ${DEFAULT-VALUE}).")
@@ -152,6 +154,9 @@ public final class LoadGenerator implements Callable<Integer> {
                 target = new InetSocketAddress(host, port);
             }
             run(target);
+        } catch (IllegalStateException e) {
+            console.println("run aborted: " + e.getMessage());
+            return 2;
         } finally {
             if (responder != null) {
                 responder.close();
@@ -213,7 +218,9 @@ public final class LoadGenerator implements Callable<Integer> {
         o.put("demo.count", String.valueOf(subscribers));
         o.put("demo.firstMsisdn", String.valueOf(firstMsisdn));
         o.put("stores.maxSubscribers", String.valueOf(Math.max(1000, subscribers)));
-        o.put("stores.maxSessions", String.valueOf(Math.max(10_000, 4L * sessions)));
+        // The engine keeps ended sessions and SMS events for sessions.graceSeconds (60 s) to answer
+        // retransmissions, so the store must hold new Session-Ids/s x grace, not only open sessions.
+        o.put("stores.maxSessions", String.valueOf(Math.max(1_000_000, 4L * sessions)));
         o.putAll(engineSettings);
         return o;
     }
@@ -227,7 +234,13 @@ public final class LoadGenerator implements Callable<Integer> {
         try (DiameterClient client = new DiameterClient(local, clientThreads)) {
             List<LoadConnection> conns = new ArrayList<>();
             for (int c = 0; c < connections; c++) {
-                PeerConnection peer = client.connect(target).get(10, TimeUnit.SECONDS);
+                PeerConnection peer;
+                try {
+                    peer = client.connect(target).get(connectSeconds, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    throw new IllegalStateException("connection " + c + " to " + target + " not open after "
+                            + connectSeconds + " s (TCP + CER/CEA): " + e, e);
+                }
                 conns.add(new LoadConnection(c, peer, workload, stats));
             }
             if (mode.equals("closed")) {

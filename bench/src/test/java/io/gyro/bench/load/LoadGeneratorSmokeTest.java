@@ -33,7 +33,7 @@ class LoadGeneratorSmokeTest {
         generator.console = new PrintStream(log, true, StandardCharsets.UTF_8);
         new CommandLine(generator).parseArgs("--embedded", "--connections", "2", "--sessions", "40", "--updates", "2",
                 "--sms-share", "0.2", "--subscribers", "50", "--window", "8", "--warmup", "1", "--duration", "2",
-                "--drain-seconds", "5", "--out", out.toString(), "--name", "smoke", "--quiet");
+                "--drain-seconds", "5", "--set", "stores.maxSessions=10000", "--out", out.toString(), "--name", "smoke", "--quiet");
 
         int status = generator.call();
 
