@@ -310,9 +310,11 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
         }
         connection.remoteOriginHost = originHost;
         connection.remoteOriginRealm = originRealm;
+        // Open (registered, application told) before the CEA leaves: a peer that has its CEA can
+        // rely on being known to this node.
+        open();
         ctx.writeAndFlush(BaseMessages.cea(ctx.alloc().buffer(256), local, hopByHop, endToEnd,
                 ResultCode.DIAMETER_SUCCESS, null));
-        open();
     }
 
     private boolean commonApplication(long applicationId) {

@@ -73,6 +73,38 @@ class LoopbackRoundTripTest {
     }
 
     @Test
+    void manyPeersAtOnceEachGetTheirOwnAnswers() throws Exception {
+        int peers = 8;
+        java.util.List<PeerConnection> connections = new java.util.ArrayList<>();
+        for (int p = 0; p < peers; p++) {
+            connections.add(client.connect(address).get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(peers, server.peers().open().size());
+        java.util.List<java.util.concurrent.CompletableFuture<ByteBuf>> answers = new java.util.ArrayList<>();
+        java.util.List<Integer> hopByHops = new java.util.ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            for (PeerConnection peer : connections) {
+                int hbh = peer.nextHopByHop();
+                hopByHops.add(hbh);
+                answers.add(peer.request(new CreditControlRequestWriter()
+                        .begin(peer.channel().alloc().buffer(), hbh, peer.nextEndToEnd(), "pgw;" + hbh,
+                                "pgw.test".getBytes(StandardCharsets.US_ASCII), "test".getBytes(StandardCharsets.US_ASCII),
+                                "test", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0)
+                        .msisdn(8617000000001L).beginMscc(100, -1).requestedEmpty().endMscc().end()));
+            }
+        }
+        for (int i = 0; i < answers.size(); i++) {
+            ByteBuf answer = answers.get(i).get(10, TimeUnit.SECONDS);
+            try {
+                assertEquals((int) hopByHops.get(i), DiameterHeader.hopByHop(answer, answer.readerIndex()),
+                        "each answer reaches the peer and request it belongs to");
+            } finally {
+                answer.release();
+            }
+        }
+    }
+
+    @Test
     void capabilitiesExchangeThenCreditControl() throws Exception {
         PeerConnection peer = client.connect(address).get(5, TimeUnit.SECONDS);
         assertEquals("ocs.test", peer.remoteOriginHost());
