@@ -104,7 +104,11 @@ public final class ErrorAnswers {
             for (int i = 0; i < required.length; i++) {
                 if (required[i] == code && (copied & (1L << i)) == 0) {
                     AvpType type = AvpDictionary.type(VendorId.IETF, code);
-                    if (type != AvpType.GROUPED && (type.fixedLength < 0 || type.fixedLength == reader.dataLength())) {
+                    // Only values our own validator accepts: an answer must not carry a broken AVP
+                    // outside Failed-AVP (found by PeerPipelineFuzzTest: a CER whose Host-IP-Address
+                    // had 1 byte of data was answered by a CEA echoing it).
+                    if (type != AvpType.GROUPED && (type.fixedLength < 0 || type.fixedLength == reader.dataLength())
+                            && (type != AvpType.ADDRESS || MessageValidator.validAddress(request, reader))) {
                         writer.rawAvp(request, reader.avpOffset(), reader.avpLength());
                         copied |= 1L << i;
                     }

@@ -129,7 +129,7 @@ public final class MessageValidator {
         return seen;
     }
 
-    private static boolean validAddress(ByteBuf frame, AvpReader reader) {
+    static boolean validAddress(ByteBuf frame, AvpReader reader) {
         if (reader.dataLength() < 2) {
             return false;
         }
