@@ -21,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "gyro", mixinStandardHelpOptions = true, version = "Gyro 0.1.0",
         description = "Gyro: real-time prepaid charging engine (Diameter Gy OCS).",
         subcommands = {Main.Serve.class, Main.AddSubscriber.class, Main.TopUp.class, Main.Balance.class,
-                Main.Usage.class, Main.Records.class, Main.Status.class})
+                Main.Usage.class, Main.Records.class, Main.Status.class,
+                io.gyro.rating.rehearsal.RehearsalCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         // Chronicle Map reads this before its first use; the launcher sets it too.
