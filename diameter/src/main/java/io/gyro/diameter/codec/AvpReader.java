@@ -73,9 +73,11 @@ public final class AvpReader {
             malformed = true;
             return false;
         }
-        code = buf.getUnsignedInt(position);
-        flags = buf.getUnsignedByte(position + 4);
-        length = buf.getUnsignedMedium(position + 5);
+        // One bounds-checked read for Code, Flags and Length (RFC 6733 §4.1: 4 + 1 + 3 bytes).
+        long header = buf.getLong(position);
+        code = header >>> 32;
+        flags = (int) (header >>> 24) & 0xff;
+        length = (int) header & 0xffffff;
         int headerLength = (flags & FLAG_VENDOR) != 0 ? 12 : 8;
         if (length < headerLength || length > end - position) {
             malformed = true;

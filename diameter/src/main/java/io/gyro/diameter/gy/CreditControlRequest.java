@@ -132,7 +132,7 @@ public final class CreditControlRequest {
                 if (top.code() == AvpCode.SERVICE_INFORMATION) {
                     serviceInformation(top.enter(level1));
                 } else if (top.code() == AvpCode.TGPP_SGSN_MCC_MNC) {
-                    sgsnMccMnc = (int) top.digitsAsLong();
+                    sgsnMccMnc = mccMnc(top);
                 }
                 continue;
             }
@@ -337,16 +337,16 @@ public final class CreditControlRequest {
             }
         }
         if (total < 0 && (in >= 0 || out >= 0)) {
-            total = Math.max(in, 0) + Math.max(out, 0);
+            total = saturatingAdd(Math.max(in, 0), Math.max(out, 0));
         }
         if (requested) {
             rsuTotalOctets[i] = total;
             rsuTime[i] = time;
             rsuServiceSpecificUnits[i] = events;
         } else {
-            usuTotalOctets[i] += Math.max(total, 0);
-            usuTime[i] += Math.max(time, 0);
-            usuServiceSpecificUnits[i] += Math.max(events, 0);
+            usuTotalOctets[i] = saturatingAdd(usuTotalOctets[i], Math.max(total, 0));
+            usuTime[i] = saturatingAdd(usuTime[i], Math.max(time, 0));
+            usuServiceSpecificUnits[i] = saturatingAdd(usuServiceSpecificUnits[i], Math.max(events, 0));
         }
     }
 
@@ -357,6 +357,24 @@ public final class CreditControlRequest {
     static long ntpSecondsToEpochMillis(long ntpSeconds) {
         long seconds = ntpSeconds < 0x8000_0000L ? ntpSeconds + 0x1_0000_0000L : ntpSeconds;
         return (seconds - DiameterWriter.NTP_EPOCH_OFFSET_SECONDS) * 1000;
+    }
+
+    /** Sums of reported units stop at Long.MAX_VALUE: an overflow must never turn usage negative. */
+    private static long saturatingAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /**
+     * 3GPP-SGSN-MCC-MNC is 5 or 6 digits (TS 29.061 §16.4.7.2). Anything else is an unknown
+     * network: 0, which no roaming zone lists, never -1 (home).
+     */
+    private static int mccMnc(AvpReader r) {
+        if (r.dataLength() < 5 || r.dataLength() > 6) {
+            return 0;
+        }
+        long digits = r.digitsAsLong();
+        return digits < 0 ? 0 : (int) digits;
     }
 
     /** Unsigned64 values beyond 2^63 are capped rather than read as negative numbers. */
@@ -374,7 +392,7 @@ public final class CreditControlRequest {
                 AvpReader ps = r.enter(level2);
                 while (ps.next()) {
                     if (ps.is(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP)) {
-                        sgsnMccMnc = (int) ps.digitsAsLong();
+                        sgsnMccMnc = mccMnc(ps);
                     }
                 }
             } else if (code == AvpCode.IMS_INFORMATION) {

@@ -11,6 +11,8 @@ public enum Counters {
     WATCHDOG_CLOSES,
     UNEXPECTED_ANSWERS,
     APPLICATION_ERRORS,
+    /** Exceptions that closed a connection (each distinct one is logged once). */
+    EXCEPTIONS,
     /** A peer's Origin-State-Id changed on an open connection (RFC 6733 §8.16). */
     PEER_RESTARTS;
 

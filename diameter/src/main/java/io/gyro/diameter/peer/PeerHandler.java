@@ -424,6 +424,7 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Counters.EXCEPTIONS.increment();
         LogOnce.warn(LOG, "exception:" + cause.getClass().getName(), "closing connection {} after {}",
                 ctx.channel().remoteAddress(), cause.toString());
         ctx.close();

@@ -37,7 +37,7 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192));
                         ch.pipeline().addLast(new HttpServerExpectContinueHandler());
-                        ch.pipeline().addLast(new HttpObjectAggregator(maxBodyBytes, true));
+                        ch.pipeline().addLast(new JsonLimitAggregator(maxBodyBytes));
                         ch.pipeline().addLast(api);
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                             @Override
@@ -53,6 +53,27 @@ public final class HttpServer implements AutoCloseable {
                 })
                 .bind(address).sync().channel();
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Refuses a body over the limit with a JSON 413, like every other API error, and closes. */
+    private static final class JsonLimitAggregator extends HttpObjectAggregator {
+        private final int maxBodyBytes;
+
+        JsonLimitAggregator(int maxBodyBytes) {
+            super(maxBodyBytes, true);
+            this.maxBodyBytes = maxBodyBytes;
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
+            byte[] body = ("{\"error\":\"request body larger than http.maxBodyBytes=" + maxBodyBytes + "\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, io.netty.buffer.Unpooled.wrappedBuffer(body));
+            response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "application/json");
+            io.netty.handler.codec.http.HttpUtil.setContentLength(response, body.length);
+            ctx.writeAndFlush(response).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        }
     }
 
     @Override
