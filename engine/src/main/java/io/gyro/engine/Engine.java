@@ -149,7 +149,9 @@ public final class Engine implements AutoCloseable {
             Records records = new Records(journal);
             ChargingState state = new ChargingState(stores, records, new Rater(loaded.catalogue()),
                     new ChargingState.Settings(local.originHostBytes, local.originRealmBytes,
-                            config.integer("sessions.graceSeconds") * 1000L));
+                            config.integer("sessions.graceSeconds") * 1000L,
+                            // Headroom below the map's real capacity for sessions already running.
+                            config.longValue("stores.maxSessions") * 9 / 10));
 
             if (config.bool("demo.provision") && stores.subscribers().count() == 0) {
                 int created = Admin.provisionDemo(state, config.longValue("demo.firstMsisdn"),
@@ -283,6 +285,7 @@ public final class Engine implements AutoCloseable {
             peer.put(c.name(), c.get());
         }
         out.put("peerCounters", peer);
+        out.put("errors", io.gyro.engine.status.ErrorLog.snapshot());
         return out;
     }
 

@@ -29,6 +29,47 @@ class OverloadTest {
     Path dataDir;
 
     @Test
+    void fullSessionStoreRefusesNewSessionsWithTooBusyWhileRunningOnesContinue() throws Exception {
+        Map<String, String> overrides = EngineHarness.overrides(dataDir, 2);
+        overrides.put("stores.maxSessions", "20"); // new sessions refused at 18
+        try (Engine engine = EngineHarness.start(overrides);
+             DiameterClient client = new DiameterClient(LocalPeer.builder("pgw.test", "test").build(), 1)) {
+            PeerConnection peer = client.connect(new InetSocketAddress("127.0.0.1", engine.diameterAddress().getPort()))
+                    .get(10, TimeUnit.SECONDS);
+            CreditControlRequestWriter writer = new CreditControlRequestWriter();
+            int ok = 0;
+            long lastCode = 0;
+            for (int i = 0; i < 19; i++) {
+                ByteBuf cca = DiameterClient.call(peer, writer.begin(peer.channel().alloc().buffer(), peer.nextHopByHop(),
+                        peer.nextEndToEnd(), "full;" + i, "pgw.test".getBytes(StandardCharsets.US_ASCII),
+                        "test".getBytes(StandardCharsets.US_ASCII), "gyro.local", "32251@3gpp.org",
+                        Enumerations.INITIAL_REQUEST, 0).msisdn(8617000000001L).beginMscc(100, -1).requestedOctets(1000)
+                        .endMscc().end(), 10_000);
+                try {
+                    lastCode = EngineHarness.topLevel(cca, AvpCode.RESULT_CODE);
+                    if (lastCode == ResultCode.DIAMETER_SUCCESS) {
+                        ok++;
+                    }
+                } finally {
+                    cca.release();
+                }
+            }
+            assertEquals(18, ok);
+            assertEquals(ResultCode.DIAMETER_TOO_BUSY, lastCode, "the 19th new session is refused");
+            ByteBuf update = DiameterClient.call(peer, writer.begin(peer.channel().alloc().buffer(), peer.nextHopByHop(),
+                    peer.nextEndToEnd(), "full;0", "pgw.test".getBytes(StandardCharsets.US_ASCII),
+                    "test".getBytes(StandardCharsets.US_ASCII), "gyro.local", "32251@3gpp.org",
+                    Enumerations.UPDATE_REQUEST, 1).msisdn(8617000000001L).beginMscc(100, -1)
+                    .usedOctets(500, 500, Enumerations.RR_QUOTA_EXHAUSTED).requestedOctets(1000).endMscc().end(), 10_000);
+            try {
+                assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.topLevel(update, AvpCode.RESULT_CODE));
+            } finally {
+                update.release();
+            }
+        }
+    }
+
+    @Test
     void burstBeyondTheInFlightLimitIsAnsweredTooBusyAndEveryRequestGetsOneAnswer() throws Exception {
         Map<String, String> overrides = EngineHarness.overrides(dataDir, 2);
         overrides.put("diameter.maxInFlightPerPeer", "8");

@@ -98,7 +98,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             }
         } catch (RuntimeException e) {
             EngineCounters.PROCESSOR_ERRORS.increment();
-            LOG.error("charging processor failed on a {} event", event.kind, e);
+            io.gyro.engine.status.ErrorLog.error(LOG, "charging processor failed on a " + event.kind + " event", e);
             if (event.kind == RingEvent.Kind.CCR) {
                 queueAnswer(event.peer, simpleAnswer(event, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
             }
@@ -160,6 +160,10 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                     queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
                     return;
                 }
+                if (sessionStoreFull()) {
+                    queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_TOO_BUSY));
+                    return;
+                }
                 session.clear();
                 session.createdMs(nowMs);
                 sessionRequest(e, nowMs, true);
@@ -179,6 +183,10 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                     queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
                     return;
                 }
+                if (sessionStoreFull()) {
+                    queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_TOO_BUSY));
+                    return;
+                }
                 session.clear();
                 session.createdMs(nowMs);
                 eventRequest(e, nowMs);
@@ -186,6 +194,30 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             default:
                 queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_INVALID_AVP_VALUE));
         }
+    }
+
+    private long sessionCount;
+    private long sessionCountAtNanos = System.nanoTime() - 1_000_000_000L;
+
+    /**
+     * A new session must fit before anything is charged: with the session store at its configured
+     * capacity, new sessions and events are refused with 3004 DIAMETER_TOO_BUSY (the PGW may try
+     * another OCS or retry), while running sessions continue.
+     */
+    private boolean sessionStoreFull() {
+        long nowNanos = System.nanoTime();
+        if (nowNanos - sessionCountAtNanos > 100_000_000L) {
+            // Counting the map visits every segment: refresh at most ten times a second and
+            // count the sessions added in between.
+            sessionCount = state.stores.sessions().count();
+            sessionCountAtNanos = nowNanos;
+        }
+        if (sessionCount < state.settings.maxSessions) {
+            sessionCount++;
+            return false;
+        }
+        EngineCounters.SESSION_STORE_FULL.increment();
+        return true;
     }
 
     /** Finds the subscriber of a request (by the session's MSISDN once known); returns a Result-Code or 0. */

@@ -93,11 +93,18 @@ public final class ChargingState {
         public final byte[] originHost;
         public final byte[] originRealm;
         public final long sessionGraceMs;
+        /** New sessions are refused (3004) at this many stored sessions. */
+        public final long maxSessions;
 
         public Settings(byte[] originHost, byte[] originRealm, long sessionGraceMs) {
+            this(originHost, originRealm, sessionGraceMs, Long.MAX_VALUE);
+        }
+
+        public Settings(byte[] originHost, byte[] originRealm, long sessionGraceMs, long maxSessions) {
             this.originHost = originHost;
             this.originRealm = originRealm;
             this.sessionGraceMs = sessionGraceMs;
+            this.maxSessions = maxSessions;
         }
     }
 }

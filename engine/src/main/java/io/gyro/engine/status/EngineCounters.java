@@ -19,6 +19,7 @@ public enum EngineCounters {
     RENEWALS,
     JOURNAL_RECORDS,
     ADMIN_TASKS,
+    SESSION_STORE_FULL,
     PROCESSOR_ERRORS;
 
     private final LongAdder adder = new LongAdder();
