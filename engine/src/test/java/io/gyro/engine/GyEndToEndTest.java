@@ -380,6 +380,18 @@ class GyEndToEndTest {
     }
 
     @Test
+    void topUpBonusPromotionAppliesOncePerSubscriber() throws Exception {
+        long msisdn = 8617000000006L;
+        JsonNode first = JSON.readTree(EngineHarness.http(engine, "POST", "/subscribers/" + msisdn + "/topups",
+                "{\"amount\":\"50.00\",\"idempotencyKey\":\"p1\"}").body());
+        JsonNode second = JSON.readTree(EngineHarness.http(engine, "POST", "/subscribers/" + msisdn + "/topups",
+                "{\"amount\":\"50.00\",\"idempotencyKey\":\"p2\"}").body());
+        assertEquals(1, first.get("bonusBuckets").asInt(), first.toString());
+        assertEquals(0, second.get("bonusBuckets").asInt(), "topup-50-bonus is once per subscriber: " + second);
+        assertEquals(150_000_000, balance(msisdn).get("moneyMicros").asLong());
+    }
+
+    @Test
     void badHttpInputIsRefusedAndChangesNothing() throws Exception {
         JsonNode before = balance(MSISDN);
         String[][] cases = {

@@ -31,7 +31,7 @@ class StaleSessionTest {
     Path dataDir;
 
     @Test
-    void silentSessionIsReleasedWithARecordAndThenUnknown() throws Exception {
+    void sessionOfADisconnectedPeerIsReleasedAfterValidityAndGraceWithARecord() throws Exception {
         Map<String, String> overrides = EngineHarness.overrides(dataDir, 3);
         overrides.put("sessions.graceSeconds", "30");
         overrides.put("sessions.sweepIntervalMs", "50");
@@ -53,6 +53,11 @@ class StaleSessionTest {
                 cca.release();
             }
             assertTrue(reservedData(engine) > 0, "the grant is reserved");
+            // The PGW drops the connection mid-session: the reservation stays until the timeout.
+            peer.close();
+            peer.channel().closeFuture().await(5, TimeUnit.SECONDS);
+            Thread.sleep(200);
+            assertTrue(reservedData(engine) > 0, "a disconnect alone releases nothing");
 
             // Just before validity + grace nothing happens; just after, the sweep releases it.
             clock.addAndGet(validitySeconds * 1000 + 29_000);
@@ -67,6 +72,8 @@ class StaleSessionTest {
             String records = EngineHarness.http(engine, "GET", "/subscribers/8617000000001/records", null).body();
             assertTrue(records.contains("STALE_RELEASE"), records);
 
+            peer = client.connect(new InetSocketAddress("127.0.0.1", engine.diameterAddress().getPort()))
+                    .get(10, TimeUnit.SECONDS);
             ByteBuf late = DiameterClient.call(peer, new CreditControlRequestWriter()
                     .begin(peer.channel().alloc().buffer(), peer.nextHopByHop(), peer.nextEndToEnd(), "pgw;stale",
                             "pgw.test".getBytes(StandardCharsets.US_ASCII), "test".getBytes(StandardCharsets.US_ASCII),

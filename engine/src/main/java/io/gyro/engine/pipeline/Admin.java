@@ -105,7 +105,7 @@ public final class Admin {
             seq = s.records.fee(CdrKind.FEE, sub, renewal.feeMicros, w, nowMs,
                     "first period fee of " + packageId);
         }
-        sub.nextRenewalMs(renewal.periodEndMs);
+        sub.nextRenewalMs(renewal.periodEndMs).promotionsUsedMask(renewal.promotionsUsedMask);
         ChargingState.fromWallet(w, account);
         account.lastJournalSeq(seq);
         if (!s.stores.accounts().create(account)) {
@@ -146,7 +146,8 @@ public final class Admin {
         int pkg = s.packageIndex(sub);
         TopUpResult result = new TopUpResult();
         if (pkg >= 0) {
-            new Renewal(s.catalogue()).onTopUp(amountMicros, pkg, nowMs, 0, w, result);
+            // Each top-up promotion applies once per subscriber: the used ones are remembered.
+            new Renewal(s.catalogue()).onTopUp(amountMicros, pkg, nowMs, sub.promotionsUsedMask(), w, result);
         } else {
             w.moneyMicros = Math.addExact(w.moneyMicros, amountMicros);
         }
@@ -155,6 +156,10 @@ public final class Admin {
         ChargingState.fromWallet(w, s.account);
         s.account.lastJournalSeq(seq);
         s.stores.accounts().write(s.account);
+        if (result.promotionsUsedMask != sub.promotionsUsedMask() && pkg >= 0) {
+            sub.promotionsUsedMask(result.promotionsUsedMask);
+            s.stores.subscribers().update(sub);
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("msisdn", msisdn);
         out.put("amount", Money.format(amountMicros));

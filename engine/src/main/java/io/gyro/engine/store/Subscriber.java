@@ -25,6 +25,7 @@ public final class Subscriber {
     long periodStartMs;
     long nextRenewalMs;
     long createdMs;
+    long promotionsUsedMask;
 
     /** Resets every field (state becomes ACTIVE). */
     public Subscriber clear() {
@@ -39,6 +40,7 @@ public final class Subscriber {
         periodStartMs = 0;
         nextRenewalMs = 0;
         createdMs = 0;
+        promotionsUsedMask = 0;
         return this;
     }
 
@@ -60,6 +62,9 @@ public final class Subscriber {
     public Subscriber nextRenewalMs(long v) { nextRenewalMs = v; return this; }
     public long createdMs() { return createdMs; }
     public Subscriber createdMs(long v) { createdMs = v; return this; }
+    /** Promotions this subscriber has used, bit i for the catalogue's promotion i (each applies once). */
+    public long promotionsUsedMask() { return promotionsUsedMask; }
+    public Subscriber promotionsUsedMask(long v) { promotionsUsedMask = v; return this; }
 
     /** True when {@code id} is 1..32 printable ASCII characters (what a package id may be). */
     public static boolean isValidPackageId(CharSequence id) {
@@ -161,6 +166,7 @@ public final class Subscriber {
         periodStartMs = o.periodStartMs;
         nextRenewalMs = o.nextRenewalMs;
         createdMs = o.createdMs;
+        promotionsUsedMask = o.promotionsUsedMask;
         return this;
     }
 

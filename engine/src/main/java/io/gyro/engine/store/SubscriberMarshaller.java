@@ -24,15 +24,16 @@ import net.openhft.chronicle.hash.serialization.impl.EnumMarshallable;
  *    52    1  addOnCount (0..4)
  *    53   32  packageId, ASCII
  *    85  4x33 add-on i: length(1) + id(32), ASCII
- *   217       end
+ *   217    8  promotionsUsedMask (bit i: catalogue promotion i already used)
+ *   225       end
  * </pre>
  */
 final class SubscriberMarshaller implements SizedReader<Subscriber>, SizedWriter<Subscriber>,
         EnumMarshallable<SubscriberMarshaller> {
     static final SubscriberMarshaller INSTANCE = new SubscriberMarshaller();
 
-    static final int LAYOUT = 1;
-    static final int SIZE = 217;
+    static final int LAYOUT = 2;
+    static final int SIZE = 225;
     private static final int FLAG_REAL_NAME_VERIFIED = 1;
     private static final byte[] ZEROS = new byte[Subscriber.MAX_PACKAGE_ID_LENGTH];
 
@@ -63,6 +64,7 @@ final class SubscriberMarshaller implements SizedReader<Subscriber>, SizedWriter
             out.writeByte((byte) len);
             writePadded(out, s.addOnIds[i], len);
         }
+        out.writeLong(s.promotionsUsedMask);
     }
 
     private static void writePadded(Bytes<?> out, byte[] id, int len) {
@@ -98,6 +100,7 @@ final class SubscriberMarshaller implements SizedReader<Subscriber>, SizedWriter
             s.addOnLengths[i] = checkedLength(in.readByte());
             in.read(s.addOnIds[i], 0, Subscriber.MAX_PACKAGE_ID_LENGTH);
         }
+        s.promotionsUsedMask = in.readLong();
         return s;
     }
 
