@@ -25,6 +25,16 @@ public final class ErrorAnswers {
      */
     public ByteBuf write(ByteBuf out, ByteBuf request, int offset, int available, Validation validation,
                          byte[] originHost, byte[] originRealm) {
+        return write(out, request, offset, available, validation, originHost, originRealm, null);
+    }
+
+    /**
+     * As above; {@code ownAvps}, when given, are this node's own pre-encoded AVPs that the answer's
+     * grammar requires (a CEA's Host-IP-Address, Vendor-Id, Product-Name), written instead of
+     * anything copied from the request, so an error answer never claims the peer's identity.
+     */
+    public ByteBuf write(ByteBuf out, ByteBuf request, int offset, int available, Validation validation,
+                         byte[] originHost, byte[] originRealm, byte[] ownAvps) {
         int flags = DiameterHeader.flags(request, offset);
         int answerFlags = flags & DiameterHeader.FLAG_PROXIABLE;
         if (ResultCode.isProtocolError(validation.resultCode)) {
@@ -52,7 +62,11 @@ public final class ErrorAnswers {
             // Without the E bit the answer follows the command's own grammar (RFC 6733 §7.2 applies
             // only to E-bit answers): a CCA must also carry Auth-Application-Id, CC-Request-Type and
             // CC-Request-Number (RFC 4006 §3.2). Echo them from the request where they are readable.
-            copyRequiredFromRequest(request, offset, end);
+            if (ownAvps != null) {
+                out.writeBytes(ownAvps);
+            } else {
+                copyRequiredFromRequest(request, offset, end);
+            }
         }
         if (validation.errorMessage != null) {
             // RFC 6733 §4.5: Error-Message MUST NOT have the M bit.

@@ -40,6 +40,19 @@ public final class BaseMessages {
         w.unsigned32(AvpCode.FIRMWARE_REVISION, VendorId.IETF, false, local.firmwareRevision);
     }
 
+    /** Our Host-IP-Address, Vendor-Id and Product-Name, encoded once: what a CEA must carry besides the usual three. */
+    public static byte[] capabilityIdentity(LocalPeer local) {
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer(64);
+        DiameterWriter w = new DiameterWriter().begin(buf, 0, 0, 0, 0, 0);
+        w.address(AvpCode.HOST_IP_ADDRESS, local.hostIpAddress);
+        w.unsigned32(AvpCode.VENDOR_ID, local.vendorId);
+        w.utf8(AvpCode.PRODUCT_NAME, VendorId.IETF, false, local.productName);
+        w.end();
+        byte[] avps = new byte[buf.readableBytes() - io.gyro.diameter.codec.DiameterHeader.LENGTH];
+        buf.getBytes(io.gyro.diameter.codec.DiameterHeader.LENGTH, avps);
+        return avps;
+    }
+
     public static ByteBuf cer(ByteBuf out, LocalPeer local, int hopByHop, int endToEnd) {
         DiameterWriter w = new DiameterWriter().begin(out, DiameterHeader.FLAG_REQUEST,
                 CommandCode.CAPABILITIES_EXCHANGE, ApplicationId.COMMON, hopByHop, endToEnd);

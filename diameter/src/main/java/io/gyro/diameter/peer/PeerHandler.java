@@ -52,6 +52,7 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
     private final ErrorAnswers errorAnswers = new ErrorAnswers();
     private final AvpReader reader = new AvpReader();
     private final AvpReader member = new AvpReader();
+    private final byte[] capabilityIdentity;
 
     private ChannelHandlerContext ctx;
     private PeerConnection connection;
@@ -70,6 +71,7 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
         this.opened = opened;
         this.registry = registry;
         this.state = initiator ? State.WAIT_CEA : State.WAIT_CER;
+        this.capabilityIdentity = BaseMessages.capabilityIdentity(local);
     }
 
     boolean isOpen() {
@@ -395,8 +397,11 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private io.netty.channel.ChannelFuture answerError(ChannelHandlerContext ctx, ByteBuf frame, int offset, Validation v) {
+        // A CEA carries our own identity, never the peer's from its (bad) CER.
+        byte[] own = DiameterHeader.commandCode(frame, offset) == CommandCode.CAPABILITIES_EXCHANGE
+                ? capabilityIdentity : null;
         ByteBuf answer = errorAnswers.write(ctx.alloc().buffer(256), frame, offset, frame.readableBytes(), v,
-                local.originHostBytes, local.originRealmBytes);
+                local.originHostBytes, local.originRealmBytes, own);
         return ctx.writeAndFlush(answer);
     }
 

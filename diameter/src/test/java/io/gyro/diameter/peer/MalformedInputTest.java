@@ -201,6 +201,11 @@ class MalformedInputTest {
         ByteBuf cea = peer.nextOutbound();
         try {
             assertEquals(ResultCode.DIAMETER_INVALID_AVP_LENGTH, Avps.u32(cea, AvpCode.RESULT_CODE));
+            // The answer speaks for us: our Host-IP-Address (loopback), not the CER's 10.0.0.1 echoed.
+            io.gyro.diameter.codec.AvpReader host = Avps.find(cea, AvpCode.HOST_IP_ADDRESS);
+            assertEquals(1, Avps.count(cea, AvpCode.HOST_IP_ADDRESS));
+            assertEquals(127, cea.getUnsignedByte(host.dataOffset() + 2));
+            assertEquals(1, cea.getUnsignedByte(host.dataOffset() + 5));
         } finally {
             cea.release();
         }
