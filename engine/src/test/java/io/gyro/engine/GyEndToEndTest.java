@@ -392,6 +392,40 @@ class GyEndToEndTest {
     }
 
     @Test
+    void lastUnitsCarryFinalUnitIndicationAndThenNothingIsGranted() throws Exception {
+        // payg: no allowances, 0.05 per MB data in 1 KB steps, restrict to the top-up portal when empty.
+        HttpResponse<String> created = EngineHarness.http(engine, "POST", "/subscribers",
+                "{\"msisdn\":\"8617100000001\",\"imsi\":\"460990100000001\",\"package\":\"payg\",\"balance\":\"0.10\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        long msisdn = 8617100000001L;
+        ByteBuf first = send(ccr("pgw;fui", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(msisdn)
+                .beginMscc(100, -1).requestedOctets(100L * 1024 * 1024).endMscc()));
+        long granted;
+        try {
+            long[] mscc = EngineHarness.mscc(first, 100);
+            assertEquals(ResultCode.DIAMETER_SUCCESS, mscc[0]);
+            granted = mscc[1];
+            assertTrue(granted > 0 && granted < 100L * 1024 * 1024, "only what 0.10 buys: " + granted);
+            assertEquals(1, mscc[2], "the last units carry Final-Unit-Indication");
+        } finally {
+            first.release();
+        }
+        assertTrue(balance(msisdn).get("reservedMicros").asLong() <= 100_000, "never more reserved than the account holds");
+        ByteBuf next = send(ccr("pgw;fui", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 1, w -> w.msisdn(msisdn)
+                .beginMscc(100, -1).usedOctets(granted, 0, Enumerations.RR_QUOTA_EXHAUSTED).requestedEmpty().endMscc()));
+        try {
+            long[] mscc = EngineHarness.mscc(next, 100);
+            // Money is gone: payg restricts access (a zero grant with Final-Unit-Indication).
+            assertEquals(ResultCode.DIAMETER_SUCCESS, mscc[0]);
+            assertEquals(0, mscc[1]);
+            assertEquals(1, mscc[2]);
+        } finally {
+            next.release();
+        }
+        assertEquals(0, balance(msisdn).get("moneyMicros").asLong(), "0.10 spent, never below zero");
+    }
+
+    @Test
     void badHttpInputIsRefusedAndChangesNothing() throws Exception {
         JsonNode before = balance(MSISDN);
         String[][] cases = {
