@@ -156,6 +156,8 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         }
         switch (e.ccRequestType) {
             case Enumerations.INITIAL_REQUEST:
+            case Enumerations.EVENT_REQUEST:
+                // A new session (or a one-shot event): the Session-Id must be new, and must fit.
                 if (known) {
                     queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
                     return;
@@ -166,7 +168,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                 }
                 session.clear();
                 session.createdMs(nowMs);
-                sessionRequest(e, nowMs, true);
+                if (e.ccRequestType == Enumerations.INITIAL_REQUEST) {
+                    sessionRequest(e, nowMs, true);
+                } else {
+                    eventRequest(e, nowMs);
+                }
                 return;
             case Enumerations.UPDATE_REQUEST:
             case Enumerations.TERMINATION_REQUEST:
@@ -177,19 +183,6 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                     return;
                 }
                 sessionRequest(e, nowMs, false);
-                return;
-            case Enumerations.EVENT_REQUEST:
-                if (known) {
-                    queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
-                    return;
-                }
-                if (sessionStoreFull()) {
-                    queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_TOO_BUSY));
-                    return;
-                }
-                session.clear();
-                session.createdMs(nowMs);
-                eventRequest(e, nowMs);
                 return;
             default:
                 queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_INVALID_AVP_VALUE));
