@@ -408,12 +408,48 @@ public final class Admin {
                 s.stores.accounts().write(account);
             }
         }
+        int subscribersRemapped = remapPromotions(s, old, next);
         s.replaceCatalogue(next);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("reloaded", file.toString());
+        out.put("subscribersPromotionsRemapped", subscribersRemapped);
         out.put("packages", next.packageCount());
         out.put("accountsRemapped", changed.size());
         return out;
+    }
+
+    /**
+     * Promotions used are bits by catalogue position: move each to the same promotion's position
+     * in the new catalogue (a promotion the new catalogue drops is forgotten; it cannot apply).
+     */
+    private static int remapPromotions(ChargingState s, Catalogue old, Catalogue next) {
+        int[] remap = new int[Math.min(old.promotionCount(), 64)];
+        boolean identity = true;
+        for (int i = 0; i < remap.length; i++) {
+            remap[i] = next.promotionIndex(old.promotion(i).id());
+            identity &= remap[i] == i;
+        }
+        if (identity) {
+            return 0;
+        }
+        int changed = 0;
+        Subscriber sub = new Subscriber();
+        for (long msisdn : s.stores.subscribers().allMsisdns()) {
+            if (!s.stores.subscribers().findByMsisdn(msisdn, sub) || sub.promotionsUsedMask() == 0) {
+                continue;
+            }
+            long mask = 0;
+            for (int i = 0; i < remap.length; i++) {
+                if ((sub.promotionsUsedMask() & (1L << i)) != 0 && remap[i] >= 0 && remap[i] < 64) {
+                    mask |= 1L << remap[i];
+                }
+            }
+            if (mask != sub.promotionsUsedMask()) {
+                s.stores.subscribers().update(sub.promotionsUsedMask(mask));
+                changed++;
+            }
+        }
+        return changed;
     }
 
     /** A catalogue refused by validation or by the accounts that depend on it: 400 with every problem. */
