@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Starts a real engine on free loopback ports and a fresh data directory; helpers to read answers. */
-final class EngineHarness {
+public final class EngineHarness {
     private EngineHarness() {
     }
 
@@ -60,7 +60,7 @@ final class EngineHarness {
     }
 
     /** Top-level Unsigned32 AVP value of a message, or -1. */
-    static long topLevel(ByteBuf message, int code) {
+    public static long topLevel(ByteBuf message, int code) {
         AvpReader r = new AvpReader().wrapMessage(message, message.readerIndex(),
                 DiameterHeader.messageLength(message, message.readerIndex()));
         while (r.next()) {
@@ -72,7 +72,7 @@ final class EngineHarness {
     }
 
     /** Result-Code, granted units (any kind) of the MSCC with this rating group: {resultCode, granted} or null. */
-    static long[] mscc(ByteBuf message, long ratingGroup) {
+    public static long[] mscc(ByteBuf message, long ratingGroup) {
         AvpReader r = new AvpReader().wrapMessage(message, message.readerIndex(),
                 DiameterHeader.messageLength(message, message.readerIndex()));
         AvpReader m = new AvpReader();

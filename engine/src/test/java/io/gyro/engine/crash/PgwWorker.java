@@ -70,7 +70,7 @@ final class PgwWorker implements Runnable {
     private static String msccs(ByteBuf a, long[] rgs) {
         StringBuilder b = new StringBuilder();
         for (long rg : rgs) {
-            long[] m = Answers.mscc(a, rg);
+            long[] m = io.gyro.engine.EngineHarness.mscc(a, rg);
             b.append(rg).append(m == null ? ":-" : ":" + m[0] + "/" + m[1]).append(' ');
         }
         return b.toString().trim();
@@ -196,11 +196,11 @@ final class PgwWorker implements Runnable {
 
     /** True when the answer lets the session go on (2001 at the top); fills the grants. */
     private static boolean readGrants(ByteBuf a, long[] rgs, long[] granted) {
-        if (a == null || Answers.topLevel(a, AvpCode.RESULT_CODE) != ResultCode.DIAMETER_SUCCESS) {
+        if (a == null || io.gyro.engine.EngineHarness.topLevel(a, AvpCode.RESULT_CODE) != ResultCode.DIAMETER_SUCCESS) {
             return false;
         }
         for (int i = 0; i < rgs.length; i++) {
-            long[] m = Answers.mscc(a, rgs[i]);
+            long[] m = io.gyro.engine.EngineHarness.mscc(a, rgs[i]);
             granted[i] = m != null && m[0] == ResultCode.DIAMETER_SUCCESS ? Math.max(0, m[1]) : 0;
         }
         return true;
@@ -267,7 +267,7 @@ final class PgwWorker implements Runnable {
                 }
                 ByteBuf a = DiameterClient.call(peer, build(req, retransmission), REQUEST_TIMEOUT_MS);
                 shared.answered.add(new Answered(req.sessionId, req.type, req.number, req.ratingGroups, req.used, req.sms,
-                        Answers.topLevel(a, AvpCode.RESULT_CODE), retransmission, gen.id(), msccs(a, req.ratingGroups)));
+                        io.gyro.engine.EngineHarness.topLevel(a, AvpCode.RESULT_CODE), retransmission, gen.id(), msccs(a, req.ratingGroups)));
                 return a;
             } catch (Exception e) {
                 if (!retransmission) {
