@@ -8,6 +8,7 @@ import io.gyro.diameter.gy.CreditControlAnswerWriter;
 import io.gyro.diameter.peer.PeerConnection;
 import io.gyro.engine.cdr.CdrKind;
 import io.gyro.engine.status.EngineCounters;
+import io.gyro.engine.store.ExpiryWheel;
 import io.gyro.engine.store.Session;
 import io.gyro.engine.store.SessionKey;
 import io.gyro.engine.store.SubscriberState;
@@ -26,7 +27,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.IdentityHashMap;
-import java.util.List;
 
 /**
  * The charging processor: the single thread that owns balances, reservations and sessions
@@ -59,6 +59,12 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
     private final ByteBuf[] answers;
     private int answerCount;
     private final IdentityHashMap<PeerConnection, Boolean> touched = new IdentityHashMap<>();
+    /** Sessions by expiry second, for the stale sweep (rebuilt from the store at start). */
+    private final ExpiryWheel expiries;
+    /** Where the current request's session is filed in {@link #expiries} at the latest (MAX_VALUE: not filed). */
+    private long filedExpiryMs;
+    private final ExpiryWheel.Visitor sweepVisitor = this::sweepOne;
+    private long sweepNowMs;
 
     /** Epoch-millisecond clock, injectable for tests. */
     public interface Clock {
@@ -70,7 +76,9 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         this.clock = clock;
         this.answerPeers = new PeerConnection[maxBatch];
         this.answers = new ByteBuf[maxBatch];
-        this.sweepLimit = 1000;
+        this.sweepLimit = 10_000;
+        this.expiries = new ExpiryWheel(clock.nowMs());
+        state.stores.sessions().forEach(s -> expiries.schedule(s.id(), s.expiresAtMs()));
     }
 
     public ChargingState state() {
@@ -90,7 +98,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                     event.admin.execute(state);
                     break;
                 case TICK:
-                    sweepStaleSessions(clock.nowMs());
+                    sweepStaleSessions(clock.nowMs(), sweepLimit);
                     renewDuePackages(clock.nowMs());
                     break;
                 default:
@@ -112,6 +120,8 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
 
     /** Writes the batch's records to the OS, then hands the answers to Netty and flushes each peer once. */
     private void endBatch() {
+        // A few due sessions per batch keep the sweep's work small and steady; the tick does the rest.
+        sweepStaleSessions(clock.nowMs(), BATCH_SWEEP_LIMIT);
         state.records.flush();
         for (int i = 0; i < answerCount; i++) {
             PeerConnection peer = answerPeers[i];
@@ -141,6 +151,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         SessionKey key = session.id();
         key.set(e.sessionId, 0, e.sessionIdLength);
         boolean known = state.stores.sessions().read(session);
+        filedExpiryMs = known ? session.expiresAtMs() : Long.MAX_VALUE;
 
         if (known && session.lastCcRequestNumber() != Session.NO_REQUEST) {
             // RFC 4006 §7 / GY-PROFILE: the same request again gets the same answer, nothing changes.
@@ -376,6 +387,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         session.expiresAtMs(nowMs + keepMs);
         storeAnswer(answer);
         state.stores.sessions().write(session);
+        if (session.expiresAtMs() < filedExpiryMs) {
+            // new, or ending sooner than where it is filed (an extension needs no refiling: the sweep
+            // finds the later expiry when it looks)
+            expiries.schedule(session.id(), session.expiresAtMs());
+        }
         queueAnswer(e.peer, answer);
     }
 
@@ -787,30 +803,42 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         }
     }
 
-    /** Releases the reservations of sessions silent past validity + grace, and forgets finished ones. */
-    private void sweepStaleSessions(long nowMs) {
-        List<SessionKey> expired = state.stores.sessions().findExpired(nowMs, sweepLimit);
-        for (SessionKey key : expired) {
-            session.id().copyFrom(key);
-            if (!state.stores.sessions().read(session)) {
-                continue;
-            }
-            if (session.slotCount() > 0
-                    && state.stores.accounts().read(session.accountId(), state.account)
-                    && state.stores.subscribers().findByMsisdn(session.msisdn(), state.subscriber)) {
-                Wallet wallet = state.wallet;
-                ChargingState.toWallet(state.account, wallet);
-                while (session.slotCount() > 0) {
-                    releaseSlot(0, wallet);
-                    session.removeSlot(0);
-                }
-                long seq = state.records.staleRelease(state.subscriber, session.id(), wallet, nowMs);
-                ChargingState.fromWallet(wallet, state.account);
-                state.account.lastJournalSeq(seq);
-                state.stores.accounts().write(state.account);
-                EngineCounters.STALE_RELEASES.increment();
-            }
-            state.stores.sessions().remove(key);
+    private static final int BATCH_SWEEP_LIMIT = 32;
+
+    /**
+     * Releases the reservations of sessions silent past validity + grace, and forgets finished ones:
+     * visits only sessions filed at a second that has passed, at most {@code limit}.
+     */
+    private void sweepStaleSessions(long nowMs, int limit) {
+        sweepNowMs = nowMs;
+        expiries.drainDue(nowMs, limit, sweepVisitor);
+    }
+
+    private void sweepOne(byte[] id, int offset, int length) {
+        session.id().set(id, offset, length);
+        if (!state.stores.sessions().read(session)) {
+            return;
         }
+        long nowMs = sweepNowMs;
+        if (session.expiresAtMs() > nowMs) {
+            expiries.schedule(session.id(), session.expiresAtMs());
+            return;
+        }
+        if (session.slotCount() > 0
+                && state.stores.accounts().read(session.accountId(), state.account)
+                && state.stores.subscribers().findByMsisdn(session.msisdn(), state.subscriber)) {
+            Wallet wallet = state.wallet;
+            ChargingState.toWallet(state.account, wallet);
+            while (session.slotCount() > 0) {
+                releaseSlot(0, wallet);
+                session.removeSlot(0);
+            }
+            long seq = state.records.staleRelease(state.subscriber, session.id(), wallet, nowMs);
+            ChargingState.fromWallet(wallet, state.account);
+            state.account.lastJournalSeq(seq);
+            state.stores.accounts().write(state.account);
+            EngineCounters.STALE_RELEASES.increment();
+        }
+        state.stores.sessions().remove(session.id());
     }
 }

@@ -17,7 +17,7 @@ import net.openhft.chronicle.hash.serialization.impl.EnumMarshallable;
  *    16    8  lastCcRequestNumber (-1 none)
  *    24    8  createdMs
  *    32    8  lastActivityMs
- *    40    8  expiresAtMs          (read in place by SessionStore#findExpired)
+ *    40    8  expiresAtMs          (the sweep files sessions by it: ExpiryWheel)
  *    48    8  lastJournalSeq
  *    56    4  layout version (= 1)
  *    60    4  lastRequestType

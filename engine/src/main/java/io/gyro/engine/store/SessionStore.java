@@ -1,9 +1,5 @@
 package io.gyro.engine.store;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 
@@ -84,25 +80,6 @@ public final class SessionStore {
 
     public long count() {
         return map.longSize();
-    }
-
-    /**
-     * Ids of sessions whose {@code expiresAtMs} is at or before {@code nowMs}, at most {@code limit}.
-     * Reads only the 8-byte expiry of each entry in place (no value is decoded); allocates a key per
-     * expired session. Meant for a sweep every second or so, not per request. The caller then reads
-     * each session, gives its reservations back to the account, journals a STALE_RELEASE and removes it.
-     */
-    public List<SessionKey> findExpired(long nowMs, int limit) {
-        List<SessionKey> out = new ArrayList<>();
-        map.forEachEntryWhile(e -> {
-            Data<Session> v = e.value();
-            long expiresAtMs = v.bytes().readLong(v.offset() + SessionMarshaller.EXPIRES_AT_OFFSET);
-            if (expiresAtMs <= nowMs) {
-                out.add(e.key().getUsing(new SessionKey()));
-            }
-            return out.size() < limit;
-        });
-        return out;
     }
 
     /**

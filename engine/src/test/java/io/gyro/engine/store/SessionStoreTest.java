@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,22 +108,6 @@ class SessionStoreTest {
         assertEquals(id, back.id().toString());
         assertFalse(new SessionKey().set("x".repeat(SessionKey.MAX_BYTES + 1)), "longer than 256 bytes");
         assertFalse(new SessionKey().set(""), "empty");
-    }
-
-    @Test
-    void findExpiredReturnsOnlySessionsPastTheirExpiry() {
-        Session s = new Session();
-        for (int i = 0; i < 100; i++) {
-            fill(s, "sess-" + i, 1, 50).expiresAtMs(i < 30 ? 1_000 : 10_000);
-            sessions.write(s);
-        }
-        List<SessionKey> expired = sessions.findExpired(5_000, 1000);
-        assertEquals(30, expired.size());
-        for (SessionKey k : expired) {
-            assertTrue(Integer.parseInt(k.toString().substring(5)) < 30, k.toString());
-        }
-        assertEquals(10, sessions.findExpired(5_000, 10).size());
-        assertEquals(0, sessions.findExpired(999, 1000).size());
     }
 
     @Test
