@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.gyro.engine.cdr.JournalConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -174,7 +175,7 @@ public final class EngineConfig {
         }
         checkInt(problems, "sessions.graceSeconds", 0, 86_400);
         checkInt(problems, "sessions.sweepIntervalMs", 50, 60_000);
-        checkLong(problems, "journal.maxFileBytes", 4096, 1L << 40);
+        checkLong(problems, "journal.maxFileBytes", JournalConfig.MIN_MAX_FILE_BYTES, JournalConfig.MAX_MAX_FILE_BYTES);
         checkBool(problems, "journal.fsync");
         checkBool(problems, "demo.provision");
         checkInt(problems, "demo.count", 0, 10_000_000);

@@ -3,10 +3,11 @@ package io.gyro.engine.cdr;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,11 +36,14 @@ import org.slf4j.LoggerFactory;
  * thread only (the HTTP API's queries travel through it too). {@link #open} and {@link #close} by the
  * lifecycle thread while the processor is stopped.
  *
- * <p>Durability: {@link #append} returns after {@code FileChannel.write}, so the line is in the OS page
- * cache and survives kill -9 of the process; with {@link JournalConfig#fsyncPerBatch()} the file is also
- * forced to the device at each {@link #endOfBatch()}, which survives a power cut, at the price of one
- * fsync per batch. A kill during a write can leave a torn last line: {@link #open} cuts it off (that
- * record's answer never left) and logs it once.
+ * <p>Durability: the current file is memory-mapped, {@link JournalConfig#maxFileBytes()} long, and
+ * {@link #append} copies the line into the mapping: once it returns the line is in the OS page cache,
+ * which survives kill -9 of the process, without a system call per record. With
+ * {@link JournalConfig#fsyncPerBatch()} what the batch wrote is also forced to the device at each
+ * {@link #endOfBatch()}, which survives a power cut, at the price of one msync per batch. A file is cut
+ * to its content when it is closed or rotated; until then the bytes past the last record are zero
+ * (readers of the live file stop at the first NUL). A kill leaves that zero tail, and possibly a torn
+ * last line: {@link #open} cuts both off (a torn record's answer never left) and logs a torn line once.
  */
 public final class Journal implements AutoCloseable {
     public static final String DIR_NAME = "journal";
@@ -54,11 +58,16 @@ public final class Journal implements AutoCloseable {
     private final Path dir;
     private final JournalConfig config;
     private final CdrRecord record = new CdrRecord();
-    private final ByteBuffer line = ByteBuffer.allocateDirect(MAX_LINE_BYTES);
+    private final byte[] line = new byte[MAX_LINE_BYTES];
     private final JsonLineWriter writer = new JsonLineWriter().wrap(line);
     private final long tornBytesTruncated;
 
     private FileChannel channel;
+    /** The current file mapped from offset 0, {@code maxFileBytes} long; null until the first append. */
+    private MappedByteBuffer mapped;
+    private Path currentFile;
+    /** Content before this offset has been forced to the device (fsyncPerBatch only). */
+    private int forcedUpTo;
     private long currentDay = Long.MIN_VALUE;
     private int currentIndex;
     private long currentSize;
@@ -66,9 +75,10 @@ public final class Journal implements AutoCloseable {
     private boolean dirty;
     private boolean failed;
 
-    private Journal(Path dir, JournalConfig config, long lastSeq, FileChannel channel, long currentDay,
-                    int currentIndex, long currentSize, long tornBytesTruncated) {
+    private Journal(Path dir, JournalConfig config, long lastSeq, FileChannel channel, Path currentFile,
+                    long currentDay, int currentIndex, long currentSize, long tornBytesTruncated) {
         this.dir = dir;
+        this.currentFile = currentFile;
         this.config = config;
         this.lastSeq = lastSeq;
         this.channel = channel;
@@ -92,13 +102,17 @@ public final class Journal implements AutoCloseable {
             Path f = files.get(i);
             try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 long size = ch.size();
-                long end = lastNewlineEnd(ch, size);
+                // a file that was mapped when its process died is zero past its content
+                long content = contentEnd(ch, size);
+                long end = lastNewlineEnd(ch, content);
                 if (end < size) {
-                    torn += size - end;
                     ch.truncate(end);
                     ch.force(true);
+                }
+                if (end < content) {
+                    torn += content - end;
                     LOG.warn("journal {}: cut off a torn last line of {} bytes (a write interrupted by a crash; "
-                            + "its answer was never sent)", f.getFileName(), size - end);
+                            + "its answer was never sent)", f.getFileName(), content - end);
                 }
                 if (end > 0) {
                     lastSeq = seqOfLastLine(ch, end, f);
@@ -107,16 +121,16 @@ public final class Journal implements AutoCloseable {
             }
         }
         if (files.isEmpty()) {
-            return new Journal(dir, config, 0, null, Long.MIN_VALUE, 0, 0, 0);
+            return new Journal(dir, config, 0, null, null, Long.MIN_VALUE, 0, 0, 0);
         }
         Path newest = files.get(files.size() - 1);
         Matcher m = FILE_NAME.matcher(newest.getFileName().toString());
         if (!m.matches()) {
             throw new IllegalStateException("unexpected journal file name " + newest);
         }
-        FileChannel ch = FileChannel.open(newest, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        FileChannel ch = FileChannel.open(newest, StandardOpenOption.READ, StandardOpenOption.WRITE);
         long day = epochDayOf(Long.parseLong(m.group(1)));
-        Journal j = new Journal(dir, config, lastSeq, ch, day, Integer.parseInt(m.group(2)), ch.size(), torn);
+        Journal j = new Journal(dir, config, lastSeq, ch, newest, day, Integer.parseInt(m.group(2)), ch.size(), torn);
         LOG.info("journal open in {}: {} files, last seq {}", dir, files.size(), lastSeq);
         return j;
     }
@@ -138,34 +152,27 @@ public final class Journal implements AutoCloseable {
             throw new IllegalStateException("journal failed earlier; appends refused");
         }
         long seq = lastSeq + 1;
-        line.clear();
+        writer.reset();
         r.writeTo(writer, seq);
-        line.flip();
-        int len = line.remaining();
+        int len = writer.position();
         long day = Math.floorDiv(r.tsMs, MS_PER_DAY);
         try {
             if (channel == null || day > currentDay || (currentSize > 0 && currentSize + len > config.maxFileBytes())) {
                 rotate(Math.max(day, currentDay));
             }
-            long before = currentSize;
-            try {
-                while (line.hasRemaining()) {
-                    channel.write(line);
-                }
-            } catch (IOException e) {
-                failed = true;
-                try {
-                    channel.truncate(before);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
+            if (mapped == null) {
+                mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, config.maxFileBytes());
+                forcedUpTo = (int) currentSize;
             }
-            currentSize += len;
         } catch (IOException e) {
             failed = true;
             throw new UncheckedIOException("journal append failed at seq " + seq, e);
         }
+        int at = (int) currentSize;
+        // The line, then its newline: a reader that sees the newline sees the whole line.
+        mapped.put(at, line, 0, len - 1);
+        mapped.put(at + len - 1, (byte) '\n');
+        currentSize += len;
         lastSeq = seq;
         dirty = true;
         return seq;
@@ -176,30 +183,27 @@ public final class Journal implements AutoCloseable {
      * to the device; otherwise does nothing. Call before flushing the batch's answers.
      */
     public void endOfBatch() {
-        if (config.fsyncPerBatch() && dirty && channel != null) {
+        if (config.fsyncPerBatch() && dirty && mapped != null) {
             try {
-                channel.force(false);
-            } catch (IOException e) {
+                mapped.force(forcedUpTo, (int) currentSize - forcedUpTo);
+                forcedUpTo = (int) currentSize;
+            } catch (UncheckedIOException e) {
                 failed = true;
-                throw new UncheckedIOException("journal fsync failed", e);
+                throw new UncheckedIOException("journal fsync failed", e.getCause());
             }
         }
         dirty = false;
     }
 
     private void rotate(long day) throws IOException {
-        if (channel != null) {
-            if (config.fsyncPerBatch()) {
-                channel.force(false);
-            }
-            channel.close();
-        }
+        closeCurrent(config.fsyncPerBatch());
         int index = day == currentDay ? currentIndex + 1 : 1;
         Path f;
         while (Files.exists(f = dir.resolve(fileName(day, index)))) {
             index++;
         }
-        channel = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        currentFile = f;
         currentDay = day;
         currentIndex = index;
         currentSize = 0;
@@ -233,7 +237,7 @@ public final class Journal implements AutoCloseable {
             if (!m.matches() || epochDayOf(Long.parseLong(m.group(1))) < fromDay) {
                 continue;
             }
-            try (BufferedReader r = reader(f)) {
+            try (BufferedReader r = reader(f, f.equals(currentFile) ? currentSize : Long.MAX_VALUE)) {
                 String s;
                 while ((s = r.readLine()) != null) {
                     if (!s.contains(needle)) {
@@ -254,18 +258,22 @@ public final class Journal implements AutoCloseable {
 
     /** Every record in seq order, for recovery and tests; close it when done. */
     public Scanner scan() throws IOException {
-        return new Scanner(listFiles(dir));
+        return new Scanner(listFiles(dir), currentFile, currentSize);
     }
 
     /** Iterates every record of every journal file in order; parses with Jackson. */
     public static final class Scanner implements Iterator<JournalEntry>, Closeable {
         private final List<Path> files;
+        private final Path liveFile;
+        private final long liveSize;
         private int nextFile;
         private BufferedReader reader;
         private String nextLine;
 
-        private Scanner(List<Path> files) {
+        private Scanner(List<Path> files, Path liveFile, long liveSize) {
             this.files = files;
+            this.liveFile = liveFile;
+            this.liveSize = liveSize;
         }
 
         @Override
@@ -276,9 +284,14 @@ public final class Journal implements AutoCloseable {
                         if (nextFile == files.size()) {
                             return false;
                         }
-                        reader = reader(files.get(nextFile++));
+                        Path f = files.get(nextFile++);
+                        reader = reader(f, f.equals(liveFile) ? liveSize : Long.MAX_VALUE);
                     }
                     nextLine = reader.readLine();
+                    if (nextLine != null && !nextLine.isEmpty() && nextLine.charAt(0) == 0) {
+                        // the zero tail of a file that was mapped when its writer died
+                        nextLine = null;
+                    }
                     if (nextLine == null) {
                         reader.close();
                         reader = null;
@@ -317,11 +330,28 @@ public final class Journal implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (channel != null) {
-            channel.force(false);
-            channel.close();
-            channel = null;
+        closeCurrent(true);
+    }
+
+    /** Unmaps the current file, cuts it to its content and closes it. */
+    private void closeCurrent(boolean force) throws IOException {
+        if (channel == null) {
+            return;
         }
+        if (mapped != null) {
+            if (force) {
+                mapped.force(0, (int) currentSize);
+            }
+            MappedFiles.unmap(mapped);
+            mapped = null;
+        }
+        channel.truncate(currentSize);
+        if (force) {
+            channel.force(true);
+        }
+        channel.close();
+        channel = null;
+        currentFile = null;
     }
 
     static String fileName(long epochDay, int index) {
@@ -344,8 +374,68 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private static BufferedReader reader(Path f) throws IOException {
-        return new BufferedReader(new InputStreamReader(Files.newInputStream(f), StandardCharsets.UTF_8), 1 << 16);
+    /** Reads at most {@code limit} bytes of {@code f} (the live file's content, not its zero tail). */
+    private static BufferedReader reader(Path f, long limit) throws IOException {
+        InputStream in = Files.newInputStream(f);
+        if (limit != Long.MAX_VALUE) {
+            in = new BoundedInputStream(in, limit);
+        }
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    private static final class BoundedInputStream extends java.io.FilterInputStream {
+        private long left;
+
+        BoundedInputStream(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+    }
+
+    /** Offset just past the last non-zero byte in the first {@code size} bytes (0 when all are zero). */
+    private static long contentEnd(FileChannel ch, long size) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(1 << 20);
+        long pos = size;
+        while (pos > 0) {
+            int n = (int) Math.min(b.capacity(), pos);
+            pos -= n;
+            b.clear().limit(n);
+            while (b.hasRemaining()) {
+                if (ch.read(b, pos + b.position()) < 0) {
+                    throw new IOException("unexpected end of journal file");
+                }
+            }
+            for (int i = n - 1; i >= 0; i--) {
+                if (b.get(i) != 0) {
+                    return pos + i + 1;
+                }
+            }
+        }
+        return 0;
     }
 
     /** Offset just past the last '\n' in the first {@code size} bytes (0 when there is none). */

@@ -6,18 +6,21 @@ package io.gyro.engine.cdr;
  * @param maxFileBytes  a file is rotated before a record would take it past this size (it still holds at
  *                      least one record); default 64 MiB. Files also rotate at each UTC day.
  * @param fsyncPerBatch when true, {@link Journal#endOfBatch()} forces the file to the device
- *                      ({@code FileChannel.force}), so records survive a power cut, not just a kill -9.
- *                      Default false: after {@code write()} the bytes are in the OS page cache, which
+ *                      (msync), so records survive a power cut, not just a kill -9. Default false:
+ *                      once copied into the file's mapping the bytes are in the OS page cache, which
  *                      survives the death of the process.
  */
 public record JournalConfig(long maxFileBytes, boolean fsyncPerBatch) {
     public static final long DEFAULT_MAX_FILE_BYTES = 64L * 1024 * 1024;
     /** A record is at most ~20 KB; smaller files would rotate on every record. */
     public static final long MIN_MAX_FILE_BYTES = 64L * 1024;
+    /** The current file is mapped whole, and a mapping is indexed by an int. */
+    public static final long MAX_MAX_FILE_BYTES = 1L << 30;
 
     public JournalConfig {
-        if (maxFileBytes < MIN_MAX_FILE_BYTES) {
-            throw new IllegalArgumentException("maxFileBytes=" + maxFileBytes + " must be at least " + MIN_MAX_FILE_BYTES);
+        if (maxFileBytes < MIN_MAX_FILE_BYTES || maxFileBytes > MAX_MAX_FILE_BYTES) {
+            throw new IllegalArgumentException("maxFileBytes=" + maxFileBytes + " must be between " + MIN_MAX_FILE_BYTES
+                    + " and " + MAX_MAX_FILE_BYTES);
         }
     }
 

@@ -1,51 +1,71 @@
 package io.gyro.engine.cdr;
 
-import java.nio.ByteBuffer;
-
 /**
- * Writes JSON tokens as UTF-8 straight into a reused {@link ByteBuffer}: numbers without
+ * Writes JSON tokens as UTF-8 straight into a reused byte array: numbers without
  * {@code Long.toString}, strings escaped per RFC 8259 §7, timestamps as ISO-8601 UTC. Allocates
- * nothing. The caller sizes the buffer for its largest line; writing past it throws
- * {@link java.nio.BufferOverflowException} (a bug: the record builder caps every string).
+ * nothing. The caller sizes the array for its largest line; writing past it throws
+ * {@link ArrayIndexOutOfBoundsException} (a bug: the record builder caps every string).
  * Used by the charging processor thread through {@link Journal}.
  */
 final class JsonLineWriter {
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final long MS_PER_DAY = 86_400_000L;
 
-    private ByteBuffer buf;
+    private byte[] buf;
+    private int pos;
     private boolean first;
 
-    JsonLineWriter wrap(ByteBuffer buf) {
+    JsonLineWriter wrap(byte[] buf) {
         this.buf = buf;
+        this.pos = 0;
         return this;
     }
 
+    /** Bytes written since {@link #wrap} or {@link #reset}. */
+    int position() {
+        return pos;
+    }
+
+    JsonLineWriter reset() {
+        pos = 0;
+        return this;
+    }
+
+    private void put(byte b) {
+        buf[pos++] = b;
+    }
+
+    private void put(byte a, byte b) {
+        buf[pos] = a;
+        buf[pos + 1] = b;
+        pos += 2;
+    }
+
     void beginObject() {
-        buf.put((byte) '{');
+        put((byte) '{');
         first = true;
     }
 
     void endObject() {
-        buf.put((byte) '}');
+        put((byte) '}');
         first = false;
     }
 
     void beginArray(String name) {
         name(name);
-        buf.put((byte) '[');
+        put((byte) '[');
         first = true;
     }
 
     void endArray() {
-        buf.put((byte) ']');
+        put((byte) ']');
         first = false;
     }
 
     /** Starts an object inside an array. */
     void beginElement() {
         if (!first) {
-            buf.put((byte) ',');
+            put((byte) ',');
         }
         beginObject();
     }
@@ -55,19 +75,17 @@ final class JsonLineWriter {
     }
 
     void newline() {
-        buf.put((byte) '\n');
+        put((byte) '\n');
     }
 
     void name(String name) {
         if (!first) {
-            buf.put((byte) ',');
+            put((byte) ',');
         }
         first = false;
-        buf.put((byte) '"');
-        for (int i = 0; i < name.length(); i++) {
-            buf.put((byte) name.charAt(i));
-        }
-        buf.put((byte) '"').put((byte) ':');
+        put((byte) '"');
+        ascii(name);
+        put((byte) '"', (byte) ':');
     }
 
     void field(String name, long value) {
@@ -82,17 +100,17 @@ final class JsonLineWriter {
 
     void fieldAscii(String name, String value) {
         name(name);
-        buf.put((byte) '"');
+        put((byte) '"');
         ascii(value);
-        buf.put((byte) '"');
+        put((byte) '"');
     }
 
     /** Money as a decimal string with six fraction digits: 1230000 becomes "1.230000". */
     void fieldMicrosDecimal(String name, long micros) {
         name(name);
-        buf.put((byte) '"');
+        put((byte) '"');
         if (micros < 0) {
-            buf.put((byte) '-');
+            put((byte) '-');
         }
         long abs = Math.abs(micros);
         if (abs < 0) {
@@ -100,37 +118,34 @@ final class JsonLineWriter {
             ascii("9223372036854.775808");
         } else {
             putLong(abs / 1_000_000);
-            buf.put((byte) '.');
-            long frac = abs % 1_000_000;
-            for (long div = 100_000; div > 0; div /= 10) {
-                buf.put((byte) ('0' + (frac / div) % 10));
-            }
+            put((byte) '.');
+            putPadded(abs % 1_000_000, 6);
         }
-        buf.put((byte) '"');
+        put((byte) '"');
     }
 
     /** Characters, encoded as UTF-8 and escaped; an unpaired surrogate becomes U+FFFD. */
     void fieldString(String name, CharSequence s) {
         name(name);
-        buf.put((byte) '"');
+        put((byte) '"');
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 asciiEscaped(c);
             } else if (c < 0x800) {
-                buf.put((byte) (0xC0 | (c >>> 6))).put((byte) (0x80 | (c & 0x3F)));
+                put((byte) (0xC0 | (c >>> 6)), (byte) (0x80 | (c & 0x3F)));
             } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                 int cp = Character.toCodePoint(c, s.charAt(++i));
-                buf.put((byte) (0xF0 | (cp >>> 18))).put((byte) (0x80 | ((cp >>> 12) & 0x3F)))
-                        .put((byte) (0x80 | ((cp >>> 6) & 0x3F))).put((byte) (0x80 | (cp & 0x3F)));
+                put((byte) (0xF0 | (cp >>> 18)), (byte) (0x80 | ((cp >>> 12) & 0x3F)));
+                put((byte) (0x80 | ((cp >>> 6) & 0x3F)), (byte) (0x80 | (cp & 0x3F)));
             } else {
                 int cp = Character.isSurrogate(c) ? 0xFFFD : c;
-                buf.put((byte) (0xE0 | (cp >>> 12))).put((byte) (0x80 | ((cp >>> 6) & 0x3F)))
-                        .put((byte) (0x80 | (cp & 0x3F)));
+                put((byte) (0xE0 | (cp >>> 12)), (byte) (0x80 | ((cp >>> 6) & 0x3F)));
+                put((byte) (0x80 | (cp & 0x3F)));
             }
         }
-        buf.put((byte) '"');
+        put((byte) '"');
     }
 
     /**
@@ -140,7 +155,7 @@ final class JsonLineWriter {
      */
     void fieldUtf8(String name, byte[] b, int off, int len) {
         name(name);
-        buf.put((byte) '"');
+        put((byte) '"');
         int end = off + len;
         int i = off;
         while (i < end) {
@@ -162,31 +177,34 @@ final class JsonLineWriter {
                 }
             }
             if (ok) {
-                buf.put(b, i, need + 1);
+                System.arraycopy(b, i, buf, pos, need + 1);
+                pos += need + 1;
                 i += need + 1;
             } else {
-                buf.put((byte) 0xEF).put((byte) 0xBF).put((byte) 0xBD);
+                put((byte) 0xEF, (byte) 0xBF);
+                put((byte) 0xBD);
                 i++;
             }
         }
-        buf.put((byte) '"');
+        put((byte) '"');
     }
 
     private void asciiEscaped(char c) {
         switch (c) {
-            case '"' -> buf.put((byte) '\\').put((byte) '"');
-            case '\\' -> buf.put((byte) '\\').put((byte) '\\');
-            case '\n' -> buf.put((byte) '\\').put((byte) 'n');
-            case '\r' -> buf.put((byte) '\\').put((byte) 'r');
-            case '\t' -> buf.put((byte) '\\').put((byte) 't');
-            case '\b' -> buf.put((byte) '\\').put((byte) 'b');
-            case '\f' -> buf.put((byte) '\\').put((byte) 'f');
+            case '"' -> put((byte) '\\', (byte) '"');
+            case '\\' -> put((byte) '\\', (byte) '\\');
+            case '\n' -> put((byte) '\\', (byte) 'n');
+            case '\r' -> put((byte) '\\', (byte) 'r');
+            case '\t' -> put((byte) '\\', (byte) 't');
+            case '\b' -> put((byte) '\\', (byte) 'b');
+            case '\f' -> put((byte) '\\', (byte) 'f');
             default -> {
                 if (c < 0x20) {
-                    buf.put((byte) '\\').put((byte) 'u').put((byte) '0').put((byte) '0')
-                            .put(HEX[c >>> 4]).put(HEX[c & 0xF]);
+                    put((byte) '\\', (byte) 'u');
+                    put((byte) '0', (byte) '0');
+                    put(HEX[c >>> 4], HEX[c & 0xF]);
                 } else {
-                    buf.put((byte) c);
+                    put((byte) c);
                 }
             }
         }
@@ -198,21 +216,21 @@ final class JsonLineWriter {
         long day = Math.floorDiv(epochMs, MS_PER_DAY);
         long msOfDay = Math.floorMod(epochMs, MS_PER_DAY);
         long ymd = civilDate(day);
-        buf.put((byte) '"');
+        put((byte) '"');
         putPadded(ymd / 10_000, 4);
-        buf.put((byte) '-');
+        put((byte) '-');
         putPadded((ymd / 100) % 100, 2);
-        buf.put((byte) '-');
+        put((byte) '-');
         putPadded(ymd % 100, 2);
-        buf.put((byte) 'T');
+        put((byte) 'T');
         putPadded(msOfDay / 3_600_000, 2);
-        buf.put((byte) ':');
+        put((byte) ':');
         putPadded((msOfDay / 60_000) % 60, 2);
-        buf.put((byte) ':');
+        put((byte) ':');
         putPadded((msOfDay / 1000) % 60, 2);
-        buf.put((byte) '.');
+        put((byte) '.');
         putPadded(msOfDay % 1000, 3);
-        buf.put((byte) 'Z').put((byte) '"');
+        put((byte) 'Z', (byte) '"');
     }
 
     /**
@@ -233,13 +251,11 @@ final class JsonLineWriter {
     }
 
     private void putPadded(long v, int digits) {
-        long div = 1;
-        for (int i = 1; i < digits; i++) {
-            div *= 10;
+        for (int i = pos + digits - 1; i >= pos; i--) {
+            buf[i] = (byte) ('0' + v % 10);
+            v /= 10;
         }
-        for (; div > 0; div /= 10) {
-            buf.put((byte) ('0' + (v / div) % 10));
-        }
+        pos += digits;
     }
 
     void putLong(long v) {
@@ -248,21 +264,21 @@ final class JsonLineWriter {
             return;
         }
         if (v < 0) {
-            buf.put((byte) '-');
+            put((byte) '-');
             v = -v;
         }
-        long div = 1;
-        while (div <= v / 10) {
-            div *= 10;
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            digits++;
         }
-        for (; div > 0; div /= 10) {
-            buf.put((byte) ('0' + (v / div) % 10));
-        }
+        putPadded(v, digits);
     }
 
     private void ascii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            buf.put((byte) s.charAt(i));
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            buf[pos + i] = (byte) s.charAt(i);
         }
+        pos += n;
     }
 }

@@ -179,6 +179,48 @@ class JournalTest {
     }
 
     @Test
+    void aDeadWritersZeroTailAndTornLineAreCutOff() throws Exception {
+        try (Journal j = Journal.open(dir, JournalConfig.defaults())) {
+            for (int i = 0; i < 5; i++) {
+                appendEvent(j, T0, 1, 1);
+            }
+        }
+        Path f = Journal.listFiles(dir).get(0);
+        long goodSize = Files.size(f);
+        // what a process killed while the file was mapped leaves: a torn line, then zeros to the mapping's end
+        Files.write(f, "{\"seq\":6,\"ts\":\"2026-03-01T1".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
+        Files.write(f, new byte[3 << 20], StandardOpenOption.APPEND);
+        try (Journal j = Journal.open(dir, JournalConfig.defaults())) {
+            assertEquals(27, j.tornBytesTruncated(), "only the torn line's bytes count as torn");
+            assertEquals(goodSize, Files.size(f));
+            assertEquals(5, j.lastSeq());
+            assertEquals(6, appendEvent(j, T0, 1, 1));
+        }
+        // a zero tail alone (killed between records) is not a torn line
+        Files.write(f, new byte[1 << 20], StandardOpenOption.APPEND);
+        try (Journal j = Journal.open(dir, JournalConfig.defaults())) {
+            assertEquals(0, j.tornBytesTruncated());
+            assertEquals(6, j.lastSeq());
+            assertEquals(6, all(j).size());
+        }
+    }
+
+    @Test
+    void theLiveFileIsMappedAtFullSizeAndCutToItsContentOnClose() throws Exception {
+        JournalConfig config = new JournalConfig(JournalConfig.MIN_MAX_FILE_BYTES, false);
+        Path f;
+        try (Journal j = Journal.open(dir, config)) {
+            appendEvent(j, T0, 1, 1);
+            f = Journal.listFiles(dir).get(0);
+            assertEquals(JournalConfig.MIN_MAX_FILE_BYTES, Files.size(f), "mapped whole while written");
+            assertEquals(1, all(j).size(), "readers of the live file stop at its content");
+            assertEquals(1, j.read(1, 0, Long.MAX_VALUE, 10).size());
+        }
+        String content = Files.readString(f);
+        assertTrue(content.endsWith("}\n") && content.indexOf('\0') < 0, "cut to its content on close");
+    }
+
+    @Test
     void seqContinuesAcrossReopenEvenWhenTheNewestFileIsEmpty() throws Exception {
         try (Journal j = Journal.open(dir, JournalConfig.defaults())) {
             for (int i = 0; i < 10; i++) {
@@ -202,15 +244,15 @@ class JournalTest {
     void isoTimestampsMatchJavaTime() {
         DateTimeFormatter iso = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
         Random rnd = new Random(42);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(128);
+        byte[] b = new byte[128];
         JsonLineWriter w = new JsonLineWriter().wrap(b);
         for (int i = 0; i < 10_000; i++) {
             long ms = i < 3 ? new long[] {0, 951_782_400_000L, 4_102_444_799_999L}[i]
                     : (long) (rnd.nextDouble() * 4_102_444_800_000L);
-            b.clear();
+            w.reset();
             w.beginObject();
             w.fieldIsoUtc("t", ms);
-            String got = new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII);
+            String got = new String(b, 0, w.position(), StandardCharsets.US_ASCII);
             assertEquals("{\"t\":\"" + iso.format(Instant.ofEpochMilli(ms)) + "\"", got);
             long day = Math.floorDiv(ms, DAY);
             LocalDate d = LocalDate.ofEpochDay(day);
