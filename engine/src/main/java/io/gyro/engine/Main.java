@@ -1,5 +1,7 @@
 package io.gyro.engine;
 
+import io.gyro.engine.bulk.BulkLoader;
+import io.gyro.rating.money.Money;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
 /** The {@code gyro} command line: {@code serve} runs the engine; the other commands call its HTTP API. */
 @Command(name = "gyro", mixinStandardHelpOptions = true, version = "Gyro 0.1.0",
         description = "Gyro: real-time prepaid charging engine (Diameter Gy OCS).",
-        subcommands = {Main.Serve.class, Main.AddSubscriber.class, Main.TopUp.class, Main.Balance.class,
+        subcommands = {Main.Serve.class, Main.BulkLoad.class, Main.AddSubscriber.class, Main.TopUp.class, Main.Balance.class,
                 Main.Usage.class, Main.Records.class, Main.Status.class,
                 io.gyro.rating.rehearsal.RehearsalCommand.class})
 public final class Main implements Runnable {
@@ -68,6 +70,85 @@ public final class Main implements Runnable {
             }, "gyro-shutdown"));
             stopped.await();
             return 0;
+        }
+    }
+
+    @Command(name = "bulk-load", description = {
+            "Create subscribers straight into a data directory, offline (stop the engine first).",
+            "Example: gyro bulk-load --count 10000000 --set stores.maxSubscribers=10000000",
+            "The maps are sized by stores.maxSubscribers when the directory is created; that capacity is then "
+                    + "fixed and the engine reopens them with it. An MSISDN that exists is skipped, so an "
+                    + "interrupted load is finished by running the same command again."})
+    static final class BulkLoad implements Callable<Integer> {
+        @Option(names = "--count", required = true, description = "How many subscribers (MSISDN first .. first+count-1)")
+        long count;
+
+        @Option(names = "--first-msisdn", description = "First MSISDN (default: demo.firstMsisdn, 8617000000001)")
+        Long firstMsisdn;
+
+        @Option(names = "--first-imsi", description = "First IMSI, one per MSISDN (default: demo.firstImsi, 460990000000001)")
+        Long firstImsi;
+
+        @Option(names = "--package", description = "Base package from the catalogue (default: demo.package, basic)")
+        String pkg;
+
+        @Option(names = "--balance", description = "Opening balance, e.g. 50.00 (default: demo.balance)")
+        String balance;
+
+        @Option(names = "--first-period", defaultValue = "included",
+                description = "included (allowances granted, no fee, as the demo population) or charged (fee paid "
+                        + "from the balance, as POST /subscribers); default ${DEFAULT-VALUE}")
+        String firstPeriod;
+
+        @Option(names = "--journal", description = "Also write the API's two charging records per subscriber "
+                + "(default: none; one line per run in <data-dir>/bulk-loads.jsonl)")
+        boolean journal;
+
+        @Option(names = "--config", description = "YAML config file (see config/gyro.yaml)")
+        Path config;
+
+        @Option(names = "--set", description = "Override a setting: name=value, e.g. stores.maxSubscribers=10000000")
+        Map<String, String> overrides = new LinkedHashMap<>();
+
+        @Option(names = "--data-dir", description = "Shortcut for --set dataDir=...")
+        String dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (dataDir != null) {
+                overrides.put("dataDir", dataDir);
+            }
+            try {
+                EngineConfig cfg = EngineConfig.load(config, overrides);
+                if (!firstPeriod.equals("included") && !firstPeriod.equals("charged")) {
+                    System.err.println("bulk load refused, nothing changed:\n  first-period=" + firstPeriod
+                            + ": must be included or charged");
+                    return 2;
+                }
+                long balanceMicros;
+                String balanceText = balance != null ? balance : cfg.string("demo.balance");
+                try {
+                    balanceMicros = Money.parseMicros(balanceText);
+                } catch (RuntimeException e) {
+                    System.err.println("bulk load refused, nothing changed:\n  balance=" + balanceText + ": "
+                            + e.getMessage());
+                    return 2;
+                }
+                BulkLoader.Plan plan = new BulkLoader.Plan(
+                        firstMsisdn != null ? firstMsisdn : cfg.longValue("demo.firstMsisdn"),
+                        firstImsi != null ? firstImsi : cfg.longValue("demo.firstImsi"), count,
+                        pkg != null ? pkg : cfg.string("demo.package"), balanceMicros, firstPeriod.equals("included"),
+                        journal);
+                BulkLoader.load(cfg, plan, System.out, System.currentTimeMillis());
+                return 0;
+            } catch (EngineConfig.ConfigException | BulkLoader.Refused e) {
+                System.err.println(e.getMessage());
+                return 2;
+            } catch (BulkLoader.Aborted e) {
+                System.err.println("bulk load stopped: " + e.getMessage()
+                        + " (fix the range and run again: existing MSISDNs are skipped)");
+                return 1;
+            }
         }
     }
 

@@ -31,10 +31,13 @@ import java.util.concurrent.TimeUnit;
  * omission). Writes are flushed once per event-loop turn, not per request.
  */
 final class LoadConnection {
-    /** A PGW session: CCR-I, K CCR-U, CCR-T, then a new Session-Id for the same subscriber. */
+    /**
+     * A PGW session: CCR-I, K CCR-U, CCR-T, then a new Session-Id, for the same subscriber or, with
+     * {@link Workload#pickCount}, a random one of the range.
+     */
     static final class Session {
         final int index;
-        final long msisdn;
+        long msisdn;
         long generation;
         /** 0 = CCR-I, 1..K = CCR-U, K+1 = CCR-T. */
         int step;
@@ -69,6 +72,8 @@ final class LoadConnection {
     private int inFlight;
     private double smsCredit;
     private long smsCounter;
+    /** Subscriber picks for {@link Workload#pickCount}; event-loop thread only. */
+    private final java.util.SplittableRandom picks;
 
     // closed loop
     private int window;
@@ -88,6 +93,7 @@ final class LoadConnection {
         this.stats = stats;
         this.originHost = workload.originHost.getBytes(StandardCharsets.US_ASCII);
         this.originRealm = workload.originRealm.getBytes(StandardCharsets.US_ASCII);
+        this.picks = new java.util.SplittableRandom(workload.runId * 1_000_003L + index);
         for (int s = 0; s < workload.sessionsPerConnection; s++) {
             int global = index * workload.sessionsPerConnection + s;
             idle.add(new Session(global, workload.firstMsisdn + (global % workload.subscribers)));
@@ -226,6 +232,9 @@ final class LoadConnection {
         long number = s.step;
         if (s.step == 0) {
             type = Enumerations.INITIAL_REQUEST;
+            if (workload.pickCount > 0) {
+                s.msisdn = workload.pickFrom + picks.nextLong(workload.pickCount);
+            }
         } else if (s.step <= workload.updates) {
             type = Enumerations.UPDATE_REQUEST;
         } else {
@@ -266,7 +275,8 @@ final class LoadConnection {
         sessionId.setLength(0);
         sessionId.append(workload.originHost).append(";sms;").append(workload.runId).append(';')
                 .append(index).append(';').append(smsCounter);
-        long msisdn = workload.firstMsisdn + (smsCounter * 7919 + index) % workload.subscribers;
+        long msisdn = workload.pickCount > 0 ? workload.pickFrom + picks.nextLong(workload.pickCount)
+                : workload.firstMsisdn + (smsCounter * 7919 + index) % workload.subscribers;
         smsCounter++;
         ByteBuf buf = peer.channel().alloc().buffer(512);
         int hopByHop = peer.nextHopByHop();

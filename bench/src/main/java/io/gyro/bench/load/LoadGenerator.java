@@ -7,6 +7,7 @@ import io.gyro.diameter.peer.PeerConnection;
 import io.gyro.diameter.transport.DiameterClient;
 import io.gyro.engine.Engine;
 import io.gyro.engine.EngineConfig;
+import io.gyro.engine.bulk.BulkLoader;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -75,6 +76,15 @@ public final class LoadGenerator implements Callable<Integer> {
     int subscribers;
     @Option(names = "--first-msisdn", defaultValue = "8617000000001", description = "First demo MSISDN (default ${DEFAULT-VALUE}).")
     long firstMsisdn;
+    @Option(names = "--subscribers-count", description = "Draw each session's (and SMS's) subscriber uniformly at random "
+            + "from this many MSISDNs from --subscribers-from, instead of the demo population: a bulk-loaded range "
+            + "(gyro bulk-load). With --embedded and no --data-dir, the range is bulk-loaded into the temporary directory.")
+    Long subscribersCount;
+    @Option(names = "--subscribers-from", description = "First MSISDN of the --subscribers-count range (default: --first-msisdn).")
+    Long subscribersFrom;
+    @Option(names = "--first-imsi", defaultValue = "460990000000001",
+            description = "First IMSI when --embedded bulk-loads the --subscribers-count range (default ${DEFAULT-VALUE}).")
+    long firstImsi;
 
     @Option(names = "--mode", defaultValue = "closed", description = "closed | open (default ${DEFAULT-VALUE}).")
     String mode;
@@ -146,9 +156,14 @@ public final class LoadGenerator implements Callable<Integer> {
                     tempDir = Files.createTempDirectory("gyro-load");
                 }
                 long t0 = System.nanoTime();
-                engine = Engine.start(EngineConfig.load(null, embeddedSettings(dataDir != null ? dataDir : tempDir)));
+                Map<String, String> settings = embeddedSettings(dataDir != null ? dataDir : tempDir);
+                if (subscribersCount != null && dataDir == null) {
+                    bulkLoad(settings);
+                }
+                engine = Engine.start(EngineConfig.load(null, settings));
                 target = new InetSocketAddress("127.0.0.1", engine.diameterAddress().getPort());
-                console.printf(Locale.ROOT, "embedded engine on %s, %d subscribers, started in %d ms%n", target, subscribers,
+                console.printf(Locale.ROOT, "embedded engine on %s, %d subscribers, started in %d ms%n", target,
+                        subscribersCount != null ? subscribersCount : subscribers,
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             } else {
                 target = new InetSocketAddress(host, port);
@@ -191,6 +206,12 @@ public final class LoadGenerator implements Callable<Integer> {
         if (updates < 0 || usedOctets < 4 || subscribers < 1 || durationSeconds < 1 || warmupSeconds < 0) {
             return "--updates, --used-octets, --subscribers, --duration and --warmup must be positive";
         }
+        if (subscribersCount != null && (subscribersCount < 1 || subscribersCount > 100_000_000L)) {
+            return "--subscribers-count=" + subscribersCount + ": must be 1 to 100,000,000";
+        }
+        if (subscribersFrom != null && subscribersCount == null) {
+            return "--subscribers-from needs --subscribers-count";
+        }
         for (int w : windows) {
             if (w < 1) {
                 return "--window=" + w + ": must be at least 1";
@@ -217,7 +238,10 @@ public final class LoadGenerator implements Callable<Integer> {
         o.put("http.port", String.valueOf(freePort()));
         o.put("demo.count", String.valueOf(subscribers));
         o.put("demo.firstMsisdn", String.valueOf(firstMsisdn));
-        o.put("stores.maxSubscribers", String.valueOf(Math.max(1000, subscribers)));
+        o.put("stores.maxSubscribers", String.valueOf(Math.max(1000, subscribersCount != null ? subscribersCount : subscribers)));
+        if (subscribersCount != null) {
+            o.put("demo.provision", "false");
+        }
         // The engine keeps ended sessions and SMS events for sessions.graceSeconds (60 s) to answer
         // retransmissions, so the store must hold new Session-Ids/s x grace, not only open sessions.
         o.put("stores.maxSessions", String.valueOf(Math.max(1_000_000, 4L * sessions)));
@@ -225,10 +249,27 @@ public final class LoadGenerator implements Callable<Integer> {
         return o;
     }
 
+    private long pickFrom() {
+        return subscribersFrom != null ? subscribersFrom : firstMsisdn;
+    }
+
+    /** Provisions the --subscribers-count range into a fresh embedded data directory, as `gyro bulk-load` does. */
+    private void bulkLoad(Map<String, String> settings) throws IOException {
+        EngineConfig config = EngineConfig.load(null, settings);
+        BulkLoader.Plan plan = new BulkLoader.Plan(pickFrom(), firstImsi, subscribersCount, config.string("demo.package"),
+                io.gyro.rating.money.Money.parseMicros(config.string("demo.balance")), true, false);
+        try {
+            BulkLoader.load(config, plan, console, System.currentTimeMillis());
+        } catch (BulkLoader.Refused e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+    }
+
     private void run(InetSocketAddress target) throws Exception {
         Stats stats = new Stats();
         int perConnection = sessions / connections;
         Workload workload = new Workload(perConnection, updates, usedOctets, smsShare, firstMsisdn, subscribers,
+                subscribersCount != null ? pickFrom() : 0, subscribersCount != null ? subscribersCount : 0,
                 originHost, originRealm, destinationRealm, System.currentTimeMillis() / 1000);
         LocalPeer local = LocalPeer.builder(originHost, originRealm).requestTimeout(Duration.ofSeconds(30)).build();
         try (DiameterClient client = new DiameterClient(local, clientThreads)) {
@@ -374,7 +415,13 @@ public final class LoadGenerator implements Callable<Integer> {
         s.put("updatesPerSession", updates);
         s.put("usedOctets", usedOctets);
         s.put("smsShare", smsShare);
-        s.put("subscribers", subscribers);
+        if (subscribersCount != null) {
+            s.put("subscribersFrom", pickFrom());
+            s.put("subscribersCount", subscribersCount);
+            s.put("subscriberPick", "uniform random per session and per SMS");
+        } else {
+            s.put("subscribers", subscribers);
+        }
         s.put("windows", windows.toString());
         s.put("rates", rates.toString());
         s.put("warmupSeconds", warmupSeconds);

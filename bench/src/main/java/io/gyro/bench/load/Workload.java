@@ -18,6 +18,13 @@ final class Workload {
     final double smsShare;
     final long firstMsisdn;
     final int subscribers;
+    /**
+     * When positive, subscribers are drawn uniformly at random from {@code pickFrom .. pickFrom+pickCount-1}
+     * (a new one for each session's CCR-I and each SMS), so the engine's working set is the whole
+     * range; otherwise session i keeps subscriber {@code firstMsisdn + i % subscribers}.
+     */
+    final long pickFrom;
+    final long pickCount;
     final String originHost;
     final String originRealm;
     final String destinationRealm;
@@ -25,13 +32,16 @@ final class Workload {
     final long runId;
 
     Workload(int sessionsPerConnection, int updates, long usedOctets, double smsShare, long firstMsisdn,
-             int subscribers, String originHost, String originRealm, String destinationRealm, long runId) {
+             int subscribers, long pickFrom, long pickCount, String originHost, String originRealm,
+             String destinationRealm, long runId) {
         this.sessionsPerConnection = sessionsPerConnection;
         this.updates = updates;
         this.usedOctets = usedOctets;
         this.smsShare = smsShare;
         this.firstMsisdn = firstMsisdn;
         this.subscribers = subscribers;
+        this.pickFrom = pickFrom;
+        this.pickCount = pickCount;
         this.originHost = originHost;
         this.originRealm = originRealm;
         this.destinationRealm = destinationRealm;

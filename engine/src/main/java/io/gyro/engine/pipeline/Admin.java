@@ -75,39 +75,10 @@ public final class Admin {
         if (subscribers.findByImsi(imsi, s.subscriber)) {
             throw ApiException.conflict("imsi=" + imsi + ": already used by msisdn " + s.subscriber.msisdn());
         }
-        Subscriber sub = s.subscriber.clear()
-                .msisdn(msisdn).imsi(imsi).accountId(msisdn)
-                .state(SubscriberState.ACTIVE).realNameVerified(true)
-                .subscriptionStartMs(nowMs).periodStartMs(nowMs).createdMs(nowMs)
-                .packageId(packageId);
-        Wallet w = s.wallet.clear();
-        Account account = s.account.clear(msisdn);
-        long seq = 0;
-        if (openingMicros > 0) {
-            w.moneyMicros = openingMicros;
-            seq = s.records.topUp(sub, openingMicros, "", w, nowMs, "opening balance");
-        }
-        RenewalResult renewal = new RenewalResult();
-        Renewal renewals = new Renewal(c);
-        if (firstPeriodIncluded) {
-            long money = w.moneyMicros;
-            w.moneyMicros = Long.MAX_VALUE / 4;
-            renewals.renew(pkg, nowMs, nowMs, 0, 0, w, renewal);
-            w.moneyMicros = money;
-            seq = s.records.fee(CdrKind.ADJUSTMENT, sub, 0, w, nowMs,
-                    "first period of " + packageId + " included with the SIM; allowances granted");
-        } else {
-            renewals.renew(pkg, nowMs, nowMs, 0, 0, w, renewal);
-            if (!renewal.paid) {
-                throw ApiException.badRequest("balance " + Money.format(openingMicros) + " cannot pay the first fee "
-                        + Money.format(renewal.feeMicros) + " of package " + packageId);
-            }
-            seq = s.records.fee(CdrKind.FEE, sub, renewal.feeMicros, w, nowMs,
-                    "first period fee of " + packageId);
-        }
-        sub.nextRenewalMs(renewal.periodEndMs).promotionsUsedMask(renewal.promotionsUsedMask);
-        ChargingState.fromWallet(w, account);
-        account.lastJournalSeq(seq);
+        Subscriber sub = s.subscriber;
+        Account account = s.account;
+        openingState(c, pkg, msisdn, imsi, openingMicros, firstPeriodIncluded, nowMs, sub, account, s.wallet.clear(),
+                s.records);
         if (!s.stores.accounts().create(account)) {
             throw ApiException.conflict("account " + msisdn + " exists");
         }
@@ -116,6 +87,68 @@ public final class Admin {
             throw ApiException.conflict("msisdn=" + msisdn + ": " + result);
         }
         return subscriberView(s, sub);
+    }
+
+    /**
+     * Builds a new subscriber and its account in {@code sub} and {@code account} (nothing is stored): state
+     * ACTIVE, real-name verified, subscription and period starting {@code nowMs}, the opening balance, and the
+     * package's first period (its allowances granted; its fee charged unless {@code firstPeriodIncluded}).
+     * Every creation path uses it (the API, the demo population and {@code io.gyro.engine.bulk.BulkLoader}),
+     * so a subscriber looks the same whichever way it was made.
+     *
+     * <p>With {@code records}, the opening balance (TOP_UP) and the first period (FEE, or ADJUSTMENT when
+     * included) are journaled and the account carries the last record's seq. Without (the bulk loader's
+     * default), nothing is journaled and {@code lastJournalSeq} is 0: the opening balance is then documented
+     * by the loader's manifest instead of two charging records per subscriber.
+     *
+     * @param pkg index of a base package in {@code c}; the caller has checked it, and that
+     *            {@code openingMicros >= 0}
+     * @return the last journal seq written, 0 without {@code records}
+     * @throws ApiException when the balance cannot pay the first fee
+     */
+    public static long openingState(Catalogue c, int pkg, long msisdn, long imsi, long openingMicros,
+                                    boolean firstPeriodIncluded, long nowMs, Subscriber sub, Account account, Wallet w,
+                                    Records records) {
+        String packageId = c.packageId(pkg);
+        sub.clear()
+                .msisdn(msisdn).imsi(imsi).accountId(msisdn)
+                .state(SubscriberState.ACTIVE).realNameVerified(true)
+                .subscriptionStartMs(nowMs).periodStartMs(nowMs).createdMs(nowMs)
+                .packageId(packageId);
+        w.clear();
+        account.clear(msisdn);
+        long seq = 0;
+        if (openingMicros > 0) {
+            w.moneyMicros = openingMicros;
+            if (records != null) {
+                seq = records.topUp(sub, openingMicros, "", w, nowMs, "opening balance");
+            }
+        }
+        RenewalResult renewal = new RenewalResult();
+        Renewal renewals = new Renewal(c);
+        if (firstPeriodIncluded) {
+            long money = w.moneyMicros;
+            w.moneyMicros = Long.MAX_VALUE / 4;
+            renewals.renew(pkg, nowMs, nowMs, 0, 0, w, renewal);
+            w.moneyMicros = money;
+            if (records != null) {
+                seq = records.fee(CdrKind.ADJUSTMENT, sub, 0, w, nowMs,
+                        "first period of " + packageId + " included with the SIM; allowances granted");
+            }
+        } else {
+            renewals.renew(pkg, nowMs, nowMs, 0, 0, w, renewal);
+            if (!renewal.paid) {
+                throw ApiException.badRequest("balance " + Money.format(openingMicros) + " cannot pay the first fee "
+                        + Money.format(renewal.feeMicros) + " of package " + packageId);
+            }
+            if (records != null) {
+                seq = records.fee(CdrKind.FEE, sub, renewal.feeMicros, w, nowMs, "first period fee of " + packageId);
+            }
+        }
+        sub.nextRenewalMs(renewal.periodEndMs).promotionsUsedMask(renewal.promotionsUsedMask);
+        ChargingState.fromWallet(w, account);
+        account.lastJournalSeq(seq);
+        return seq;
     }
 
     /** Credits money once per idempotency key, with any top-up promotion bonus. */

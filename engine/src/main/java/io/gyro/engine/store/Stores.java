@@ -37,15 +37,26 @@ import org.slf4j.LoggerFactory;
  *   &lt;data&gt;/subscribers.cm3     MSISDN -&gt; Subscriber
  *   &lt;data&gt;/imsi-index.cm3      IMSI -&gt; MSISDN
  *   &lt;data&gt;/sessions.cm3        Session-Id -&gt; Session
+ *   &lt;data&gt;/store-capacity      the capacities the maps were created with (see below)
  *   &lt;data&gt;/clean-shutdown      present only while nothing has the files open
  *   &lt;data&gt;/lock                OS lock held by the process that has the directory open
  *   &lt;data&gt;/journal/            CDR journal (io.gyro.engine.cdr.Journal)
  * </pre>
+ *
+ * <p>Capacity: a map's capacity is fixed when its file is created, and {@code recoverPersistedTo(file,
+ * true)} lays the file out from the builder's configuration, not from the file's header. Opening a map
+ * created for 10 million entries with a builder sized for 100 thousand would therefore mis-read it after
+ * a kill -9. So the capacities are written to {@value #CAPACITY_FILE} when the maps are first created
+ * (before any map file exists), and every later open builds the maps with those recorded values, whatever
+ * {@link StoreConfig} says; {@link #capacity()} reports what is in effect. A directory made before this
+ * file existed uses the configured values, as it always did.
  */
 public final class Stores implements AutoCloseable {
     public static final String CLEAN_SHUTDOWN_MARKER = "clean-shutdown";
     /** Held (OS file lock) while a process has the directory open; the OS drops it when the process dies. */
     public static final String LOCK_FILE = "lock";
+    /** {@code maxSubscribers=N} and {@code maxSessions=N}, written once, before the maps are created. */
+    public static final String CAPACITY_FILE = "store-capacity";
     private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
 
     private final Path dataDir;
@@ -58,10 +69,12 @@ public final class Stores implements AutoCloseable {
     private final long openMillis;
     private final int corruptions;
     private final int imsiIndexRepairs;
+    private final StoreConfig capacity;
     private boolean closed;
 
     private Stores(Path dataDir, FileChannel lockChannel, FileLock lock, AccountStore accounts, SubscriberStore subscribers, SessionStore sessions,
-                   boolean recovered, long openMillis, int corruptions, int imsiIndexRepairs) {
+                   boolean recovered, long openMillis, int corruptions, int imsiIndexRepairs, StoreConfig capacity) {
+        this.capacity = capacity;
         this.dataDir = dataDir;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -110,6 +123,7 @@ public final class Stores implements AutoCloseable {
     private static Stores openLocked(Path dataDir, StoreConfig config, FileChannel lockChannel, FileLock lock,
                                      long startNs) throws IOException {
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
+        StoreConfig recorded = recordedCapacity(dataDir);
         String[] files = {AccountStore.FILE_NAME, SubscriberStore.FILE_NAME, SubscriberStore.IMSI_FILE_NAME,
                 SessionStore.FILE_NAME};
         boolean anyMapFile = false;
@@ -119,6 +133,16 @@ public final class Stores implements AutoCloseable {
         boolean unclean = anyMapFile && !Files.exists(marker);
         // Deleted before anything is opened: a crash from here on is an unclean stop.
         Files.deleteIfExists(marker);
+        if (recorded == null && !anyMapFile) {
+            writeCapacity(dataDir, config);
+            recorded = config;
+        }
+        if (recorded != null && !recorded.equals(config)) {
+            LOG.info("data dir {}: maps were created for maxSubscribers={} maxSessions={} ({}); using those, not the "
+                            + "configured maxSubscribers={} maxSessions={}", dataDir, recorded.maxSubscribers(),
+                    recorded.maxSessions(), CAPACITY_FILE, config.maxSubscribers(), config.maxSessions());
+        }
+        StoreConfig effective = recorded != null ? recorded : config;
         if (unclean) {
             LOG.warn("data dir {} was not closed cleanly ({} missing): opening every map with recovery",
                     dataDir, CLEAN_SHUTDOWN_MARKER);
@@ -132,13 +156,13 @@ public final class Stores implements AutoCloseable {
         List<ChronicleMap<?, ?>> opened = new ArrayList<>();
         try {
             ChronicleMap<LongKey, Account> accountMap = openMap(
-                    AccountStore.builder(config.maxSubscribers()), dataDir, AccountStore.FILE_NAME, unclean, listener, opened);
+                    AccountStore.builder(effective.maxSubscribers()), dataDir, AccountStore.FILE_NAME, unclean, listener, opened);
             ChronicleMap<LongKey, Subscriber> subscriberMap = openMap(
-                    SubscriberStore.builder(config.maxSubscribers()), dataDir, SubscriberStore.FILE_NAME, unclean, listener, opened);
+                    SubscriberStore.builder(effective.maxSubscribers()), dataDir, SubscriberStore.FILE_NAME, unclean, listener, opened);
             ChronicleMap<LongKey, LongKey> imsiMap = openMap(
-                    SubscriberStore.imsiBuilder(config.maxSubscribers()), dataDir, SubscriberStore.IMSI_FILE_NAME, unclean, listener, opened);
+                    SubscriberStore.imsiBuilder(effective.maxSubscribers()), dataDir, SubscriberStore.IMSI_FILE_NAME, unclean, listener, opened);
             ChronicleMap<SessionKey, Session> sessionMap = openMap(
-                    SessionStore.builder(config.maxSessions()), dataDir, SessionStore.FILE_NAME, unclean, listener, opened);
+                    SessionStore.builder(effective.maxSessions()), dataDir, SessionStore.FILE_NAME, unclean, listener, opened);
             SubscriberStore subscriberStore = new SubscriberStore(subscriberMap, imsiMap);
             long repairStartNs = System.nanoTime();
             int repairs = unclean ? subscriberStore.repairImsiIndex() : 0;
@@ -148,13 +172,49 @@ public final class Stores implements AutoCloseable {
                             + "{} subscribers, {} sessions", openMillis, unclean, corruptions.get(), repairs, repairMillis,
                     accountMap.longSize(), subscriberMap.longSize(), sessionMap.longSize());
             return new Stores(dataDir, lockChannel, lock, new AccountStore(accountMap), subscriberStore, new SessionStore(sessionMap),
-                    unclean, openMillis, corruptions.get(), repairs);
+                    unclean, openMillis, corruptions.get(), repairs, effective);
         } catch (IOException | RuntimeException e) {
             for (ChronicleMap<?, ?> m : opened) {
                 m.close();
             }
             throw e;
         }
+    }
+
+    /**
+     * The capacities recorded in {@code dataDir}'s {@value #CAPACITY_FILE}, or null when there is none (a
+     * fresh directory, or one created before the file existed). Read without taking the directory lock, so
+     * an offline tool can check a count against it before opening anything.
+     *
+     * @throws IOException when the file exists but cannot be read or parsed
+     */
+    public static StoreConfig recordedCapacity(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(CAPACITY_FILE);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            p.load(in);
+        }
+        try {
+            return new StoreConfig(Long.parseLong(p.getProperty("maxSubscribers", "").trim()),
+                    Long.parseLong(p.getProperty("maxSessions", "").trim()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": cannot read the recorded capacities (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void writeCapacity(Path dataDir, StoreConfig config) throws IOException {
+        Path tmp = dataDir.resolve(CAPACITY_FILE + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(("# capacities the Chronicle Map files were created with; never edit\n"
+                    + "maxSubscribers=" + config.maxSubscribers() + "\nmaxSessions=" + config.maxSessions() + "\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+            ch.force(true);
+        }
+        Files.move(tmp, dataDir.resolve(CAPACITY_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static <K, V> ChronicleMap<K, V> openMap(ChronicleMapBuilder<K, V> builder, Path dir, String name,
@@ -181,6 +241,11 @@ public final class Stores implements AutoCloseable {
 
     public SessionStore sessions() {
         return sessions;
+    }
+
+    /** The capacities the maps were built with: the recorded ones ({@value #CAPACITY_FILE}) when present. */
+    public StoreConfig capacity() {
+        return capacity;
     }
 
     public Path dataDir() {
