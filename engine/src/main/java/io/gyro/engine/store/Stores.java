@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@code recoverPersistedTo(file, true)}: a segment lock held by the dead process would otherwise make
  * a later access block for 60 s and then throw. After such a recovery the IMSI index is repaired, and
  * the caller must reconcile accounts with the journal ({@code io.gyro.engine.cdr.JournalRecovery}).
+ * The IMSI index repair reads every subscriber (about 7 s per million here), so it runs only when
+ * {@value #IMSI_DIRTY_FILE} says a subscriber was created or changed IMSI since the last clean close (the
+ * file is made before the first such write of a run and removed at a clean close or after a repair), or
+ * when the directory predates that file (no {@value #CAPACITY_FILE}).
  *
  * <pre>
  *   &lt;data&gt;/accounts.cm3        account id -&gt; Account
@@ -38,6 +42,7 @@ import org.slf4j.LoggerFactory;
  *   &lt;data&gt;/imsi-index.cm3      IMSI -&gt; MSISDN
  *   &lt;data&gt;/sessions.cm3        Session-Id -&gt; Session
  *   &lt;data&gt;/store-capacity      the capacities the maps were created with (see below)
+ *   &lt;data&gt;/imsi-index.dirty    the IMSI index was written since the last clean close (see below)
  *   &lt;data&gt;/clean-shutdown      present only while nothing has the files open
  *   &lt;data&gt;/lock                OS lock held by the process that has the directory open
  *   &lt;data&gt;/journal/            CDR journal (io.gyro.engine.cdr.Journal)
@@ -57,6 +62,8 @@ public final class Stores implements AutoCloseable {
     public static final String LOCK_FILE = "lock";
     /** {@code maxSubscribers=N} and {@code maxSessions=N}, written once, before the maps are created. */
     public static final String CAPACITY_FILE = "store-capacity";
+    /** Present while the IMSI index may miss an entry after a kill: made before the first index write of a run. */
+    public static final String IMSI_DIRTY_FILE = "imsi-index.dirty";
     private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
 
     private final Path dataDir;
@@ -70,11 +77,14 @@ public final class Stores implements AutoCloseable {
     private final int corruptions;
     private final int imsiIndexRepairs;
     private final StoreConfig capacity;
+    private final boolean imsiIndexChecked;
     private boolean closed;
 
     private Stores(Path dataDir, FileChannel lockChannel, FileLock lock, AccountStore accounts, SubscriberStore subscribers, SessionStore sessions,
-                   boolean recovered, long openMillis, int corruptions, int imsiIndexRepairs, StoreConfig capacity) {
+                   boolean recovered, long openMillis, int corruptions, int imsiIndexRepairs, StoreConfig capacity,
+                   boolean imsiIndexChecked) {
         this.capacity = capacity;
+        this.imsiIndexChecked = imsiIndexChecked;
         this.dataDir = dataDir;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -124,6 +134,7 @@ public final class Stores implements AutoCloseable {
                                      long startNs) throws IOException {
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
         StoreConfig recorded = recordedCapacity(dataDir);
+        Path imsiDirty = dataDir.resolve(IMSI_DIRTY_FILE);
         String[] files = {AccountStore.FILE_NAME, SubscriberStore.FILE_NAME, SubscriberStore.IMSI_FILE_NAME,
                 SessionStore.FILE_NAME};
         boolean anyMapFile = false;
@@ -143,6 +154,8 @@ public final class Stores implements AutoCloseable {
                     recorded.maxSessions(), CAPACITY_FILE, config.maxSubscribers(), config.maxSessions());
         }
         StoreConfig effective = recorded != null ? recorded : config;
+        // A directory without the capacity file predates the dirty flag: its index state is unknown.
+        boolean indexMayLack = recorded == null || Files.exists(imsiDirty);
         if (unclean) {
             LOG.warn("data dir {} was not closed cleanly ({} missing): opening every map with recovery",
                     dataDir, CLEAN_SHUTDOWN_MARKER);
@@ -165,14 +178,23 @@ public final class Stores implements AutoCloseable {
                     SessionStore.builder(effective.maxSessions()), dataDir, SessionStore.FILE_NAME, unclean, listener, opened);
             SubscriberStore subscriberStore = new SubscriberStore(subscriberMap, imsiMap);
             long repairStartNs = System.nanoTime();
-            int repairs = unclean ? subscriberStore.repairImsiIndex() : 0;
+            int repairs = unclean && indexMayLack ? subscriberStore.repairImsiIndex() : 0;
             long repairMillis = (System.nanoTime() - repairStartNs) / 1_000_000;
+            Files.deleteIfExists(imsiDirty);
+            subscriberStore.onFirstIndexWrite(() -> {
+                try {
+                    Files.write(imsiDirty, new byte[0]);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("cannot mark " + imsiDirty + " before an IMSI index write", e);
+                }
+            });
             long openMillis = (System.nanoTime() - startNs) / 1_000_000;
-            LOG.info("stores open in {} ms (recovery={}, corruptions={}, imsi index repairs={} in {} ms): {} accounts, "
-                            + "{} subscribers, {} sessions", openMillis, unclean, corruptions.get(), repairs, repairMillis,
+            LOG.info("stores open in {} ms (recovery={}, corruptions={}, imsi index checked={}, repairs={} in {} ms): {} "
+                            + "accounts, {} subscribers, {} sessions", openMillis, unclean, corruptions.get(),
+                    unclean && indexMayLack, repairs, repairMillis,
                     accountMap.longSize(), subscriberMap.longSize(), sessionMap.longSize());
             return new Stores(dataDir, lockChannel, lock, new AccountStore(accountMap), subscriberStore, new SessionStore(sessionMap),
-                    unclean, openMillis, corruptions.get(), repairs, effective);
+                    unclean, openMillis, corruptions.get(), repairs, effective, unclean && indexMayLack);
         } catch (IOException | RuntimeException e) {
             for (ChronicleMap<?, ?> m : opened) {
                 m.close();
@@ -267,6 +289,11 @@ public final class Stores implements AutoCloseable {
         return corruptions;
     }
 
+    /** True when this open ran the IMSI index repair (unclean stop after index writes, or an old directory). */
+    public boolean imsiIndexChecked() {
+        return imsiIndexChecked;
+    }
+
     public int imsiIndexRepairs() {
         return imsiIndexRepairs;
     }
@@ -281,6 +308,8 @@ public final class Stores implements AutoCloseable {
         sessions.close();
         subscribers.close();
         accounts.close();
+        // Every index write of this run finished: nothing for a repair to find.
+        Files.deleteIfExists(dataDir.resolve(IMSI_DIRTY_FILE));
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
         try (FileChannel ch = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

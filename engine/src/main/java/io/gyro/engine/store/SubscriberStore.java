@@ -13,7 +13,10 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  * <p>Write order keeps the index safe across a kill -9: the subscriber is written first and the index
  * second, so the index can only miss an entry (repaired by {@link #repairImsiIndex()}, which
  * {@link Stores} runs after an unclean stop) or point at a subscriber that no longer carries that IMSI
- * (treated as absent and overwritten by {@link #create}).
+ * (treated as absent and overwritten by {@link #create}). Only a create or an IMSI change can leave the
+ * index short, so {@link Stores} is told before the first such write of a run ({@link #onFirstIndexWrite})
+ * and marks the directory; after a kill of a run that never wrote the index (a serving engine that only
+ * charges), the O(subscribers) repair is skipped.
  */
 public final class SubscriberStore {
     static final String FILE_NAME = "subscribers.cm3";
@@ -32,6 +35,8 @@ public final class SubscriberStore {
     private final LongKey key = new LongKey();
     private final LongKey indexValue = new LongKey();
     private final Subscriber scratch = new Subscriber();
+    private Runnable firstIndexWrite = () -> { };
+    private boolean indexWritten;
 
     SubscriberStore(ChronicleMap<LongKey, Subscriber> byMsisdn, ChronicleMap<LongKey, LongKey> msisdnByImsi) {
         this.byMsisdn = byMsisdn;
@@ -62,6 +67,18 @@ public final class SubscriberStore {
                 .removeReturnsNull(true);
     }
 
+    /** Runs once, before the first write of this run that adds or moves an IMSI index entry. */
+    void onFirstIndexWrite(Runnable action) {
+        this.firstIndexWrite = action;
+    }
+
+    private void beforeIndexWrite() {
+        if (!indexWritten) {
+            firstIndexWrite.run();
+            indexWritten = true;
+        }
+    }
+
     /** @return false (and {@code into} untouched) when no subscriber has this MSISDN */
     public boolean findByMsisdn(long msisdn, Subscriber into) {
         if (byMsisdn.getUsing(key.set(msisdn), into) == null) {
@@ -89,6 +106,7 @@ public final class SubscriberStore {
         if (imsiTaken(s.imsi, s.msisdn)) {
             return Result.IMSI_EXISTS;
         }
+        beforeIndexWrite();
         byMsisdn.put(key.set(s.msisdn), s);
         msisdnByImsi.put(key.set(s.imsi), indexValue.set(s.msisdn));
         return Result.OK;
@@ -106,6 +124,9 @@ public final class SubscriberStore {
         long oldImsi = scratch.imsi;
         if (oldImsi != s.imsi && imsiTaken(s.imsi, s.msisdn)) {
             return Result.IMSI_EXISTS;
+        }
+        if (oldImsi != s.imsi) {
+            beforeIndexWrite();
         }
         byMsisdn.put(key.set(s.msisdn), s);
         if (oldImsi != s.imsi) {
