@@ -1,11 +1,11 @@
 package io.gyro.engine.pipeline;
 
 import com.lmax.disruptor.EventHandler;
+import io.gyro.diameter.api.AnswerSink;
 import io.gyro.diameter.dictionary.AvpCode;
 import io.gyro.diameter.dictionary.Enumerations;
 import io.gyro.diameter.dictionary.ResultCode;
 import io.gyro.diameter.gy.CreditControlAnswerWriter;
-import io.gyro.diameter.peer.PeerConnection;
 import io.gyro.engine.cdr.CdrKind;
 import io.gyro.engine.status.EngineCounters;
 import io.gyro.engine.store.ExpiryWheel;
@@ -55,10 +55,10 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
     private final AsciiView calledNumber = new AsciiView();
 
     // Answers of the current batch, sent after the journal is written.
-    private final PeerConnection[] answerPeers;
+    private final AnswerSink[] answerPeers;
     private final ByteBuf[] answers;
     private int answerCount;
-    private final IdentityHashMap<PeerConnection, Boolean> touched = new IdentityHashMap<>();
+    private final IdentityHashMap<AnswerSink, Boolean> touched = new IdentityHashMap<>();
     /** Sessions by expiry second, for the stale sweep (rebuilt from the store at start). */
     private final ExpiryWheel expiries;
     /** Where the current request's session is filed in {@link #expiries} at the latest (MAX_VALUE: not filed). */
@@ -74,11 +74,12 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
     public ChargingProcessor(ChargingState state, Clock clock, int maxBatch) {
         this.state = state;
         this.clock = clock;
-        this.answerPeers = new PeerConnection[maxBatch];
+        this.answerPeers = new AnswerSink[maxBatch];
         this.answers = new ByteBuf[maxBatch];
         this.sweepLimit = 10_000;
-        this.expiries = new ExpiryWheel(clock.nowMs());
-        state.stores.sessions().forEach(s -> expiries.schedule(s.id(), s.expiresAtMs()));
+        long nowMs = clock.nowMs();
+        this.expiries = new ExpiryWheel(nowMs, EXPIRY_LOOK_AHEAD_MS);
+        state.stores.sessions().forEach(s -> expiries.schedule(s.id(), s.expiresAtMs(), nowMs));
     }
 
     public ChargingState state() {
@@ -124,7 +125,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         sweepStaleSessions(clock.nowMs(), BATCH_SWEEP_LIMIT);
         state.records.flush();
         for (int i = 0; i < answerCount; i++) {
-            PeerConnection peer = answerPeers[i];
+            AnswerSink peer = answerPeers[i];
             peer.answer(answers[i]);
             touched.put(peer, Boolean.TRUE);
             answerPeers[i] = null;
@@ -132,14 +133,14 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         }
         answerCount = 0;
         if (!touched.isEmpty()) {
-            for (PeerConnection peer : touched.keySet()) {
+            for (AnswerSink peer : touched.keySet()) {
                 peer.flush();
             }
             touched.clear();
         }
     }
 
-    private void queueAnswer(PeerConnection peer, ByteBuf answer) {
+    private void queueAnswer(AnswerSink peer, ByteBuf answer) {
         answerPeers[answerCount] = peer;
         answers[answerCount++] = answer;
         EngineCounters.CCR_ANSWERED.increment();
@@ -390,7 +391,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         if (session.expiresAtMs() < filedExpiryMs) {
             // new, or ending sooner than where it is filed (an extension needs no refiling: the sweep
             // finds the later expiry when it looks)
-            expiries.schedule(session.id(), session.expiresAtMs());
+            expiries.schedule(session.id(), session.expiresAtMs(), nowMs);
         }
         queueAnswer(e.peer, answer);
     }
@@ -804,6 +805,8 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
     }
 
     private static final int BATCH_SWEEP_LIMIT = 32;
+    /** A running session is looked at by the sweep at least this often (bounds the wheel's memory). */
+    private static final long EXPIRY_LOOK_AHEAD_MS = 60_000;
 
     /**
      * Releases the reservations of sessions silent past validity + grace, and forgets finished ones:
@@ -821,7 +824,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         }
         long nowMs = sweepNowMs;
         if (session.expiresAtMs() > nowMs) {
-            expiries.schedule(session.id(), session.expiresAtMs());
+            expiries.schedule(session.id(), session.expiresAtMs(), nowMs);
             return;
         }
         if (session.slotCount() > 0

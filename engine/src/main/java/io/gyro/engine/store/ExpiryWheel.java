@@ -8,20 +8,23 @@ import java.util.Arrays;
  *
  * <p>A timing wheel of one-second slots; each slot is a growable byte array of
  * {@code [length:1 byte][Session-Id bytes]} entries. An entry is a hint, not a promise: the
- * sweep reads the session again and either expires it, files it again at its current expiry
- * (it was extended), or drops the entry (the session is gone). So the processor files a session
- * only when its expiry could have moved earlier than where it is filed: when it is created and
- * when it ends. Expiries beyond the wheel's horizon are filed at the horizon and refiled when
- * they come round.
+ * sweep reads the session again and either expires it, files it again (it was extended, or is
+ * still far from its expiry), or drops the entry (the session is gone). So the processor files a
+ * session only when its expiry could have moved earlier than where it is filed: when it is created
+ * and when it ends. No entry is filed more than {@code lookAheadMs} ahead: a session that lives
+ * longer is looked at again that often, and the entries of sessions that ended meanwhile stop
+ * taking memory after at most that long.
  *
- * <p>Processor thread only. Memory: about 50 bytes per filed session; a slot's array is kept for
- * reuse once drained.
+ * <p>Processor thread only. Memory: about 50 bytes per session created or ended within
+ * {@code lookAheadMs}, plus one per running session; drained slots' arrays are kept for reuse (at most
+ * {@value #MAX_SPARE}), so a steady load allocates nothing.
  */
 public final class ExpiryWheel {
     /** Slots of one second: a little over two hours before an entry comes round again. */
     static final int SLOTS = 8192;
     private static final int MASK = SLOTS - 1;
     private static final long SLOT_MS = 1000;
+    static final int MAX_SPARE = 256;
 
     private final byte[][] slots = new byte[SLOTS][];
     private final int[] used = new int[SLOTS];
@@ -30,19 +33,33 @@ public final class ExpiryWheel {
     /** First second not yet fully drained. */
     private long cursorSecond;
     private long size;
+    private final long lookAheadMs;
+    private final byte[][] spare = new byte[MAX_SPARE][];
+    private int spareCount;
 
     /** Visited by {@link #drainDue} with each due entry; the bytes are valid only during the call. */
     public interface Visitor {
         void due(byte[] id, int offset, int length);
     }
 
-    public ExpiryWheel(long nowMs) {
+    /**
+     * @param lookAheadMs entries are filed at most this far ahead of the clock (at most the wheel's
+     *                    horizon, a little over two hours)
+     */
+    public ExpiryWheel(long nowMs, long lookAheadMs) {
+        if (lookAheadMs < SLOT_MS) {
+            throw new IllegalArgumentException("lookAheadMs " + lookAheadMs);
+        }
         this.cursorSecond = Math.floorDiv(nowMs, SLOT_MS);
+        this.lookAheadMs = Math.min(lookAheadMs, (SLOTS - 2) * SLOT_MS);
     }
 
-    /** Files {@code id} to be looked at once {@code expiresAtMs} has passed. */
-    public void schedule(SessionKey id, long expiresAtMs) {
-        schedule(id.bytes, 0, id.length, expiresAtMs);
+    /**
+     * Files {@code id} to be looked at once {@code expiresAtMs} has passed, or after
+     * {@code lookAheadMs} from {@code nowMs} if that comes first.
+     */
+    public void schedule(SessionKey id, long expiresAtMs, long nowMs) {
+        schedule(id.bytes, 0, id.length, Math.min(expiresAtMs, nowMs + lookAheadMs));
     }
 
     void schedule(byte[] id, int offset, int length, long expiresAtMs) {
@@ -56,8 +73,13 @@ public final class ExpiryWheel {
         int slot = (int) (second & MASK);
         byte[] b = slots[slot];
         int need = used[slot] + 1 + length;
+        if (b == null && spareCount > 0) {
+            b = slots[slot] = spare[--spareCount];
+            spare[spareCount] = null;
+        }
         if (b == null || need > b.length) {
-            b = slots[slot] = Arrays.copyOf(b == null ? new byte[0] : b, Math.max(need, Math.max(256, b == null ? 0 : b.length * 2)));
+            b = slots[slot] = Arrays.copyOf(b == null ? new byte[0] : b,
+                    Math.max(need, Math.max(4096, b == null ? 0 : b.length * 2)));
         }
         // 256 is stored as 0: Session-Ids are never empty
         b[used[slot]] = (byte) length;
@@ -94,9 +116,19 @@ public final class ExpiryWheel {
                 used[slot] = 0;
                 drainOffset = 0;
                 cursorSecond++;
+                if (slots[slot] != null) {
+                    keepSpare(slots[slot]);
+                    slots[slot] = null;
+                }
             }
         }
         return visited;
+    }
+
+    private void keepSpare(byte[] b) {
+        if (spareCount < MAX_SPARE) {
+            spare[spareCount++] = b;
+        }
     }
 
     /** Entries filed and not yet drained (a session can be filed more than once). */
