@@ -67,7 +67,7 @@ public class RatingBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        catalogue = load();
+        catalogue = sampleCatalogue();
         rater = new Rater(catalogue);
         int basic = catalogue.packageIndex("basic");
         int data = catalogue.serviceIndex("32251@3gpp.org", 100, -1);
@@ -109,7 +109,8 @@ public class RatingBenchmark {
         poorQuota.nowMs = now;
     }
 
-    private static Catalogue load() {
+    /** config/catalogue.yaml of this checkout (found from the working directory up), or -Dgyro.catalogue. */
+    public static Catalogue sampleCatalogue() {
         String configured = System.getProperty("gyro.catalogue");
         Path file = configured != null ? Path.of(configured) : null;
         for (Path p = Path.of("").toAbsolutePath(); file == null && p != null; p = p.getParent()) {

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * your own (RAR/ASR from a server, CCR from a client) and correlate their answers by
  * Hop-by-Hop identifier. Thread-safe: any thread may answer, send and flush.
  */
-public final class PeerConnection {
+public final class PeerConnection implements io.gyro.diameter.api.AnswerSink {
     private final Channel channel;
     private final LocalPeer local;
     private final PeerHandler handler;
@@ -87,6 +87,7 @@ public final class PeerConnection {
      * Writes the answer to a delivered request, without flushing (call {@link #flush()} once per
      * batch). Takes ownership of {@code answer}.
      */
+    @Override
     public void answer(ByteBuf answer) {
         channel.write(answer, channel.voidPromise());
         if (inFlight.decrementAndGet() == 0 && handler.isDraining()) {
@@ -122,6 +123,7 @@ public final class PeerConnection {
         answerAndFlush(answer);
     }
 
+    @Override
     public void flush() {
         channel.flush();
     }

@@ -1,7 +1,7 @@
 package io.gyro.engine.pipeline;
 
 import io.gyro.diameter.gy.CreditControlRequest;
-import io.gyro.diameter.peer.PeerConnection;
+import io.gyro.diameter.api.AnswerSink;
 
 /**
  * One slot of the Disruptor ring, pre-allocated and reused: either a Credit-Control-Request
@@ -20,7 +20,7 @@ public final class RingEvent {
     public long receivedNanos;
 
     // --- CCR
-    public PeerConnection peer;
+    public AnswerSink peer;
     public int hopByHop;
     public int endToEnd;
     public boolean retransmitted;
@@ -56,7 +56,7 @@ public final class RingEvent {
     public AdminTask admin;
 
     /** Copies what the processor needs from a decoded CCR (event-loop thread). */
-    public void copyFrom(PeerConnection peer, CreditControlRequest r) {
+    public void copyFrom(AnswerSink peer, CreditControlRequest r) {
         this.kind = Kind.CCR;
         this.receivedNanos = System.nanoTime();
         this.peer = peer;
