@@ -149,7 +149,13 @@ public final class CdrRecord {
     public CdrKind kind() { return kind; }
     public long tsMs() { return tsMs; }
 
-    /** Writes the record as one JSON line (fields in a fixed order, seq first). */
+    /**
+     * Writes the record as one JSON line, fields in a fixed order, seq first. Optional fields are left
+     * out when empty (sessionId, ccRequestNumber, ratingGroup, uncollectedMicros, idempotencyKey). Buckets
+     * are arrays of numbers, to keep a line short: {@code bucketsTouched} rows are
+     * {@code [id, units, remainingAfter]} and {@code buckets} rows (the after-state) are
+     * {@code [id, service, remaining, reserved, expiryMs, priority, source]}.
+     */
     void writeTo(JsonLineWriter w, long seq) {
         w.beginObject();
         w.field("seq", seq);
@@ -160,48 +166,52 @@ public final class CdrRecord {
         w.field("accountId", accountId);
         if (hasSessionId) {
             w.fieldUtf8("sessionId", sessionId.bytes(), 0, sessionId.length());
-        } else {
-            w.fieldNull("sessionId");
         }
-        w.field("ccRequestNumber", ccRequestNumber);
+        if (ccRequestNumber != NONE) {
+            w.field("ccRequestNumber", ccRequestNumber);
+        }
         w.field("service", service);
-        w.field("ratingGroup", ratingGroup);
+        if (ratingGroup != NONE) {
+            w.field("ratingGroup", ratingGroup);
+        }
         w.field("units", units);
         w.field("retailMicros", retailMicros);
         w.fieldMicrosDecimal("retail", retailMicros);
         w.field("wholesaleMicros", wholesaleMicros);
-        w.field("uncollectedMicros", uncollectedMicros);
-        w.beginArray("bucketsTouched");
-        for (int i = 0; i < touchedCount; i++) {
-            w.beginElement();
-            w.field("id", touchedId[i]);
-            w.field("units", touchedUnits[i]);
-            w.field("remainingAfter", touchedRemainingAfter[i]);
-            w.endElement();
+        if (uncollectedMicros != 0) {
+            w.field("uncollectedMicros", uncollectedMicros);
         }
-        w.endArray();
+        if (touchedCount > 0) {
+            w.beginArray("bucketsTouched");
+            for (int i = 0; i < touchedCount; i++) {
+                w.beginRow();
+                w.value(touchedId[i]);
+                w.value(touchedUnits[i]);
+                w.value(touchedRemainingAfter[i]);
+                w.endRow();
+            }
+            w.endArray();
+        }
         if (hasAfterState) {
             w.field("moneyAfterMicros", after.moneyMicros());
             w.field("reservedAfterMicros", after.reservedMicros());
             w.field("nextBucketId", after.nextBucketId());
             w.beginArray("buckets");
             for (int i = 0; i < after.bucketCount(); i++) {
-                w.beginElement();
-                w.field("id", after.bucketId(i));
-                w.field("service", after.service(i));
-                w.field("remaining", after.remainingUnits(i));
-                w.field("reserved", after.reservedUnits(i));
-                w.field("expiryMs", after.expiryMs(i));
-                w.field("priority", after.priority(i));
-                w.field("source", after.sourceCode(i));
-                w.endElement();
+                w.beginRow();
+                w.value(after.bucketId(i));
+                w.value(after.service(i));
+                w.value(after.remainingUnits(i));
+                w.value(after.reservedUnits(i));
+                w.value(after.expiryMs(i));
+                w.value(after.priority(i));
+                w.value(after.sourceCode(i));
+                w.endRow();
             }
             w.endArray();
         }
         if (idempotencyKey.length() > 0) {
             w.fieldString("idempotencyKey", idempotencyKey);
-        } else {
-            w.fieldNull("idempotencyKey");
         }
         w.fieldString("explanation", explanation);
         w.endObject();

@@ -3,7 +3,9 @@ package io.gyro.engine.cdr;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.gyro.engine.store.Account;
 
 /**
@@ -36,7 +38,9 @@ public final class JournalEntry {
     public String idempotencyKey;
     public String explanation;
 
-    /** A bucket that paid for (or got back) units in this act. */
+    /** A bucket that paid for (or got back) units in this act; a row {@code [id, units, remainingAfter]} in the line. */
+    @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+    @JsonPropertyOrder({"id", "units", "remainingAfter"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public static final class Touched {
         public long id;
@@ -44,7 +48,12 @@ public final class JournalEntry {
         public long remainingAfter;
     }
 
-    /** One bucket of the account's after-state. */
+    /**
+     * One bucket of the account's after-state; a row {@code [id, service, remaining, reserved, expiryMs,
+     * priority, source]} in the line.
+     */
+    @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+    @JsonPropertyOrder({"id", "service", "remaining", "reserved", "expiryMs", "priority", "source"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public static final class BucketState {
         public long id;

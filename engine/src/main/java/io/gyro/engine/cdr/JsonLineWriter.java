@@ -74,6 +74,29 @@ final class JsonLineWriter {
         endObject();
     }
 
+    /** Starts an array of numbers inside an array. */
+    void beginRow() {
+        if (!first) {
+            put((byte) ',');
+        }
+        put((byte) '[');
+        first = true;
+    }
+
+    void endRow() {
+        put((byte) ']');
+        first = false;
+    }
+
+    /** A number inside a row. */
+    void value(long v) {
+        if (!first) {
+            put((byte) ',');
+        }
+        first = false;
+        putLong(v);
+    }
+
     void newline() {
         put((byte) '\n');
     }
