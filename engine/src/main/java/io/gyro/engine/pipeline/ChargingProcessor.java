@@ -78,6 +78,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         this.answers = new ByteBuf[maxBatch];
         this.sweepLimit = 10_000;
         long nowMs = clock.nowMs();
+        this.renewalClockMs = nowMs;
         this.expiries = new ExpiryWheel(nowMs, EXPIRY_LOOK_AHEAD_MS);
         state.stores.sessions().forEach(s -> expiries.schedule(s.id(), s.expiresAtMs(), nowMs));
     }
@@ -121,8 +122,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
 
     /** Writes the batch's records to the OS, then hands the answers to Netty and flushes each peer once. */
     private void endBatch() {
-        // A few due sessions per batch keep the sweep's work small and steady; the tick does the rest.
-        sweepStaleSessions(clock.nowMs(), BATCH_SWEEP_LIMIT);
+        // A few due sessions and a slice of the renewal sweep per batch keep housekeeping small and
+        // steady; the tick does the rest when traffic is idle.
+        long nowMs = clock.nowMs();
+        sweepStaleSessions(nowMs, BATCH_SWEEP_LIMIT);
+        renewDuePackages(nowMs);
         state.records.flush();
         for (int i = 0; i < answerCount; i++) {
             AnswerSink peer = answerPeers[i];
@@ -733,61 +737,94 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
 
     // ------------------------------------------------------------------ housekeeping
 
-    private static final long RENEWAL_SCAN_INTERVAL_MS = 60_000;
-    private long nextRenewalScanMs;
+    /** Every subscriber's renewal date is looked at once per this period (a slice of the map at a time). */
+    private static final long RENEWAL_PASS_MS = 60_000;
+    private static final int MAX_RENEWALS_PER_SEGMENT = 256;
+    private final long[] dueMsisdns = new long[MAX_RENEWALS_PER_SEGMENT];
+    private long renewalClockMs;
+    private double renewalSegmentsOwed;
+    private int renewalSegment;
     private final io.gyro.rating.RenewalResult renewal = new io.gyro.rating.RenewalResult();
 
     /**
      * Package lifecycle: at each subscriber's period boundary, charge the recurring fee and renew
      * the allowances (expired buckets stop counting); a subscriber who cannot pay moves to the
-     * state the package says. Scans all subscribers at most once a minute (fine for a few
-     * million; a due-date index would make it O(due)).
+     * state the package says. The subscriber map is swept a few segments at a time (at each tick
+     * and at the end of batches), reading each renewal date in place, so that every subscriber is
+     * looked at once per {@value #RENEWAL_PASS_MS} ms without a pause that grows with the
+     * population; a clock jump of a whole period or more sweeps everything at once.
      */
     private void renewDuePackages(long nowMs) {
-        if (nowMs < nextRenewalScanMs) {
+        io.gyro.engine.store.SubscriberStore subscribers = state.stores.subscribers();
+        int segments = subscribers.segments();
+        long elapsed = nowMs - renewalClockMs;
+        if (elapsed <= 0 && renewalSegmentsOwed < 1) {
             return;
         }
-        nextRenewalScanMs = nowMs + RENEWAL_SCAN_INTERVAL_MS;
-        for (long msisdn : state.stores.subscribers().allMsisdns()) {
-            if (!state.stores.subscribers().findByMsisdn(msisdn, state.subscriber)) {
-                continue;
+        renewalClockMs = Math.max(renewalClockMs, nowMs);
+        renewalSegmentsOwed = Math.min(segments,
+                renewalSegmentsOwed + (double) segments * Math.max(elapsed, 0) / RENEWAL_PASS_MS);
+        while (renewalSegmentsOwed >= 1) {
+            int segment = renewalSegment;
+            int stillDue = 0;
+            int due;
+            do {
+                due = subscribers.findDueRenewals(segment, nowMs, stillDue, dueMsisdns);
+                for (int i = 0; i < due; i++) {
+                    if (renewOne(dueMsisdns[i], nowMs)) {
+                        stillDue++;   // barred, unpaid or unknown package: passed over from now on
+                    }
+                }
+            } while (due == dueMsisdns.length);
+            renewalSegment = segment + 1 == segments ? 0 : segment + 1;
+            renewalSegmentsOwed -= 1;
+        }
+    }
+
+    /** Renews one subscriber's package for every period that has ended; true if still due afterwards. */
+    private boolean renewOne(long msisdn, long nowMs) {
+        if (!state.stores.subscribers().findByMsisdn(msisdn, state.subscriber)) {
+            return false;
+        }
+        io.gyro.engine.store.Subscriber sub = state.subscriber;
+        int guard = 0;
+        while (sub.nextRenewalMs() > 0 && sub.nextRenewalMs() <= nowMs && guard++ < 24
+                && sub.state() != SubscriberState.BARRED) {
+            int pkg = state.packageIndex(sub);
+            if (pkg < 0 || !state.stores.accounts().read(sub.accountId(), state.account)) {
+                break;
             }
-            io.gyro.engine.store.Subscriber sub = state.subscriber;
-            int guard = 0;
-            while (sub.nextRenewalMs() > 0 && sub.nextRenewalMs() <= nowMs && guard++ < 24
-                    && sub.state() != SubscriberState.BARRED) {
-                int pkg = state.packageIndex(sub);
-                if (pkg < 0 || !state.stores.accounts().read(sub.accountId(), state.account)) {
-                    break;
+            Wallet wallet = state.wallet;
+            ChargingState.toWallet(state.account, wallet);
+            long periodStart = sub.nextRenewalMs();
+            new io.gyro.rating.Renewal(state.catalogue()).renew(pkg, sub.subscriptionStartMs(), periodStart, 1, -1L,
+                    wallet, renewal);
+            EngineCounters.RENEWALS.increment();
+            if (!renewal.paid) {
+                if (sub.state() == toStoreState(renewal.state)) {
+                    break;   // already in the unpaid state: tried again each pass, recorded once
                 }
-                Wallet wallet = state.wallet;
-                ChargingState.toWallet(state.account, wallet);
-                long periodStart = sub.nextRenewalMs();
-                new io.gyro.rating.Renewal(state.catalogue()).renew(pkg, sub.subscriptionStartMs(), periodStart, 1, -1L,
-                        wallet, renewal);
-                EngineCounters.RENEWALS.increment();
-                if (!renewal.paid) {
-                    wallet.dropExpired(nowMs);
-                    long seq = state.records.fee(CdrKind.ADJUSTMENT, sub, 0, wallet, nowMs,
-                            "period fee unpaid; allowances expired; state " + renewal.state);
-                    ChargingState.fromWallet(wallet, state.account);
-                    state.account.lastJournalSeq(seq);
-                    state.stores.accounts().write(state.account);
-                    sub.state(toStoreState(renewal.state));
-                    state.stores.subscribers().update(sub);
-                    break;
-                }
-                long seq = state.records.fee(CdrKind.FEE, sub, renewal.feeMicros, wallet, nowMs, "recurring fee; allowances renewed");
+                wallet.dropExpired(nowMs);
+                long seq = state.records.fee(CdrKind.ADJUSTMENT, sub, 0, wallet, nowMs,
+                        "period fee unpaid; allowances expired; state " + renewal.state);
                 ChargingState.fromWallet(wallet, state.account);
                 state.account.lastJournalSeq(seq);
                 state.stores.accounts().write(state.account);
-                sub.periodStartMs(periodStart).nextRenewalMs(renewal.periodEndMs);
-                if (sub.state() == SubscriberState.SUSPENDED) {
-                    sub.state(SubscriberState.ACTIVE);
-                }
+                sub.state(toStoreState(renewal.state));
                 state.stores.subscribers().update(sub);
+                break;
             }
+            long seq = state.records.fee(CdrKind.FEE, sub, renewal.feeMicros, wallet, nowMs, "recurring fee; allowances renewed");
+            ChargingState.fromWallet(wallet, state.account);
+            state.account.lastJournalSeq(seq);
+            state.stores.accounts().write(state.account);
+            sub.periodStartMs(periodStart).nextRenewalMs(renewal.periodEndMs);
+            if (sub.state() == SubscriberState.SUSPENDED) {
+                sub.state(SubscriberState.ACTIVE);
+            }
+            state.stores.subscribers().update(sub);
         }
+        return state.subscriber.nextRenewalMs() > 0 && state.subscriber.nextRenewalMs() <= nowMs;
     }
 
     private static SubscriberState toStoreState(io.gyro.rating.tariff.SubscriberState s) {

@@ -34,6 +34,8 @@ final class SubscriberMarshaller implements SizedReader<Subscriber>, SizedWriter
 
     static final int LAYOUT = 2;
     static final int SIZE = 225;
+    /** Where nextRenewalMs sits in the value (read in place by the renewal sweep). */
+    static final int NEXT_RENEWAL_OFFSET = 32;
     private static final int FLAG_REAL_NAME_VERIFIED = 1;
     private static final byte[] ZEROS = new byte[Subscriber.MAX_PACKAGE_ID_LENGTH];
 

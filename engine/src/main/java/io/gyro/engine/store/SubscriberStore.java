@@ -2,8 +2,11 @@ package io.gyro.engine.store;
 
 import java.util.function.Consumer;
 
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.MapEntry;
+import net.openhft.chronicle.map.MapSegmentContext;
 
 /**
  * Subscribers by MSISDN, plus an IMSI to MSISDN index, in two file-persisted Chronicle Maps. Called by
@@ -162,6 +165,58 @@ public final class SubscriberStore {
             reused.msisdn = e.key().getUsing(k).value;
             visitor.accept(reused);
         });
+    }
+
+    /** Segments of the MSISDN map, for a sweep that visits a few at a time ({@link #findDueRenewals}). */
+    public int segments() {
+        return byMsisdn.segments();
+    }
+
+    /**
+     * Puts into {@code out} the MSISDNs of segment {@code segment}'s subscribers whose next renewal is
+     * due ({@code 0 < nextRenewalMs <= nowMs}), reading that field in place (no value is decoded).
+     * The first {@code skip} due subscribers of the segment are passed over (those a caller could not
+     * renew: a later call goes on from there while the segment is unchanged). Allocates nothing.
+     *
+     * @return how many were put (at most {@code out.length}; when full, call again with a larger skip)
+     */
+    public int findDueRenewals(int segment, long nowMs, int skip, long[] out) {
+        dueScan.reset(nowMs, skip, out);
+        try (MapSegmentContext<LongKey, Subscriber, ?> c = byMsisdn.segmentContext(segment)) {
+            c.forEachSegmentEntryWhile(dueScan);
+        }
+        return dueScan.count;
+    }
+
+    private final DueScan dueScan = new DueScan();
+
+    private static final class DueScan implements java.util.function.Predicate<MapEntry<LongKey, Subscriber>> {
+        private final LongKey key = new LongKey();
+        private long nowMs;
+        private long[] out;
+        private int count;
+        private int skip;
+
+        void reset(long nowMs, int skip, long[] out) {
+            this.nowMs = nowMs;
+            this.skip = skip;
+            this.out = out;
+            this.count = 0;
+        }
+
+        @Override
+        public boolean test(MapEntry<LongKey, Subscriber> e) {
+            Data<Subscriber> v = e.value();
+            long due = v.bytes().readLong(v.offset() + SubscriberMarshaller.NEXT_RENEWAL_OFFSET);
+            if (due > 0 && due <= nowMs) {
+                if (skip > 0) {
+                    skip--;
+                } else {
+                    out[count++] = e.key().getUsing(key).value;
+                }
+            }
+            return count < out.length;
+        }
     }
 
     /** A snapshot of every MSISDN (8 bytes each), in map order. */

@@ -55,6 +55,51 @@ class RenewalSweepTest {
                     "no money for the third fee");
             assertEquals(2L, journal.read(8617000000001L, 0, Long.MAX_VALUE, 100).stream()
                     .filter(e -> e.kind == io.gyro.engine.cdr.CdrKind.FEE).count(), "first fee and one renewal");
+
+            // Still unpaid at the next passes: tried again, but the suspension is recorded once.
+            nowMs += 3_600_000;
+            tick(processor);
+            nowMs += 3_600_000;
+            tick(processor);
+            assertEquals(1L, journal.read(8617000000001L, 0, Long.MAX_VALUE, 100).stream()
+                    .filter(e -> e.kind == io.gyro.engine.cdr.CdrKind.ADJUSTMENT).count(), "one suspension record");
+        }
+    }
+
+    @Test
+    void everySubscriberIsRenewedWithinOnePassOfSmallSteps() throws Exception {
+        CatalogueLoadResult loaded = CatalogueLoader.load(catalogue());
+        assertTrue(loaded.ok(), String.valueOf(loaded.problems()));
+        try (Stores stores = Stores.open(dir.resolve("data2"), new StoreConfig(20_000, 1000));
+             Journal journal = Journal.open(dir.resolve("data2/journal"), JournalConfig.defaults())) {
+            ChargingState state = new ChargingState(stores, new Records(journal), new Rater(loaded.catalogue()),
+                    new ChargingState.Settings("ocs".getBytes(StandardCharsets.US_ASCII),
+                            "realm".getBytes(StandardCharsets.US_ASCII), 60_000));
+            nowMs = Instant.parse("2026-01-10T04:00:00Z").toEpochMilli();
+            ChargingProcessor processor = new ChargingProcessor(state, () -> nowMs, 16);
+            long fee = loaded.catalogue().pkg(loaded.catalogue().packageIndex("basic")).feeMicros();
+            int n = 3_000;
+            for (int i = 0; i < n; i++) {
+                Admin.createSubscriber(state, 8617000000001L + i, 460990000000001L + i, "basic", 3 * fee, false, nowMs);
+            }
+            long renewalsBefore = io.gyro.engine.status.EngineCounters.RENEWALS.get();
+            // A month later, the processor's clock moves in steps of one second: within one pass
+            // (60 s) every subscriber is renewed exactly once.
+            nowMs = Instant.parse("2026-02-10T04:00:00Z").toEpochMilli();
+            tick(processor);   // a jump of a month: one full pass
+            long afterJump = io.gyro.engine.status.EngineCounters.RENEWALS.get() - renewalsBefore;
+            assertEquals(n, afterJump, "renewed by the full pass after the clock jump");
+            nowMs = Instant.parse("2026-03-10T04:00:00Z").toEpochMilli() - 30_000;
+            tick(processor);   // another jump: nothing due yet
+            for (int s = 0; s < 61; s++) {
+                nowMs += 1000;
+                tick(processor);
+            }
+            assertEquals(2L * n, io.gyro.engine.status.EngineCounters.RENEWALS.get() - renewalsBefore,
+                    "every subscriber renewed once more within a pass of one-second steps");
+            for (int i = 0; i < n; i += 499) {
+                assertEquals(Money.format(0), Admin.balance(state, 8617000000001L + i, nowMs).get("money"));
+            }
         }
     }
 
