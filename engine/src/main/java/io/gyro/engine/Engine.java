@@ -151,7 +151,7 @@ public final class Engine implements AutoCloseable {
                     new ChargingState.Settings(local.originHostBytes, local.originRealmBytes,
                             config.integer("sessions.graceSeconds") * 1000L,
                             // Headroom below the map's real capacity for sessions already running.
-                            config.longValue("stores.maxSessions") * 9 / 10));
+                            stores.capacity().maxSessions() * 9 / 10));
 
             if (config.bool("demo.provision") && stores.subscribers().count() == 0) {
                 int created = Admin.provisionDemo(state, config.longValue("demo.firstMsisdn"),
