@@ -47,7 +47,7 @@ public final class MessageValidator {
         if (!request && (flags & DiameterHeader.FLAG_ERROR) != 0) {
             required = Grammar.required(-1, false);
         }
-        long seen = walk(frame, offset + DiameterHeader.LENGTH, offset + length, 0, required, out);
+        long seen = walk(readers[0].wrap(frame, offset + DiameterHeader.LENGTH, offset + length), frame, 0, required, out);
         if (!out.ok()) {
             return out;
         }
@@ -60,19 +60,20 @@ public final class MessageValidator {
     }
 
     /**
-     * Walks the AVPs in [from, to), validating each, and returns the bitmask of {@code required}
-     * codes seen (vendor 0 only).
+     * Walks the AVPs of {@code reader}'s run (readers[depth]), validating each, and returns the
+     * bitmask of {@code required} codes seen (vendor 0 only).
      */
-    private long walk(ByteBuf frame, int from, int to, int depth, int[] required, Validation out) {
-        AvpReader reader = readers[depth].wrap(frame, from, to);
+    private long walk(AvpReader reader, ByteBuf frame, int depth, int[] required, Validation out) {
         long seen = 0;
-        while (reader.next()) {
+        for (int at = reader.first(); (at = reader.readAt(at)) != AvpReader.END; ) {
             long code = reader.code();
             long vendor = reader.vendorId();
             if (vendor == VendorId.IETF) {
+                // A grammar names each AVP once.
                 for (int i = 0; i < required.length; i++) {
                     if (required[i] == code) {
                         seen |= 1L << i;
+                        break;
                     }
                 }
             }
@@ -108,8 +109,7 @@ public final class MessageValidator {
                     return seen;
                 }
                 int[] members = Grammar.requiredMembers(vendor, code);
-                long membersSeen = walk(frame, reader.dataOffset(), reader.dataOffset() + reader.dataLength(),
-                        depth + 1, members, out);
+                long membersSeen = walk(reader.enter(readers[depth + 1]), frame, depth + 1, members, out);
                 if (!out.ok()) {
                     return seen;
                 }

@@ -127,7 +127,7 @@ public final class CreditControlRequest {
         int implicit = MAX_MSCC - 1;
 
         top.wrapMessage(buf, offset, DiameterHeader.messageLength(buf, offset));
-        while (top.next()) {
+        for (int at = top.first(); (at = top.readAt(at)) != AvpReader.END; ) {
             if (top.vendorId() == VendorId.TGPP) {
                 if (top.code() == AvpCode.SERVICE_INFORMATION) {
                     serviceInformation(top.enter(level1));
@@ -245,7 +245,7 @@ public final class CreditControlRequest {
         int type = -1;
         int dataOffset = 0;
         int dataLength = 0;
-        while (r.next()) {
+        for (int at = r.first(); (at = r.readAt(at)) != AvpReader.END; ) {
             if (r.is(AvpCode.SUBSCRIPTION_ID_TYPE, VendorId.IETF)) {
                 type = r.integer32();
             } else if (r.is(AvpCode.SUBSCRIPTION_ID_DATA, VendorId.IETF)) {
@@ -259,15 +259,15 @@ public final class CreditControlRequest {
             return false;
         }
         if (type == Enumerations.END_USER_E164) {
-            msisdn = AvpReader.parseDigits(frame, dataOffset, dataLength);
+            msisdn = r.digitsAt(dataOffset, dataLength);
         } else if (type == Enumerations.END_USER_IMSI) {
-            imsi = AvpReader.parseDigits(frame, dataOffset, dataLength);
+            imsi = r.digitsAt(dataOffset, dataLength);
         }
         return true;
     }
 
     private boolean mscc(AvpReader r, int i, Validation error) {
-        while (r.next()) {
+        for (int at = r.first(); (at = r.readAt(at)) != AvpReader.END; ) {
             if (r.vendorId() == VendorId.TGPP) {
                 if (r.code() == AvpCode.REPORTING_REASON) {
                     reportingReason[i] = r.integer32();
@@ -306,7 +306,7 @@ public final class CreditControlRequest {
         long out = -1;
         long time = -1;
         long events = -1;
-        while (r.next()) {
+        for (int at = r.first(); (at = r.readAt(at)) != AvpReader.END; ) {
             if (r.vendorId() == VendorId.TGPP) {
                 if (!requested && r.code() == AvpCode.REPORTING_REASON) {
                     reportingReason[i] = r.integer32();
@@ -344,10 +344,15 @@ public final class CreditControlRequest {
             rsuTime[i] = time;
             rsuServiceSpecificUnits[i] = events;
         } else {
-            usuTotalOctets[i] = saturatingAdd(usuTotalOctets[i], Math.max(total, 0));
-            usuTime[i] = saturatingAdd(usuTime[i], Math.max(time, 0));
-            usuServiceSpecificUnits[i] = saturatingAdd(usuServiceSpecificUnits[i], Math.max(events, 0));
+            addUsed(i, total, time, events);
         }
+    }
+
+    /** Kept apart from {@link #units} so that both stay small enough for the JIT to inline. */
+    private void addUsed(int i, long totalOctets, long time, long events) {
+        usuTotalOctets[i] = saturatingAdd(usuTotalOctets[i], Math.max(totalOctets, 0));
+        usuTime[i] = saturatingAdd(usuTime[i], Math.max(time, 0));
+        usuServiceSpecificUnits[i] = saturatingAdd(usuServiceSpecificUnits[i], Math.max(events, 0));
     }
 
     /**
@@ -383,33 +388,33 @@ public final class CreditControlRequest {
     }
 
     private void serviceInformation(AvpReader r) {
-        while (r.next()) {
+        for (int at = r.first(); (at = r.readAt(at)) != AvpReader.END; ) {
             if (r.vendorId() != VendorId.TGPP) {
                 continue;
             }
             int code = (int) r.code();
             if (code == AvpCode.PS_INFORMATION) {
                 AvpReader ps = r.enter(level2);
-                while (ps.next()) {
+                for (int member = ps.first(); (member = ps.readAt(member)) != AvpReader.END; ) {
                     if (ps.is(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP)) {
                         sgsnMccMnc = mccMnc(ps);
                     }
                 }
             } else if (code == AvpCode.IMS_INFORMATION) {
                 AvpReader ims = r.enter(level2);
-                while (ims.next()) {
+                for (int member = ims.first(); (member = ims.readAt(member)) != AvpReader.END; ) {
                     if (ims.is(AvpCode.CALLED_PARTY_ADDRESS, VendorId.TGPP)) {
                         calledParty(ims.dataOffset(), ims.dataLength());
                     }
                 }
             } else if (code == AvpCode.SMS_INFORMATION) {
                 AvpReader sms = r.enter(level2);
-                while (sms.next()) {
+                for (int member = sms.first(); (member = sms.readAt(member)) != AvpReader.END; ) {
                     if (sms.is(AvpCode.RECIPIENT_ADDRESS, VendorId.TGPP)) {
                         recipient(sms.enter(level3));
                     } else if (sms.is(2026, VendorId.TGPP)) { // Recipient-Info
                         AvpReader info = sms.enter(level3);
-                        while (info.next()) {
+                        for (int infoMember = info.first(); (infoMember = info.readAt(infoMember)) != AvpReader.END; ) {
                             if (info.is(AvpCode.RECIPIENT_ADDRESS, VendorId.TGPP)) {
                                 recipient(info.enter(level4));
                             }
@@ -421,7 +426,7 @@ public final class CreditControlRequest {
     }
 
     private void recipient(AvpReader r) {
-        while (r.next()) {
+        for (int at = r.first(); (at = r.readAt(at)) != AvpReader.END; ) {
             if (r.is(AvpCode.ADDRESS_DATA, VendorId.TGPP) && calledPartyLength == 0) {
                 calledParty(r.dataOffset(), r.dataLength());
             }
