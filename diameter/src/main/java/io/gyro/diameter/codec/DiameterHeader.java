@@ -79,13 +79,10 @@ public final class DiameterHeader {
 
     /** Writes a header at the writer index; the length is patched later by {@link #patchLength}. */
     public static void write(ByteBuf out, int flags, int commandCode, int applicationId, int hopByHop, int endToEnd) {
-        out.writeByte(VERSION);
-        out.writeMedium(0);
-        out.writeByte(flags);
-        out.writeMedium(commandCode);
+        // Version, Message Length (0 for now), command flags and Command Code in one write.
+        out.writeLong((long) VERSION << 56 | (long) (flags & 0xff) << 24 | (commandCode & 0xffffff));
         out.writeInt(applicationId);
-        out.writeInt(hopByHop);
-        out.writeInt(endToEnd);
+        out.writeLong((long) hopByHop << 32 | (endToEnd & 0xffff_ffffL));
     }
 
     public static void patchLength(ByteBuf buf, int offset, int length) {

@@ -47,11 +47,11 @@ public final class DiameterWriter {
     }
 
     private void header(int code, int vendor, boolean mandatory, int dataLength) {
-        out.writeInt(code);
         int flags = (vendor != VendorId.IETF ? AvpReader.FLAG_VENDOR : 0) | (mandatory ? AvpReader.FLAG_MANDATORY : 0);
         int headerLength = vendor != VendorId.IETF ? 12 : 8;
-        out.writeByte(flags);
-        out.writeMedium(headerLength + dataLength);
+        // Code (4 bytes), Flags (1) and Length (3) in one write: each ByteBuf write checks the
+        // buffer's room and reference count again.
+        out.writeLong((long) code << 32 | (long) flags << 24 | ((headerLength + dataLength) & 0xffffff));
         if (vendor != VendorId.IETF) {
             out.writeInt(vendor);
         }
