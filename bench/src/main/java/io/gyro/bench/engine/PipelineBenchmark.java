@@ -8,6 +8,14 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.EventTranslator;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import com.lmax.disruptor.util.DaemonThreadFactory;
 import io.gyro.bench.JvmFlags;
 import io.gyro.bench.rating.RatingBenchmark;
 import io.gyro.diameter.api.AnswerSink;
@@ -41,6 +49,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -65,6 +74,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       sessions are kept for {@code graceMs} and swept as in a real run.</li>
  *   <li>{@code rateReserveCommit}: the account step alone: read the account from its Chronicle Map,
  *       quota + reserve, release + charge of what was used, write it back.</li>
+ *   <li>{@code gySessionThroughRing}: the same requests through a Disruptor ring to the processor on its
+ *       own thread, 32 in flight (see {@link Ring}).</li>
  *   <li>{@code baseline}: filling the ring slot from the decoded CCR (subtract from gySession).</li>
  * </ul>
  *
@@ -135,13 +146,18 @@ public class PipelineBenchmark {
 
     /** Releases every answer; counts them. */
     static final class CountingSink implements AnswerSink {
-        long answers;
+        /** Written by the one thread that answers; read by the benchmark thread in the ring variant. */
+        volatile long answers;
         long flushes;
 
         @Override
         public void answer(ByteBuf answer) {
-            answers++;
+            answers = answers + 1;
             answer.release();
+        }
+
+        long answers() {
+            return answers;
         }
 
         @Override
@@ -153,7 +169,7 @@ public class PipelineBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dataDir = Files.createTempDirectory("gyro-pipeline-bench");
-        long maxSessions = 2_000_000;
+        long maxSessions = 500_000;   // about 60,000 kept at 50,000 requests/s and 6 s of grace
         stores = Stores.open(dataDir, new StoreConfig(Math.max(2L * subscribers, 1000), maxSessions));
         journal = Journal.open(dataDir.resolve(Journal.DIR_NAME), JournalConfig.defaults());
         Catalogue catalogue = RatingBenchmark.sampleCatalogue();
@@ -250,6 +266,13 @@ public class PipelineBenchmark {
     /** One Gy request through the charging processor (see the class comment). */
     @Benchmark
     public long gySession() {
+        long n = fill(event);
+        processor.onEvent(event, n, n % BATCH == BATCH - 1);
+        return sink.answers;
+    }
+
+    /** Fills a ring slot with the next request of the interleaved session cycles; returns its number. */
+    long fill(RingEvent e) {
         long n = sequence++;
         sessionRequests++;
         int slot = (int) (n % window);
@@ -257,7 +280,6 @@ public class PipelineBenchmark {
         if (s == 0) {
             generation[slot]++;
         }
-        RingEvent e = event;
         e.copyFrom(sink, templates[s]);
         digits(e.sessionId, SLOT_AT, 4, slot);
         digits(e.sessionId, GENERATION_AT, 10, generation[slot]);
@@ -265,8 +287,51 @@ public class PipelineBenchmark {
         e.hopByHop = (int) n;
         step[slot] = s + 1 == STEPS ? 0 : s + 1;
         nowMs = startMs + n * 1000 / clockRate;
-        processor.onEvent(e, n, n % BATCH == BATCH - 1);
-        return sink.answers;
+        return n;
+    }
+
+    /**
+     * The same requests published to a Disruptor ring (the engine's: multi-producer, 16384 slots,
+     * {@code waitStrategy}) whose one consumer is the charging processor, {@value #BATCH} at a time;
+     * an invocation ends when all their answers reached the sink. Per request: ring hop, processing,
+     * batching of answers.
+     */
+    @State(Scope.Thread)
+    public static class Ring {
+        @Param({"sleeping", "busy-spin"})
+        public String waitStrategy;
+        Disruptor<RingEvent> disruptor;
+        RingBuffer<RingEvent> ring;
+        EventTranslator<RingEvent> translator;
+        long published;
+
+        @Setup(Level.Trial)
+        public void start(PipelineBenchmark b) {
+            WaitStrategy wait = waitStrategy.equals("busy-spin") ? new BusySpinWaitStrategy() : new SleepingWaitStrategy();
+            disruptor = new Disruptor<>(RingEvent::new, 16384, DaemonThreadFactory.INSTANCE, ProducerType.MULTI, wait);
+            disruptor.handleEventsWith(b.processor);
+            disruptor.start();
+            ring = disruptor.getRingBuffer();
+            translator = (event, sequence) -> b.fill(event);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            disruptor.shutdown();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long gySessionThroughRing(Ring r) {
+        for (int i = 0; i < BATCH; i++) {
+            r.ring.publishEvent(r.translator);
+        }
+        r.published += BATCH;
+        while (sink.answers() < r.published) {
+            Thread.onSpinWait();
+        }
+        return r.published;
     }
 
     /** Read an account, reserve a grant, release it and charge 100 kB used, write the account back. */
