@@ -418,29 +418,20 @@ public final class Journal implements AutoCloseable {
 
     /** Offset just past the last non-zero byte in the first {@code size} bytes (0 when all are zero). */
     private static long contentEnd(FileChannel ch, long size) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(1 << 20);
-        long pos = size;
-        while (pos > 0) {
-            int n = (int) Math.min(b.capacity(), pos);
-            pos -= n;
-            b.clear().limit(n);
-            while (b.hasRemaining()) {
-                if (ch.read(b, pos + b.position()) < 0) {
-                    throw new IOException("unexpected end of journal file");
-                }
-            }
-            for (int i = n - 1; i >= 0; i--) {
-                if (b.get(i) != 0) {
-                    return pos + i + 1;
-                }
-            }
-        }
-        return 0;
+        return endOfLast(ch, size, 1 << 20, false);
     }
 
     /** Offset just past the last '\n' in the first {@code size} bytes (0 when there is none). */
     private static long lastNewlineEnd(FileChannel ch, long size) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(8192);
+        return endOfLast(ch, size, 8192, true);
+    }
+
+    /**
+     * Reads the first {@code size} bytes backwards, {@code chunk} at a time, for the last '\n'
+     * ({@code newline}) or the last non-zero byte; returns the offset just past it, 0 when none.
+     */
+    private static long endOfLast(FileChannel ch, long size, int chunk, boolean newline) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(chunk);
         long pos = size;
         while (pos > 0) {
             int n = (int) Math.min(b.capacity(), pos);
@@ -452,7 +443,8 @@ public final class Journal implements AutoCloseable {
                 }
             }
             for (int i = n - 1; i >= 0; i--) {
-                if (b.get(i) == '\n') {
+                byte x = b.get(i);
+                if (newline ? x == '\n' : x != 0) {
                     return pos + i + 1;
                 }
             }

@@ -159,14 +159,19 @@ class JournalTest {
         assertEquals(3, Files.readAllLines(files.get(1)).size());
     }
 
-    @Test
-    void tornLastLineIsCutOffAndSeqContinues() throws Exception {
+    /** Five records in a closed journal; returns its file. */
+    private Path fiveRecords() throws IOException {
         try (Journal j = Journal.open(dir, JournalConfig.defaults())) {
             for (int i = 0; i < 5; i++) {
                 appendEvent(j, T0, 1, 1);
             }
         }
-        Path f = Journal.listFiles(dir).get(0);
+        return Journal.listFiles(dir).get(0);
+    }
+
+    @Test
+    void tornLastLineIsCutOffAndSeqContinues() throws Exception {
+        Path f = fiveRecords();
         long goodSize = Files.size(f);
         Files.write(f, "{\"seq\":6,\"ts\":\"2026-03-01T1".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
         try (Journal j = Journal.open(dir, JournalConfig.defaults())) {
@@ -180,12 +185,7 @@ class JournalTest {
 
     @Test
     void aDeadWritersZeroTailAndTornLineAreCutOff() throws Exception {
-        try (Journal j = Journal.open(dir, JournalConfig.defaults())) {
-            for (int i = 0; i < 5; i++) {
-                appendEvent(j, T0, 1, 1);
-            }
-        }
-        Path f = Journal.listFiles(dir).get(0);
+        Path f = fiveRecords();
         long goodSize = Files.size(f);
         // what a process killed while the file was mapped leaves: a torn line, then zeros to the mapping's end
         Files.write(f, "{\"seq\":6,\"ts\":\"2026-03-01T1".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
