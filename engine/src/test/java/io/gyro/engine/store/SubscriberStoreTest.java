@@ -98,6 +98,42 @@ class SubscriberStoreTest {
     }
 
     @Test
+    void theReadCacheHoldsCopiesAndFollowsEveryWrite() throws Exception {
+        // more subscribers than cache slots, so slots are shared and overwritten
+        for (int n = 1; n <= 20_000; n++) {
+            assertEquals(SubscriberStore.Result.OK, subscribers.create(demo(n)));
+        }
+        Subscriber s = new Subscriber();
+        for (int n = 1; n <= 20_000; n += 7) {
+            assertTrue(subscribers.findByMsisdn(8617000000000L + n, s));
+            assertEquals(460990000000000L + n, s.imsi(), "subscriber " + n);
+        }
+        assertTrue(subscribers.findByMsisdn(8617000000005L, s));
+        s.packageId("premium-100");   // the caller's copy changes, not the store
+        Subscriber back = new Subscriber();
+        assertTrue(subscribers.findByMsisdn(8617000000005L, back));
+        assertTrue(back.packageIdEquals("basic"));
+        s.state(SubscriberState.BARRED);
+        assertTrue(s.addAddOn("roaming-addon"));
+        assertEquals(SubscriberStore.Result.OK, subscribers.update(s));
+        assertTrue(subscribers.findByMsisdn(8617000000005L, back));
+        assertTrue(back.packageIdEquals("premium-100"));
+        assertEquals(SubscriberState.BARRED, back.state());
+        assertEquals(1, back.addOnCount());
+        assertTrue(back.addOnEquals(0, "roaming-addon"));
+        // what the cache answered is what the map holds: a fresh store (empty cache) reads the same
+        stores.close();
+        stores = Stores.open(dir, new StoreConfig(20_000, 1_000));
+        subscribers = stores.subscribers();
+        Subscriber fresh = new Subscriber();
+        assertTrue(subscribers.findByMsisdn(8617000000005L, fresh));
+        assertTrue(fresh.packageIdEquals("premium-100"));
+        assertEquals(SubscriberState.BARRED, fresh.state());
+        assertEquals(1, fresh.addOnCount());
+        assertTrue(fresh.addOnEquals(0, "roaming-addon"));
+    }
+
+    @Test
     void packageIdsAreValidated() {
         assertFalse(Subscriber.isValidPackageId(""));
         assertFalse(Subscriber.isValidPackageId("has space"));
