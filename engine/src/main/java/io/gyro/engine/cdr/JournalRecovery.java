@@ -35,11 +35,13 @@ import org.slf4j.LoggerFactory;
  * before appending, a kill in between leaves an account that claims a seq the journal never got. Its
  * change was never answered, so recovery rolls it <em>back</em> to the after-state of that account's
  * last journal record (or reports it as {@link Report#unresolved()} when the account has none, e.g. it
- * was created without a record). That needs a scan of accounts as well as of the journal, and a session
+ * was created without a record). That needs the accounts written last as well as the journal, and a session
  * written in the same step would still hold an answer that was never sent; hence journal first.
  *
- * <p>Cost: one pass over the accounts map and one over every journal file, parsing each line (allocation
- * is fine here). Recovery is not on the request path.
+ * <p>Cost: a read of the few thousand accounts written last ({@code AccountStore.writtenLast}), not a
+ * pass over every account; one pass over every journal file, parsing each line (allocation is fine here),
+ * and one read per account named in the journal; a second pass over the journal only when an account
+ * lags it. Recovery is not on the request path.
  */
 public final class JournalRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(JournalRecovery.class);
@@ -64,22 +66,39 @@ public final class JournalRecovery {
     }
 
     public static Report apply(Journal journal, AccountStore accounts) throws IOException {
+        return apply(journal, accounts, e -> { });
+    }
+
+    /**
+     * As {@link #apply(Journal, AccountStore)}, and hands every record read to {@code alsoEach} as well, in
+     * seq order, so start-up work that needs the whole journal too (top-up keys, session tail) rides on this
+     * one parse instead of a second one.
+     */
+    public static Report apply(Journal journal, AccountStore accounts, java.util.function.Consumer<JournalEntry> alsoEach)
+            throws IOException {
         long journalLastSeq = journal.lastSeq();
         Map<Long, JournalEntry> aheadOfJournal = new HashMap<>();
-        accounts.forEach(a -> {
-            if (a.lastJournalSeq() > journalLastSeq) {
-                aheadOfJournal.put(a.accountId(), null);
-            }
-        });
-
+        // An account can be ahead of the journal only if it was written and the kill came before its record
+        // was appended (maps-first order), so it is among the last accounts written: those are the only ones
+        // checked, not every account (see AccountStore.writtenLast).
         Account account = new Account();
-        List<JournalEntry> rolledForward = new ArrayList<>();
+        for (long id : accounts.writtenLast()) {
+            if (accounts.read(id, account) && account.lastJournalSeq() > journalLastSeq) {
+                aheadOfJournal.put(id, null);
+            }
+        }
+
+        // First pass: the last record of each account. An account lags the journal exactly when its last
+        // record's seq is above its lastJournalSeq (or it does not exist), so each account named in the journal
+        // is read once, after the pass, instead of once per record (each read of a cold page of a 10-million
+        // account map can cost a disk read in a fresh process).
+        Map<Long, Long> lastSeqByAccount = new HashMap<>();
         long scanned = 0;
-        int created = 0;
         try (Journal.Scanner scanner = journal.scan()) {
             while (scanner.hasNext()) {
                 JournalEntry e = scanner.next();
                 scanned++;
+                alsoEach.accept(e);
                 if (!e.hasAfterState()) {
                     continue;
                 }
@@ -87,16 +106,39 @@ public final class JournalRecovery {
                     aheadOfJournal.put(e.accountId, e);
                     continue;
                 }
-                if (!accounts.read(e.accountId, account)) {
-                    account.clear(e.accountId);
-                    e.applyTo(account);
-                    accounts.write(account);
-                    created++;
-                    rolledForward.add(e);
-                } else if (e.seq > account.lastJournalSeq()) {
-                    e.applyTo(account);
-                    accounts.write(account);
-                    rolledForward.add(e);
+                lastSeqByAccount.put(e.accountId, e.seq);
+            }
+        }
+        java.util.Set<Long> lagging = new java.util.HashSet<>();
+        for (Map.Entry<Long, Long> last : lastSeqByAccount.entrySet()) {
+            if (!accounts.read(last.getKey(), account) || last.getValue() > account.lastJournalSeq()) {
+                lagging.add(last.getKey());
+            }
+        }
+
+        // Second pass, only when something lags (a kill between a record and its account write): every record
+        // of a lagging account after its lastJournalSeq is applied in seq order, as a single pass over all
+        // accounts would have done.
+        List<JournalEntry> rolledForward = new ArrayList<>();
+        int created = 0;
+        if (!lagging.isEmpty()) {
+            try (Journal.Scanner scanner = journal.scan()) {
+                while (scanner.hasNext()) {
+                    JournalEntry e = scanner.next();
+                    if (!e.hasAfterState() || !lagging.contains(e.accountId)) {
+                        continue;
+                    }
+                    if (!accounts.read(e.accountId, account)) {
+                        account.clear(e.accountId);
+                        e.applyTo(account);
+                        accounts.write(account);
+                        created++;
+                        rolledForward.add(e);
+                    } else if (e.seq > account.lastJournalSeq()) {
+                        e.applyTo(account);
+                        accounts.write(account);
+                        rolledForward.add(e);
+                    }
                 }
             }
         }

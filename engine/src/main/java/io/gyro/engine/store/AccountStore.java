@@ -2,6 +2,7 @@ package io.gyro.engine.store;
 
 import java.util.function.Consumer;
 
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 
@@ -19,9 +20,11 @@ public final class AccountStore {
 
     private final ChronicleMap<LongKey, Account> map;
     private final LongKey key = new LongKey();
+    private final RecentAccountWrites recent;
 
-    AccountStore(ChronicleMap<LongKey, Account> map) {
+    AccountStore(ChronicleMap<LongKey, Account> map, RecentAccountWrites recent) {
         this.map = map;
+        this.recent = recent;
     }
 
     static ChronicleMapBuilder<LongKey, Account> builder(long entries) {
@@ -55,6 +58,7 @@ public final class AccountStore {
      * incrementing its {@link Account#version()} (the object is updated too).
      */
     public void write(Account account) {
+        recent.add(account.accountId);
         account.version++;
         map.put(key.set(account.accountId), account);
     }
@@ -95,7 +99,47 @@ public final class AccountStore {
         });
     }
 
-    void close() {
+    /**
+     * The accounts written last (the last {@value RecentAccountWrites#SLOTS} writes, this run's and then the
+     * previous runs', distinct ids): at start after a kill -9, before anything else writes, this holds the
+     * only accounts that can be out of step with their sessions or ahead of the journal (see
+     * {@link RecentAccountWrites}).
+     */
+    public long[] writtenLast() {
+        return recent.distinctIds();
+    }
+
+    /** What {@link #forEachRecoveryFields} hands over per account. */
+    @FunctionalInterface
+    public interface RecoveryFieldsVisitor {
+        void visit(long accountId, long lastJournalSeq, long reservedMicros, boolean anyReservedUnits);
+    }
+
+    /**
+     * Visits every account's journal seq and reservations, read in place from the map's bytes (see the
+     * layout in {@link AccountMarshaller}); nothing is decoded or allocated per account, so at start-up
+     * recovery this costs a walk over the file's pages instead of a full decode of every account. The
+     * visitor must not write to this store (it runs under a segment lock).
+     */
+    public void forEachRecoveryFields(RecoveryFieldsVisitor visitor) {
+        LongKey k = new LongKey();
+        map.forEachEntry(e -> {
+            Data<Account> v = e.value();
+            net.openhft.chronicle.bytes.RandomDataInput b = v.bytes();
+            long off = v.offset();
+            int buckets = b.readInt(off + AccountMarshaller.BUCKET_COUNT_OFFSET);
+            boolean anyUnits = false;
+            for (int i = 0; i < buckets && !anyUnits; i++) {
+                anyUnits = b.readLong(off + AccountMarshaller.HEADER_BYTES + (long) i * AccountMarshaller.BUCKET_BYTES
+                        + AccountMarshaller.BUCKET_RESERVED_UNITS_OFFSET) != 0;
+            }
+            visitor.visit(e.key().getUsing(k).value, b.readLong(off + AccountMarshaller.LAST_JOURNAL_SEQ_OFFSET),
+                    b.readLong(off + AccountMarshaller.RESERVED_MICROS_OFFSET), anyUnits);
+        });
+    }
+
+    void close() throws java.io.IOException {
         map.close();
+        recent.close();
     }
 }

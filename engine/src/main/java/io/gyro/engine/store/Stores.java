@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import net.openhft.chronicle.hash.ChronicleHashCorruption;
+import net.openhft.chronicle.algo.locks.VanillaReadWriteUpdateWithWaitsLockingStrategy;
+import net.openhft.chronicle.hash.impl.BigSegmentHeader;
+import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.slf4j.Logger;
@@ -27,9 +30,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Clean-shutdown marker: {@link #close()} writes {@value #CLEAN_SHUTDOWN_MARKER} after every map is
  * closed; {@link #open} deletes it before opening anything. If map files exist but the marker does
- * not, the last run did not close (kill -9, power cut, crash during open) and every map is opened with
- * {@code recoverPersistedTo(file, true)}: a segment lock held by the dead process would otherwise make
- * a later access block for 60 s and then throw. After such a recovery the IMSI index is repaired, and
+ * not, the last run did not close (kill -9, power cut, crash during open): every map is opened and its
+ * segment locks are probed, and a map where the dead process left a lock is reopened with
+ * {@code recoverPersistedTo(file, true)} (a held segment lock would otherwise make a later access block
+ * for 60 s and then throw); see {@link #openAll} for why the others need no recovery. After such a recovery the IMSI index is repaired, and
  * the caller must reconcile accounts with the journal ({@code io.gyro.engine.cdr.JournalRecovery}).
  * The IMSI index repair reads every subscriber (about 7 s per million here), so it runs only when
  * {@value #IMSI_DIRTY_FILE} says a subscriber was created or changed IMSI since the last clean close (the
@@ -43,6 +47,7 @@ import org.slf4j.LoggerFactory;
  *   &lt;data&gt;/sessions.cm3        Session-Id -&gt; Session
  *   &lt;data&gt;/store-capacity      the capacities the maps were created with (see below)
  *   &lt;data&gt;/imsi-index.dirty    the IMSI index was written since the last clean close (see below)
+ *   &lt;data&gt;/recent-account-writes  ids of the last account writes, for recovery (RecentAccountWrites)
  *   &lt;data&gt;/clean-shutdown      present only while nothing has the files open
  *   &lt;data&gt;/lock                OS lock held by the process that has the directory open
  *   &lt;data&gt;/journal/            CDR journal (io.gyro.engine.cdr.Journal)
@@ -78,11 +83,13 @@ public final class Stores implements AutoCloseable {
     private final int imsiIndexRepairs;
     private final StoreConfig capacity;
     private final boolean imsiIndexChecked;
+    private final int mapsRecovered;
     private boolean closed;
 
     private Stores(Path dataDir, FileChannel lockChannel, FileLock lock, AccountStore accounts, SubscriberStore subscribers, SessionStore sessions,
                    boolean recovered, long openMillis, int corruptions, int imsiIndexRepairs, StoreConfig capacity,
-                   boolean imsiIndexChecked) {
+                   boolean imsiIndexChecked, int mapsRecovered) {
+        this.mapsRecovered = mapsRecovered;
         this.capacity = capacity;
         this.imsiIndexChecked = imsiIndexChecked;
         this.dataDir = dataDir;
@@ -168,14 +175,35 @@ public final class Stores implements AutoCloseable {
         };
         List<ChronicleMap<?, ?>> opened = new ArrayList<>();
         try {
-            ChronicleMap<LongKey, Account> accountMap = openMap(
-                    AccountStore.builder(effective.maxSubscribers()), dataDir, AccountStore.FILE_NAME, unclean, listener, opened);
-            ChronicleMap<LongKey, Subscriber> subscriberMap = openMap(
-                    SubscriberStore.builder(effective.maxSubscribers()), dataDir, SubscriberStore.FILE_NAME, unclean, listener, opened);
-            ChronicleMap<LongKey, LongKey> imsiMap = openMap(
-                    SubscriberStore.imsiBuilder(effective.maxSubscribers()), dataDir, SubscriberStore.IMSI_FILE_NAME, unclean, listener, opened);
-            ChronicleMap<SessionKey, Session> sessionMap = openMap(
-                    SessionStore.builder(effective.maxSessions()), dataDir, SessionStore.FILE_NAME, unclean, listener, opened);
+            // After an unclean stop each map is opened as it is and its segment locks are probed; only a map
+            // with a lock the dead process held is closed again and recovered, and those in parallel.
+            Opening<LongKey, Account> accountOpen = new Opening<>(AccountStore.builder(effective.maxSubscribers()),
+                    dataDir, AccountStore.FILE_NAME);
+            Opening<LongKey, Subscriber> subscriberOpen = new Opening<>(SubscriberStore.builder(effective.maxSubscribers()),
+                    dataDir, SubscriberStore.FILE_NAME);
+            Opening<LongKey, LongKey> imsiOpen = new Opening<>(SubscriberStore.imsiBuilder(effective.maxSubscribers()),
+                    dataDir, SubscriberStore.IMSI_FILE_NAME);
+            Opening<SessionKey, Session> sessionOpen = new Opening<>(SessionStore.builder(effective.maxSessions()),
+                    dataDir, SessionStore.FILE_NAME);
+            List<Opening<?, ?>> openings = List.of(accountOpen, subscriberOpen, imsiOpen, sessionOpen);
+            openAll(openings, unclean, listener, opened);
+            ChronicleMap<LongKey, Account> accountMap = accountOpen.map;
+            ChronicleMap<LongKey, Subscriber> subscriberMap = subscriberOpen.map;
+            ChronicleMap<LongKey, LongKey> imsiMap = imsiOpen.map;
+            ChronicleMap<SessionKey, Session> sessionMap = sessionOpen.map;
+            StringBuilder recoveredNames = new StringBuilder();
+            StringBuilder timings = new StringBuilder();
+            int recoveredCount = 0;
+            for (Opening<?, ?> o : openings) {
+                timings.append(timings.length() == 0 ? "" : ", ").append(o.name).append(" open ").append(o.openMs)
+                        .append(" ms, lock probe ").append(o.probeMs).append(" ms (").append(o.locksReset.get())
+                        .append(" read/update locks reset), recovery ").append(o.recoverMs).append(" ms");
+                if (o.recovered) {
+                    recoveredCount++;
+                    recoveredNames.append(recoveredNames.length() == 0 ? "" : ",").append(o.name)
+                            .append('(').append(o.heldLocks).append(" write-locked segments)");
+                }
+            }
             SubscriberStore subscriberStore = new SubscriberStore(subscriberMap, imsiMap);
             long repairStartNs = System.nanoTime();
             int repairs = unclean && indexMayLack ? subscriberStore.repairImsiIndex() : 0;
@@ -189,12 +217,13 @@ public final class Stores implements AutoCloseable {
                 }
             });
             long openMillis = (System.nanoTime() - startNs) / 1_000_000;
-            LOG.info("stores open in {} ms (recovery={}, corruptions={}, imsi index checked={}, repairs={} in {} ms): {} "
-                            + "accounts, {} subscribers, {} sessions", openMillis, unclean, corruptions.get(),
-                    unclean && indexMayLack, repairs, repairMillis,
+            LOG.info("stores open in {} ms (recovery={}, maps recovered={} [{}], corruptions={}, imsi index checked={}, "
+                            + "repairs={} in {} ms): {} accounts, {} subscribers, {} sessions", openMillis, unclean,
+                    recoveredCount, recoveredNames, corruptions.get(), unclean && indexMayLack, repairs, repairMillis,
                     accountMap.longSize(), subscriberMap.longSize(), sessionMap.longSize());
-            return new Stores(dataDir, lockChannel, lock, new AccountStore(accountMap), subscriberStore, new SessionStore(sessionMap),
-                    unclean, openMillis, corruptions.get(), repairs, effective, unclean && indexMayLack);
+            LOG.info("stores open: {}", timings);
+            return new Stores(dataDir, lockChannel, lock, new AccountStore(accountMap, RecentAccountWrites.open(dataDir)), subscriberStore, new SessionStore(sessionMap),
+                    unclean, openMillis, corruptions.get(), repairs, effective, unclean && indexMayLack, recoveredCount);
         } catch (IOException | RuntimeException e) {
             for (ChronicleMap<?, ?> m : opened) {
                 m.close();
@@ -239,18 +268,169 @@ public final class Stores implements AutoCloseable {
         Files.move(tmp, dataDir.resolve(CAPACITY_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static <K, V> ChronicleMap<K, V> openMap(ChronicleMapBuilder<K, V> builder, Path dir, String name,
-                                                     boolean recover, ChronicleHashCorruption.Listener listener,
-                                                     List<ChronicleMap<?, ?>> opened) throws IOException {
-        File file = dir.resolve(name).toFile();
-        // Stores closes the maps itself, before writing the marker; Chronicle's own exit hook would
-        // close them without the marker, which is harmless but hides an unclean stop.
-        builder.skipCloseOnExitHook(true);
-        ChronicleMap<K, V> map = recover && file.exists()
-                ? builder.recoverPersistedTo(file, true, listener)
-                : builder.createPersistedTo(file);
-        opened.add(map);
-        return map;
+    /** One map to open: its builder and file, and what opening it found. */
+    private static final class Opening<K, V> {
+        final ChronicleMapBuilder<K, V> builder;
+        final File file;
+        final String name;
+        ChronicleMap<K, V> map;
+        int heldLocks;
+        boolean recovered;
+        long openMs;
+        long probeMs;
+        long recoverMs;
+        final AtomicInteger locksReset = new AtomicInteger();
+
+        Opening(ChronicleMapBuilder<K, V> builder, Path dir, String name) {
+            this.builder = builder;
+            this.file = dir.resolve(name).toFile();
+            this.name = name;
+            // Stores closes the maps itself, before writing the marker; Chronicle's own exit hook would
+            // close them without the marker, which is harmless but hides an unclean stop.
+            builder.skipCloseOnExitHook(true);
+        }
+    }
+
+    /**
+     * Opens every map; after an unclean stop, opens each as it is, looks at its segment locks
+     * ({@link #writeLockedSegments}: read and update locks left behind are reset) and runs Chronicle's full
+     * recovery only on the maps where the dead process held a segment's write lock, one thread per such
+     * map (each is an independent file).
+     *
+     * <p>Why a map without a held lock needs no recovery: Chronicle changes a segment (entries, hash
+     * lookup, free list, tier chain, entry count) only under that segment's update or write lock, and
+     * allocates extra tiers (the only global mutable state) while holding a segment lock too. A kill -9
+     * does not lose a finished write (the file is memory-mapped: the page cache outlives the process);
+     * it can only leave a write half done, and then the writing segment's lock word still says write
+     * locked, which the check sees. A lock left by a dead reader or iterator, or a dead writer's registered
+     * wait, would block us later (60 s, then an exception) but guarded no change, so it is reset. What full recovery does
+     * beyond resetting locks (re-checking every entry, rebuilding each segment's lookup) is only needed
+     * for a segment that was being changed, so a map whose every segment is free is exactly as a clean
+     * close would have left it. Power loss is another matter (pages not yet written back are lost in any
+     * order), and neither the maps nor this check claim to survive it; see AccountStore.
+     */
+    private static void openAll(List<Opening<?, ?>> openings, boolean unclean, ChronicleHashCorruption.Listener listener,
+                                List<ChronicleMap<?, ?>> opened) throws IOException {
+        List<Opening<?, ?>> toRecover = new ArrayList<>();
+        for (Opening<?, ?> o : openings) {
+            long t0 = System.nanoTime();
+            openPlain(o);
+            opened.add(o.map);
+            long t1 = System.nanoTime();
+            o.openMs = (t1 - t0) / 1_000_000;
+            if (unclean) {
+                o.heldLocks = writeLockedSegments(o.map, o.locksReset);
+                o.probeMs = (System.nanoTime() - t1) / 1_000_000;
+                if (o.heldLocks > 0) {
+                    LOG.warn("{}: {} segment write lock(s) left by the dead process: recovering the whole map", o.name,
+                            o.heldLocks);
+                    opened.remove(o.map);
+                    o.map.close();
+                    o.map = null;
+                    toRecover.add(o);
+                }
+            }
+        }
+        if (toRecover.isEmpty()) {
+            return;
+        }
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (Opening<?, ?> o : toRecover) {
+            Thread t = new Thread(() -> {
+                try {
+                    recover(o, listener);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "gyro-recover-" + o.name);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while recovering the maps", e);
+            }
+        }
+        for (Opening<?, ?> o : toRecover) {
+            if (o.map != null) {
+                opened.add(o.map);
+            }
+        }
+        if (!failures.isEmpty()) {
+            Throwable first = failures.get(0);
+            if (first instanceof IOException io) {
+                throw io;
+            }
+            if (first instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("map recovery failed", first);
+        }
+    }
+
+    private static <K, V> void openPlain(Opening<K, V> o) throws IOException {
+        o.map = o.builder.createPersistedTo(o.file);
+    }
+
+    private static <K, V> void recover(Opening<K, V> o, ChronicleHashCorruption.Listener listener) throws IOException {
+        long t0 = System.nanoTime();
+        o.map = o.builder.recoverPersistedTo(o.file, true, listener);
+        o.recovered = true;
+        o.recoverMs = (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /**
+     * Looks at every segment's lock word of {@code map} as the dead process left it. A segment whose
+     * write lock was held may be half changed: the count of those is returned, and the caller recovers the
+     * whole map. A segment with only read locks, an update lock or a registered writer's wait was not being
+     * changed (Chronicle changes a segment only under its write lock; an update lock is upgraded to the
+     * write lock before any change, and a waiter holds nothing): its lock word is reset here, the repair
+     * Chronicle's own recovery makes for such a segment, without re-checking every entry of the map.
+     * This reads Chronicle's segment headers through its implementation classes ({@code
+     * net.openhft.chronicle.hash.impl}); when the map is not of that kind, every segment counts as write
+     * locked, and the map is recovered as before.
+     *
+     * @param resetOut incremented once per segment whose lock word was reset
+     * @return segments whose write lock the dead process held
+     */
+    static int writeLockedSegments(ChronicleMap<?, ?> map, AtomicInteger resetOut) {
+        if (!(map instanceof VanillaChronicleHash<?, ?, ?, ?> hash)
+                || !(VanillaReadWriteUpdateWithWaitsLockingStrategy.instance()
+                instanceof VanillaReadWriteUpdateWithWaitsLockingStrategy strategy)) {
+            return Math.max(1, map.segments());
+        }
+        BigSegmentHeader header = BigSegmentHeader.INSTANCE;
+        int writeLocked = 0;
+        List<Long> toReset = new ArrayList<>();
+        for (int i = 0; i < hash.segments(); i++) {
+            long address = hash.segmentHeaderAddress(i);
+            long state = header.getLockState(address);
+            if (!strategy.isLocked(state) && strategy.waitCount(state) == 0) {
+                continue;
+            }
+            LOG.warn("{}: segment {} lock left by the dead process: {}", hash.name(), i, header.lockStateToString(state));
+            if (strategy.isWriteLocked(state)) {
+                writeLocked++;
+            } else {
+                toReset.add(address);
+            }
+        }
+        if (writeLocked == 0) {
+            for (long address : toReset) {
+                header.resetLock(address);
+                resetOut.incrementAndGet();
+            }
+        }
+        return writeLocked;
+    }
+
+    /** How many maps this open had to recover with Chronicle (0 after a clean stop, and usually after a kill). */
+    public int mapsRecovered() {
+        return mapsRecovered;
     }
 
     public AccountStore accounts() {

@@ -113,4 +113,51 @@ class JournalRecoveryTest {
         assertEquals(1, back.lastJournalSeq());
         assertFalse(JournalRecovery.apply(journal, accounts).changedAnything());
     }
+
+    @Test
+    void manyAccountsInTheJournalOnlyTheLaggingOneRollsForwardWithEveryRecordAfterItsMapWriteInOrder() throws Exception {
+        // given: 300 accounts charged and written, then one account charged three times with only the first
+        // write reaching the map (records 2 and 3 lag), then 300 more consistent charges
+        for (long id = 1; id <= 300; id++) {
+            Account a = new Account().clear(id).moneyMicros(1_000_000);
+            accounts.create(a);
+            chargeJournalFirst(a, 1_000, true);
+        }
+        Account lagging = new Account().clear(500).moneyMicros(9_000_000);
+        accounts.create(lagging);
+        chargeJournalFirst(lagging, 1_000_000, true);
+        long second = chargeJournalFirst(lagging, 1_000_000, false);
+        long third = chargeJournalFirst(lagging, 1_000_000, false);
+        for (long id = 1; id <= 300; id++) {
+            Account a = new Account();
+            accounts.read(id, a);
+            chargeJournalFirst(a, 1_000, true);
+        }
+
+        // when
+        JournalRecovery.Report r = JournalRecovery.apply(journal, accounts);
+
+        // then
+        assertEquals(journal.lastSeq(), r.recordsScanned());
+        assertEquals(java.util.List.of(second, third), r.rolledForward().stream().map(e -> e.seq).toList());
+        Account back = new Account();
+        accounts.read(500, back);
+        assertEquals(6_000_000, back.moneyMicros());
+        assertEquals(third, back.lastJournalSeq());
+        accounts.read(150, back);
+        assertEquals(998_000, back.moneyMicros());
+        assertFalse(JournalRecovery.apply(journal, accounts).changedAnything());
+    }
+
+    @Test
+    void everyRecordIsHandedToTheStartUpCollectorInOrderWhetherOrNotAnythingLags() throws Exception {
+        Account a = new Account().clear(42).moneyMicros(10_000_000);
+        accounts.create(a);
+        chargeJournalFirst(a, 1, true);
+        chargeJournalFirst(a, 1, true);
+        chargeJournalFirst(a, 1, false);
+        java.util.List<Long> seen = new java.util.ArrayList<>();
+        JournalRecovery.apply(journal, accounts, e -> seen.add(e.seq));
+        assertEquals(java.util.List.of(1L, 2L, 3L), seen);
+    }
 }

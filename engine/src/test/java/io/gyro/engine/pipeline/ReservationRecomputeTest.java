@@ -1,0 +1,120 @@
+package io.gyro.engine.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+
+import io.gyro.engine.store.Account;
+import io.gyro.engine.store.Session;
+import io.gyro.engine.store.StoreConfig;
+import io.gyro.engine.store.Stores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link StartupRecovery#recomputeReservations} reads only accounts named by a session or holding a
+ * reservation; the result must be what a comparison of every account with the sessions would give.
+ */
+class ReservationRecomputeTest {
+    private static final StoreConfig SMALL = new StoreConfig(10_000, 5_000);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void staleReservationsAreReturnedAndSessionHeldOnesRestoredWithoutTouchingCleanAccounts() throws Exception {
+        try (Stores stores = Stores.open(dir, SMALL)) {
+            // more earlier writes than the recent-writes ring holds: recovery must not depend on them
+            for (long id = 1000; id < 1000 + 9000; id++) {
+                stores.accounts().write(new Account().clear(id).moneyMicros(id));
+            }
+            // given: 1 reserves money and units but no session holds them (kill after the account write,
+            // before the session write), 2 is reserved by a session the account write never reached,
+            // 3 agrees with its session, 4..500 reserve nothing and have no session
+            Account stale = new Account().clear(1).moneyMicros(1_000_000).reservedMicros(400_000);
+            stale.putBucket(7, 1, 100, 30, 0, 0, 0);
+            stores.accounts().write(stale);
+            stores.accounts().write(new Account().clear(2).moneyMicros(1_000_000));
+            Account agreeing = new Account().clear(3).moneyMicros(1_000_000).reservedMicros(50_000);
+            agreeing.putBucket(9, 1, 100, 20, 0, 0, 0);
+            stores.accounts().write(agreeing);
+            for (long id = 4; id <= 500; id++) {
+                stores.accounts().write(new Account().clear(id).moneyMicros(id));
+            }
+            stores.sessions().write(session("s2", 2, 250_000, 0, 0));
+            stores.sessions().write(session("s3", 3, 50_000, 9, 20));
+        }
+        // the run was killed: no clean-shutdown marker
+        java.nio.file.Files.delete(dir.resolve(Stores.CLEAN_SHUTDOWN_MARKER));
+        try (Stores stores = Stores.open(dir, SMALL)) {
+            // when
+            int fixed = StartupRecovery.recomputeReservations(stores);
+
+            // then
+            assertEquals(2, fixed);
+            Account a = new Account();
+            stores.accounts().read(1, a);
+            assertEquals(0, a.reservedMicros());
+            assertEquals(0, a.reservedUnits(0));
+            assertEquals(1_000_000, a.moneyMicros());
+            stores.accounts().read(2, a);
+            assertEquals(250_000, a.reservedMicros());
+            stores.accounts().read(3, a);
+            assertEquals(50_000, a.reservedMicros());
+            assertEquals(20, a.reservedUnits(0));
+            long version3 = a.version();
+            stores.accounts().read(100, a);
+            assertEquals(0, a.reservedMicros());
+            assertEquals(100, a.moneyMicros());
+            assertEquals(1, a.version(), "an account with nothing reserved is not rewritten");
+            assertEquals(0, StartupRecovery.recomputeReservations(stores), "a second run changes nothing");
+            stores.accounts().read(3, a);
+            assertEquals(version3, a.version());
+            assertEquals(0, StartupRecovery.recomputeAllReservations(stores), "the full check agrees");
+        }
+    }
+
+    @Test
+    void theFullCheckFindsAStaleReservationEvenWhenItsAccountWasWrittenLongBeforeTheKill() throws Exception {
+        try (Stores stores = Stores.open(dir, SMALL)) {
+            stores.accounts().write(new Account().clear(1).moneyMicros(1_000_000).reservedMicros(400_000));
+            for (long id = 1000; id < 1000 + 9000; id++) {
+                stores.accounts().write(new Account().clear(id).moneyMicros(id));
+            }
+            assertEquals(1, StartupRecovery.recomputeAllReservations(stores));
+            Account a = new Account();
+            stores.accounts().read(1, a);
+            assertEquals(0, a.reservedMicros());
+        }
+    }
+
+    @Test
+    void onlyBucketUnitsReservedWithoutASessionAreFoundToo() throws Exception {
+        try (Stores stores = Stores.open(dir, SMALL)) {
+            Account unitsOnly = new Account().clear(11).moneyMicros(5);
+            unitsOnly.putBucket(1, 1, 100, 0, 0, 0, 0);
+            unitsOnly.putBucket(2, 1, 100, 0, 0, 0, 0);
+            unitsOnly.putBucket(3, 1, 100, 40, 0, 0, 0);
+            stores.accounts().write(unitsOnly);
+
+            assertEquals(1, StartupRecovery.recomputeReservations(stores));
+
+            Account a = new Account();
+            stores.accounts().read(11, a);
+            assertEquals(0, a.reservedUnits(2));
+            assertEquals(100, a.remainingUnits(2));
+        }
+    }
+
+    private static Session session(String id, long accountId, long reservedMicros, long bucketId, long units) {
+        Session s = new Session();
+        s.id().set(id);
+        s.clear().accountId(accountId).msisdn(accountId);
+        int slot = s.addSlot(1, 0);
+        s.reservedMicros(slot, reservedMicros);
+        if (units > 0) {
+            s.addBucketUnits(slot, bucketId, units);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,121 @@
+package io.gyro.engine.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * After an unclean stop, {@link Stores#open} recovers with Chronicle only the maps where the dead
+ * process held a segment's write lock; read and update locks it left are reset; other maps open as they are.
+ */
+class StoresLockProbeTest {
+    private static final StoreConfig SMALL = new StoreConfig(10_000, 5_000);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void uncleanStopWithoutHeldLocksRecoversNoMapAndKeepsData() throws Exception {
+        try (Stores stores = Stores.open(dir, SMALL)) {
+            for (long id = 1; id <= 1000; id++) {
+                stores.accounts().create(new Account().clear(id).moneyMicros(id * 10));
+            }
+        }
+        Files.delete(dir.resolve(Stores.CLEAN_SHUTDOWN_MARKER));
+        try (Stores stores = Stores.open(dir, SMALL)) {
+            assertTrue(stores.recovered());
+            assertEquals(0, stores.mapsRecovered());
+            Account a = new Account();
+            for (long id = 1; id <= 1000; id++) {
+                assertTrue(stores.accounts().read(id, a));
+                assertEquals(id * 10, a.moneyMicros());
+            }
+        }
+    }
+
+    @Test
+    void writeLockLeftByAKilledProcessMakesThatMapRecoveredAndUsable() throws Exception {
+        killedWhileHolding("write", 1);
+    }
+
+    @Test
+    void updateLockLeftByAKilledProcessIsResetWithoutRecoveringTheMap() throws Exception {
+        killedWhileHolding("update", 0);
+    }
+
+    @Test
+    void readLockLeftByAKilledProcessIsResetWithoutRecoveringTheMap() throws Exception {
+        killedWhileHolding("read", 0);
+    }
+
+    private void killedWhileHolding(String lockKind, int mapsRecovered) throws Exception {
+        try (Stores stores = Stores.open(dir, SMALL)) {
+            for (long id = 1; id <= 1000; id++) {
+                stores.accounts().create(new Account().clear(id).moneyMicros(id * 10));
+            }
+        }
+        Files.delete(dir.resolve(Stores.CLEAN_SHUTDOWN_MARKER));
+        Process child = startLockHolder(0, lockKind);
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = r.readLine();
+            } while (line != null && !line.equals("LOCKED"));
+            assertEquals("LOCKED", line, "the child never took the lock (see child.err)");
+        }
+        child.destroyForcibly();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+
+        long t0 = System.nanoTime();
+        try (Stores stores = Stores.open(dir, SMALL)) {
+            assertTrue(stores.recovered());
+            assertEquals(mapsRecovered, stores.mapsRecovered());
+            Account a = new Account();
+            // Every account, segment 0's included, reads at once (a lock left behind would block 60 s).
+            for (long id = 1; id <= 1000; id++) {
+                assertTrue(stores.accounts().read(id, a));
+                assertEquals(id * 10, a.moneyMicros());
+            }
+            a.moneyMicros(5);
+            stores.accounts().write(a);
+        }
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), "reopen took too long");
+        try (Stores stores = Stores.open(dir, SMALL)) {
+            assertEquals(0, stores.mapsRecovered());
+            Account a = new Account();
+            assertTrue(stores.accounts().read(1000, a));
+            assertEquals(5, a.moneyMicros());
+        }
+    }
+
+    private Process startLockHolder(int segment, String lockKind) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle")) {
+                cmd.add(arg);
+            }
+        }
+        cmd.add("-Xmx256m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(HeldLockChild.class.getName());
+        cmd.add(dir.toString());
+        cmd.add(Long.toString(SMALL.maxSubscribers()));
+        cmd.add(Integer.toString(segment));
+        cmd.add(lockKind);
+        return new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
+    }
+}
