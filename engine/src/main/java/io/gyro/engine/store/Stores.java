@@ -197,11 +197,11 @@ public final class Stores implements AutoCloseable {
             for (Opening<?, ?> o : openings) {
                 timings.append(timings.length() == 0 ? "" : ", ").append(o.name).append(" open ").append(o.openMs)
                         .append(" ms, lock probe ").append(o.probeMs).append(" ms (").append(o.locksReset.get())
-                        .append(" read/update locks reset), recovery ").append(o.recoverMs).append(" ms");
+                        .append(" read locks reset), recovery ").append(o.recoverMs).append(" ms");
                 if (o.recovered) {
                     recoveredCount++;
                     recoveredNames.append(recoveredNames.length() == 0 ? "" : ",").append(o.name)
-                            .append('(').append(o.heldLocks).append(" write-locked segments)");
+                            .append('(').append(o.heldLocks).append(" write/update-locked segments)");
                 }
             }
             SubscriberStore subscriberStore = new SubscriberStore(subscriberMap, imsiMap);
@@ -293,16 +293,16 @@ public final class Stores implements AutoCloseable {
 
     /**
      * Opens every map; after an unclean stop, opens each as it is, looks at its segment locks
-     * ({@link #writeLockedSegments}: read and update locks left behind are reset) and runs Chronicle's full
-     * recovery only on the maps where the dead process held a segment's write lock, one thread per such
+     * ({@link #segmentsToRecover}: read locks left behind are reset) and runs Chronicle's full recovery
+     * only on the maps where the dead process held a segment's write or update lock, one thread per such
      * map (each is an independent file).
      *
      * <p>Why a map without a held lock needs no recovery: Chronicle changes a segment (entries, hash
      * lookup, free list, tier chain, entry count) only under that segment's update or write lock, and
      * allocates extra tiers (the only global mutable state) while holding a segment lock too. A kill -9
      * does not lose a finished write (the file is memory-mapped: the page cache outlives the process);
-     * it can only leave a write half done, and then the writing segment's lock word still says write
-     * locked, which the check sees. A lock left by a dead reader or iterator, or a dead writer's registered
+     * it can only leave a write half done, and then the writing segment's lock word still says write or
+     * update locked, which the check sees. A read lock left by a dead reader, or a dead writer's registered
      * wait, would block us later (60 s, then an exception) but guarded no change, so it is reset. What full recovery does
      * beyond resetting locks (re-checking every entry, rebuilding each segment's lookup) is only needed
      * for a segment that was being changed, so a map whose every segment is free is exactly as a clean
@@ -319,10 +319,10 @@ public final class Stores implements AutoCloseable {
             long t1 = System.nanoTime();
             o.openMs = (t1 - t0) / 1_000_000;
             if (unclean) {
-                o.heldLocks = writeLockedSegments(o.map, o.locksReset);
+                o.heldLocks = segmentsToRecover(o.map, o.locksReset);
                 o.probeMs = (System.nanoTime() - t1) / 1_000_000;
                 if (o.heldLocks > 0) {
-                    LOG.warn("{}: {} segment write lock(s) left by the dead process: recovering the whole map", o.name,
+                    LOG.warn("{}: {} segment write/update lock(s) left by the dead process: recovering the whole map", o.name,
                             o.heldLocks);
                     opened.remove(o.map);
                     o.map.close();
@@ -384,20 +384,22 @@ public final class Stores implements AutoCloseable {
     }
 
     /**
-     * Looks at every segment's lock word of {@code map} as the dead process left it. A segment whose
-     * write lock was held may be half changed: the count of those is returned, and the caller recovers the
-     * whole map. A segment with only read locks, an update lock or a registered writer's wait was not being
-     * changed (Chronicle changes a segment only under its write lock; an update lock is upgraded to the
-     * write lock before any change, and a waiter holds nothing): its lock word is reset here, the repair
-     * Chronicle's own recovery makes for such a segment, without re-checking every entry of the map.
-     * This reads Chronicle's segment headers through its implementation classes ({@code
-     * net.openhft.chronicle.hash.impl}); when the map is not of that kind, every segment counts as write
-     * locked, and the map is recovered as before.
+     * Looks at every segment's lock word of {@code map} as the dead process left it. A segment whose write
+     * or update lock was held may be half changed: the count of those is returned, and the caller recovers
+     * the whole map. (An update lock is not enough to call a segment clean: a kill -9 measured at 10M accounts
+     * left a sessions segment with only its update lock held whose tier counters disagreed with its
+     * entries, so a holder of the update lock can be in the middle of a change.) A segment with only read locks or
+     * a registered writer's wait was not being changed (readers share the segment with other processes'
+     * readers, so they write nothing; a waiter holds nothing): its lock word is reset here, the repair
+     * Chronicle's own recovery makes for such a segment, without re-checking every entry of the map. This
+     * reads Chronicle's segment headers through its implementation classes ({@code
+     * net.openhft.chronicle.hash.impl}); when the map is not of that kind, every segment counts as locked,
+     * and the map is recovered as before.
      *
      * @param resetOut incremented once per segment whose lock word was reset
-     * @return segments whose write lock the dead process held
+     * @return segments whose write or update lock the dead process held
      */
-    static int writeLockedSegments(ChronicleMap<?, ?> map, AtomicInteger resetOut) {
+    static int segmentsToRecover(ChronicleMap<?, ?> map, AtomicInteger resetOut) {
         if (!(map instanceof VanillaChronicleHash<?, ?, ?, ?> hash)
                 || !(VanillaReadWriteUpdateWithWaitsLockingStrategy.instance()
                 instanceof VanillaReadWriteUpdateWithWaitsLockingStrategy strategy)) {
@@ -413,7 +415,7 @@ public final class Stores implements AutoCloseable {
                 continue;
             }
             LOG.warn("{}: segment {} lock left by the dead process: {}", hash.name(), i, header.lockStateToString(state));
-            if (strategy.isWriteLocked(state)) {
+            if (strategy.isWriteLocked(state) || strategy.isUpdateLocked(state)) {
                 writeLocked++;
             } else {
                 toReset.add(address);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * After an unclean stop, {@link Stores#open} recovers with Chronicle only the maps where the dead
- * process held a segment's write lock; read and update locks it left are reset; other maps open as they are.
+ * process held a segment's write or update lock; read locks it left are reset; other maps open as they are.
  */
 class StoresLockProbeTest {
     private static final StoreConfig SMALL = new StoreConfig(10_000, 5_000);
@@ -51,8 +51,8 @@ class StoresLockProbeTest {
     }
 
     @Test
-    void updateLockLeftByAKilledProcessIsResetWithoutRecoveringTheMap() throws Exception {
-        killedWhileHolding("update", 0);
+    void updateLockLeftByAKilledProcessMakesThatMapRecovered() throws Exception {
+        killedWhileHolding("update", 1);
     }
 
     @Test
