@@ -8,14 +8,6 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import com.lmax.disruptor.BusySpinWaitStrategy;
-import com.lmax.disruptor.EventTranslator;
-import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.SleepingWaitStrategy;
-import com.lmax.disruptor.WaitStrategy;
-import com.lmax.disruptor.dsl.Disruptor;
-import com.lmax.disruptor.dsl.ProducerType;
-import com.lmax.disruptor.util.DaemonThreadFactory;
 import io.gyro.bench.JvmFlags;
 import io.gyro.bench.rating.RatingBenchmark;
 import io.gyro.diameter.api.AnswerSink;
@@ -49,7 +41,6 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -74,8 +65,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       sessions are kept for {@code graceMs} and swept as in a real run.</li>
  *   <li>{@code rateReserveCommit}: the account step alone: read the account from its Chronicle Map,
  *       quota + reserve, release + charge of what was used, write it back.</li>
- *   <li>{@code gySessionThroughRing}: the same requests through a Disruptor ring to the processor on its
- *       own thread, 32 in flight (see {@link Ring}).</li>
+ *   <li>{@link RingPipelineBenchmark}: the same requests through a Disruptor ring.</li>
  *   <li>{@code baseline}: filling the ring slot from the decoded CCR (subtract from gySession).</li>
  * </ul>
  *
@@ -122,7 +112,7 @@ public class PipelineBenchmark {
     private Stores stores;
     private Journal journal;
     private ChargingState state;
-    private ChargingProcessor processor;
+    ChargingProcessor processor;
     private long nowMs;
     private long startMs;
     private long sequence;
@@ -130,7 +120,7 @@ public class PipelineBenchmark {
     private long[] generation;
     private final CreditControlRequest[] templates = new CreditControlRequest[STEPS];
     private final RingEvent event = new RingEvent();
-    private final CountingSink sink = new CountingSink();
+    final CountingSink sink = new CountingSink();
     private long chargesBefore;
     private long sessionRequests;
 
@@ -288,50 +278,6 @@ public class PipelineBenchmark {
         step[slot] = s + 1 == STEPS ? 0 : s + 1;
         nowMs = startMs + n * 1000 / clockRate;
         return n;
-    }
-
-    /**
-     * The same requests published to a Disruptor ring (the engine's: multi-producer, 16384 slots,
-     * {@code waitStrategy}) whose one consumer is the charging processor, {@value #BATCH} at a time;
-     * an invocation ends when all their answers reached the sink. Per request: ring hop, processing,
-     * batching of answers.
-     */
-    @State(Scope.Thread)
-    public static class Ring {
-        @Param({"sleeping", "busy-spin"})
-        public String waitStrategy;
-        Disruptor<RingEvent> disruptor;
-        RingBuffer<RingEvent> ring;
-        EventTranslator<RingEvent> translator;
-        long published;
-
-        @Setup(Level.Trial)
-        public void start(PipelineBenchmark b) {
-            WaitStrategy wait = waitStrategy.equals("busy-spin") ? new BusySpinWaitStrategy() : new SleepingWaitStrategy();
-            disruptor = new Disruptor<>(RingEvent::new, 16384, DaemonThreadFactory.INSTANCE, ProducerType.MULTI, wait);
-            disruptor.handleEventsWith(b.processor);
-            disruptor.start();
-            ring = disruptor.getRingBuffer();
-            translator = (event, sequence) -> b.fill(event);
-        }
-
-        @TearDown(Level.Trial)
-        public void stop() {
-            disruptor.shutdown();
-        }
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public long gySessionThroughRing(Ring r) {
-        for (int i = 0; i < BATCH; i++) {
-            r.ring.publishEvent(r.translator);
-        }
-        r.published += BATCH;
-        while (sink.answers() < r.published) {
-            Thread.onSpinWait();
-        }
-        return r.published;
     }
 
     /** Read an account, reserve a grant, release it and charge 100 kB used, write the account back. */
