@@ -237,7 +237,7 @@ public final class Engine implements AutoCloseable {
             if (journal != null) {
                 journal.close();
             }
-            stores.close();
+            stores.closeAfterFailedStart();
             throw e;
         }
     }

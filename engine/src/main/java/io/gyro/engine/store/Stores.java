@@ -483,6 +483,19 @@ public final class Stores implements AutoCloseable {
     /** Closes every map, then writes the clean-shutdown marker. Idempotent. */
     @Override
     public void close() throws IOException {
+        close(true);
+    }
+
+    /**
+     * Closes every map after a start that failed. When the directory had not been closed cleanly
+     * ({@link #recovered()}), the start may have failed before the journal was re-applied to the
+     * accounts, so no clean-shutdown marker is written: the next start recovers again.
+     */
+    public void closeAfterFailedStart() throws IOException {
+        close(!recovered);
+    }
+
+    private void close(boolean writeMarker) throws IOException {
         if (closed) {
             return;
         }
@@ -490,6 +503,11 @@ public final class Stores implements AutoCloseable {
         sessions.close();
         subscribers.close();
         accounts.close();
+        if (!writeMarker) {
+            lock.release();
+            lockChannel.close();
+            return;
+        }
         // Every index write of this run finished: nothing for a repair to find.
         Files.deleteIfExists(dataDir.resolve(IMSI_DIRTY_FILE));
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
