@@ -115,6 +115,18 @@ public final class Admin {
                 .state(SubscriberState.ACTIVE).realNameVerified(true)
                 .subscriptionStartMs(nowMs).periodStartMs(nowMs).createdMs(nowMs)
                 .packageId(packageId);
+        RenewalResult renewal = new RenewalResult();
+        Renewal renewals = new Renewal(c);
+        if (!firstPeriodIncluded) {
+            // Refuse before anything is journaled: a refused subscriber leaves no record behind.
+            Wallet dryRun = new Wallet();
+            dryRun.moneyMicros = openingMicros;
+            renewals.renew(pkg, nowMs, nowMs, 0, 0, dryRun, renewal);
+            if (!renewal.paid) {
+                throw ApiException.badRequest("balance " + Money.format(openingMicros) + " cannot pay the first fee "
+                        + Money.format(renewal.feeMicros) + " of package " + packageId);
+            }
+        }
         w.clear();
         account.clear(msisdn);
         long seq = 0;
@@ -124,8 +136,6 @@ public final class Admin {
                 seq = records.topUp(sub, openingMicros, "", w, nowMs, "opening balance");
             }
         }
-        RenewalResult renewal = new RenewalResult();
-        Renewal renewals = new Renewal(c);
         if (firstPeriodIncluded) {
             long money = w.moneyMicros;
             w.moneyMicros = Long.MAX_VALUE / 4;

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Package lifecycle on the processor's timer: fees at period boundaries, unpaid fees suspend. */
@@ -100,6 +101,28 @@ class RenewalSweepTest {
             for (int i = 0; i < n; i += 499) {
                 assertEquals(Money.format(0), Admin.balance(state, 8617000000001L + i, nowMs).get("money"));
             }
+        }
+    }
+
+    @Test
+    void aSubscriberRefusedForAnUnpayableFirstFeeLeavesNoRecord() throws Exception {
+        CatalogueLoadResult loaded = CatalogueLoader.load(catalogue());
+        assertTrue(loaded.ok(), String.valueOf(loaded.problems()));
+        try (Stores stores = Stores.open(dir.resolve("data3"), new StoreConfig(1000, 1000));
+             Journal journal = Journal.open(dir.resolve("data3/journal"), JournalConfig.defaults())) {
+            ChargingState state = new ChargingState(stores, new Records(journal), new Rater(loaded.catalogue()),
+                    new ChargingState.Settings("ocs".getBytes(StandardCharsets.US_ASCII),
+                            "realm".getBytes(StandardCharsets.US_ASCII), 60_000));
+            long now = Instant.parse("2026-01-10T04:00:00Z").toEpochMilli();
+            long fee = loaded.catalogue().pkg(loaded.catalogue().packageIndex("basic")).feeMicros();
+            assertTrue(fee > 1, "basic has a fee");
+            org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
+                    () -> Admin.createSubscriber(state, 8617000000009L, 460990000000009L, "basic", fee - 1, false, now));
+            assertEquals(0, journal.lastSeq(), "nothing journaled for a refused subscriber");
+            assertFalse(stores.subscribers().findByMsisdn(8617000000009L, new io.gyro.engine.store.Subscriber()));
+            assertFalse(stores.accounts().read(8617000000009L, new io.gyro.engine.store.Account()));
+            Admin.createSubscriber(state, 8617000000009L, 460990000000009L, "basic", fee, false, now);
+            assertEquals(2, journal.lastSeq(), "opening top-up and first fee");
         }
     }
 
