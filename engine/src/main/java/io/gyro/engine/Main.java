@@ -4,6 +4,7 @@ import io.gyro.engine.bulk.BulkLoader;
 import io.gyro.rating.money.Money;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,25 +41,38 @@ public final class Main implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
-    @Command(name = "serve", description = "Start the engine on its embedded defaults, a config file and overrides.")
-    static final class Serve implements Callable<Integer> {
+    /** The config options of the commands that open a data directory: serve and bulk-load. */
+    static final class ConfigOptions {
         @Option(names = "--config", description = "YAML config file (see config/gyro.yaml)")
         Path config;
 
-        @Option(names = "--set", description = "Override a setting: name=value, e.g. diameter.port=3869")
+        @Option(names = "--set", description = "Override a setting: name=value, e.g. diameter.port=3869 or "
+                + "stores.maxSubscribers=10000000")
         Map<String, String> overrides = new LinkedHashMap<>();
 
         @Option(names = "--data-dir", description = "Shortcut for --set dataDir=...")
         String dataDir;
 
+        /** The embedded defaults, then the config file, then the overrides; validated. */
+        EngineConfig load() throws java.io.IOException {
+            Map<String, String> all = new LinkedHashMap<>(overrides);
+            if (dataDir != null) {
+                all.put("dataDir", dataDir);
+            }
+            return EngineConfig.load(config, all);
+        }
+    }
+
+    @Command(name = "serve", description = "Start the engine on its embedded defaults, a config file and overrides.")
+    static final class Serve implements Callable<Integer> {
+        @Mixin
+        ConfigOptions options;
+
         @Override
         public Integer call() throws Exception {
-            if (dataDir != null) {
-                overrides.put("dataDir", dataDir);
-            }
             Engine engine;
             try {
-                engine = Engine.start(EngineConfig.load(config, overrides));
+                engine = Engine.start(options.load());
             } catch (EngineConfig.ConfigException e) {
                 System.err.println(e.getMessage());
                 return 2;
@@ -104,22 +118,13 @@ public final class Main implements Runnable {
                 + "(default: none; one line per run in <data-dir>/bulk-loads.jsonl)")
         boolean journal;
 
-        @Option(names = "--config", description = "YAML config file (see config/gyro.yaml)")
-        Path config;
-
-        @Option(names = "--set", description = "Override a setting: name=value, e.g. stores.maxSubscribers=10000000")
-        Map<String, String> overrides = new LinkedHashMap<>();
-
-        @Option(names = "--data-dir", description = "Shortcut for --set dataDir=...")
-        String dataDir;
+        @Mixin
+        ConfigOptions options;
 
         @Override
         public Integer call() throws Exception {
-            if (dataDir != null) {
-                overrides.put("dataDir", dataDir);
-            }
             try {
-                EngineConfig cfg = EngineConfig.load(config, overrides);
+                EngineConfig cfg = options.load();
                 if (!firstPeriod.equals("included") && !firstPeriod.equals("charged")) {
                     System.err.println("bulk load refused, nothing changed:\n  first-period=" + firstPeriod
                             + ": must be included or charged");
