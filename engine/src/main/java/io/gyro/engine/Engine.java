@@ -129,7 +129,7 @@ public final class Engine implements AutoCloseable {
         HttpServer http = null;
         try {
             journal = Journal.open(dataDir.resolve(Journal.DIR_NAME),
-                    new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync")));
+                    new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync"), config.bool("journal.housekeeper")));
             // One parse of the journal per start: after an unclean stop the journal recovery's scan also feeds
             // what start-up needs (top-up keys, the session tail).
             long recoveryStartNs = System.nanoTime();

@@ -177,6 +177,7 @@ public final class EngineConfig {
         checkInt(problems, "sessions.sweepIntervalMs", 50, 60_000);
         checkLong(problems, "journal.maxFileBytes", JournalConfig.MIN_MAX_FILE_BYTES, JournalConfig.MAX_MAX_FILE_BYTES);
         checkBool(problems, "journal.fsync");
+        checkBool(problems, "journal.housekeeper");
         checkBool(problems, "demo.provision");
         checkInt(problems, "demo.count", 0, 10_000_000);
         checkLong(problems, "demo.firstMsisdn", 1, 999_999_999_999_999L);

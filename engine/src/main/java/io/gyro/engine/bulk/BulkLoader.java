@@ -177,7 +177,7 @@ public final class BulkLoader {
             Records records = null;
             if (plan.journal()) {
                 journal = Journal.open(dataDir.resolve(Journal.DIR_NAME),
-                        new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync")));
+                        new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync"), config.bool("journal.housekeeper")));
                 records = new Records(journal);
             }
             progress.printf(Locale.ROOT, "bulk-load: %,d subscribers from MSISDN %d (IMSI %d) on %s with %s %s into %s "

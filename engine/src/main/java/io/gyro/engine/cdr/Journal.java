@@ -61,6 +61,8 @@ public final class Journal implements AutoCloseable {
     private final byte[] line = new byte[MAX_LINE_BYTES];
     private final JsonLineWriter writer = new JsonLineWriter().wrap(line);
     private final long tornBytesTruncated;
+    /** Null when {@link JournalConfig#housekeeper()} is off. */
+    private final JournalHousekeeper housekeeper;
 
     private FileChannel channel;
     /** The current file mapped from offset 0, {@code maxFileBytes} long; null until the first append. */
@@ -74,9 +76,11 @@ public final class Journal implements AutoCloseable {
     private long lastSeq;
     private boolean dirty;
     private boolean failed;
+    /** Rotations that took the housekeeper's spare file (the others made the file themselves). */
+    private long sparesTaken;
 
     private Journal(Path dir, JournalConfig config, long lastSeq, FileChannel channel, Path currentFile,
-                    long currentDay, int currentIndex, long currentSize, long tornBytesTruncated) {
+                    long currentDay, int currentIndex, long currentSize, long tornBytesTruncated) throws IOException {
         this.dir = dir;
         this.currentFile = currentFile;
         this.config = config;
@@ -86,6 +90,8 @@ public final class Journal implements AutoCloseable {
         this.currentIndex = currentIndex;
         this.currentSize = currentSize;
         this.tornBytesTruncated = tornBytesTruncated;
+        this.housekeeper = config.housekeeper()
+                ? new JournalHousekeeper(dir, config.maxFileBytes(), JournalConfig.PREFAULT_BYTES) : null;
     }
 
     /**
@@ -95,14 +101,18 @@ public final class Journal implements AutoCloseable {
      */
     public static Journal open(Path dir, JournalConfig config) throws IOException {
         Files.createDirectories(dir);
+        // a spare the housekeeper made before a kill; never written to
+        Files.deleteIfExists(dir.resolve(JournalHousekeeper.SPARE_NAME));
         List<Path> files = listFiles(dir);
-        long lastSeq = 0;
+        long lastSeq = -1;
         long torn = 0;
         for (int i = files.size() - 1; i >= 0; i--) {
             Path f = files.get(i);
             try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 long size = ch.size();
-                // a file that was mapped when its process died is zero past its content
+                // a file that was mapped when its process died is zero past its content: the live file, and
+                // full files the housekeeper had not cut yet (they are cut in order, so the first file found
+                // already cut ends the search once the last seq is known)
                 long content = contentEnd(ch, size);
                 long end = lastNewlineEnd(ch, content);
                 if (end < size) {
@@ -114,12 +124,15 @@ public final class Journal implements AutoCloseable {
                     LOG.warn("journal {}: cut off a torn last line of {} bytes (a write interrupted by a crash; "
                             + "its answer was never sent)", f.getFileName(), content - end);
                 }
-                if (end > 0) {
+                if (lastSeq < 0 && end > 0) {
                     lastSeq = seqOfLastLine(ch, end, f);
+                }
+                if (lastSeq >= 0 && end == size) {
                     break;
                 }
             }
         }
+        lastSeq = Math.max(lastSeq, 0);
         if (files.isEmpty()) {
             return new Journal(dir, config, 0, null, null, Long.MIN_VALUE, 0, 0, 0);
         }
@@ -180,7 +193,8 @@ public final class Journal implements AutoCloseable {
 
     /**
      * End of a processor batch: with {@link JournalConfig#fsyncPerBatch()} forces what this batch wrote
-     * to the device; otherwise does nothing. Call before flushing the batch's answers.
+     * to the device; otherwise does nothing but tell the housekeeper how far the file is written. Call
+     * before flushing the batch's answers.
      */
     public void endOfBatch() {
         if (config.fsyncPerBatch() && dirty && mapped != null) {
@@ -192,26 +206,65 @@ public final class Journal implements AutoCloseable {
                 throw new UncheckedIOException("journal fsync failed", e.getCause());
             }
         }
+        if (dirty && housekeeper != null) {
+            housekeeper.writing(mapped, currentSize);
+        }
         dirty = false;
     }
 
+    /**
+     * Starts the next file: the housekeeper's spare, renamed into place, or one made here. The full
+     * file goes to the housekeeper to be cut and closed (or is closed here, without a housekeeper).
+     */
     private void rotate(long day) throws IOException {
-        closeCurrent(config.fsyncPerBatch());
         int index = day == currentDay ? currentIndex + 1 : 1;
         Path f;
         while (Files.exists(f = dir.resolve(fileName(day, index)))) {
             index++;
         }
-        channel = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        JournalHousekeeper.Spare spare = housekeeper == null ? null : housekeeper.takeSpare(f);
+        FileChannel oldChannel = channel;
+        MappedByteBuffer oldMapped = mapped;
+        Path oldFile = currentFile;
+        long oldSize = currentSize;
+        if (housekeeper == null || oldMapped == null) {
+            closeCurrent(config.fsyncPerBatch());
+        }
+        if (spare != null) {
+            channel = spare.channel();
+            mapped = spare.mapped();
+            sparesTaken++;
+        } else {
+            channel = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            mapped = null;
+        }
         currentFile = f;
         currentDay = day;
         currentIndex = index;
         currentSize = 0;
+        forcedUpTo = 0;
+        if (housekeeper != null && oldMapped != null) {
+            if (mapped == null) {
+                mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, config.maxFileBytes());
+            }
+            // the new mapping is named first, so the housekeeper never touches the old one once retired
+            housekeeper.writing(mapped, 0);
+            housekeeper.retire(oldFile, oldChannel, oldMapped, oldSize, config.fsyncPerBatch());
+        }
     }
 
     /** Seq of the last record written (0 when the journal is empty). */
     public long lastSeq() {
         return lastSeq;
+    }
+
+    /** For tests: rotations that took a spare file, and the housekeeper (null when off). */
+    long sparesTaken() {
+        return sparesTaken;
+    }
+
+    JournalHousekeeper housekeeper() {
+        return housekeeper;
     }
 
     /** Bytes of a torn last line cut off by {@link #open} (0 normally). */
@@ -288,10 +341,6 @@ public final class Journal implements AutoCloseable {
                         reader = reader(f, f.equals(liveFile) ? liveSize : Long.MAX_VALUE);
                     }
                     nextLine = reader.readLine();
-                    if (nextLine != null && !nextLine.isEmpty() && nextLine.charAt(0) == 0) {
-                        // the zero tail of a file that was mapped when its writer died
-                        nextLine = null;
-                    }
                     if (nextLine == null) {
                         reader.close();
                         reader = null;
@@ -330,7 +379,18 @@ public final class Journal implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        IOException first = null;
+        if (housekeeper != null) {
+            try {
+                housekeeper.close();
+            } catch (IOException e) {
+                first = e;
+            }
+        }
         closeCurrent(true);
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** Unmaps the current file, cuts it to its content and closes it. */
@@ -374,19 +434,20 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Reads at most {@code limit} bytes of {@code f} (the live file's content, not its zero tail). */
+    /**
+     * Reads {@code f} up to {@code limit} bytes (the live file's content) and in any case up to its first
+     * NUL byte: a full file the housekeeper has not cut yet, or one a kill left, has a zero tail too.
+     */
     private static BufferedReader reader(Path f, long limit) throws IOException {
-        InputStream in = Files.newInputStream(f);
-        if (limit != Long.MAX_VALUE) {
-            in = new BoundedInputStream(in, limit);
-        }
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        return new BufferedReader(new InputStreamReader(new ContentInputStream(Files.newInputStream(f), limit),
+                StandardCharsets.UTF_8), 1 << 16);
     }
 
-    private static final class BoundedInputStream extends java.io.FilterInputStream {
+    /** The bytes before the first NUL, and at most {@code limit} of them. */
+    private static final class ContentInputStream extends java.io.FilterInputStream {
         private long left;
 
-        BoundedInputStream(InputStream in, long limit) {
+        ContentInputStream(InputStream in, long limit) {
             super(in);
             this.left = limit;
         }
@@ -397,9 +458,11 @@ public final class Journal implements AutoCloseable {
                 return -1;
             }
             int b = super.read();
-            if (b >= 0) {
-                left--;
+            if (b <= 0) {
+                left = 0;
+                return -1;
             }
+            left--;
             return b;
         }
 
@@ -409,9 +472,16 @@ public final class Journal implements AutoCloseable {
                 return -1;
             }
             int n = super.read(b, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
+            if (n <= 0) {
+                return n;
             }
+            for (int i = off; i < off + n; i++) {
+                if (b[i] == 0) {
+                    left = 0;
+                    return i == off ? -1 : i - off;
+                }
+            }
+            left -= n;
             return n;
         }
     }
