@@ -14,8 +14,8 @@ import io.gyro.diameter.transport.DiameterServer;
 import io.gyro.engine.api.HttpApi;
 import io.gyro.engine.api.HttpServer;
 import io.gyro.engine.cdr.Journal;
+import io.gyro.engine.cdr.JournalCheckpoint;
 import io.gyro.engine.cdr.JournalConfig;
-import io.gyro.engine.cdr.JournalRecovery;
 import io.gyro.engine.gy.GyApplication;
 import io.gyro.engine.pipeline.Admin;
 import io.gyro.engine.pipeline.AdminTask;
@@ -23,6 +23,8 @@ import io.gyro.engine.pipeline.ChargingProcessor;
 import io.gyro.engine.pipeline.ChargingState;
 import io.gyro.engine.pipeline.Records;
 import io.gyro.engine.pipeline.RingEvent;
+import io.gyro.engine.pipeline.StartupRecovery;
+import io.gyro.engine.pipeline.TopUpKeys;
 import io.gyro.engine.status.EngineCounters;
 import io.gyro.engine.store.StoreConfig;
 import io.gyro.engine.store.Stores;
@@ -61,6 +63,8 @@ public final class Engine implements AutoCloseable {
 
     private final Stores stores;
     private final Journal journal;
+    private final JournalCheckpoint checkpoint;
+    private final TopUpKeys topUpKeys;
     private final Disruptor<RingEvent> disruptor;
     private final RingBuffer<RingEvent> ring;
     private final ScheduledExecutorService ticker;
@@ -72,12 +76,15 @@ public final class Engine implements AutoCloseable {
     private volatile boolean closed;
     private final String apiToken;
 
-    private Engine(Stores stores, Journal journal, Disruptor<RingEvent> disruptor, ScheduledExecutorService ticker,
+    private Engine(Stores stores, Journal journal, JournalCheckpoint checkpoint, TopUpKeys topUpKeys,
+                   Disruptor<RingEvent> disruptor, ScheduledExecutorService ticker,
                    DiameterServer diameter, HttpServer http, InetSocketAddress diameterAddress,
                    InetSocketAddress httpAddress, long startedMs, String apiToken) {
         this.apiToken = apiToken;
         this.stores = stores;
         this.journal = journal;
+        this.checkpoint = checkpoint;
+        this.topUpKeys = topUpKeys;
         this.disruptor = disruptor;
         this.ring = disruptor.getRingBuffer();
         this.ticker = ticker;
@@ -123,6 +130,8 @@ public final class Engine implements AutoCloseable {
         Stores stores = Stores.open(dataDir, new StoreConfig(config.longValue("stores.maxSubscribers"),
                 config.longValue("stores.maxSessions")));
         Journal journal = null;
+        JournalCheckpoint checkpoint = null;
+        TopUpKeys topUpKeys = null;
         Disruptor<RingEvent> disruptor = null;
         ScheduledExecutorService ticker = null;
         DiameterServer diameter = null;
@@ -130,37 +139,36 @@ public final class Engine implements AutoCloseable {
         try {
             journal = Journal.open(dataDir.resolve(Journal.DIR_NAME),
                     new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync"), config.bool("journal.housekeeper")));
-            // One parse of the journal per start: after an unclean stop the journal recovery's scan also feeds
-            // what start-up needs (top-up keys, the session tail).
+            // Only the journal's tail after the checkpoint is read (all of it without a usable checkpoint); after
+            // an unclean stop that one parse also rolls accounts forward and feeds the session reconciliation.
             long recoveryStartNs = System.nanoTime();
-            io.gyro.engine.pipeline.StartupRecovery.Collector collector =
-                    new io.gyro.engine.pipeline.StartupRecovery.Collector(stores.recovered());
+            checkpoint = JournalCheckpoint.open(dataDir);
+            topUpKeys = TopUpKeys.open(dataDir);
+            StartupRecovery.Result startup = StartupRecovery.recover(journal, stores, checkpoint, topUpKeys,
+                    clock.getAsLong(), config.integer("sessions.graceSeconds") * 1000L);
             if (stores.recovered()) {
-                JournalRecovery.Report report = JournalRecovery.apply(journal, stores.accounts(), collector);
                 LOG.warn("unclean stop detected: stores reopened in {} ms ({} maps recovered by Chronicle); journal "
-                        + "replay in {} ms: {}", stores.openMillis(), stores.mapsRecovered(),
-                        (System.nanoTime() - recoveryStartNs) / 1_000_000, report);
-            } else {
-                collector.scan(journal);
+                                + "replay in {} ms: {}", stores.openMillis(), stores.mapsRecovered(),
+                        (System.nanoTime() - recoveryStartNs) / 1_000_000, startup.journalRecovery());
             }
-            io.gyro.engine.pipeline.StartupRecovery.Result startup = collector.finish(stores, clock.getAsLong(),
-                    config.integer("sessions.graceSeconds") * 1000L);
-            LOG.info("journal: {} records, {} top-up keys remembered; {} sessions reconciled, {} accounts' reservations "
-                            + "recomputed; journal and start-up recovery took {} ms", startup.recordsScanned(),
-                    startup.topUpKeys(), startup.sessionsReconciled(), startup.accountsReservationsFixed(),
-                    (System.nanoTime() - recoveryStartNs) / 1_000_000);
+            LOG.info("journal: {} records read after seq {}{}, {} top-up keys found there ({} held); {} sessions "
+                            + "reconciled, {} accounts' reservations recomputed; journal and start-up recovery took {} ms",
+                    startup.recordsScanned(), startup.readAfterSeq(),
+                    startup.wholeJournalWhy() == null ? "" : " (whole journal: " + startup.wholeJournalWhy() + ")",
+                    startup.topUpKeys(), topUpKeys.size(), startup.sessionsReconciled(),
+                    startup.accountsReservationsFixed(), (System.nanoTime() - recoveryStartNs) / 1_000_000);
             LocalPeer local = LocalPeer.builder(config.string("diameter.originHost"), config.string("diameter.originRealm"))
                     .hostIpAddress(InetAddress.getByName(config.string("diameter.host")))
                     .watchdogInterval(Duration.ofSeconds(config.integer("diameter.watchdogSeconds")))
                     .maxMessageSize(config.integer("diameter.maxMessageSize"))
                     .policy(policy(config.list("diameter.peers")))
                     .build();
-            Records records = new Records(journal);
+            Records records = new Records(journal, checkpoint);
             ChargingState state = new ChargingState(stores, records, new Rater(loaded.catalogue()),
                     new ChargingState.Settings(local.originHostBytes, local.originRealmBytes,
                             config.integer("sessions.graceSeconds") * 1000L,
                             // Headroom below the map's real capacity for sessions already running.
-                            stores.capacity().maxSessions() * 9 / 10));
+                            stores.capacity().maxSessions() * 9 / 10), topUpKeys);
 
             if (config.bool("demo.provision") && stores.subscribers().count() == 0) {
                 int created = Admin.provisionDemo(state, config.longValue("demo.firstMsisdn"),
@@ -213,8 +221,8 @@ public final class Engine implements AutoCloseable {
             InetSocketAddress httpAddress = http.bind(
                     new InetSocketAddress(config.string("http.host"), config.integer("http.port")), api,
                     config.integer("http.maxBodyBytes"));
-            Engine engine = new Engine(stores, journal, disruptor, ticker, diameter, http, diameterAddress, httpAddress,
-                    startedMs, token);
+            Engine engine = new Engine(stores, journal, checkpoint, topUpKeys, disruptor, ticker, diameter, http,
+                    diameterAddress, httpAddress, startedMs, token);
             self[0] = engine;
             LOG.info("Gyro engine up in {} ms: Diameter {} ({} transport) as {} / {}, HTTP API http://{}:{}/ , data {}",
                     System.currentTimeMillis() - t0, diameterAddress, diameter.transport(), local.originHost,
@@ -236,6 +244,12 @@ public final class Engine implements AutoCloseable {
             }
             if (journal != null) {
                 journal.close();
+            }
+            if (checkpoint != null) {
+                checkpoint.close();
+            }
+            if (topUpKeys != null) {
+                topUpKeys.close();
             }
             stores.closeAfterFailedStart();
             throw e;
@@ -320,6 +334,12 @@ public final class Engine implements AutoCloseable {
             journal.close();
         } catch (IOException e) {
             LOG.error("closing the journal failed", e);
+        }
+        try {
+            checkpoint.close();
+            topUpKeys.close();
+        } catch (IOException e) {
+            LOG.error("closing the journal checkpoint or the top-up keys failed", e);
         }
         try {
             stores.close();

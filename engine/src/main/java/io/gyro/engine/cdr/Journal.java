@@ -311,7 +311,18 @@ public final class Journal implements AutoCloseable {
 
     /** Every record in seq order, for recovery and tests; close it when done. */
     public Scanner scan() throws IOException {
-        return new Scanner(listFiles(dir), currentFile, currentSize);
+        return new Scanner(listFiles(dir), currentFile, currentSize, 0);
+    }
+
+    /**
+     * The records with a seq above {@code afterSeq}, in seq order, for start-up recovery from a checkpoint:
+     * finds the first such record by reading a few bytes per file and a binary search over line starts in
+     * one file ({@link JournalSeek}), so nothing before it is parsed. {@code afterSeq = 0} is {@link #scan()}.
+     */
+    public Scanner scanAfter(long afterSeq) throws IOException {
+        List<Path> files = listFiles(dir);
+        JournalSeek.Position at = JournalSeek.find(files, afterSeq, currentFile, currentSize);
+        return new Scanner(files.subList(at.fileIndex(), files.size()), currentFile, currentSize, at.offset());
     }
 
     /** Iterates every record of every journal file in order; parses with Jackson. */
@@ -319,14 +330,17 @@ public final class Journal implements AutoCloseable {
         private final List<Path> files;
         private final Path liveFile;
         private final long liveSize;
+        /** Where reading starts in the first file (a line start); 0 for every other file. */
+        private final long firstOffset;
         private int nextFile;
         private BufferedReader reader;
         private String nextLine;
 
-        private Scanner(List<Path> files, Path liveFile, long liveSize) {
+        private Scanner(List<Path> files, Path liveFile, long liveSize, long firstOffset) {
             this.files = files;
             this.liveFile = liveFile;
             this.liveSize = liveSize;
+            this.firstOffset = firstOffset;
         }
 
         @Override
@@ -338,7 +352,7 @@ public final class Journal implements AutoCloseable {
                             return false;
                         }
                         Path f = files.get(nextFile++);
-                        reader = reader(f, f.equals(liveFile) ? liveSize : Long.MAX_VALUE);
+                        reader = reader(f, f.equals(liveFile) ? liveSize : Long.MAX_VALUE, nextFile == 1 ? firstOffset : 0);
                     }
                     nextLine = reader.readLine();
                     if (nextLine == null) {
@@ -441,6 +455,18 @@ public final class Journal implements AutoCloseable {
     private static BufferedReader reader(Path f, long limit) throws IOException {
         return new BufferedReader(new InputStreamReader(new ContentInputStream(Files.newInputStream(f), limit),
                 StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** As {@link #reader(Path, long)}, from byte {@code from} (a line start) on; {@code limit} counts from 0. */
+    private static BufferedReader reader(Path f, long limit, long from) throws IOException {
+        if (from == 0) {
+            return reader(f, limit);
+        }
+        FileChannel ch = FileChannel.open(f, StandardOpenOption.READ);
+        ch.position(from);
+        InputStream in = new ContentInputStream(java.nio.channels.Channels.newInputStream(ch),
+                limit == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, limit - from));
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
     }
 
     /** The bytes before the first NUL, and at most {@code limit} of them. */

@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * written in the same step would still hold an answer that was never sent; hence journal first.
  *
  * <p>Cost: a read of the few thousand accounts written last ({@code AccountStore.writtenLast}), not a
- * pass over every account; one pass over every journal file, parsing each line (allocation is fine here),
- * and one read per account named in the journal; a second pass over the journal only when an account
- * lags it. Recovery is not on the request path.
+ * pass over every account; one pass over the journal after the checkpoint ({@link JournalCheckpoint}: every
+ * record before it is applied, so only the tail can lag; the whole journal without one), parsing each line
+ * (allocation is fine here), and one read per account named there; a second pass over that tail only when
+ * an account lags it. Recovery is not on the request path.
  */
 public final class JournalRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(JournalRecovery.class);
@@ -76,6 +77,17 @@ public final class JournalRecovery {
      */
     public static Report apply(Journal journal, AccountStore accounts, java.util.function.Consumer<JournalEntry> alsoEach)
             throws IOException {
+        return apply(journal, accounts, 0, alsoEach);
+    }
+
+    /**
+     * As {@link #apply(Journal, AccountStore, java.util.function.Consumer)}, over the records after
+     * {@code afterSeq} only: the journal checkpoint ({@link JournalCheckpoint}), up to which every record is
+     * known applied to the accounts. Only an account that is ahead of the journal and has no record in that
+     * tail makes it read the rest of the journal (for that account's last record).
+     */
+    public static Report apply(Journal journal, AccountStore accounts, long afterSeq,
+                               java.util.function.Consumer<JournalEntry> alsoEach) throws IOException {
         long journalLastSeq = journal.lastSeq();
         Map<Long, JournalEntry> aheadOfJournal = new HashMap<>();
         // An account can be ahead of the journal only if it was written and the kill came before its record
@@ -94,9 +106,12 @@ public final class JournalRecovery {
         // account map can cost a disk read in a fresh process).
         Map<Long, Long> lastSeqByAccount = new HashMap<>();
         long scanned = 0;
-        try (Journal.Scanner scanner = journal.scan()) {
+        try (Journal.Scanner scanner = journal.scanAfter(afterSeq)) {
             while (scanner.hasNext()) {
                 JournalEntry e = scanner.next();
+                if (e.seq <= afterSeq) {
+                    continue;
+                }
                 scanned++;
                 alsoEach.accept(e);
                 if (!e.hasAfterState()) {
@@ -122,10 +137,10 @@ public final class JournalRecovery {
         List<JournalEntry> rolledForward = new ArrayList<>();
         int created = 0;
         if (!lagging.isEmpty()) {
-            try (Journal.Scanner scanner = journal.scan()) {
+            try (Journal.Scanner scanner = journal.scanAfter(afterSeq)) {
                 while (scanner.hasNext()) {
                     JournalEntry e = scanner.next();
-                    if (!e.hasAfterState() || !lagging.contains(e.accountId)) {
+                    if (e.seq <= afterSeq || !e.hasAfterState() || !lagging.contains(e.accountId)) {
                         continue;
                     }
                     if (!accounts.read(e.accountId, account)) {
@@ -143,6 +158,26 @@ public final class JournalRecovery {
             }
         }
 
+        if (afterSeq > 0 && aheadOfJournal.containsValue(null)) {
+            // An account ahead of the journal with no record after the checkpoint: its last record is before it.
+            java.util.Set<Long> withoutRecord = new java.util.HashSet<>();
+            aheadOfJournal.forEach((id, last) -> {
+                if (last == null) {
+                    withoutRecord.add(id);
+                }
+            });
+            try (Journal.Scanner scanner = journal.scan()) {
+                while (scanner.hasNext()) {
+                    JournalEntry e = scanner.next();
+                    if (e.seq > afterSeq) {
+                        break;
+                    }
+                    if (e.hasAfterState() && withoutRecord.contains(e.accountId)) {
+                        aheadOfJournal.put(e.accountId, e);
+                    }
+                }
+            }
+        }
         int rolledBack = 0;
         List<Long> unresolved = new ArrayList<>();
         for (Map.Entry<Long, JournalEntry> c : aheadOfJournal.entrySet()) {

@@ -30,26 +30,6 @@ public final class Admin {
     private Admin() {
     }
 
-    /** Idempotency keys of recent top-ups, so a retried call credits once. Processor thread only. */
-    private static final Map<String, Map<String, Object>> TOP_UPS = new LinkedHashMap<>(1024, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> eldest) {
-            return size() > 100_000;
-        }
-    };
-
-    /** Remembers a top-up found in the journal at start, so its key is not credited again. */
-    static void rememberTopUp(long msisdn, String idempotencyKey, long amountMicros, long seq) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("msisdn", msisdn);
-        out.put("amount", Money.format(amountMicros));
-        out.put("amountMicros", amountMicros);
-        out.put("recordSeq", seq);
-        TOP_UPS.put(msisdn + "/" + idempotencyKey, out);
-    }
-
     /**
      * Creates a subscriber and its account. The opening balance is credited (a TOP_UP record),
      * then the package's first period starts: its fee is charged (a FEE record) unless
@@ -170,15 +150,12 @@ public final class Admin {
         if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 128) {
             throw ApiException.badRequest("idempotencyKey is required (1 to 128 characters)");
         }
-        String key = msisdn + "/" + idempotencyKey;
-        Map<String, Object> earlier = TOP_UPS.get(key);
+        TopUpKeys.TopUp earlier = s.topUpKeys.find(msisdn, idempotencyKey);
         if (earlier != null) {
-            if (!Long.valueOf(amountMicros).equals(earlier.get("amountMicros"))) {
+            if (earlier.amountMicros() != amountMicros) {
                 throw ApiException.conflict("idempotencyKey=" + idempotencyKey + ": already used with another amount");
             }
-            Map<String, Object> again = new LinkedHashMap<>(earlier);
-            again.put("replayed", true);
-            return again;
+            return earlier.replayView();
         }
         Subscriber sub = findSubscriber(s, msisdn);
         if (!s.stores.accounts().read(sub.accountId(), s.account)) {
@@ -203,6 +180,15 @@ public final class Admin {
             sub.promotionsUsedMask(result.promotionsUsedMask);
             s.stores.subscribers().update(sub);
         }
+        try {
+            // Before the journal checkpoint can pass the record: see TopUpKeys.
+            s.topUpKeys.remember(msisdn, idempotencyKey, amountMicros, seq);
+        } catch (RuntimeException e) {
+            // Remembered in memory only: keep this record after the checkpoint for the rest of the run, so the
+            // next start reads it from the journal's tail and remembers the key again.
+            s.records.holdCheckpoint(seq - 1);
+            throw e;
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("msisdn", msisdn);
         out.put("amount", Money.format(amountMicros));
@@ -210,7 +196,6 @@ public final class Admin {
         out.put("bonusBuckets", result.bonusCount);
         out.put("balance", Money.format(w.moneyMicros));
         out.put("recordSeq", seq);
-        TOP_UPS.put(key, out);
         return out;
     }
 

@@ -89,6 +89,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
 
     @Override
     public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+        long seqBefore = state.records.journal().lastSeq();
         try {
             switch (event.kind) {
                 case CCR:
@@ -109,6 +110,8 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         } catch (RuntimeException e) {
             EngineCounters.PROCESSOR_ERRORS.increment();
             io.gyro.engine.status.ErrorLog.error(LOG, "charging processor failed on a " + event.kind + " event", e);
+            // Its records (if any) may lack their map writes: the next start must roll them forward.
+            state.records.holdCheckpoint(seqBefore);
             if (event.kind == RingEvent.Kind.CCR) {
                 queueAnswer(event.peer, simpleAnswer(event, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
             }

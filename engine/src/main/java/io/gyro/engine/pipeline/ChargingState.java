@@ -16,17 +16,25 @@ public final class ChargingState {
     public final Stores stores;
     public final Records records;
     public final Settings settings;
+    /** Idempotency keys of the last top-ups (persisted in the data directory by the engine). */
+    public final TopUpKeys topUpKeys;
     private Rater rater;
 
     public final Account account = new Account();
     public final Subscriber subscriber = new Subscriber();
     public final Wallet wallet = new Wallet();
 
+    /** With top-up keys kept in memory only (tests, benchmarks). */
     public ChargingState(Stores stores, Records records, Rater rater, Settings settings) {
+        this(stores, records, rater, settings, TopUpKeys.inMemory());
+    }
+
+    public ChargingState(Stores stores, Records records, Rater rater, Settings settings, TopUpKeys topUpKeys) {
         this.stores = stores;
         this.records = records;
         this.rater = rater;
         this.settings = settings;
+        this.topUpKeys = topUpKeys;
     }
 
     public Rater rater() {

@@ -3,6 +3,7 @@ package io.gyro.engine.pipeline;
 import io.gyro.engine.cdr.CdrKind;
 import io.gyro.engine.cdr.CdrRecord;
 import io.gyro.engine.cdr.Journal;
+import io.gyro.engine.cdr.JournalCheckpoint;
 import io.gyro.engine.store.Account;
 import io.gyro.engine.store.SessionKey;
 import io.gyro.engine.store.Subscriber;
@@ -17,11 +18,19 @@ import io.gyro.rating.catalogue.Catalogue;
  */
 public final class Records {
     private final Journal journal;
+    private final JournalCheckpoint checkpoint;
     private final Account after = new Account();
     private final StringBuilder explanation = new StringBuilder(CdrRecord.MAX_EXPLANATION_CHARS);
 
+    /** Without a checkpoint (tests, benchmarks): every start reads the whole journal. */
     public Records(Journal journal) {
+        this(journal, null);
+    }
+
+    /** @param checkpoint advanced at every {@link #flush()}, or null */
+    public Records(Journal journal, JournalCheckpoint checkpoint) {
         this.journal = journal;
+        this.checkpoint = checkpoint;
     }
 
     public Journal journal() {
@@ -101,8 +110,25 @@ public final class Records {
         return finish(r, subscriber, wallet);
     }
 
-    /** Ends a processor batch (fsync when configured). */
+    /**
+     * Ends a processor batch (fsync when configured). Called after every write of the batch's requests (and
+     * of the housekeeping that follows them), so it also advances the journal checkpoint to the last record:
+     * each of those records has had all its map writes.
+     */
     public void flush() {
         journal.endOfBatch();
+        if (checkpoint != null) {
+            checkpoint.advance(journal.lastSeq());
+        }
+    }
+
+    /**
+     * The records after {@code seq} may be half applied (their request failed part way): the checkpoint stays
+     * at or below {@code seq} for the rest of this run, so the next start rolls them forward from the journal.
+     */
+    public void holdCheckpoint(long seq) {
+        if (checkpoint != null) {
+            checkpoint.hold(seq);
+        }
     }
 }

@@ -2,11 +2,15 @@ package io.gyro.engine.pipeline;
 
 import io.gyro.engine.cdr.CdrKind;
 import io.gyro.engine.cdr.Journal;
+import io.gyro.engine.cdr.JournalCheckpoint;
 import io.gyro.engine.cdr.JournalEntry;
+import io.gyro.engine.cdr.JournalRecovery;
 import io.gyro.engine.store.Account;
 import io.gyro.engine.store.AccountStore;
 import io.gyro.engine.store.Session;
 import io.gyro.engine.store.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -22,10 +26,13 @@ import java.util.Set;
  * journal (the record of truth for charges) and with each other.
  *
  * <p>The processor writes, per request: records to the journal, then the account, then the
- * session. A kill -9 can fall between any two. After an unclean stop:
+ * session. A kill -9 can fall between any two. The journal checkpoint ({@link JournalCheckpoint}) names
+ * the last record up to which every such write is known done, so only the records after it (the tail)
+ * are read; without a usable checkpoint (a directory from before it, an unreadable file, a checkpoint past
+ * the journal's end, Chronicle having repaired corruptions, or top-up keys that cannot be trusted) the
+ * whole journal is read, as before. After an unclean stop, or when the checkpoint is behind the journal:
  * <ol>
- *   <li>{@link io.gyro.engine.cdr.JournalRecovery} (run before this) brings each account to its
- *       last record's after-state;</li>
+ *   <li>{@link io.gyro.engine.cdr.JournalRecovery} brings each account to its last record's after-state;</li>
  *   <li>sessions are brought up to the last charged CC-Request-Number of the records near the end
  *       of the journal ({@link SessionReconciliation}), so a retransmission of a charged but
  *       unanswered request is never charged twice;</li>
@@ -33,46 +40,108 @@ import java.util.Set;
  *       holders of reservations: a reservation written to the account but not to its session
  *       (or the reverse) cannot leak.</li>
  * </ol>
- * On every start, the top-up idempotency keys of the journal are remembered, so a retried top-up
- * credits once across restarts.
+ * On every start the top-up idempotency keys of the records read are remembered ({@link TopUpKeys}: the
+ * keys of earlier records are in its file), so a retried top-up credits once across restarts. Last, the
+ * checkpoint moves to the journal's last record: everything before it now agrees.
  */
 public final class StartupRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(StartupRecovery.class);
     /** Records this close to the journal's end may lack their session write. */
     static final long TAIL_WINDOW_MS = 120_000;
 
     private StartupRecovery() {
     }
 
-    /** Summary for the start-up log. */
-    public record Result(long recordsScanned, int sessionsReconciled, int accountsReservationsFixed, int topUpKeys) {
+    /**
+     * Summary for the start-up log.
+     *
+     * @param readAfterSeq   the journal was read after this seq (0: whole)
+     * @param wholeJournalWhy why the whole journal was read, or null
+     */
+    public record Result(long recordsScanned, int sessionsReconciled, int accountsReservationsFixed, int topUpKeys,
+                         long readAfterSeq, String wholeJournalWhy, JournalRecovery.Report journalRecovery) {
     }
 
-    public static Result run(Journal journal, Stores stores, boolean unclean, long nowMs, long graceMs) throws IOException {
-        Collector collector = new Collector(unclean);
-        collector.scan(journal);
-        return collector.finish(stores, nowMs, graceMs);
+    /**
+     * Everything start-up recovery does, in order: decides from where to read the journal, rolls the accounts
+     * forward and reconciles sessions and reservations when needed, remembers the top-up keys of the records
+     * read, then advances {@code checkpoint} to the journal's last record. Lifecycle thread, before the
+     * pipeline starts.
+     */
+    public static Result recover(Journal journal, Stores stores, JournalCheckpoint checkpoint, TopUpKeys topUpKeys,
+                                 long nowMs, long graceMs) throws IOException {
+        String why = wholeJournalReason(checkpoint.found(), topUpKeys, journal.lastSeq(), stores.corruptionsRepaired());
+        long afterSeq = why == null ? checkpoint.found().seq() : 0;
+        if (why != null) {
+            LOG.warn("journal checkpoint not used: {}; reading the whole journal (up to seq {})", why, journal.lastSeq());
+        } else {
+            LOG.info("journal checkpoint {}: reading the {} records after it", afterSeq, journal.lastSeq() - afterSeq);
+        }
+        // A tail after a valid checkpoint after a clean stop is normally empty; a record there belongs to a
+        // request that failed half way (the checkpoint was held): it is rolled forward like a killed one.
+        boolean rollForward = stores.recovered() || why == null && afterSeq < journal.lastSeq();
+        Collector collector = new Collector(rollForward, topUpKeys);
+        JournalRecovery.Report report = null;
+        if (rollForward) {
+            report = JournalRecovery.apply(journal, stores.accounts(), afterSeq, collector);
+        } else {
+            collector.scan(journal, afterSeq);
+        }
+        Result r = collector.finish(stores, nowMs, graceMs, afterSeq, why, report);
+        checkpoint.advance(journal.lastSeq());
+        return r;
+    }
+
+    /**
+     * Why the checkpoint cannot bound what is read, or null when it can.
+     *
+     * @param corruptions what Chronicle's recovery of a map reported repairing: it may have dropped an entry
+     *                    that a record before the checkpoint wrote
+     */
+    static String wholeJournalReason(JournalCheckpoint.Found found, TopUpKeys keys, long journalLastSeq, int corruptions) {
+        switch (found.status()) {
+            case MISSING:
+                return "no " + JournalCheckpoint.FILE_NAME + " (a data directory from before checkpoints)";
+            case UNREADABLE:
+                return "the checkpoint is unreadable: " + found.problem();
+            default:
+                break;
+        }
+        if (found.seq() > journalLastSeq) {
+            return "the checkpoint " + found.seq() + " is past the journal's last record " + journalLastSeq
+                    + " (journal records missing)";
+        }
+        if (!keys.complete()) {
+            return "top-up keys incomplete (" + keys.incompleteReason() + ")";
+        }
+        if (corruptions > 0) {
+            return "Chronicle repaired " + corruptions + " corruption(s) in the maps";
+        }
+        return null;
     }
 
     /**
      * What start-up needs from the journal, fed one record at a time: by its own {@link #scan}, or by
-     * {@link io.gyro.engine.cdr.JournalRecovery#apply(Journal, AccountStore, java.util.function.Consumer)}
+     * {@link io.gyro.engine.cdr.JournalRecovery#apply(Journal, AccountStore, long, java.util.function.Consumer)}
      * after an unclean stop, so the journal is parsed once per start, not twice.
      */
-    public static final class Collector implements java.util.function.Consumer<JournalEntry> {
+    static final class Collector implements java.util.function.Consumer<JournalEntry> {
         private final boolean unclean;
+        private final TopUpKeys topUpKeys;
         private final ArrayDeque<JournalEntry> tail = new ArrayDeque<>();
         private long scanned;
         private int keys;
 
-        public Collector(boolean unclean) {
+        Collector(boolean unclean, TopUpKeys topUpKeys) {
             this.unclean = unclean;
+            this.topUpKeys = topUpKeys;
         }
 
         @Override
         public void accept(JournalEntry e) {
             scanned++;
             if (e.kind == CdrKind.TOP_UP && e.idempotencyKey != null && !e.idempotencyKey.isEmpty()) {
-                Admin.rememberTopUp(e.msisdn, e.idempotencyKey, -e.retailMicros, e.seq);
+                topUpKeys.remember(e.msisdn, e.idempotencyKey, -e.retailMicros, e.seq);
                 keys++;
             }
             if (unclean && e.sessionId != null && e.ccRequestNumber >= 0) {
@@ -83,24 +152,27 @@ public final class StartupRecovery {
             }
         }
 
-        /** Feeds every record of {@code journal}, in order. */
-        public void scan(Journal journal) throws IOException {
-            try (Journal.Scanner scanner = journal.scan()) {
+        /** Feeds every record of {@code journal} after {@code afterSeq}, in order. */
+        void scan(Journal journal, long afterSeq) throws IOException {
+            try (Journal.Scanner scanner = journal.scanAfter(afterSeq)) {
                 while (scanner.hasNext()) {
-                    accept(scanner.next());
+                    JournalEntry e = scanner.next();
+                    if (e.seq > afterSeq) {
+                        accept(e);
+                    }
                 }
             }
         }
 
         /** After every record was fed: reconciles sessions and reservations when the stop was unclean. */
-        public Result finish(Stores stores, long nowMs, long graceMs) {
+        Result finish(Stores stores, long nowMs, long graceMs, long afterSeq, String why, JournalRecovery.Report report) {
             int reconciled = 0;
             int fixed = 0;
             if (unclean) {
                 reconciled = SessionReconciliation.apply(new ArrayList<>(tail), stores.sessions(), nowMs, graceMs);
                 fixed = recomputeReservations(stores);
             }
-            return new Result(scanned, reconciled, fixed, keys);
+            return new Result(scanned, reconciled, fixed, keys, afterSeq, why, report);
         }
     }
 

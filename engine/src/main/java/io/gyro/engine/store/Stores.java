@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  *   &lt;data&gt;/store-capacity      the capacities the maps were created with (see below)
  *   &lt;data&gt;/imsi-index.dirty    the IMSI index was written since the last clean close (see below)
  *   &lt;data&gt;/recent-account-writes  ids of the last account writes, for recovery (RecentAccountWrites)
+ *   &lt;data&gt;/journal-checkpoint  seq up to which the maps agree with the journal (cdr.JournalCheckpoint)
+ *   &lt;data&gt;/topup-keys          idempotency keys of the last top-ups (pipeline.TopUpKeys)
  *   &lt;data&gt;/clean-shutdown      present only while nothing has the files open
  *   &lt;data&gt;/lock                OS lock held by the process that has the directory open
  *   &lt;data&gt;/journal/            CDR journal (io.gyro.engine.cdr.Journal)

@@ -1,0 +1,81 @@
+package io.gyro.engine.cdr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalCheckpointTest {
+    @TempDir
+    Path dir;
+
+    /** The seq as another process would read the file now (the page cache, not this mapping). */
+    private long seqInFile() throws Exception {
+        byte[] b = Files.readAllBytes(dir.resolve(JournalCheckpoint.FILE_NAME));
+        assertEquals(JournalCheckpoint.SIZE, b.length);
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(JournalCheckpoint.MAGIC, buf.getLong(0));
+        return buf.getLong(8);
+    }
+
+    @Test
+    void aNewDirectoryHasNoneThenEachAdvanceIsInTheFileWithoutAClose() throws Exception {
+        JournalCheckpoint c = JournalCheckpoint.open(dir);
+        assertEquals(JournalCheckpoint.Status.MISSING, c.found().status());
+        assertEquals(0, seqInFile());
+        c.advance(17);
+        assertEquals(17, seqInFile(), "visible to a reader before any close or force: survives kill -9");
+        c.advance(12);
+        assertEquals(17, seqInFile(), "never moves back");
+        // the process "dies" here: no close
+        JournalCheckpoint again = JournalCheckpoint.open(dir);
+        assertEquals(new JournalCheckpoint.Found(JournalCheckpoint.Status.VALID, 17, null), again.found());
+        assertEquals(17, again.seq());
+        again.close();
+        c.close();
+    }
+
+    @Test
+    void aHoldKeepsItBelowARequestThatFailedHalfWay() throws Exception {
+        try (JournalCheckpoint c = JournalCheckpoint.open(dir)) {
+            c.advance(10);
+            c.hold(12);
+            c.advance(20);
+            assertEquals(12, seqInFile());
+            c.hold(15);
+            c.advance(30);
+            assertEquals(12, c.seq(), "the lowest hold wins");
+        }
+    }
+
+    @Test
+    void aFileOfTheWrongSizeOrMagicOrANegativeSeqIsUnreadableAndReplacedByZero() throws Exception {
+        Path f = dir.resolve(JournalCheckpoint.FILE_NAME);
+        byte[][] bad = {
+                new byte[5],
+                ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(42).putLong(7).array(),
+                ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(JournalCheckpoint.MAGIC).putLong(-3).array(),
+                ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(JournalCheckpoint.MAGIC).putLong(3).array()};
+        String[] why = {"is 5 bytes", "magic", "negative seq -3", "is 24 bytes"};
+        for (int i = 0; i < bad.length; i++) {
+            Files.write(f, bad[i]);
+            try (JournalCheckpoint c = JournalCheckpoint.open(dir)) {
+                assertEquals(JournalCheckpoint.Status.UNREADABLE, c.found().status());
+                assertEquals(0, c.found().seq());
+                assertTrue(c.found().problem().contains(why[i]), c.found().problem());
+                assertEquals(0, seqInFile(), "replaced by a checkpoint of nothing");
+            }
+            try (JournalCheckpoint c = JournalCheckpoint.open(dir)) {
+                assertEquals(JournalCheckpoint.Status.VALID, c.found().status());
+                assertNull(c.found().problem());
+            }
+        }
+    }
+}

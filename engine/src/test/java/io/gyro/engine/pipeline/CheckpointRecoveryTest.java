@@ -1,0 +1,363 @@
+package io.gyro.engine.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gyro.engine.cdr.CdrKind;
+import io.gyro.engine.cdr.Journal;
+import io.gyro.engine.cdr.JournalCheckpoint;
+import io.gyro.engine.cdr.JournalConfig;
+import io.gyro.engine.cdr.JournalEntry;
+import io.gyro.engine.store.Account;
+import io.gyro.engine.store.StoreConfig;
+import io.gyro.engine.store.Stores;
+import io.gyro.engine.store.Subscriber;
+import io.gyro.rating.Rater;
+import io.gyro.rating.Wallet;
+import io.gyro.rating.catalogue.Catalogue;
+import io.gyro.rating.catalogue.CatalogueLoadResult;
+import io.gyro.rating.catalogue.CatalogueLoader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Start-up recovery from the journal checkpoint: a kill at each point of a request (before its record, between
+ * its record and its account write, before the key of a top-up is kept, after the request but before the batch
+ * end, after the batch end), a clean stop, a directory from before checkpoints and an unreadable checkpoint.
+ * Each time: only the records after the checkpoint are read (all of them without a usable one), balances are
+ * what the journal says, and a retried top-up credits exactly once.
+ *
+ * <p>A "kill" here: the maps closed without the clean-shutdown marker (the state a kill -9 leaves when no
+ * Chronicle segment lock was held; held locks are {@code StoresLockProbeTest}'s subject), the journal, the
+ * checkpoint and the top-up keys file left open and never forced, as a dead process leaves them. Real kill -9
+ * of a child engine under load: {@code io.gyro.engine.crash.KillNineEngineTest}.
+ */
+class CheckpointRecoveryTest {
+    private static final long MSISDN = 8617000000001L;
+    private static final long IMSI = 460990000000001L;
+    private static final long OPENING = 100_000_000L;
+    private static Catalogue catalogue;
+
+    @TempDir
+    Path root;
+    private final long nowMs = Instant.parse("2026-01-10T04:00:00Z").toEpochMilli();
+
+    @BeforeAll
+    static void loadCatalogue() {
+        Path p = Path.of("").toAbsolutePath();
+        while (!p.resolve("config/catalogue.yaml").toFile().exists()) {
+            p = p.getParent();
+        }
+        CatalogueLoadResult loaded = CatalogueLoader.load(p.resolve("config/catalogue.yaml"));
+        assertTrue(loaded.ok(), String.valueOf(loaded.problems()));
+        catalogue = loaded.catalogue();
+    }
+
+    /** One run of the engine's state on the data directory, recovered as {@code Engine.start} does. */
+    private final class Run {
+        final Path data = root.resolve("data");
+        final Stores stores;
+        final Journal journal;
+        final JournalCheckpoint checkpoint;
+        final TopUpKeys keys;
+        final StartupRecovery.Result startup;
+        final ChargingState state;
+        final ChargingProcessor processor;
+
+        Run() throws Exception {
+            stores = Stores.open(data, new StoreConfig(1000, 1000));
+            journal = Journal.open(data.resolve(Journal.DIR_NAME), JournalConfig.defaults());
+            checkpoint = JournalCheckpoint.open(data);
+            keys = TopUpKeys.open(data);
+            startup = StartupRecovery.recover(journal, stores, checkpoint, keys, nowMs, 60_000);
+            state = new ChargingState(stores, new Records(journal, checkpoint), new Rater(catalogue),
+                    new ChargingState.Settings("ocs".getBytes(StandardCharsets.US_ASCII),
+                            "realm".getBytes(StandardCharsets.US_ASCII), 60_000), keys);
+            processor = new ChargingProcessor(state, () -> nowMs, 16);
+        }
+
+        /** The end of a processor batch (here a timer tick's). */
+        void batchEnd() {
+            RingEvent tick = new RingEvent();
+            tick.kind = RingEvent.Kind.TICK;
+            processor.onEvent(tick, 0, true);
+        }
+
+        Map<String, Object> topUp(String key, long micros) {
+            return Admin.topUp(state, MSISDN, micros, key, nowMs);
+        }
+
+        long money() {
+            Account a = new Account();
+            assertTrue(stores.accounts().read(MSISDN, a));
+            return a.moneyMicros();
+        }
+
+        /** What a kill -9 leaves: nothing closed or forced, no clean-shutdown marker. */
+        void kill() throws Exception {
+            stores.close();
+            Files.delete(data.resolve(Stores.CLEAN_SHUTDOWN_MARKER));
+        }
+
+        /** A clean stop: the processor ends its last batch, then everything is closed. */
+        void close() throws Exception {
+            batchEnd();
+            journal.close();
+            checkpoint.close();
+            keys.close();
+            stores.close();
+        }
+    }
+
+    /** Money by the journal alone: every record's after-state of the account, the last one wins. */
+    private static long journalMoney(Journal journal) throws Exception {
+        long money = -1;
+        try (Journal.Scanner s = journal.scan()) {
+            while (s.hasNext()) {
+                JournalEntry e = s.next();
+                if (e.accountId == MSISDN && e.hasAfterState()) {
+                    Account a = new Account().clear(MSISDN);
+                    e.applyTo(a);
+                    money = a.moneyMicros();
+                }
+            }
+        }
+        return money;
+    }
+
+    private static long credits(Journal journal, String key) throws Exception {
+        long n = 0;
+        try (Journal.Scanner s = journal.scan()) {
+            while (s.hasNext()) {
+                JournalEntry e = s.next();
+                if (e.kind == CdrKind.TOP_UP && key.equals(e.idempotencyKey)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** A subscriber with a few top-ups, each batch ended: a journal of some length before the point under test. */
+    private Run provisioned() throws Exception {
+        Run r = new Run();
+        Admin.createSubscriber(r.state, MSISDN, IMSI, "basic", OPENING, true, nowMs);
+        r.batchEnd();
+        for (int i = 0; i < 20; i++) {
+            r.topUp("early-" + i, 1_000_000);
+            r.batchEnd();
+        }
+        return r;
+    }
+
+    @Test
+    void killAfterTheBatchEndReadsNothingAndARetriedTopUpCreditsOnce() throws Exception {
+        Run first = provisioned();
+        first.topUp("k1", 5_000_000);
+        first.batchEnd();
+        long money = first.money();
+        long last = first.journal.lastSeq();
+        first.kill();
+
+        Run second = new Run();
+        assertNull(second.startup.wholeJournalWhy());
+        assertEquals(last, second.startup.readAfterSeq());
+        assertEquals(0, second.startup.recordsScanned(), "nothing after the checkpoint");
+        assertEquals(Boolean.TRUE, second.topUp("k1", 5_000_000).get("replayed"));
+        assertEquals(Boolean.TRUE, second.topUp("early-0", 1_000_000).get("replayed"), "an old key too");
+        assertEquals(money, second.money());
+        assertEquals(1, credits(second.journal, "k1"));
+        second.close();
+    }
+
+    @Test
+    void killBetweenARecordAndItsAccountWriteRollsForwardFromTheTailOnly() throws Exception {
+        Run first = provisioned();
+        long checkpointed = first.journal.lastSeq();
+        long before = first.money();
+        // a top-up in flight: its record appended, then the kill (no account write, no key kept, no batch end)
+        Subscriber sub = Admin.findSubscriber(first.state, MSISDN);
+        Account a = new Account();
+        first.stores.accounts().read(MSISDN, a);
+        Wallet w = new Wallet();
+        ChargingState.toWallet(a, w);
+        w.moneyMicros += 7_000_000;
+        long seq = first.state.records.topUp(sub, 7_000_000, "k2", w, nowMs, "top-up");
+        first.kill();
+
+        Run second = new Run();
+        assertEquals(checkpointed, second.startup.readAfterSeq());
+        assertEquals(1, second.startup.recordsScanned(), "only the record after the checkpoint");
+        assertEquals(1, second.startup.journalRecovery().rolledForward().size());
+        assertEquals(before + 7_000_000, second.money(), "the journaled credit reached the account");
+        assertEquals(journalMoney(second.journal), second.money());
+        Map<String, Object> retry = second.topUp("k2", 7_000_000);
+        assertEquals(Boolean.TRUE, retry.get("replayed"), "the key was found in the journal's tail");
+        assertEquals(seq, retry.get("recordSeq"));
+        assertEquals(before + 7_000_000, second.money());
+        second.batchEnd();
+        second.kill();
+
+        Run third = new Run();
+        assertEquals(0, third.startup.recordsScanned());
+        assertEquals(Boolean.TRUE, third.topUp("k2", 7_000_000).get("replayed"), "kept in the keys file since");
+        assertEquals(1, credits(third.journal, "k2"));
+        third.close();
+    }
+
+    @Test
+    void killAfterTheRequestBeforeItsBatchEndChangesNothingTwice() throws Exception {
+        Run first = provisioned();
+        long checkpointed = first.journal.lastSeq();
+        first.topUp("k3", 3_000_000);              // record, account, key: all written
+        long money = first.money();
+        first.kill();                              // before the batch end: the checkpoint did not move
+
+        Run second = new Run();
+        assertEquals(checkpointed, second.startup.readAfterSeq());
+        assertEquals(1, second.startup.recordsScanned());
+        assertTrue(second.startup.journalRecovery().rolledForward().isEmpty(), "the account had it already");
+        assertEquals(money, second.money());
+        assertEquals(Boolean.TRUE, second.topUp("k3", 3_000_000).get("replayed"));
+        assertEquals(money, second.money());
+        second.close();
+    }
+
+    @Test
+    void killBeforeTheRecordLeavesNoTraceAndTheRetryCredits() throws Exception {
+        Run first = provisioned();
+        long money = first.money();
+        first.kill();                              // the top-up "k4" had not reached the journal
+
+        Run second = new Run();
+        assertEquals(0, second.startup.recordsScanned());
+        assertTrue(second.topUp("k4", 4_000_000).get("replayed") == null, "never credited: credited now");
+        assertEquals(money + 4_000_000, second.money());
+        second.close();
+    }
+
+    @Test
+    void aCleanStopKeepsTheKeysAndReadsNothing() throws Exception {
+        Run first = provisioned();
+        first.topUp("k5", 2_000_000);
+        first.close();
+
+        Run second = new Run();
+        assertEquals(0, second.startup.recordsScanned());
+        assertEquals(second.journal.lastSeq(), second.startup.readAfterSeq());
+        assertEquals(Boolean.TRUE, second.topUp("k5", 2_000_000).get("replayed"));
+        second.close();
+    }
+
+    @Test
+    void aDirectoryFromBeforeCheckpointsReadsTheWholeJournalOnceThenOnlyItsTail() throws Exception {
+        Run first = provisioned();
+        first.topUp("k6", 6_000_000);
+        long money = first.money();
+        long last = first.journal.lastSeq();
+        first.kill();
+        // what the previous version of the engine left: neither file
+        Files.delete(root.resolve("data").resolve(JournalCheckpoint.FILE_NAME));
+        Files.delete(root.resolve("data").resolve(TopUpKeys.FILE_NAME));
+
+        Run second = new Run();
+        assertTrue(second.startup.wholeJournalWhy().contains("no journal-checkpoint"), second.startup.wholeJournalWhy());
+        assertEquals(last, second.startup.recordsScanned(), "every record");
+        assertEquals(money, second.money());
+        assertEquals(Boolean.TRUE, second.topUp("k6", 6_000_000).get("replayed"));
+        assertEquals(Boolean.TRUE, second.topUp("early-3", 1_000_000).get("replayed"));
+        second.close();
+
+        Run third = new Run();
+        assertNull(third.startup.wholeJournalWhy());
+        assertEquals(0, third.startup.recordsScanned());
+        assertEquals(Boolean.TRUE, third.topUp("early-3", 1_000_000).get("replayed"), "keys kept from the whole read");
+        assertEquals(money, third.money());
+        third.close();
+    }
+
+    @Test
+    void anUnreadableCheckpointFallsBackToTheWholeJournalAndSaysWhy() throws Exception {
+        Run first = provisioned();
+        Subscriber sub = Admin.findSubscriber(first.state, MSISDN);
+        Account a = new Account();
+        first.stores.accounts().read(MSISDN, a);
+        Wallet w = new Wallet();
+        ChargingState.toWallet(a, w);
+        w.moneyMicros += 8_000_000;
+        first.state.records.topUp(sub, 8_000_000, "k7", w, nowMs, "top-up"); // in flight at the kill
+        long expected = first.money() + 8_000_000;
+        first.kill();
+        Files.write(root.resolve("data").resolve(JournalCheckpoint.FILE_NAME), new byte[] {1, 2, 3});
+
+        Run second = new Run();
+        assertTrue(second.startup.wholeJournalWhy().contains("checkpoint is unreadable"), second.startup.wholeJournalWhy());
+        assertEquals(second.journal.lastSeq(), second.startup.recordsScanned());
+        assertEquals(expected, second.money());
+        assertEquals(Boolean.TRUE, second.topUp("k7", 8_000_000).get("replayed"));
+        second.close();
+    }
+
+    @Test
+    void aCheckpointPastTheJournalsEndIsNotTrusted() throws Exception {
+        Run first = provisioned();
+        first.checkpoint.advance(first.journal.lastSeq() + 5); // as if journal records were lost (a power cut)
+        first.kill();
+
+        Run second = new Run();
+        assertTrue(second.startup.wholeJournalWhy().contains("past the journal's last record"),
+                second.startup.wholeJournalWhy());
+        assertEquals(second.journal.lastSeq(), second.startup.recordsScanned());
+        second.close();
+    }
+
+    @Test
+    void aRequestThatFailedHalfWayStaysAfterTheCheckpointAndIsRolledForwardEvenAfterACleanStop() throws Exception {
+        Run first = provisioned();
+        long before = first.money();
+        long held = first.journal.lastSeq();
+        Subscriber sub = Admin.findSubscriber(first.state, MSISDN);
+        Account a = new Account();
+        first.stores.accounts().read(MSISDN, a);
+        Wallet w = new Wallet();
+        ChargingState.toWallet(a, w);
+        w.moneyMicros -= 1_500_000;
+        first.state.records.fee(CdrKind.FEE, sub, 1_500_000, w, nowMs, "a fee whose account write failed");
+        first.state.records.holdCheckpoint(held);   // what the processor does when a request throws
+        first.batchEnd();
+        first.batchEnd();                           // later batches end: the checkpoint stays held
+        assertEquals(held, first.checkpoint.seq());
+        assertEquals(before, first.money(), "the fee's account write never happened");
+        first.close();
+
+        Run second = new Run();
+        assertEquals(held, second.startup.readAfterSeq());
+        assertEquals(1, second.startup.recordsScanned());
+        assertEquals(before - 1_500_000, second.money(), "rolled forward after a clean stop");
+        assertEquals(journalMoney(second.journal), second.money());
+        assertEquals(second.journal.lastSeq(), second.checkpoint.seq(), "and the checkpoint moves on");
+        second.close();
+    }
+
+    @Test
+    void theProcessorHoldsTheCheckpointWhenARequestThrows() throws Exception {
+        Run first = provisioned();
+        long held = first.journal.lastSeq();
+        RingEvent bad = new RingEvent();
+        bad.kind = RingEvent.Kind.ADMIN;
+        bad.admin = null;                           // a bug in the event: NullPointerException in the processor
+        first.processor.onEvent(bad, 0, true);
+        first.topUp("k9", 1_000_000);
+        first.batchEnd();
+        assertEquals(held, first.checkpoint.seq());
+        first.close();
+    }
+}
