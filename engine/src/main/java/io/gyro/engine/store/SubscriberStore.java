@@ -1,12 +1,14 @@
 package io.gyro.engine.store;
 
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
+import net.openhft.chronicle.map.impl.CompiledMapIterationContext;
 
 /**
  * Subscribers by MSISDN, plus an IMSI to MSISDN index, in two file-persisted Chronicle Maps. Called by
@@ -223,15 +225,37 @@ public final class SubscriberStore {
      */
     public int findDueRenewals(int segment, long nowMs, int skip, long[] out) {
         dueScan.reset(nowMs, skip, out);
-        try (MapSegmentContext<LongKey, Subscriber, ?> c = byMsisdn.segmentContext(segment)) {
-            c.forEachSegmentEntryWhile(dueScan);
-        }
+        forEachSegmentEntryReading(segment, dueScan);
         return dueScan.count;
+    }
+
+    /**
+     * Visits segment {@code segment}'s entries while {@code visitor} returns true, holding only the segment's
+     * read lock; the visitor must not change the map.
+     *
+     * <p>Why not Chronicle's {@code forEachSegmentEntryWhile}: it holds the segment's <em>update</em> lock for
+     * the whole iteration (so that a visitor may remove or replace entries), and a kill -9 then leaves an
+     * update-locked segment, which {@link Stores} cannot tell from a write half done and answers with the whole
+     * map's recovery (about 18 s for 10 million subscribers). The renewal sweep iterates some segment at the
+     * end of most batches, so a kill often landed there. Chronicle's public API has no read-locked iteration;
+     * its generated iteration context ({@code CompiledMapIterationContext}, an implementation class, as
+     * {@link Stores}' lock probe already uses) runs the same loop after any lock the caller took and releases
+     * the read lock at its end, so the read lock is taken here first. A map of another kind falls back to the
+     * public, update-locked iteration.
+     */
+    boolean forEachSegmentEntryReading(int segment, Predicate<? super MapEntry<LongKey, Subscriber>> visitor) {
+        try (MapSegmentContext<LongKey, Subscriber, ?> c = byMsisdn.segmentContext(segment)) {
+            if (c instanceof CompiledMapIterationContext<?, ?, ?> iteration) {
+                iteration.readLock().lock();
+                return iteration.innerForEachSegmentEntryWhile(visitor);
+            }
+            return c.forEachSegmentEntryWhile(visitor);
+        }
     }
 
     private final DueScan dueScan = new DueScan();
 
-    private static final class DueScan implements java.util.function.Predicate<MapEntry<LongKey, Subscriber>> {
+    private static final class DueScan implements Predicate<MapEntry<LongKey, Subscriber>> {
         private final LongKey key = new LongKey();
         private long nowMs;
         private long[] out;
@@ -295,6 +319,11 @@ public final class SubscriberStore {
             }
         }
         return repaired;
+    }
+
+    /** The MSISDN map itself, for tests of its segment locks. */
+    ChronicleMap<LongKey, Subscriber> msisdnMap() {
+        return byMsisdn;
     }
 
     void close() {
