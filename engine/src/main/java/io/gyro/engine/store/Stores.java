@@ -172,7 +172,11 @@ public final class Stores implements AutoCloseable {
 
         AtomicInteger corruptions = new AtomicInteger();
         ChronicleHashCorruption.Listener listener = c -> {
-            corruptions.incrementAndGet();
+            // The held lock that made us recover is reported too ("lock of segment N is not clear"); it is the
+            // expected finding, not damage to the entries, so it is not counted (see corruptionsRepaired).
+            if (!isHeldLockReport(c.message())) {
+                corruptions.incrementAndGet();
+            }
             LOG.warn("chronicle map recovery: segment {}: {}", c.segmentIndex(), c.message());
         };
         List<ChronicleMap<?, ?>> opened = new ArrayList<>();
@@ -219,8 +223,9 @@ public final class Stores implements AutoCloseable {
                 }
             });
             long openMillis = (System.nanoTime() - startNs) / 1_000_000;
-            LOG.info("stores open in {} ms (recovery={}, maps recovered={} [{}], corruptions={}, imsi index checked={}, "
-                            + "repairs={} in {} ms): {} accounts, {} subscribers, {} sessions", openMillis, unclean,
+            LOG.info("stores open in {} ms (recovery={}, maps recovered={} [{}], corruptions={} (held locks not counted), "
+                            + "imsi index checked={}, repairs={} in {} ms): {} accounts, {} subscribers, {} sessions",
+                    openMillis, unclean,
                     recoveredCount, recoveredNames, corruptions.get(), unclean && indexMayLack, repairs, repairMillis,
                     accountMap.longSize(), subscriberMap.longSize(), sessionMap.longSize());
             LOG.info("stores open: {}", timings);
@@ -468,9 +473,18 @@ public final class Stores implements AutoCloseable {
         return openMillis;
     }
 
-    /** Corruptions Chronicle reported (and repaired) during recovery. */
+    /**
+     * Corruptions Chronicle reported (and repaired) during recovery, besides the held segment locks that made this
+     * open recover a map: a repair of entries, counters or tiers, which may have dropped an entry. Start-up
+     * recovery then reads the whole journal instead of the tail after its checkpoint.
+     */
     public int corruptionsRepaired() {
         return corruptions;
+    }
+
+    /** Chronicle's report of a segment lock it cleared ({@code SegmentsRecovery.resetSegmentLock}). */
+    static boolean isHeldLockReport(String message) {
+        return message != null && message.startsWith("lock of segment ") && message.contains(" is not clear");
     }
 
     /** True when this open ran the IMSI index repair (unclean stop after index writes, or an old directory). */

@@ -1,6 +1,7 @@
 package io.gyro.engine.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -60,6 +61,14 @@ class StoresLockProbeTest {
         killedWhileHolding("read", 0);
     }
 
+    @Test
+    void chroniclesReportOfTheHeldLockIsToldApartFromOtherRepairs() {
+        assertTrue(Stores.isHeldLockReport(
+                "lock of segment 2048 is not clear: [read locks = 0, update locked = false, write locked = true, waits = 0]"));
+        assertFalse(Stores.isHeldLockReport("wrong number of entries counter for segment 7: 3, but should be 2"));
+        assertFalse(Stores.isHeldLockReport(null));
+    }
+
     private void killedWhileHolding(String lockKind, int mapsRecovered) throws Exception {
         try (Stores stores = Stores.open(dir, SMALL)) {
             for (long id = 1; id <= 1000; id++) {
@@ -82,6 +91,7 @@ class StoresLockProbeTest {
         try (Stores stores = Stores.open(dir, SMALL)) {
             assertTrue(stores.recovered());
             assertEquals(mapsRecovered, stores.mapsRecovered());
+            assertEquals(0, stores.corruptionsRepaired(), "the held lock itself is not a corruption of the entries");
             Account a = new Account();
             // Every account, segment 0's included, reads at once (a lock left behind would block 60 s).
             for (long id = 1; id <= 1000; id++) {
