@@ -68,8 +68,9 @@ final class JournalHousekeeper implements AutoCloseable {
     private MappedByteBuffer touching;
     private long touchedUpTo;
     private boolean spareFailureLogged;
-    /** Written by this thread only; volatile so tests can watch it. */
+    /** Written by this thread only; volatile so tests can watch them. */
     private volatile long pagesTouched;
+    private volatile long failures;
 
     JournalHousekeeper(Path dir, long fileBytes, long lookaheadBytes) throws IOException {
         this.dir = dir;
@@ -118,6 +119,11 @@ final class JournalHousekeeper implements AutoCloseable {
         return pagesTouched;
     }
 
+    /** Unexpected exceptions caught by the thread's loop, for tests. */
+    long failures() {
+        return failures;
+    }
+
     boolean spareReady() {
         return spare != null;
     }
@@ -152,16 +158,28 @@ final class JournalHousekeeper implements AutoCloseable {
     }
 
     private void run() {
+        boolean failureLogged = false;
         while (!stopping) {
-            IOException e = retireQueued();
-            if (e != null) {
-                LOG.error("journal: retiring a full file failed; the next start cuts it to its content", e);
-            }
-            if (spare == null) {
-                makeSpare();
-            }
-            if (!prefaultStep()) {
-                LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+            try {
+                IOException e = retireQueued();
+                if (e != null) {
+                    LOG.error("journal: retiring a full file failed; the next start cuts it to its content", e);
+                }
+                if (spare == null) {
+                    makeSpare();
+                }
+                if (!prefaultStep()) {
+                    LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                }
+            } catch (RuntimeException e) {
+                // a bug here must not stop the retiring of full files: log it once and go on
+                failures++;
+                if (!failureLogged) {
+                    LOG.error("journal housekeeper: unexpected failure; pre-faulting goes on", e);
+                    failureLogged = true;
+                }
+                touching = null;
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
             }
         }
     }
@@ -236,9 +254,10 @@ final class JournalHousekeeper implements AutoCloseable {
             touching = t;
             touchedUpTo = 0;
         }
-        // the writer's own page is left alone: it is writable already
+        // the writer's own page is left alone: it is writable already; page-aligned, as the access must be
         long from = Math.max(touchedUpTo, (position / PAGE + 1) * PAGE);
-        long to = Math.min(Math.min(t.capacity(), position + lookaheadBytes), from + (long) PAGES_PER_STEP * PAGE);
+        long to = Math.min(Math.min(t.capacity(), position + lookaheadBytes), from + (long) PAGES_PER_STEP * PAGE)
+                / PAGE * PAGE;
         if (from >= to) {
             return false;
         }

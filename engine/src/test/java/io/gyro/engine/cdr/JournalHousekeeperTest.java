@@ -192,4 +192,31 @@ class JournalHousekeeperTest {
             await(() -> h.pagesTouched() >= 2 * pages - 1 && h.spareReady(), "pages faulted in");
         }
     }
+
+    @Test
+    void pagesAreFaultedInAsTheWriterMovesOnThroughABigFile() throws Exception {
+        // a file bigger than the look-ahead, so its end is set by the writer's position, not the file's size
+        long fileBytes = 4 * JournalConfig.PREFAULT_BYTES;
+        long lookaheadPages = JournalConfig.PREFAULT_BYTES / 4096;
+        try (Journal j = Journal.open(dir, new JournalConfig(fileBytes, false, true))) {
+            JournalHousekeeper h = j.housekeeper();
+            await(h::spareReady, "a spare file");
+            long spare = h.pagesTouched();
+            int i = 0;
+            append(j, i++);
+            j.endOfBatch();
+            await(() -> h.pagesTouched() >= spare + lookaheadPages - 1, "the look-ahead faulted in");
+            long before = h.pagesTouched();
+            // about 200 KiB further, at offsets that are not page-aligned
+            for (; i < 400; i++) {
+                append(j, i);
+                if (i % 3 == 0) {
+                    j.endOfBatch();
+                }
+            }
+            j.endOfBatch();
+            await(() -> h.pagesTouched() >= before + 40, "pages ahead of the moved writer");
+            assertEquals(0, h.failures(), "no failure in the housekeeper thread");
+        }
+    }
 }
