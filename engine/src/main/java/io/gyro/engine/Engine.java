@@ -142,7 +142,7 @@ public final class Engine implements AutoCloseable {
             // Only the journal's tail after the checkpoint is read (all of it without a usable checkpoint); after
             // an unclean stop that one parse also rolls accounts forward and feeds the session reconciliation.
             long recoveryStartNs = System.nanoTime();
-            checkpoint = JournalCheckpoint.open(dataDir);
+            checkpoint = JournalCheckpoint.open(dataDir, stores.accounts()::accountWrites);
             topUpKeys = TopUpKeys.open(dataDir);
             StartupRecovery.Result startup = StartupRecovery.recover(journal, stores, checkpoint, topUpKeys,
                     clock.getAsLong(), config.integer("sessions.graceSeconds") * 1000L);

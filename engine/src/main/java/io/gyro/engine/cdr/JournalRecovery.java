@@ -88,13 +88,23 @@ public final class JournalRecovery {
      */
     public static Report apply(Journal journal, AccountStore accounts, long afterSeq,
                                java.util.function.Consumer<JournalEntry> alsoEach) throws IOException {
+        return apply(journal, accounts, afterSeq, -1, alsoEach);
+    }
+
+    /**
+     * As {@link #apply(Journal, AccountStore, long, java.util.function.Consumer)}; the accounts checked for being
+     * ahead of the journal are those of the writes from number {@code accountWritesAtCheckpoint} on
+     * ({@link AccountStore#writtenSince}; the checkpoint's count, or -1 for the last few thousand written).
+     */
+    public static Report apply(Journal journal, AccountStore accounts, long afterSeq, long accountWritesAtCheckpoint,
+                               java.util.function.Consumer<JournalEntry> alsoEach) throws IOException {
         long journalLastSeq = journal.lastSeq();
         Map<Long, JournalEntry> aheadOfJournal = new HashMap<>();
         // An account can be ahead of the journal only if it was written and the kill came before its record
         // was appended (maps-first order), so it is among the last accounts written: those are the only ones
         // checked, not every account (see AccountStore.writtenLast).
         Account account = new Account();
-        for (long id : accounts.writtenLast()) {
+        for (long id : accounts.writtenSince(accountWritesAtCheckpoint)) {
             if (accounts.read(id, account) && account.lastJournalSeq() > journalLastSeq) {
                 aheadOfJournal.put(id, null);
             }

@@ -72,10 +72,15 @@ public final class StartupRecovery {
                                  long nowMs, long graceMs) throws IOException {
         String why = wholeJournalReason(checkpoint.found(), topUpKeys, journal.lastSeq(), stores.corruptionsRepaired());
         long afterSeq = why == null ? checkpoint.found().seq() : 0;
+        // The accounts written since the checkpoint are the only ones that can disagree with their sessions or be
+        // ahead of the journal; without a usable checkpoint (or its count), the last few thousand written.
+        long accountWrites = why == null ? checkpoint.found().accountWrites() : -1;
         if (why != null) {
             LOG.warn("journal checkpoint not used: {}; reading the whole journal (up to seq {})", why, journal.lastSeq());
         } else {
-            LOG.info("journal checkpoint {}: reading the {} records after it", afterSeq, journal.lastSeq() - afterSeq);
+            LOG.info("journal checkpoint {}: reading the {} records after it; account writes since: {}", afterSeq,
+                    journal.lastSeq() - afterSeq, accountWrites < 0 ? "unknown" : stores.accounts().accountWrites()
+                            - accountWrites);
         }
         // A tail after a valid checkpoint after a clean stop is normally empty; a record there belongs to a
         // request that failed half way (the checkpoint was held): it is rolled forward like a killed one.
@@ -83,11 +88,11 @@ public final class StartupRecovery {
         Collector collector = new Collector(rollForward, topUpKeys);
         JournalRecovery.Report report = null;
         if (rollForward) {
-            report = JournalRecovery.apply(journal, stores.accounts(), afterSeq, collector);
+            report = JournalRecovery.apply(journal, stores.accounts(), afterSeq, accountWrites, collector);
         } else {
             collector.scan(journal, afterSeq);
         }
-        Result r = collector.finish(stores, nowMs, graceMs, afterSeq, why, report);
+        Result r = collector.finish(stores, nowMs, graceMs, afterSeq, accountWrites, why, report);
         checkpoint.advance(journal.lastSeq());
         return r;
     }
@@ -165,12 +170,13 @@ public final class StartupRecovery {
         }
 
         /** After every record was fed: reconciles sessions and reservations when the stop was unclean. */
-        Result finish(Stores stores, long nowMs, long graceMs, long afterSeq, String why, JournalRecovery.Report report) {
+        Result finish(Stores stores, long nowMs, long graceMs, long afterSeq, long accountWrites, String why,
+                      JournalRecovery.Report report) {
             int reconciled = 0;
             int fixed = 0;
             if (unclean) {
                 reconciled = SessionReconciliation.apply(new ArrayList<>(tail), stores.sessions(), nowMs, graceMs);
-                fixed = recomputeReservations(stores);
+                fixed = recomputeReservations(stores, accountWrites);
             }
             return new Result(scanned, reconciled, fixed, keys, afterSeq, why, report);
         }
@@ -190,8 +196,17 @@ public final class StartupRecovery {
      * {@link #recomputeAllReservations} is the full check, for tests and audits.
      */
     static int recomputeReservations(Stores stores) {
+        return recomputeReservations(stores, -1);
+    }
+
+    /**
+     * As {@link #recomputeReservations(Stores)}, with the accounts of the writes from number {@code accountWrites}
+     * on (the journal checkpoint's count: every request before it had finished) instead of the last few thousand;
+     * they include the accounts this recovery wrote itself.
+     */
+    static int recomputeReservations(Stores stores, long accountWrites) {
         Set<Long> extra = new HashSet<>();
-        for (long id : stores.accounts().writtenLast()) {
+        for (long id : stores.accounts().writtenSince(accountWrites)) {
             extra.add(id);
         }
         return recompute(stores, extra);

@@ -109,6 +109,20 @@ public final class AccountStore {
         return recent.distinctIds();
     }
 
+    /**
+     * As {@link #writtenLast}, only the accounts of the writes from number {@code accountWrites} on (a count
+     * taken from {@link #accountWrites()} when the stores were known to agree, e.g. at the journal checkpoint);
+     * all of {@link #writtenLast} when {@code accountWrites < 0} or when that is too far back to tell.
+     */
+    public long[] writtenSince(long accountWrites) {
+        return recent.distinctIdsSince(accountWrites);
+    }
+
+    /** Account writes made so far in this data directory (every run); for the journal checkpoint. */
+    public long accountWrites() {
+        return recent.count();
+    }
+
     /** What {@link #forEachRecoveryFields} hands over per account. */
     @FunctionalInterface
     public interface RecoveryFieldsVisitor {

@@ -22,9 +22,18 @@ import java.util.Arrays;
  * with a CAS, which the JIT and the CPU do not move the slot store past), and a kill -9 keeps what a
  * process wrote to a shared mapping. {@value #SLOTS} slots leave room for far more than one request.
  *
+ * <p>Which of them came after the journal checkpoint: the file also counts every account write ever made
+ * (across runs), so the checkpoint can name the count at its batch end ({@code cdr.JournalCheckpoint}) and
+ * recovery reads only the slots written after it ({@link #distinctIdsSince}) instead of all {@value #SLOTS}
+ * (each a cold read of the account map in a fresh process: 0.7 to 1.9 s at 10 million accounts). The count is
+ * stored after the slot, both before the map write's lock is taken; a kill between the two leaves the count one
+ * short, so the slot at the count itself is always read too.
+ *
  * <pre>
- *   offset  size
- *     0     8*SLOTS  account id of write n at slot n % SLOTS (0 = never used; little-endian)
+ *   offset      size
+ *     0         8*SLOTS  account id of write n at slot n % SLOTS (0 = never used; little-endian)
+ *     8*SLOTS   8        magic "GYRAW001" (absent in files from before the count: every slot is read then)
+ *     8*SLOTS+8 8        n: account writes made so far
  * </pre>
  * Called by the store's single writer thread only; never cleared (an old id is a harmless extra check).
  */
@@ -32,32 +41,75 @@ final class RecentAccountWrites implements AutoCloseable {
     static final String FILE_NAME = "recent-account-writes";
     static final int SLOTS = 8192;
 
+    static final long MAGIC = 0x313030574152_5947L; // "GYRAW001" read as a little-endian long
+    private static final int MAGIC_OFFSET = SLOTS * Long.BYTES;
+    private static final int COUNT_OFFSET = MAGIC_OFFSET + Long.BYTES;
+
     private final FileChannel channel;
     private final MappedByteBuffer buffer;
-    private int next;
+    /** Account writes made so far, all runs (the file's count, kept here too). */
+    private long count;
+    /** The count as the last run left it; -1 when the file did not have one (every slot is then suspect). */
+    private final long countAtOpen;
 
-    private RecentAccountWrites(FileChannel channel, MappedByteBuffer buffer) {
+    private RecentAccountWrites(FileChannel channel, MappedByteBuffer buffer, long countAtOpen) {
         this.channel = channel;
         this.buffer = buffer;
+        this.countAtOpen = countAtOpen;
+        this.count = Math.max(countAtOpen, 0);
     }
 
     static RecentAccountWrites open(Path dataDir) throws IOException {
         FileChannel ch = FileChannel.open(dataDir.resolve(FILE_NAME), StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, (long) SLOTS * Long.BYTES);
+            boolean fresh = ch.size() == 0;
+            MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, COUNT_OFFSET + Long.BYTES);
             b.order(ByteOrder.LITTLE_ENDIAN);
-            return new RecentAccountWrites(ch, b);
+            long found = fresh ? 0 : -1;
+            if (b.getLong(MAGIC_OFFSET) == MAGIC && b.getLong(COUNT_OFFSET) >= 0) {
+                found = b.getLong(COUNT_OFFSET);
+            } else {
+                b.putLong(COUNT_OFFSET, 0);
+                b.putLong(MAGIC_OFFSET, MAGIC);
+            }
+            return new RecentAccountWrites(ch, b, found);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
     }
 
-    /** Records that {@code accountId} is about to be written. */
+    /** Records that {@code accountId} is about to be written: its slot, then the count. */
     void add(long accountId) {
-        buffer.putLong(next * Long.BYTES, accountId);
-        next = (next + 1) & (SLOTS - 1);
+        buffer.putLong((int) (count & (SLOTS - 1)) * Long.BYTES, accountId);
+        count++;
+        buffer.putLong(COUNT_OFFSET, count);
+    }
+
+    /** Account writes made so far, in every run. */
+    long count() {
+        return count;
+    }
+
+    /**
+     * The distinct ids of the writes from number {@code fromCount} on (the slot at the file's count included, see
+     * above), up to this run's writes so far; every slot's ids when {@code fromCount < 0}, when the file had no
+     * count, or when more than {@value #SLOTS} - 1 writes came since.
+     */
+    long[] distinctIdsSince(long fromCount) {
+        if (fromCount < 0 || countAtOpen < 0 || fromCount > count || count + 1 - fromCount >= SLOTS) {
+            return distinctIds();
+        }
+        long[] ids = new long[(int) (count + 1 - fromCount)];
+        int n = 0;
+        for (long c = fromCount; c <= count; c++) {
+            long id = buffer.getLong((int) (c & (SLOTS - 1)) * Long.BYTES);
+            if (id != 0) {
+                ids[n++] = id;
+            }
+        }
+        return distinct(Arrays.copyOf(ids, n));
     }
 
     /** The distinct account ids in the ring (as left by the last run, before this run wrote anything). */
@@ -70,7 +122,10 @@ final class RecentAccountWrites implements AutoCloseable {
                 ids[n++] = id;
             }
         }
-        long[] sorted = Arrays.copyOf(ids, n);
+        return distinct(Arrays.copyOf(ids, n));
+    }
+
+    private static long[] distinct(long[] sorted) {
         Arrays.sort(sorted);
         int distinct = 0;
         for (int i = 0; i < sorted.length; i++) {

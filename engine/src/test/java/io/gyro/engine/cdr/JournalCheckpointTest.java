@@ -18,11 +18,15 @@ class JournalCheckpointTest {
 
     /** The seq as another process would read the file now (the page cache, not this mapping). */
     private long seqInFile() throws Exception {
+        return longInFile(8);
+    }
+
+    private long longInFile(int offset) throws Exception {
         byte[] b = Files.readAllBytes(dir.resolve(JournalCheckpoint.FILE_NAME));
         assertEquals(JournalCheckpoint.SIZE, b.length);
         ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(JournalCheckpoint.MAGIC, buf.getLong(0));
-        return buf.getLong(8);
+        return buf.getLong(offset);
     }
 
     @Test
@@ -36,7 +40,7 @@ class JournalCheckpointTest {
         assertEquals(17, seqInFile(), "never moves back");
         // the process "dies" here: no close
         JournalCheckpoint again = JournalCheckpoint.open(dir);
-        assertEquals(new JournalCheckpoint.Found(JournalCheckpoint.Status.VALID, 17, null), again.found());
+        assertEquals(new JournalCheckpoint.Found(JournalCheckpoint.Status.VALID, 17, -1, null), again.found());
         assertEquals(17, again.seq());
         again.close();
         c.close();
@@ -44,14 +48,36 @@ class JournalCheckpointTest {
 
     @Test
     void aHoldKeepsItBelowARequestThatFailedHalfWay() throws Exception {
-        try (JournalCheckpoint c = JournalCheckpoint.open(dir)) {
+        long[] writes = {100};
+        try (JournalCheckpoint c = JournalCheckpoint.open(dir, () -> writes[0])) {
             c.advance(10);
+            assertEquals(100, longInFile(16));
+            writes[0] = 104;   // the failing request's account writes
             c.hold(12);
             c.advance(20);
             assertEquals(12, seqInFile());
+            assertEquals(100, longInFile(16), "the account-write count stays before the failed request");
             c.hold(15);
+            writes[0] = 110;
             c.advance(30);
             assertEquals(12, c.seq(), "the lowest hold wins");
+            assertEquals(100, c.accountWrites());
+        }
+    }
+
+    @Test
+    void theAccountWriteCountMovesAtEachAdvanceEvenWithoutANewRecord() throws Exception {
+        long[] writes = {0};
+        try (JournalCheckpoint c = JournalCheckpoint.open(dir, () -> writes[0])) {
+            assertEquals(-1, c.found().accountWrites());
+            c.advance(5);
+            writes[0] = 3;     // a batch of reservations only: accounts written, nothing journaled
+            c.advance(5);
+            assertEquals(5, seqInFile());
+            assertEquals(3, longInFile(16));
+        }
+        try (JournalCheckpoint c = JournalCheckpoint.open(dir)) {
+            assertEquals(new JournalCheckpoint.Found(JournalCheckpoint.Status.VALID, 5, 3, null), c.found());
         }
     }
 
@@ -60,10 +86,10 @@ class JournalCheckpointTest {
         Path f = dir.resolve(JournalCheckpoint.FILE_NAME);
         byte[][] bad = {
                 new byte[5],
-                ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(42).putLong(7).array(),
-                ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(JournalCheckpoint.MAGIC).putLong(-3).array(),
-                ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(JournalCheckpoint.MAGIC).putLong(3).array()};
-        String[] why = {"is 5 bytes", "magic", "negative seq -3", "is 24 bytes"};
+                ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(42).putLong(7).array(),
+                ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(JournalCheckpoint.MAGIC).putLong(-3).array(),
+                ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(JournalCheckpoint.MAGIC).putLong(3).array()};
+        String[] why = {"is 5 bytes", "magic", "negative seq -3", "is 16 bytes"};
         for (int i = 0; i < bad.length; i++) {
             Files.write(f, bad[i]);
             try (JournalCheckpoint c = JournalCheckpoint.open(dir)) {

@@ -75,7 +75,7 @@ class CheckpointRecoveryTest {
         Run() throws Exception {
             stores = Stores.open(data, new StoreConfig(1000, 1000));
             journal = Journal.open(data.resolve(Journal.DIR_NAME), JournalConfig.defaults());
-            checkpoint = JournalCheckpoint.open(data);
+            checkpoint = JournalCheckpoint.open(data, stores.accounts()::accountWrites);
             keys = TopUpKeys.open(data);
             startup = StartupRecovery.recover(journal, stores, checkpoint, keys, nowMs, 60_000);
             state = new ChargingState(stores, new Records(journal, checkpoint), new Rater(catalogue),
@@ -228,6 +228,28 @@ class CheckpointRecoveryTest {
         assertEquals(money, second.money());
         assertEquals(Boolean.TRUE, second.topUp("k3", 3_000_000).get("replayed"));
         assertEquals(money, second.money());
+        second.close();
+    }
+
+    @Test
+    void aReservationWrittenAfterTheCheckpointWithoutItsSessionIsGivenBack() throws Exception {
+        Run first = provisioned();
+        long writesAtCheckpoint = first.stores.accounts().accountWrites();
+        // a CCR-I in flight: its reservation written to the account (no record: nothing charged), then the kill,
+        // before its session write
+        Account a = new Account();
+        first.stores.accounts().read(MSISDN, a);
+        a.reservedMicros(a.reservedMicros() + 2_500_000);
+        first.stores.accounts().write(a);
+        first.kill();
+
+        Run second = new Run();
+        assertEquals(0, second.startup.recordsScanned());
+        assertEquals(1, second.startup.accountsReservationsFixed(), "the account written since the checkpoint");
+        Account back = new Account();
+        second.stores.accounts().read(MSISDN, back);
+        assertEquals(0, back.reservedMicros(), "no session holds it: given back");
+        assertTrue(second.checkpoint.accountWrites() > writesAtCheckpoint);
         second.close();
     }
 
