@@ -40,7 +40,8 @@ final class JournalHousekeeper implements AutoCloseable {
     private static final int PAGE = 4096;
     /** Pages faulted in per step, between which retirements and a new spare are seen to. */
     private static final int PAGES_PER_STEP = 64;
-    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** With 4 MiB of look-ahead, 10 ms between looks is plenty even at 100 MB/s of records. */
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final Logger LOG = LoggerFactory.getLogger(JournalHousekeeper.class);
 
