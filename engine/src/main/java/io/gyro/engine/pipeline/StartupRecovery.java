@@ -209,13 +209,24 @@ public final class StartupRecovery {
         for (long id : stores.accounts().writtenSince(accountWrites)) {
             extra.add(id);
         }
-        return recompute(stores, extra);
+        // With the checkpoint's count, those are the only accounts that can disagree: the processor writes a
+        // request's account and then its session before the batch end that moves the checkpoint, so an account
+        // not written since then agrees with its sessions. Without it, every account named by a session too.
+        return recompute(stores, extra, accountWrites >= 0);
     }
 
     private static int recompute(Stores stores, Set<Long> extra) {
+        return recompute(stores, extra, false);
+    }
+
+    /** @param onlyExtra check the accounts in {@code extra} only, not also every account named by a session */
+    private static int recompute(Stores stores, Set<Long> extra, boolean onlyExtra) {
         Map<Long, long[]> money = new HashMap<>();
         Map<Long, Map<Long, Long>> units = new HashMap<>();
         stores.sessions().forEach(s -> {
+            if (onlyExtra && !extra.contains(s.accountId())) {
+                return;
+            }
             for (int slot = 0; slot < s.slotCount(); slot++) {
                 money.computeIfAbsent(s.accountId(), k -> new long[1])[0] += s.reservedMicros(slot);
                 for (int p = 0; p < s.bucketPairCount(slot); p++) {

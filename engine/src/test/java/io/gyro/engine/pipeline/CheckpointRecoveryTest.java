@@ -254,6 +254,32 @@ class CheckpointRecoveryTest {
     }
 
     @Test
+    void anAccountWrittenAfterTheCheckpointKeepsWhatItsOpenSessionsHoldAndNoMore() throws Exception {
+        Run first = provisioned();
+        // an open session holding 1.00 of the account, both written before the checkpoint
+        io.gyro.engine.store.Session session = new io.gyro.engine.store.Session();
+        session.id().set("pgw1;1;checkpoint-test");
+        session.msisdn(MSISDN).accountId(MSISDN).expiresAtMs(nowMs + 3_600_000);
+        session.reservedMicros(session.addSlot(100, 0), 1_000_000);
+        first.stores.sessions().write(session);
+        Account a = new Account();
+        first.stores.accounts().read(MSISDN, a);
+        first.stores.accounts().write(a.reservedMicros(1_000_000));
+        first.batchEnd();
+        // then a second reservation in flight: account written, its session never
+        first.stores.accounts().read(MSISDN, a);
+        first.stores.accounts().write(a.reservedMicros(3_500_000));
+        first.kill();
+
+        Run second = new Run();
+        assertEquals(1, second.startup.accountsReservationsFixed());
+        Account back = new Account();
+        second.stores.accounts().read(MSISDN, back);
+        assertEquals(1_000_000, back.reservedMicros(), "what the open session holds");
+        second.close();
+    }
+
+    @Test
     void killBeforeTheRecordLeavesNoTraceAndTheRetryCredits() throws Exception {
         Run first = provisioned();
         long money = first.money();
