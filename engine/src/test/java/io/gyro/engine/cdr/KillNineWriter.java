@@ -14,7 +14,9 @@ import io.gyro.engine.store.SubscriberStore;
 /**
  * Child process of {@link KillNineTest}: charges in a loop in the recommended order (journal, then
  * maps) and prints {@code ACK <i> <seq>} once an iteration is complete, i.e. when its answer would have
- * left. Runs until killed.
+ * left. Runs until killed. Arguments: data directory, first iteration, and optionally {@code housekeeper}
+ * to run the journal with its housekeeper thread (so a kill can also leave a spare file and full files
+ * not yet cut).
  */
 public final class KillNineWriter {
     static final long INITIAL_MONEY = 1_000_000_000_000L;
@@ -34,7 +36,9 @@ public final class KillNineWriter {
         Path dir = Path.of(args[0]);
         long i = Long.parseLong(args[1]);
         Stores stores = Stores.open(dir, CONFIG);
-        Journal journal = Journal.open(dir.resolve(Journal.DIR_NAME), JOURNAL);
+        boolean housekeeper = args.length > 2 && args[2].equals("housekeeper");
+        Journal journal = Journal.open(dir.resolve(Journal.DIR_NAME),
+                new JournalConfig(JOURNAL.maxFileBytes(), JOURNAL.fsyncPerBatch(), housekeeper));
         if (stores.recovered()) {
             JournalRecovery.apply(journal, stores.accounts());
         }
@@ -58,6 +62,7 @@ public final class KillNineWriter {
                     .retailMicros(CHARGE).afterState(a).explanation("kill -9 loop " + i);
             r.sessionId("sess-" + i);
             long seq = journal.append(r);
+            journal.endOfBatch();
             a.lastJournalSeq(seq);
             accounts.write(a);
 
