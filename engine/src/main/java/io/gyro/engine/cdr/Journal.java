@@ -393,18 +393,12 @@ public final class Journal implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
         if (housekeeper != null) {
-            try {
-                housekeeper.close();
-            } catch (IOException e) {
-                first = e;
-            }
+            // if its thread did not stop, it may still touch the mapping: leave the file uncut (the next
+            // open cuts it) rather than unmap memory another thread is writing to
+            housekeeper.close();
         }
         closeCurrent(true);
-        if (first != null) {
-            throw first;
-        }
     }
 
     /** Unmaps the current file, cuts it to its content and closes it. */

@@ -130,8 +130,11 @@ final class JournalHousekeeper implements AutoCloseable {
     }
 
     /**
-     * Stops the thread, then retires what is still queued and deletes an unused spare. The current
-     * mapping stays with the journal, which closes it.
+     * Stops the thread, then retires what is still queued (a failure is logged: the next open cuts
+     * the file) and deletes an unused spare. The current mapping stays with the journal, which closes
+     * it.
+     *
+     * @throws IOException if the thread did not stop; it may still touch the current mapping then
      */
     @Override
     public void close() throws IOException {
@@ -145,16 +148,16 @@ final class JournalHousekeeper implements AutoCloseable {
         if (thread.isAlive()) {
             throw new IOException("journal housekeeper thread did not stop");
         }
-        IOException first = retireQueued();
+        IOException e = retireQueued();
+        if (e != null) {
+            LOG.error("journal: retiring a full file at close failed; the next start cuts it to its content", e);
+        }
         Spare s = spare;
         spare = null;
         if (s != null) {
             MappedFiles.unmap(s.mapped());
             s.channel().close();
             Files.deleteIfExists(s.path());
-        }
-        if (first != null) {
-            throw first;
         }
     }
 
