@@ -180,6 +180,19 @@ public final class JournalCheckpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores 0 (nothing known) and then an unknown account-write count, forced to the device: for a start
+     * that does not trust the checkpoint, before it reads the whole journal. A kill between the two stores
+     * leaves seq 0 with an older count, which names more accounts, never fewer. Lifecycle thread.
+     */
+    public void reset() {
+        LONG.setRelease(buffer, SEQ_OFFSET, 0L);
+        LONG.setRelease(buffer, ACCOUNT_WRITES_OFFSET, -1L);
+        buffer.force();
+        written = 0;
+        writtenAccountWrites = -1;
+    }
+
     /** The account-write count last stored (the found one until the first {@link #advance}; -1 unknown). */
     public long accountWrites() {
         return writtenAccountWrites;

@@ -55,6 +55,10 @@ public final class Admin {
         if (subscribers.findByImsi(imsi, s.subscriber)) {
             throw ApiException.conflict("imsi=" + imsi + ": already used by msisdn " + s.subscriber.msisdn());
         }
+        // checked before anything is journaled, so a refusal leaves no record
+        if (s.stores.accounts().exists(msisdn)) {
+            throw ApiException.conflict("account " + msisdn + " exists");
+        }
         Subscriber sub = s.subscriber;
         Account account = s.account;
         openingState(c, pkg, msisdn, imsi, openingMicros, firstPeriodIncluded, nowMs, sub, account, s.wallet.clear(),
@@ -150,6 +154,11 @@ public final class Admin {
         if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 128) {
             throw ApiException.badRequest("idempotencyKey is required (1 to 128 characters)");
         }
+        if (!wellFormedKey(idempotencyKey)) {
+            // it must read back the same from the keys file and the journal (UTF-8) after a restart
+            throw ApiException.badRequest("idempotencyKey must be text without control characters or unpaired "
+                    + "surrogates");
+        }
         TopUpKeys.TopUp earlier = s.topUpKeys.find(msisdn, idempotencyKey);
         if (earlier != null) {
             if (earlier.amountMicros() != amountMicros) {
@@ -173,21 +182,23 @@ public final class Admin {
         }
         long seq = s.records.topUp(sub, amountMicros, idempotencyKey, w, nowMs,
                 result.bonusCount > 0 ? "top-up with promotion bonus buckets" : "top-up");
-        ChargingState.fromWallet(w, s.account);
-        s.account.lastJournalSeq(seq);
-        s.stores.accounts().write(s.account);
-        if (result.promotionsUsedMask != sub.promotionsUsedMask() && pkg >= 0) {
-            sub.promotionsUsedMask(result.promotionsUsedMask);
-            s.stores.subscribers().update(sub);
-        }
         try {
-            // Before the journal checkpoint can pass the record: see TopUpKeys.
+            // Right after the record (the commit point), before the map writes: if one of them fails, a retry
+            // is answered from the key instead of crediting again, and the held checkpoint makes the next start
+            // roll the record forward. See TopUpKeys.
             s.topUpKeys.remember(msisdn, idempotencyKey, amountMicros, seq);
         } catch (RuntimeException e) {
             // Remembered in memory only: keep this record after the checkpoint for the rest of the run, so the
             // next start reads it from the journal's tail and remembers the key again.
             s.records.holdCheckpoint(seq - 1);
             throw e;
+        }
+        ChargingState.fromWallet(w, s.account);
+        s.account.lastJournalSeq(seq);
+        s.stores.accounts().write(s.account);
+        if (result.promotionsUsedMask != sub.promotionsUsedMask() && pkg >= 0) {
+            sub.promotionsUsedMask(result.promotionsUsedMask);
+            s.stores.subscribers().update(sub);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("msisdn", msisdn);
@@ -503,5 +514,21 @@ public final class Admin {
             created++;
         }
         return created;
+    }
+
+    /** No control character and no unpaired UTF-16 surrogate (which UTF-8 cannot carry unchanged). */
+    static boolean wellFormedKey(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isISOControl(c)) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

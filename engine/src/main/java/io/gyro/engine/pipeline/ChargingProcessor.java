@@ -99,6 +99,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                 case ADMIN:
                     EngineCounters.ADMIN_TASKS.increment();
                     event.admin.execute(state);
+                    if (event.admin.result.isCompletedExceptionally()
+                            && state.records.journal().lastSeq() > seqBefore) {
+                        // it failed after journaling: its records may lack their map writes (see below)
+                        state.records.holdCheckpoint(seqBefore);
+                    }
                     break;
                 case TICK:
                     sweepStaleSessions(clock.nowMs(), sweepLimit);

@@ -77,14 +77,19 @@ public final class StartupRecovery {
         long accountWrites = why == null ? checkpoint.found().accountWrites() : -1;
         if (why != null) {
             LOG.warn("journal checkpoint not used: {}; reading the whole journal (up to seq {})", why, journal.lastSeq());
+            // Durably forgotten before reading: a kill during this start must not leave a checkpoint that a later
+            // start trusts while what made this one read everything (lost top-up keys, a Chronicle repair, a
+            // checkpoint past the journal) is no longer visible.
+            checkpoint.reset();
         } else {
             LOG.info("journal checkpoint {}: reading the {} records after it; account writes since: {}", afterSeq,
                     journal.lastSeq() - afterSeq, accountWrites < 0 ? "unknown" : stores.accounts().accountWrites()
                             - accountWrites);
         }
         // A tail after a valid checkpoint after a clean stop is normally empty; a record there belongs to a
-        // request that failed half way (the checkpoint was held): it is rolled forward like a killed one.
-        boolean rollForward = stores.recovered() || why == null && afterSeq < journal.lastSeq();
+        // request that failed half way (the checkpoint was held): it is rolled forward like a killed one, also
+        // when the whole journal is read for another reason.
+        boolean rollForward = stores.recovered() || checkpoint.found().seq() < journal.lastSeq();
         Collector collector = new Collector(rollForward, topUpKeys);
         JournalRecovery.Report report = null;
         if (rollForward) {

@@ -24,7 +24,7 @@ import java.util.zip.CRC32;
  * The idempotency keys of the last {@value #RETAINED} top-ups, so that a retried top-up credits once, also
  * across clean stops and kill -9, without reading the journal at start. Kept in memory and in an
  * append-only file {@code <data>/topup-keys}, one entry per top-up, appended right after its journal
- * record (the commit point) and before its account write.
+ * record (the commit point) and before its account write ({@code Admin.topUp}).
  *
  * <p>Why a kill cannot lose a key: the entry is written (a {@code write} into the page cache, which
  * outlives the process) before the request finishes, and the journal checkpoint ({@code

@@ -2,6 +2,7 @@ package io.gyro.engine.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gyro.engine.cdr.CdrKind;
@@ -406,6 +407,137 @@ class CheckpointRecoveryTest {
         first.topUp("k9", 1_000_000);
         first.batchEnd();
         assertEquals(held, first.checkpoint.seq());
+        first.close();
+    }
+    @Test
+    void aStartThatDistrustsTheCheckpointForgetsItBeforeReadingSoAKillThenCannotSkipTheKeys() throws Exception {
+        Run first = provisioned();
+        first.close();
+        // the keys file is lost: this start must read the whole journal for the keys...
+        Files.delete(root.resolve("data").resolve(TopUpKeys.FILE_NAME));
+        Run second = new Run();
+        assertTrue(second.startup.wholeJournalWhy().contains("top-up keys incomplete"), second.startup.wholeJournalWhy());
+        second.close();
+        // ...and if it had been killed during that read (keys file already recreated, empty), the checkpoint it
+        // leaves must not let the next start read only the tail: reset() ran before the read
+        Files.delete(root.resolve("data").resolve(TopUpKeys.FILE_NAME));
+        try (JournalCheckpoint c = JournalCheckpoint.open(root.resolve("data"))) {
+            assertTrue(c.found().seq() > 0);
+            c.reset();
+        }
+        Files.createFile(root.resolve("data").resolve(TopUpKeys.FILE_NAME));
+        Run third = new Run();
+        assertEquals(0, third.startup.readAfterSeq(), "nothing trusted after a reset");
+        assertEquals(third.journal.lastSeq(), third.startup.recordsScanned());
+        assertEquals(Boolean.TRUE, third.topUp("early-0", 1_000_000).get("replayed"), "an early key is known again");
+        assertEquals(1, credits(third.journal, "early-0"));
+        third.close();
+    }
+
+    @Test
+    void aDistrustedCheckpointIsResetOnDiskBeforeTheJournalIsRead() throws Exception {
+        Run first = provisioned();
+        first.checkpoint.advance(first.journal.lastSeq() + 5); // as if journal records were lost
+        first.kill();
+        Path data = root.resolve("data");
+        // a journal that cannot be read to its end: the start fails half way, as a kill there would leave it
+        Path file;
+        try (java.util.stream.Stream<Path> files = Files.list(data.resolve(Journal.DIR_NAME))) {
+            file = files.filter(f -> f.toString().endsWith(".jsonl")).sorted().findFirst().orElseThrow();
+        }
+        String content = Files.readString(file, StandardCharsets.UTF_8);
+        int firstLineEnd = content.indexOf('\n') + 1;
+        Files.writeString(file, content.substring(0, firstLineEnd) + "{not json}\n" + content.substring(firstLineEnd),
+                StandardCharsets.UTF_8);
+        Stores stores = Stores.open(data, new StoreConfig(1000, 1000));
+        Journal journal = Journal.open(data.resolve(Journal.DIR_NAME), JournalConfig.defaults());
+        JournalCheckpoint checkpoint = JournalCheckpoint.open(data, stores.accounts()::accountWrites);
+        TopUpKeys keys = TopUpKeys.open(data);
+        assertThrows(RuntimeException.class, () -> StartupRecovery.recover(journal, stores, checkpoint, keys, nowMs, 60_000));
+        keys.close();
+        checkpoint.close();
+        journal.close();
+        stores.close();
+        try (JournalCheckpoint c = JournalCheckpoint.open(data)) {
+            assertEquals(0, c.found().seq(), "the bogus checkpoint is gone from the file");
+            assertEquals(-1, c.found().accountWrites());
+        }
+    }
+
+    @Test
+    void aHeldRecordIsRolledForwardAlsoWhenTheWholeJournalIsReadForAnotherReason() throws Exception {
+        Run first = provisioned();
+        long before = first.money();
+        long held = first.journal.lastSeq();
+        Subscriber sub = Admin.findSubscriber(first.state, MSISDN);
+        Account a = new Account();
+        first.stores.accounts().read(MSISDN, a);
+        Wallet w = new Wallet();
+        ChargingState.toWallet(a, w);
+        w.moneyMicros -= 1_500_000;
+        first.state.records.fee(CdrKind.FEE, sub, 1_500_000, w, nowMs, "a fee whose account write failed");
+        first.state.records.holdCheckpoint(held);
+        first.close();
+        Files.delete(root.resolve("data").resolve(TopUpKeys.FILE_NAME));
+
+        Run second = new Run();
+        assertTrue(second.startup.wholeJournalWhy().contains("top-up keys incomplete"), second.startup.wholeJournalWhy());
+        assertEquals(before - 1_500_000, second.money(), "rolled forward though the stop was clean");
+        assertEquals(journalMoney(second.journal), second.money());
+        second.close();
+    }
+
+    @Test
+    void anAdminTaskThatFailsAfterJournalingHoldsTheCheckpoint() throws Exception {
+        Run first = provisioned();
+        long held = first.journal.lastSeq();
+        AdminTask failing = new AdminTask() {
+            @Override
+            protected Object run(ChargingState s) {
+                Subscriber sub = Admin.findSubscriber(s, MSISDN);
+                Account acc = new Account();
+                s.stores.accounts().read(MSISDN, acc);
+                Wallet w = new Wallet();
+                ChargingState.toWallet(acc, w);
+                w.moneyMicros -= 500_000;
+                s.records.fee(CdrKind.FEE, sub, 500_000, w, nowMs, "journaled, then the account write fails");
+                throw new IllegalStateException("account write failed");
+            }
+        };
+        RingEvent e = new RingEvent();
+        e.kind = RingEvent.Kind.ADMIN;
+        e.admin = failing;
+        first.processor.onEvent(e, 0, true);
+        assertTrue(failing.result.isCompletedExceptionally());
+        first.topUp("k10", 1_000_000);
+        first.batchEnd();
+        assertEquals(held, first.checkpoint.seq(), "held below the failed task's record");
+        first.close();
+    }
+
+    @Test
+    void aRefusedSubscriberWhoseAccountExistsLeavesNoRecord() throws Exception {
+        Run first = provisioned();
+        long other = MSISDN + 1;
+        // an account without its subscriber (left by an earlier failure, or written by hand)
+        assertTrue(first.stores.accounts().create(new Account().clear(other).moneyMicros(5_000_000)));
+        long last = first.journal.lastSeq();
+        ApiException x = assertThrows(ApiException.class,
+                () -> Admin.createSubscriber(first.state, other, IMSI + 1, "basic", OPENING, false, nowMs));
+        assertTrue(x.getMessage().contains("exists"), x.getMessage());
+        assertEquals(last, first.journal.lastSeq(), "nothing journaled");
+        first.close();
+    }
+
+    @Test
+    void aTopUpKeyThatUtf8CannotCarryIsRefused() throws Exception {
+        Run first = provisioned();
+        long last = first.journal.lastSeq();
+        ApiException x = assertThrows(ApiException.class, () -> first.topUp("bad\ud800", 1_000_000));
+        assertTrue(x.getMessage().contains("surrogates"), x.getMessage());
+        assertThrows(ApiException.class, () -> first.topUp("tab\there", 1_000_000));
+        assertEquals(last, first.journal.lastSeq());
+        assertNull(first.topUp("ok-\ud83d\ude00", 1_000_000).get("replayed"), "a well-formed pair is accepted");
         first.close();
     }
 }
