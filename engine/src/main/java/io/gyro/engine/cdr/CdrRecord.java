@@ -33,6 +33,9 @@ public final class CdrRecord {
     long retailMicros;
     long wholesaleMicros;
     long uncollectedMicros;
+    /** The package period a recurring fee paid for ({@link #renewedPeriod}); NONE otherwise. */
+    long periodStartMs = NONE;
+    long periodEndMs = NONE;
 
     int touchedCount;
     final long[] touchedId = new long[MAX_BUCKETS_TOUCHED];
@@ -59,6 +62,8 @@ public final class CdrRecord {
         retailMicros = 0;
         wholesaleMicros = 0;
         uncollectedMicros = 0;
+        periodStartMs = NONE;
+        periodEndMs = NONE;
         touchedCount = 0;
         hasAfterState = false;
         idempotencyKey.setLength(0);
@@ -80,6 +85,8 @@ public final class CdrRecord {
     public CdrRecord wholesaleMicros(long v) { wholesaleMicros = v; return this; }
     /** Usage reported beyond what the account could pay: rated but not collected. */
     public CdrRecord uncollectedMicros(long v) { uncollectedMicros = v; return this; }
+    /** The period a recurring fee paid for: start-up recovery moves the subscriber's renewal date from it. */
+    public CdrRecord renewedPeriod(long startMs, long endMs) { periodStartMs = startMs; periodEndMs = endMs; return this; }
 
     public CdrRecord sessionId(SessionKey id) {
         sessionId.copyFrom(id);
@@ -180,6 +187,10 @@ public final class CdrRecord {
         w.field("wholesaleMicros", wholesaleMicros);
         if (uncollectedMicros != 0) {
             w.field("uncollectedMicros", uncollectedMicros);
+        }
+        if (periodEndMs != NONE) {
+            w.field("periodStartMs", periodStartMs);
+            w.field("periodEndMs", periodEndMs);
         }
         if (touchedCount > 0) {
             w.beginArray("bucketsTouched");

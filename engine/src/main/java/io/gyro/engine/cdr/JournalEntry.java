@@ -29,6 +29,9 @@ public final class JournalEntry {
     public String retail;
     public long wholesaleMicros;
     public long uncollectedMicros;
+    /** For a recurring fee: the package period it paid for (else {@link CdrRecord#NONE}). */
+    public long periodStartMs = CdrRecord.NONE;
+    public long periodEndMs = CdrRecord.NONE;
     public List<Touched> bucketsTouched = new ArrayList<>();
     /** Null when the record carries no account after-state. */
     public Long moneyAfterMicros;

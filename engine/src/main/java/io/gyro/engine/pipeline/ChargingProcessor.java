@@ -822,7 +822,9 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                 state.stores.subscribers().update(sub);
                 break;
             }
-            long seq = state.records.fee(CdrKind.FEE, sub, renewal.feeMicros, wallet, nowMs, "recurring fee; allowances renewed");
+            // the record names the period, so a kill before the subscriber write below is rolled forward at start
+            long seq = state.records.renewalFee(sub, renewal.feeMicros, wallet, nowMs, periodStart, renewal.periodEndMs,
+                    "recurring fee; allowances renewed");
             ChargingState.fromWallet(wallet, state.account);
             state.account.lastJournalSeq(seq);
             state.stores.accounts().write(state.account);

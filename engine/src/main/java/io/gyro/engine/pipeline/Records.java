@@ -110,6 +110,16 @@ public final class Records {
         return finish(r, subscriber, wallet);
     }
 
+    /** A recurring fee that paid for the package period {@code [periodStartMs, periodEndMs)}. */
+    public long renewalFee(Subscriber subscriber, long feeMicros, Wallet wallet, long nowMs, long periodStartMs,
+                           long periodEndMs, CharSequence note) {
+        CdrRecord r = begin(CdrKind.FEE, subscriber, nowMs)
+                .retailMicros(feeMicros)
+                .renewedPeriod(periodStartMs, periodEndMs)
+                .explanation(note);
+        return finish(r, subscriber, wallet);
+    }
+
     /**
      * Ends a processor batch (fsync when configured). Called after every write of the batch's requests (and
      * of the housekeeping that follows them), so it also advances the journal checkpoint to the last record:

@@ -1,6 +1,7 @@
 package io.gyro.engine.pipeline;
 
 import io.gyro.engine.cdr.CdrKind;
+import io.gyro.engine.cdr.CdrRecord;
 import io.gyro.engine.cdr.Journal;
 import io.gyro.engine.cdr.JournalCheckpoint;
 import io.gyro.engine.cdr.JournalEntry;
@@ -9,6 +10,8 @@ import io.gyro.engine.store.Account;
 import io.gyro.engine.store.AccountStore;
 import io.gyro.engine.store.Session;
 import io.gyro.engine.store.Stores;
+import io.gyro.engine.store.Subscriber;
+import io.gyro.engine.store.SubscriberState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,6 +142,8 @@ public final class StartupRecovery {
         private final boolean unclean;
         private final TopUpKeys topUpKeys;
         private final ArrayDeque<JournalEntry> tail = new ArrayDeque<>();
+        /** msisdn → {periodStartMs, periodEndMs} of the last recurring fee read, when rolling forward. */
+        private final Map<Long, long[]> renewals = new HashMap<>();
         private long scanned;
         private int keys;
 
@@ -153,6 +158,9 @@ public final class StartupRecovery {
             if (e.kind == CdrKind.TOP_UP && e.idempotencyKey != null && !e.idempotencyKey.isEmpty()) {
                 topUpKeys.remember(e.msisdn, e.idempotencyKey, -e.retailMicros, e.seq);
                 keys++;
+            }
+            if (unclean && e.kind == CdrKind.FEE && e.periodEndMs != CdrRecord.NONE) {
+                renewals.put(e.msisdn, new long[] {e.periodStartMs, e.periodEndMs});
             }
             if (unclean && e.sessionId != null && e.ccRequestNumber >= 0) {
                 tail.addLast(e);
@@ -182,9 +190,39 @@ public final class StartupRecovery {
             if (unclean) {
                 reconciled = SessionReconciliation.apply(new ArrayList<>(tail), stores.sessions(), nowMs, graceMs);
                 fixed = recomputeReservations(stores, accountWrites);
+                int renewed = rollRenewalsForward(stores, renewals);
+                if (renewed > 0) {
+                    LOG.warn("start-up recovery: {} subscriber(s) moved to the period their journaled recurring fee paid "
+                            + "for (a stop between the fee and the subscriber write)", renewed);
+                }
             }
             return new Result(scanned, reconciled, fixed, keys, afterSeq, why, report);
         }
+    }
+
+    /**
+     * A renewal writes its fee record, then the account (which recovery rolls forward from the record), then the
+     * subscriber's new period. A stop before that last write would leave the subscriber due again, and the next
+     * sweep would charge the fee twice: so each subscriber named by a recurring fee read here is moved to the
+     * period the fee paid for, unless it is there (or later) already.
+     */
+    static int rollRenewalsForward(Stores stores, Map<Long, long[]> renewals) {
+        Subscriber sub = new Subscriber();
+        int moved = 0;
+        for (Map.Entry<Long, long[]> r : renewals.entrySet()) {
+            long start = r.getValue()[0];
+            long end = r.getValue()[1];
+            if (!stores.subscribers().findByMsisdn(r.getKey(), sub) || sub.nextRenewalMs() >= end) {
+                continue;
+            }
+            sub.periodStartMs(start).nextRenewalMs(end);
+            if (sub.state() == SubscriberState.SUSPENDED) {
+                sub.state(SubscriberState.ACTIVE);
+            }
+            stores.subscribers().update(sub);
+            moved++;
+        }
+        return moved;
     }
 
     /**

@@ -540,4 +540,47 @@ class CheckpointRecoveryTest {
         assertNull(first.topUp("ok-\ud83d\ude00", 1_000_000).get("replayed"), "a well-formed pair is accepted");
         first.close();
     }
+    @Test
+    void aRenewalStoppedBeforeItsSubscriberWriteIsNotChargedTwice() throws Exception {
+        Run first = provisioned();
+        Subscriber sub = Admin.findSubscriber(first.state, MSISDN);
+        sub.nextRenewalMs(nowMs - 1_000);                 // the package period ends: a renewal is due
+        first.stores.subscribers().update(sub);
+        // what the renewal sweep does, up to its account write; the kill comes before its subscriber write
+        int pkg = first.state.packageIndex(sub);
+        Account a = new Account();
+        assertTrue(first.stores.accounts().read(MSISDN, a));
+        Wallet w = new Wallet();
+        ChargingState.toWallet(a, w);
+        long periodStart = sub.nextRenewalMs();
+        io.gyro.rating.RenewalResult renewal = new io.gyro.rating.RenewalResult();
+        new io.gyro.rating.Renewal(catalogue).renew(pkg, sub.subscriptionStartMs(), periodStart, 1, -1L, w, renewal);
+        assertTrue(renewal.paid && renewal.feeMicros > 0, "the package has a fee the balance pays");
+        long seq = first.state.records.renewalFee(sub, renewal.feeMicros, w, nowMs, periodStart, renewal.periodEndMs,
+                "recurring fee; allowances renewed");
+        ChargingState.fromWallet(w, a);
+        a.lastJournalSeq(seq);
+        first.stores.accounts().write(a);
+        long charged = first.money();
+        first.kill();
+
+        Run second = new Run();
+        Subscriber after = Admin.findSubscriber(second.state, MSISDN);
+        assertEquals(renewal.periodEndMs, after.nextRenewalMs(), "moved to the period the fee paid for");
+        assertEquals(periodStart, after.periodStartMs());
+        assertEquals(charged, second.money());
+        second.batchEnd();                                // a timer tick: the renewal sweep
+        assertEquals(charged, second.money(), "the fee is not charged a second time");
+        long fees = 0;
+        try (Journal.Scanner sc = second.journal.scan()) {
+            while (sc.hasNext()) {
+                JournalEntry e = sc.next();
+                if (e.kind == CdrKind.FEE && e.periodEndMs == renewal.periodEndMs) {
+                    fees++;
+                }
+            }
+        }
+        assertEquals(1, fees);
+        second.close();
+    }
 }
