@@ -255,7 +255,8 @@ public final class StartupRecovery {
         // With the checkpoint's count, those are the only accounts that can disagree: the processor writes a
         // request's account and then its session before the batch end that moves the checkpoint, so an account
         // not written since then agrees with its sessions. Without it, every account named by a session too.
-        return recompute(stores, extra, accountWrites >= 0);
+        // If more writes came since than the ring holds, some of those accounts are not named: check them all.
+        return recompute(stores, extra, stores.accounts().writtenSinceIsComplete(accountWrites));
     }
 
     private static int recompute(Stores stores, Set<Long> extra) {

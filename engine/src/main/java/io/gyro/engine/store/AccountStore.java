@@ -118,6 +118,14 @@ public final class AccountStore {
         return recent.distinctIdsSince(accountWrites);
     }
 
+    /**
+     * Whether {@link #writtenSince} of {@code accountWrites} names every account written since that count (false
+     * when it is unknown or further back than the ring holds, and it falls back to the last ones written).
+     */
+    public boolean writtenSinceIsComplete(long accountWrites) {
+        return recent.covers(accountWrites);
+    }
+
     /** Account writes made so far in this data directory (every run); for the journal checkpoint. */
     public long accountWrites() {
         return recent.count();

@@ -98,7 +98,7 @@ final class RecentAccountWrites implements AutoCloseable {
      * count, or when more than {@value #SLOTS} - 1 writes came since.
      */
     long[] distinctIdsSince(long fromCount) {
-        if (fromCount < 0 || countAtOpen < 0 || fromCount > count || count + 1 - fromCount >= SLOTS) {
+        if (!covers(fromCount)) {
             return distinctIds();
         }
         long[] ids = new long[(int) (count + 1 - fromCount)];
@@ -110,6 +110,11 @@ final class RecentAccountWrites implements AutoCloseable {
             }
         }
         return distinct(Arrays.copyOf(ids, n));
+    }
+
+    /** Whether {@link #distinctIdsSince} of {@code fromCount} names every account written since that count. */
+    boolean covers(long fromCount) {
+        return fromCount >= 0 && countAtOpen >= 0 && fromCount <= count && count + 1 - fromCount < SLOTS;
     }
 
     /** The distinct account ids in the ring (as left by the last run, before this run wrote anything). */

@@ -2,6 +2,8 @@ package io.gyro.engine.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +63,10 @@ class RecentAccountWritesTest {
             ring.add(id);
         }
         assertEquals(RecentAccountWrites.SLOTS, ring.distinctIdsSince(5).length, "wrapped: the whole ring");
+        assertFalse(ring.covers(5), "and it says it does not name every write since");
         assertEquals(RecentAccountWrites.SLOTS, ring.distinctIdsSince(-1).length);
+        assertFalse(ring.covers(-1));
+        assertTrue(ring.covers(ring.count() - 3));
         assertEquals(4, ring.distinctIdsSince(ring.count() - 3).length,
                 "the last 3, and the slot at the count (an id from a lap ago: a harmless extra check)");
         ring.close();
@@ -75,6 +80,7 @@ class RecentAccountWritesTest {
         Files.write(old.resolve(RecentAccountWrites.FILE_NAME), slots.array());
         RecentAccountWrites legacy = RecentAccountWrites.open(old);
         assertArrayEquals(new long[] {77, 78}, legacy.distinctIdsSince(0), "no count: every slot is suspect");
+        assertFalse(legacy.covers(0));
         legacy.close();
     }
 }
