@@ -99,10 +99,9 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                 case ADMIN:
                     EngineCounters.ADMIN_TASKS.increment();
                     event.admin.execute(state);
-                    if (event.admin.result.isCompletedExceptionally()
-                            && state.records.journal().lastSeq() > seqBefore) {
-                        // it failed after journaling: its records may lack their map writes (see below)
-                        state.records.holdCheckpoint(seqBefore);
+                    if (event.admin.result.isCompletedExceptionally()) {
+                        // it may have failed after journaling: its records may lack their map writes (see below)
+                        afterFailure(seqBefore);
                     }
                     break;
                 case TICK:
@@ -115,8 +114,8 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         } catch (RuntimeException e) {
             EngineCounters.PROCESSOR_ERRORS.increment();
             io.gyro.engine.status.ErrorLog.error(LOG, "charging processor failed on a " + event.kind + " event", e);
-            // Its records (if any) may lack their map writes: the next start must roll them forward.
-            state.records.holdCheckpoint(seqBefore);
+            // Its records (if any) may lack their map writes.
+            afterFailure(seqBefore);
             if (event.kind == RingEvent.Kind.CCR) {
                 queueAnswer(event.peer, simpleAnswer(event, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
             }
@@ -695,6 +694,42 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             writeAccount(wallet, journalSeq);
         }
         commit(e, nowMs, state.settings.sessionGraceMs, answer);
+    }
+
+    /**
+     * A request (or admin task) threw, perhaps after journaling: its records' account after-states are applied
+     * now, as start-up recovery would, so that a later request of the same account builds on them instead of
+     * on the account as it was (which would lose or hide the journaled act). The checkpoint also stays below
+     * them for the rest of the run, so the next start checks them again. An error path: it reads the journal
+     * and allocates.
+     */
+    private void afterFailure(long seqBefore) {
+        // held even without a record: a write without one (a reservation) may be half done, and the hold keeps
+        // the account-write count from before it, so the next start checks that account
+        state.records.holdCheckpoint(seqBefore);
+        io.gyro.engine.cdr.Journal journal = state.records.journal();
+        if (journal.lastSeq() <= seqBefore) {
+            return;
+        }
+        io.gyro.engine.store.Account account = new io.gyro.engine.store.Account();
+        try (io.gyro.engine.cdr.Journal.Scanner scanner = journal.scanAfter(seqBefore)) {
+            while (scanner.hasNext()) {
+                io.gyro.engine.cdr.JournalEntry e = scanner.next();
+                if (e.seq <= seqBefore || !e.hasAfterState()) {
+                    continue;
+                }
+                if (!state.stores.accounts().read(e.accountId, account)) {
+                    account.clear(e.accountId);
+                }
+                if (e.seq > account.lastJournalSeq()) {
+                    e.applyTo(account);
+                    state.stores.accounts().write(account);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException x) {
+            io.gyro.engine.status.ErrorLog.error(LOG, "applying the records of a failed request failed; the next start "
+                    + "rolls them forward", x);
+        }
     }
 
     private final int[] resultScratch = new int[io.gyro.diameter.gy.CreditControlRequest.MAX_MSCC];

@@ -507,12 +507,20 @@ class CheckpointRecoveryTest {
         RingEvent e = new RingEvent();
         e.kind = RingEvent.Kind.ADMIN;
         e.admin = failing;
+        long before = first.money();
         first.processor.onEvent(e, 0, true);
         assertTrue(failing.result.isCompletedExceptionally());
-        first.topUp("k10", 1_000_000);
+        assertEquals(before - 500_000, first.money(), "its journaled fee is applied at once");
+        first.topUp("k10", 1_000_000);                     // a later write of the same account builds on it
         first.batchEnd();
         assertEquals(held, first.checkpoint.seq(), "held below the failed task's record");
+        assertEquals(journalMoney(first.journal), first.money());
         first.close();
+
+        Run second = new Run();
+        assertEquals(before - 500_000 + 1_000_000, second.money(), "the fee counted once, the top-up once");
+        assertEquals(journalMoney(second.journal), second.money());
+        second.close();
     }
 
     @Test
