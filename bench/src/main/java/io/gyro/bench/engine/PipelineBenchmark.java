@@ -108,7 +108,7 @@ public class PipelineBenchmark {
     @Param("6000")
     public long graceMs;
     /** The engine's journal.housekeeper: journal page faults and file work on a thread of their own. */
-    @Param("false")
+    @Param("true")
     public boolean journalHousekeeper;
 
     private Path dataDir;
