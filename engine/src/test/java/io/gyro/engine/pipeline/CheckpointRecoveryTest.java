@@ -293,6 +293,17 @@ class CheckpointRecoveryTest {
         second.close();
     }
 
+    /** Journals a fee on the subscriber's account without writing the account: a request failing half way. */
+    private void journalFeeWithoutAccountWrite(ChargingState s, long feeMicros) {
+        Subscriber sub = Admin.findSubscriber(s, MSISDN);
+        Account a = new Account();
+        assertTrue(s.stores.accounts().read(MSISDN, a));
+        Wallet w = new Wallet();
+        ChargingState.toWallet(a, w);
+        w.moneyMicros -= feeMicros;
+        s.records.fee(CdrKind.FEE, sub, feeMicros, w, nowMs, "a fee whose account write failed");
+    }
+
     @Test
     void aCleanStopKeepsTheKeysAndReadsNothing() throws Exception {
         Run first = provisioned();
@@ -373,13 +384,7 @@ class CheckpointRecoveryTest {
         Run first = provisioned();
         long before = first.money();
         long held = first.journal.lastSeq();
-        Subscriber sub = Admin.findSubscriber(first.state, MSISDN);
-        Account a = new Account();
-        first.stores.accounts().read(MSISDN, a);
-        Wallet w = new Wallet();
-        ChargingState.toWallet(a, w);
-        w.moneyMicros -= 1_500_000;
-        first.state.records.fee(CdrKind.FEE, sub, 1_500_000, w, nowMs, "a fee whose account write failed");
+        journalFeeWithoutAccountWrite(first.state, 1_500_000);
         first.state.records.holdCheckpoint(held);   // what the processor does when a request throws
         first.batchEnd();
         first.batchEnd();                           // later batches end: the checkpoint stays held
@@ -469,13 +474,7 @@ class CheckpointRecoveryTest {
         Run first = provisioned();
         long before = first.money();
         long held = first.journal.lastSeq();
-        Subscriber sub = Admin.findSubscriber(first.state, MSISDN);
-        Account a = new Account();
-        first.stores.accounts().read(MSISDN, a);
-        Wallet w = new Wallet();
-        ChargingState.toWallet(a, w);
-        w.moneyMicros -= 1_500_000;
-        first.state.records.fee(CdrKind.FEE, sub, 1_500_000, w, nowMs, "a fee whose account write failed");
+        journalFeeWithoutAccountWrite(first.state, 1_500_000);
         first.state.records.holdCheckpoint(held);
         first.close();
         Files.delete(root.resolve("data").resolve(TopUpKeys.FILE_NAME));
@@ -494,13 +493,7 @@ class CheckpointRecoveryTest {
         AdminTask failing = new AdminTask() {
             @Override
             protected Object run(ChargingState s) {
-                Subscriber sub = Admin.findSubscriber(s, MSISDN);
-                Account acc = new Account();
-                s.stores.accounts().read(MSISDN, acc);
-                Wallet w = new Wallet();
-                ChargingState.toWallet(acc, w);
-                w.moneyMicros -= 500_000;
-                s.records.fee(CdrKind.FEE, sub, 500_000, w, nowMs, "journaled, then the account write fails");
+                journalFeeWithoutAccountWrite(s, 500_000);
                 throw new IllegalStateException("account write failed");
             }
         };
