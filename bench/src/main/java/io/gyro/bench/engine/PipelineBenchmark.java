@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.gyro.bench.JvmFlags;
 import io.gyro.bench.rating.RatingBenchmark;
 import io.gyro.diameter.api.AnswerSink;
 import io.gyro.diameter.codec.Validation;
@@ -37,7 +36,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -75,13 +73,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 2, jvmArgsAppend = {
-        JvmFlags.EXPORT_NIO, JvmFlags.EXPORT_JAVAC_FILE, JvmFlags.OPEN_LANG, JvmFlags.OPEN_REFLECT, JvmFlags.EXPORT_REF,
-        JvmFlags.EXPORT_MISC, JvmFlags.OPEN_JAVAC, JvmFlags.OPEN_IO, JvmFlags.OPEN_UTIL, JvmFlags.NO_ANALYTICS,
-        JvmFlags.HEAP_MIN, JvmFlags.HEAP_MAX, JvmFlags.GC, JvmFlags.PRE_TOUCH})
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
-public class PipelineBenchmark {
+public class PipelineBenchmark extends EngineForks {
     private static final long FIRST_MSISDN = 8_617_000_000_001L;
     private static final long FIRST_IMSI = 460_990_000_000_001L;
     private static final int UPDATES = 3;

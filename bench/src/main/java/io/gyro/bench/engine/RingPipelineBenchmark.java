@@ -11,11 +11,9 @@ import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
-import io.gyro.bench.JvmFlags;
 import io.gyro.engine.pipeline.RingEvent;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -38,13 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 2, jvmArgsAppend = {
-        JvmFlags.EXPORT_NIO, JvmFlags.EXPORT_JAVAC_FILE, JvmFlags.OPEN_LANG, JvmFlags.OPEN_REFLECT, JvmFlags.EXPORT_REF,
-        JvmFlags.EXPORT_MISC, JvmFlags.OPEN_JAVAC, JvmFlags.OPEN_IO, JvmFlags.OPEN_UTIL, JvmFlags.NO_ANALYTICS,
-        JvmFlags.HEAP_MIN, JvmFlags.HEAP_MAX, JvmFlags.GC, JvmFlags.PRE_TOUCH})
 @Warmup(iterations = 10, time = 2)
 @Measurement(iterations = 5, time = 2)
-public class RingPipelineBenchmark {
+public class RingPipelineBenchmark extends EngineForks {
     static final int IN_FLIGHT = 32;
 
     @Param({"sleeping", "busy-spin"})
