@@ -186,10 +186,7 @@ class CheckpointRecoveryTest {
         long before = first.money();
         // a top-up in flight: its record appended, then the kill (no account write, no key kept, no batch end)
         Subscriber sub = Admin.findSubscriber(first.state, MSISDN);
-        Account a = new Account();
-        first.stores.accounts().read(MSISDN, a);
-        Wallet w = new Wallet();
-        ChargingState.toWallet(a, w);
+        Wallet w = walletOf(first.state);
         w.moneyMicros += 7_000_000;
         long seq = first.state.records.topUp(sub, 7_000_000, "k2", w, nowMs, "top-up");
         first.kill();
@@ -293,13 +290,19 @@ class CheckpointRecoveryTest {
         second.close();
     }
 
-    /** Journals a fee on the subscriber's account without writing the account: a request failing half way. */
-    private void journalFeeWithoutAccountWrite(ChargingState s, long feeMicros) {
-        Subscriber sub = Admin.findSubscriber(s, MSISDN);
+    /** The subscriber's account as a wallet, to build a record's after-state from. */
+    private static Wallet walletOf(ChargingState s) {
         Account a = new Account();
         assertTrue(s.stores.accounts().read(MSISDN, a));
         Wallet w = new Wallet();
         ChargingState.toWallet(a, w);
+        return w;
+    }
+
+    /** Journals a fee on the subscriber's account without writing the account: a request failing half way. */
+    private void journalFeeWithoutAccountWrite(ChargingState s, long feeMicros) {
+        Subscriber sub = Admin.findSubscriber(s, MSISDN);
+        Wallet w = walletOf(s);
         w.moneyMicros -= feeMicros;
         s.records.fee(CdrKind.FEE, sub, feeMicros, w, nowMs, "a fee whose account write failed");
     }
@@ -348,10 +351,7 @@ class CheckpointRecoveryTest {
     void anUnreadableCheckpointFallsBackToTheWholeJournalAndSaysWhy() throws Exception {
         Run first = provisioned();
         Subscriber sub = Admin.findSubscriber(first.state, MSISDN);
-        Account a = new Account();
-        first.stores.accounts().read(MSISDN, a);
-        Wallet w = new Wallet();
-        ChargingState.toWallet(a, w);
+        Wallet w = walletOf(first.state);
         w.moneyMicros += 8_000_000;
         first.state.records.topUp(sub, 8_000_000, "k7", w, nowMs, "top-up"); // in flight at the kill
         long expected = first.money() + 8_000_000;
