@@ -184,6 +184,92 @@ public final class AvpReader {
         return offset + ((length + 3) & ~3);
     }
 
+    /**
+     * What {@link #headerAt} returns for a broken header. No well-formed header is all ones: its
+     * Length (2^24 - 1) would run past the end of any message.
+     */
+    public static final long MALFORMED = -1L;
+
+    /**
+     * The 8 header bytes (Code, Flags, Length) of the AVP at {@code offset} of a run that ends at
+     * {@code runEnd}, or {@link #MALFORMED} when fewer than 8 bytes are left or the Length is
+     * shorter than the header or runs past {@code runEnd}: the checks of {@link #readAt}, without
+     * moving the cursor or storing what was read. The run must lie inside this reader's run
+     * (a grouped AVP's members, found by walking it), which is what bounds the raw read.
+     *
+     * <p>For decoders that keep the cursor in locals, so that reading an AVP stores nothing to
+     * memory; the caller splits the header with {@link #code(long)}, {@link #headerLength(long)},
+     * {@link #avpLength(long)} and {@link #nextAt}, and must read the Vendor-ID
+     * ({@link #vendorAt}) next, as {@link #readAt} does:
+     * <pre>
+     * for (int at = from, next; at < to; at = next) {
+     *     long header = reader.headerAt(at, to);
+     *     if (header == AvpReader.MALFORMED) {
+     *         break;
+     *     }
+     *     next = AvpReader.nextAt(at, header);
+     *     int vendor = reader.vendorAt(at, header);
+     *     // ...
+     * }
+     * </pre>
+     */
+    public long headerAt(int offset, int runEnd) {
+        if (runEnd - offset < 8) {
+            return MALFORMED;
+        }
+        long header = longAt(offset);
+        int avpLength = avpLength(header);
+        if (avpLength < headerLength(header) || avpLength > runEnd - offset) {
+            return MALFORMED;
+        }
+        return header;
+    }
+
+    /** AVP Code of a header from {@link #headerAt} (above 2^31 it reads negative, matching no known code). */
+    public static int code(long header) {
+        return (int) (header >>> 32);
+    }
+
+    /** AVP Flags of a header from {@link #headerAt}. */
+    public static int flags(long header) {
+        return (int) (header >>> 24) & 0xff;
+    }
+
+    /** AVP Length (header and data, not padding) of a header from {@link #headerAt}. */
+    public static int avpLength(long header) {
+        return (int) header & 0xffffff;
+    }
+
+    /** 12 with the V bit (a Vendor-ID follows), else 8. */
+    public static int headerLength(long header) {
+        return (header & ((long) FLAG_VENDOR << 24)) != 0 ? 12 : 8;
+    }
+
+    /** Offset of the AVP after the one at {@code offset}: its Length padded to 4 bytes. */
+    public static int nextAt(int offset, long header) {
+        return offset + ((avpLength(header) + 3) & ~3);
+    }
+
+    /** Vendor-ID of the AVP at {@code offset} with the given header (as unsigned), or 0 without the V bit. */
+    public long vendorAt(int offset, long header) {
+        return (header & ((long) FLAG_VENDOR << 24)) != 0 ? intAt(offset + 8) & 0xffff_ffffL : 0;
+    }
+
+    /** Unsigned32, Enumerated and Time data at {@code index} of this run, read as {@link #unsigned32()} reads. */
+    public long unsigned32At(int index) {
+        return intAt(index) & 0xffff_ffffL;
+    }
+
+    /** Integer32 and Enumerated data at {@code index} of this run, read as {@link #integer32()} reads. */
+    public int integer32At(int index) {
+        return intAt(index);
+    }
+
+    /** Unsigned64 data at {@code index} of this run, read as {@link #unsigned64()} reads. */
+    public long unsigned64At(int index) {
+        return longAt(index);
+    }
+
     /** True when {@link #next()} stopped at a broken AVP header. */
     public boolean malformed() {
         return malformed;

@@ -27,12 +27,11 @@ import java.nio.charset.StandardCharsets;
  */
 public final class CreditControlRequest {
     public static final int MAX_MSCC = 16;
+    /** Recipient-Info (TS 32.299 §7.2.158A), which holds Recipient-Addresses. */
+    private static final int RECIPIENT_INFO = 2026;
 
-    private final AvpReader top = new AvpReader();
-    private final AvpReader level1 = new AvpReader();
-    private final AvpReader level2 = new AvpReader();
-    private final AvpReader level3 = new AvpReader();
-    private final AvpReader level4 = new AvpReader();
+    /** Reads the frame for every level of the message. */
+    private final AvpReader message = new AvpReader();
 
     public ByteBuf frame;
     public int hopByHop;
@@ -112,6 +111,11 @@ public final class CreditControlRequest {
     /**
      * Decodes the validated CCR at {@code offset}. Returns false with {@code error} filled
      * (5004 DIAMETER_INVALID_AVP_VALUE, 5009 too many MSCC) when a value is unacceptable.
+     *
+     * <p>Every level of the message is walked with its cursor in local variables
+     * ({@link AvpReader#headerAt}): reading an AVP stores nothing but the decoded fields, and a
+     * grouped AVP is a (from, to) pair, not a second reader. A broken header ends its run, as it
+     * ends a {@link AvpReader#readAt} loop.
      */
     public boolean decode(ByteBuf buf, int offset, Validation error) {
         clear();
@@ -126,88 +130,95 @@ public final class CreditControlRequest {
         clearMscc(MAX_MSCC - 1);
         int implicit = MAX_MSCC - 1;
 
-        top.wrapMessage(buf, offset, DiameterHeader.messageLength(buf, offset));
-        for (int at = top.first(); (at = top.readAt(at)) != AvpReader.END; ) {
-            if (top.vendorId() == VendorId.TGPP) {
-                if (top.code() == AvpCode.SERVICE_INFORMATION) {
-                    serviceInformation(top.enter(level1));
-                } else if (top.code() == AvpCode.TGPP_SGSN_MCC_MNC) {
-                    sgsnMccMnc = mccMnc(top);
+        int end = offset + DiameterHeader.messageLength(buf, offset);
+        AvpReader m = message.wrap(buf, offset + DiameterHeader.LENGTH, end);
+        for (int at = m.first(), next; at < end; at = next) {
+            long header = m.headerAt(at, end);
+            if (header == AvpReader.MALFORMED) {
+                break;
+            }
+            next = AvpReader.nextAt(at, header);
+            long vendor = m.vendorAt(at, header);
+            int code = AvpReader.code(header);
+            int data = at + AvpReader.headerLength(header);
+            if (vendor == VendorId.TGPP) {
+                if (code == AvpCode.SERVICE_INFORMATION) {
+                    serviceInformation(m, data, at + AvpReader.avpLength(header));
+                } else if (code == AvpCode.TGPP_SGSN_MCC_MNC) {
+                    sgsnMccMnc = mccMnc(m, data, at + AvpReader.avpLength(header) - data);
                 }
                 continue;
             }
-            if (top.vendorId() != VendorId.IETF) {
+            if (vendor != VendorId.IETF) {
                 continue;
             }
-            switch ((int) top.code()) {
+            switch (code) {
                 case AvpCode.SESSION_ID:
-                    sessionIdOffset = top.dataOffset();
-                    sessionIdLength = top.dataLength();
+                    sessionIdOffset = data;
+                    sessionIdLength = at + AvpReader.avpLength(header) - data;
                     break;
                 case AvpCode.ORIGIN_HOST:
-                    originHostOffset = top.dataOffset();
-                    originHostLength = top.dataLength();
+                    originHostOffset = data;
+                    originHostLength = at + AvpReader.avpLength(header) - data;
                     break;
                 case AvpCode.SERVICE_CONTEXT_ID:
-                    serviceContextIdOffset = top.dataOffset();
-                    serviceContextIdLength = top.dataLength();
+                    serviceContextIdOffset = data;
+                    serviceContextIdLength = at + AvpReader.avpLength(header) - data;
                     break;
                 case AvpCode.CC_REQUEST_TYPE:
-                    ccRequestType = top.integer32();
+                    ccRequestType = m.integer32At(data);
                     if (ccRequestType < Enumerations.INITIAL_REQUEST || ccRequestType > Enumerations.EVENT_REQUEST) {
-                        return invalid(error, "CC-Request-Type must be 1..4");
+                        return invalid(error, at, header, "CC-Request-Type must be 1..4");
                     }
                     break;
                 case AvpCode.CC_REQUEST_NUMBER:
-                    ccRequestNumber = top.unsigned32();
+                    ccRequestNumber = m.unsigned32At(data);
                     break;
                 case AvpCode.REQUESTED_ACTION:
-                    requestedAction = top.integer32();
+                    requestedAction = m.integer32At(data);
                     if (requestedAction < Enumerations.DIRECT_DEBITING || requestedAction > Enumerations.PRICE_ENQUIRY) {
-                        return invalid(error, "Requested-Action must be 0..3");
+                        return invalid(error, at, header, "Requested-Action must be 0..3");
                     }
                     break;
                 case AvpCode.MULTIPLE_SERVICES_INDICATOR:
-                    multipleServicesIndicator = top.integer32() == Enumerations.MULTIPLE_SERVICES_SUPPORTED;
+                    multipleServicesIndicator = m.integer32At(data) == Enumerations.MULTIPLE_SERVICES_SUPPORTED;
                     break;
                 case AvpCode.EVENT_TIMESTAMP:
-                    eventTimestampMs = ntpSecondsToEpochMillis(top.unsigned32());
+                    eventTimestampMs = ntpSecondsToEpochMillis(m.unsigned32At(data));
                     break;
                 case AvpCode.TERMINATION_CAUSE:
-                    terminationCause = top.integer32();
+                    terminationCause = m.integer32At(data);
                     break;
                 case AvpCode.SUBSCRIPTION_ID:
-                    if (!subscriptionId(top.enter(level1), error)) {
-                        return false;
+                    if (!subscriptionId(m, data, at + AvpReader.avpLength(header))) {
+                        return invalid(error, at, header, "Subscription-Id-Type must be 0..4");
                     }
                     break;
                 case AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL:
                     if (msccCount == MAX_MSCC - 1) {
-                        error.failAvp(ResultCode.DIAMETER_AVP_OCCURS_TOO_MANY_TIMES, top.avpOffset(), top.avpLength(),
+                        error.failAvp(ResultCode.DIAMETER_AVP_OCCURS_TOO_MANY_TIMES, at, AvpReader.avpLength(header),
                                 "too many Multiple-Services-Credit-Control AVPs");
                         return false;
                     }
                     clearMscc(msccCount);
-                    if (!mscc(top.enter(level1), msccCount, error)) {
-                        return false;
-                    }
+                    mscc(m, data, at + AvpReader.avpLength(header), msccCount);
                     msccCount++;
                     break;
                 case AvpCode.RATING_GROUP:
-                    topRatingGroup = top.unsigned32();
+                    topRatingGroup = m.unsigned32At(data);
                     break;
                 case AvpCode.SERVICE_IDENTIFIER:
-                    topServiceIdentifier = top.unsigned32();
+                    topServiceIdentifier = m.unsigned32At(data);
                     break;
                 case AvpCode.REQUESTED_SERVICE_UNIT:
                     rsuPresent[implicit] = true;
                     topUnits = true;
-                    units(top.enter(level1), implicit, true);
+                    units(m, data, at + AvpReader.avpLength(header), implicit, true);
                     break;
                 case AvpCode.USED_SERVICE_UNIT:
                     usuPresent[implicit] = true;
                     topUnits = true;
-                    units(top.enter(level1), implicit, false);
+                    units(m, data, at + AvpReader.avpLength(header), implicit, false);
                     break;
                 default:
                     break;
@@ -236,101 +247,129 @@ public final class CreditControlRequest {
         msccCount = 1;
     }
 
-    private boolean invalid(Validation error, String message) {
-        error.failAvp(ResultCode.DIAMETER_INVALID_AVP_VALUE, top.avpOffset(), top.avpLength(), message);
+    /** Refuses the top-level AVP at {@code at}: it goes into Failed-AVP. */
+    private static boolean invalid(Validation error, int at, long header, String message) {
+        error.failAvp(ResultCode.DIAMETER_INVALID_AVP_VALUE, at, AvpReader.avpLength(header), message);
         return false;
     }
 
-    private boolean subscriptionId(AvpReader r, Validation error) {
+    /** The members [from, to) of a Subscription-Id; false when its Subscription-Id-Type is out of range. */
+    private boolean subscriptionId(AvpReader m, int from, int to) {
         int type = -1;
         int dataOffset = 0;
         int dataLength = 0;
-        for (int at = r.first(); (at = r.readAt(at)) != AvpReader.END; ) {
-            if (r.is(AvpCode.SUBSCRIPTION_ID_TYPE, VendorId.IETF)) {
-                type = r.integer32();
-            } else if (r.is(AvpCode.SUBSCRIPTION_ID_DATA, VendorId.IETF)) {
-                dataOffset = r.dataOffset();
-                dataLength = r.dataLength();
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                break;
+            }
+            next = AvpReader.nextAt(at, header);
+            if (m.vendorAt(at, header) != VendorId.IETF) {
+                continue;
+            }
+            int code = AvpReader.code(header);
+            if (code == AvpCode.SUBSCRIPTION_ID_TYPE) {
+                type = m.integer32At(at + AvpReader.headerLength(header));
+            } else if (code == AvpCode.SUBSCRIPTION_ID_DATA) {
+                dataOffset = at + AvpReader.headerLength(header);
+                dataLength = AvpReader.avpLength(header) - AvpReader.headerLength(header);
             }
         }
         if (type < Enumerations.END_USER_E164 || type > Enumerations.END_USER_PRIVATE) {
-            error.failAvp(ResultCode.DIAMETER_INVALID_AVP_VALUE, top.avpOffset(), top.avpLength(),
-                    "Subscription-Id-Type must be 0..4");
             return false;
         }
         if (type == Enumerations.END_USER_E164) {
-            msisdn = r.digitsAt(dataOffset, dataLength);
+            msisdn = m.digitsAt(dataOffset, dataLength);
         } else if (type == Enumerations.END_USER_IMSI) {
-            imsi = r.digitsAt(dataOffset, dataLength);
+            imsi = m.digitsAt(dataOffset, dataLength);
         }
         return true;
     }
 
-    private boolean mscc(AvpReader r, int i, Validation error) {
-        for (int at = r.first(); (at = r.readAt(at)) != AvpReader.END; ) {
-            if (r.vendorId() == VendorId.TGPP) {
-                if (r.code() == AvpCode.REPORTING_REASON) {
-                    reportingReason[i] = r.integer32();
+    /** The members [from, to) of the MSCC at index {@code i}. */
+    private void mscc(AvpReader m, int from, int to, int i) {
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                break;
+            }
+            next = AvpReader.nextAt(at, header);
+            long vendor = m.vendorAt(at, header);
+            int code = AvpReader.code(header);
+            int data = at + AvpReader.headerLength(header);
+            if (vendor == VendorId.TGPP) {
+                if (code == AvpCode.REPORTING_REASON) {
+                    reportingReason[i] = m.integer32At(data);
                 }
                 continue;
             }
-            if (r.vendorId() != VendorId.IETF) {
+            if (vendor != VendorId.IETF) {
                 continue;
             }
-            switch ((int) r.code()) {
+            switch (code) {
                 case AvpCode.RATING_GROUP:
-                    ratingGroup[i] = r.unsigned32();
+                    ratingGroup[i] = m.unsigned32At(data);
                     break;
                 case AvpCode.SERVICE_IDENTIFIER:
-                    serviceIdentifier[i] = r.unsigned32();
+                    serviceIdentifier[i] = m.unsigned32At(data);
                     break;
                 case AvpCode.REQUESTED_SERVICE_UNIT:
                     rsuPresent[i] = true;
-                    units(r.enter(level2), i, true);
+                    units(m, data, at + AvpReader.avpLength(header), i, true);
                     break;
                 case AvpCode.USED_SERVICE_UNIT:
                     usuPresent[i] = true;
-                    units(r.enter(level2), i, false);
+                    units(m, data, at + AvpReader.avpLength(header), i, false);
                     break;
                 default:
                     break;
             }
         }
-        return true;
     }
 
-    /** Reads CC-Time / CC-*-Octets / CC-Service-Specific-Units of an RSU or a USU (summed over USUs). */
-    private void units(AvpReader r, int i, boolean requested) {
+    /**
+     * Reads CC-Time / CC-*-Octets / CC-Service-Specific-Units of the RSU or USU whose members
+     * are [from, to) (used units are summed over USUs).
+     */
+    private void units(AvpReader m, int from, int to, int i, boolean requested) {
         long total = -1;
         long in = -1;
         long out = -1;
         long time = -1;
         long events = -1;
-        for (int at = r.first(); (at = r.readAt(at)) != AvpReader.END; ) {
-            if (r.vendorId() == VendorId.TGPP) {
-                if (!requested && r.code() == AvpCode.REPORTING_REASON) {
-                    reportingReason[i] = r.integer32();
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                break;
+            }
+            next = AvpReader.nextAt(at, header);
+            long vendor = m.vendorAt(at, header);
+            int code = AvpReader.code(header);
+            int data = at + AvpReader.headerLength(header);
+            if (vendor == VendorId.TGPP) {
+                if (!requested && code == AvpCode.REPORTING_REASON) {
+                    reportingReason[i] = m.integer32At(data);
                 }
                 continue;
             }
-            if (r.vendorId() != VendorId.IETF) {
+            if (vendor != VendorId.IETF) {
                 continue;
             }
-            switch ((int) r.code()) {
+            switch (code) {
                 case AvpCode.CC_TOTAL_OCTETS:
-                    total = nonNegative(r.unsigned64());
+                    total = nonNegative(m.unsigned64At(data));
                     break;
                 case AvpCode.CC_INPUT_OCTETS:
-                    in = nonNegative(r.unsigned64());
+                    in = nonNegative(m.unsigned64At(data));
                     break;
                 case AvpCode.CC_OUTPUT_OCTETS:
-                    out = nonNegative(r.unsigned64());
+                    out = nonNegative(m.unsigned64At(data));
                     break;
                 case AvpCode.CC_TIME:
-                    time = r.unsigned32();
+                    time = m.unsigned32At(data);
                     break;
                 case AvpCode.CC_SERVICE_SPECIFIC_UNITS:
-                    events = nonNegative(r.unsigned64());
+                    events = nonNegative(m.unsigned64At(data));
                     break;
                 default:
                     break;
@@ -374,11 +413,11 @@ public final class CreditControlRequest {
      * 3GPP-SGSN-MCC-MNC is 5 or 6 digits (TS 29.061 §16.4.7.2). Anything else is an unknown
      * network: 0, which no roaming zone lists, never -1 (home).
      */
-    private static int mccMnc(AvpReader r) {
-        if (r.dataLength() < 5 || r.dataLength() > 6) {
+    private static int mccMnc(AvpReader m, int dataOffset, int dataLength) {
+        if (dataLength < 5 || dataLength > 6) {
             return 0;
         }
-        long digits = r.digitsAsLong();
+        long digits = m.digitsAt(dataOffset, dataLength);
         return digits < 0 ? 0 : (int) digits;
     }
 
@@ -387,48 +426,101 @@ public final class CreditControlRequest {
         return unsigned64 < 0 ? Long.MAX_VALUE : unsigned64;
     }
 
-    private void serviceInformation(AvpReader r) {
-        for (int at = r.first(); (at = r.readAt(at)) != AvpReader.END; ) {
-            if (r.vendorId() != VendorId.TGPP) {
+    /** The members [from, to) of Service-Information (TS 32.299 §7.2.192). */
+    private void serviceInformation(AvpReader m, int from, int to) {
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                break;
+            }
+            next = AvpReader.nextAt(at, header);
+            if (m.vendorAt(at, header) != VendorId.TGPP) {
                 continue;
             }
-            int code = (int) r.code();
+            int code = AvpReader.code(header);
+            int data = at + AvpReader.headerLength(header);
+            int dataEnd = at + AvpReader.avpLength(header);
             if (code == AvpCode.PS_INFORMATION) {
-                AvpReader ps = r.enter(level2);
-                for (int member = ps.first(); (member = ps.readAt(member)) != AvpReader.END; ) {
-                    if (ps.is(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP)) {
-                        sgsnMccMnc = mccMnc(ps);
-                    }
-                }
+                psInformation(m, data, dataEnd);
             } else if (code == AvpCode.IMS_INFORMATION) {
-                AvpReader ims = r.enter(level2);
-                for (int member = ims.first(); (member = ims.readAt(member)) != AvpReader.END; ) {
-                    if (ims.is(AvpCode.CALLED_PARTY_ADDRESS, VendorId.TGPP)) {
-                        calledParty(ims.dataOffset(), ims.dataLength());
-                    }
-                }
+                imsInformation(m, data, dataEnd);
             } else if (code == AvpCode.SMS_INFORMATION) {
-                AvpReader sms = r.enter(level2);
-                for (int member = sms.first(); (member = sms.readAt(member)) != AvpReader.END; ) {
-                    if (sms.is(AvpCode.RECIPIENT_ADDRESS, VendorId.TGPP)) {
-                        recipient(sms.enter(level3));
-                    } else if (sms.is(2026, VendorId.TGPP)) { // Recipient-Info
-                        AvpReader info = sms.enter(level3);
-                        for (int infoMember = info.first(); (infoMember = info.readAt(infoMember)) != AvpReader.END; ) {
-                            if (info.is(AvpCode.RECIPIENT_ADDRESS, VendorId.TGPP)) {
-                                recipient(info.enter(level4));
-                            }
-                        }
-                    }
-                }
+                smsInformation(m, data, dataEnd);
             }
         }
     }
 
-    private void recipient(AvpReader r) {
-        for (int at = r.first(); (at = r.readAt(at)) != AvpReader.END; ) {
-            if (r.is(AvpCode.ADDRESS_DATA, VendorId.TGPP) && calledPartyLength == 0) {
-                calledParty(r.dataOffset(), r.dataLength());
+    private void psInformation(AvpReader m, int from, int to) {
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                break;
+            }
+            next = AvpReader.nextAt(at, header);
+            if (m.vendorAt(at, header) == VendorId.TGPP && AvpReader.code(header) == AvpCode.TGPP_SGSN_MCC_MNC) {
+                int data = at + AvpReader.headerLength(header);
+                sgsnMccMnc = mccMnc(m, data, at + AvpReader.avpLength(header) - data);
+            }
+        }
+    }
+
+    private void imsInformation(AvpReader m, int from, int to) {
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                break;
+            }
+            next = AvpReader.nextAt(at, header);
+            if (m.vendorAt(at, header) == VendorId.TGPP && AvpReader.code(header) == AvpCode.CALLED_PARTY_ADDRESS) {
+                int data = at + AvpReader.headerLength(header);
+                calledParty(data, at + AvpReader.avpLength(header) - data);
+            }
+        }
+    }
+
+    private void smsInformation(AvpReader m, int from, int to) {
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                break;
+            }
+            next = AvpReader.nextAt(at, header);
+            if (m.vendorAt(at, header) != VendorId.TGPP) {
+                continue;
+            }
+            int code = AvpReader.code(header);
+            if (code == AvpCode.RECIPIENT_ADDRESS) {
+                recipient(m, at + AvpReader.headerLength(header), at + AvpReader.avpLength(header));
+            } else if (code == RECIPIENT_INFO) {
+                recipientInfo(m, at + AvpReader.headerLength(header), at + AvpReader.avpLength(header));
+            }
+        }
+    }
+
+    private void recipientInfo(AvpReader m, int from, int to) {
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                break;
+            }
+            next = AvpReader.nextAt(at, header);
+            if (m.vendorAt(at, header) == VendorId.TGPP && AvpReader.code(header) == AvpCode.RECIPIENT_ADDRESS) {
+                recipient(m, at + AvpReader.headerLength(header), at + AvpReader.avpLength(header));
+            }
+        }
+    }
+
+    private void recipient(AvpReader m, int from, int to) {
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                break;
+            }
+            next = AvpReader.nextAt(at, header);
+            if (m.vendorAt(at, header) == VendorId.TGPP && AvpReader.code(header) == AvpCode.ADDRESS_DATA
+                    && calledPartyLength == 0) {
+                int data = at + AvpReader.headerLength(header);
+                calledParty(data, at + AvpReader.avpLength(header) - data);
             }
         }
     }
