@@ -4,11 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.util.internal.PlatformDependent;
 
 /**
  * One open Diameter connection, as the application sees it: answer requests, send requests of
@@ -23,6 +27,14 @@ public final class PeerConnection implements io.gyro.diameter.api.AnswerSink {
     private final AtomicInteger endToEnd;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentHashMap<Integer, CompletableFuture<ByteBuf>> pending = new ConcurrentHashMap<>();
+    /**
+     * Answers written from other threads, waiting for the next {@link #flush()}: the event loop takes them
+     * all in one task. (Netty's own cross-thread write is a task per answer, and each task can wake the
+     * event loop with a system call; here a batch of answers costs one.)
+     */
+    private final Queue<ByteBuf> queued = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainAndFlush = this::drainAndFlush;
 
     volatile String remoteOriginHost;
     volatile String remoteOriginRealm;
@@ -85,20 +97,29 @@ public final class PeerConnection implements io.gyro.diameter.api.AnswerSink {
 
     /**
      * Writes the answer to a delivered request, without flushing (call {@link #flush()} once per
-     * batch). Takes ownership of {@code answer}.
+     * batch). From a thread other than the event loop the answer is queued and written by that flush.
+     * Takes ownership of {@code answer}.
      */
     @Override
     public void answer(ByteBuf answer) {
-        channel.write(answer, channel.voidPromise());
+        if (channel.eventLoop().inEventLoop()) {
+            channel.write(answer, channel.voidPromise());
+        } else {
+            queued.offer(answer);
+        }
         if (inFlight.decrementAndGet() == 0 && handler.isDraining()) {
-            channel.eventLoop().execute(handler::drained);
+            // the DPA goes after every answer (RFC 6733 §5.4: in-flight requests are answered first)
+            channel.eventLoop().execute(() -> {
+                drainAndFlush();
+                handler.drained();
+            });
         }
     }
 
     /** Writes and flushes an answer. */
     public void answerAndFlush(ByteBuf answer) {
         answer(answer);
-        channel.flush();
+        flush();
     }
 
     /**
@@ -125,6 +146,24 @@ public final class PeerConnection implements io.gyro.diameter.api.AnswerSink {
 
     @Override
     public void flush() {
+        if (channel.eventLoop().inEventLoop()) {
+            drainAndFlush();
+        } else if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(drainAndFlush);
+        }
+    }
+
+    /**
+     * Event loop: writes every queued answer and flushes. The flag is cleared first, so an answer queued
+     * while this runs is either written now or scheduled again by its own {@link #flush()}. On a closed
+     * channel Netty fails the writes and releases the answers.
+     */
+    void drainAndFlush() {
+        drainScheduled.set(false);
+        ByteBuf answer;
+        while ((answer = queued.poll()) != null) {
+            channel.write(answer, channel.voidPromise());
+        }
         channel.flush();
     }
 
