@@ -346,7 +346,8 @@ public final class Engine implements AutoCloseable {
         } catch (IOException e) {
             LOG.error("closing the stores failed", e);
         }
-        LOG.info("Gyro engine stopped cleanly");
+        LOG.info("Gyro engine stopped cleanly ({} requests in {} processor batches)",
+                io.gyro.engine.status.EngineCounters.CCR_RECEIVED.get(), io.gyro.engine.status.EngineCounters.PROCESSOR_BATCHES.get());
     }
 
     static byte[] ascii(String s) {

@@ -129,6 +129,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
 
     /** Writes the batch's records to the OS, then hands the answers to Netty and flushes each peer once. */
     private void endBatch() {
+        EngineCounters.PROCESSOR_BATCHES.increment();
         // A few due sessions and a slice of the renewal sweep per batch keep housekeeping small and
         // steady; the tick does the rest when traffic is idle.
         long nowMs = clock.nowMs();

@@ -20,7 +20,9 @@ public enum EngineCounters {
     JOURNAL_RECORDS,
     ADMIN_TASKS,
     SESSION_STORE_FULL,
-    PROCESSOR_ERRORS;
+    PROCESSOR_ERRORS,
+    /** Batches the charging processor ended (journal flushed, answers handed over): requests per batch = CCR_RECEIVED / this. */
+    PROCESSOR_BATCHES;
 
     private final LongAdder adder = new LongAdder();
 
