@@ -13,6 +13,32 @@ import io.gyro.engine.store.SessionKey;
  * put the account back where it was after this act: {@link JournalRecovery} relies on it.
  */
 public final class CdrRecord {
+    // member names, encoded once
+    private static final byte[] K_SEQ = JsonLineWriter.key("seq");
+    private static final byte[] K_TS = JsonLineWriter.key("ts");
+    private static final byte[] K_TS_MS = JsonLineWriter.key("tsMs");
+    private static final byte[] K_KIND = JsonLineWriter.key("kind");
+    private static final byte[] K_MSISDN = JsonLineWriter.key("msisdn");
+    private static final byte[] K_ACCOUNT_ID = JsonLineWriter.key("accountId");
+    private static final byte[] K_SESSION_ID = JsonLineWriter.key("sessionId");
+    private static final byte[] K_CC_REQUEST_NUMBER = JsonLineWriter.key("ccRequestNumber");
+    private static final byte[] K_SERVICE = JsonLineWriter.key("service");
+    private static final byte[] K_RATING_GROUP = JsonLineWriter.key("ratingGroup");
+    private static final byte[] K_UNITS = JsonLineWriter.key("units");
+    private static final byte[] K_RETAIL_MICROS = JsonLineWriter.key("retailMicros");
+    private static final byte[] K_RETAIL = JsonLineWriter.key("retail");
+    private static final byte[] K_WHOLESALE_MICROS = JsonLineWriter.key("wholesaleMicros");
+    private static final byte[] K_UNCOLLECTED_MICROS = JsonLineWriter.key("uncollectedMicros");
+    private static final byte[] K_PERIOD_START_MS = JsonLineWriter.key("periodStartMs");
+    private static final byte[] K_PERIOD_END_MS = JsonLineWriter.key("periodEndMs");
+    private static final byte[] K_BUCKETS_TOUCHED = JsonLineWriter.key("bucketsTouched");
+    private static final byte[] K_MONEY_AFTER_MICROS = JsonLineWriter.key("moneyAfterMicros");
+    private static final byte[] K_RESERVED_AFTER_MICROS = JsonLineWriter.key("reservedAfterMicros");
+    private static final byte[] K_NEXT_BUCKET_ID = JsonLineWriter.key("nextBucketId");
+    private static final byte[] K_BUCKETS = JsonLineWriter.key("buckets");
+    private static final byte[] K_IDEMPOTENCY_KEY = JsonLineWriter.key("idempotencyKey");
+    private static final byte[] K_EXPLANATION = JsonLineWriter.key("explanation");
+
     public static final int MAX_BUCKETS_TOUCHED = Account.MAX_BUCKETS;
     /** Longer explanations are cut (the journal line has a fixed-size buffer). */
     public static final int MAX_EXPLANATION_CHARS = 2048;
@@ -165,35 +191,35 @@ public final class CdrRecord {
      */
     void writeTo(JsonLineWriter w, long seq) {
         w.beginObject();
-        w.field("seq", seq);
-        w.fieldIsoUtc("ts", tsMs);
-        w.field("tsMs", tsMs);
-        w.fieldAscii("kind", kind.name());
-        w.field("msisdn", msisdn);
-        w.field("accountId", accountId);
+        w.field(K_SEQ, seq);
+        w.fieldIsoUtc(K_TS, tsMs);
+        w.field(K_TS_MS, tsMs);
+        w.fieldAscii(K_KIND, kind.name());
+        w.field(K_MSISDN, msisdn);
+        w.field(K_ACCOUNT_ID, accountId);
         if (hasSessionId) {
-            w.fieldUtf8("sessionId", sessionId.bytes(), 0, sessionId.length());
+            w.fieldUtf8(K_SESSION_ID, sessionId.bytes(), 0, sessionId.length());
         }
         if (ccRequestNumber != NONE) {
-            w.field("ccRequestNumber", ccRequestNumber);
+            w.field(K_CC_REQUEST_NUMBER, ccRequestNumber);
         }
-        w.field("service", service);
+        w.field(K_SERVICE, service);
         if (ratingGroup != NONE) {
-            w.field("ratingGroup", ratingGroup);
+            w.field(K_RATING_GROUP, ratingGroup);
         }
-        w.field("units", units);
-        w.field("retailMicros", retailMicros);
-        w.fieldMicrosDecimal("retail", retailMicros);
-        w.field("wholesaleMicros", wholesaleMicros);
+        w.field(K_UNITS, units);
+        w.field(K_RETAIL_MICROS, retailMicros);
+        w.fieldMicrosDecimal(K_RETAIL, retailMicros);
+        w.field(K_WHOLESALE_MICROS, wholesaleMicros);
         if (uncollectedMicros != 0) {
-            w.field("uncollectedMicros", uncollectedMicros);
+            w.field(K_UNCOLLECTED_MICROS, uncollectedMicros);
         }
         if (periodEndMs != NONE) {
-            w.field("periodStartMs", periodStartMs);
-            w.field("periodEndMs", periodEndMs);
+            w.field(K_PERIOD_START_MS, periodStartMs);
+            w.field(K_PERIOD_END_MS, periodEndMs);
         }
         if (touchedCount > 0) {
-            w.beginArray("bucketsTouched");
+            w.beginArray(K_BUCKETS_TOUCHED);
             for (int i = 0; i < touchedCount; i++) {
                 w.beginRow();
                 w.value(touchedId[i]);
@@ -204,10 +230,10 @@ public final class CdrRecord {
             w.endArray();
         }
         if (hasAfterState) {
-            w.field("moneyAfterMicros", after.moneyMicros());
-            w.field("reservedAfterMicros", after.reservedMicros());
-            w.field("nextBucketId", after.nextBucketId());
-            w.beginArray("buckets");
+            w.field(K_MONEY_AFTER_MICROS, after.moneyMicros());
+            w.field(K_RESERVED_AFTER_MICROS, after.reservedMicros());
+            w.field(K_NEXT_BUCKET_ID, after.nextBucketId());
+            w.beginArray(K_BUCKETS);
             for (int i = 0; i < after.bucketCount(); i++) {
                 w.beginRow();
                 w.value(after.bucketId(i));
@@ -222,9 +248,9 @@ public final class CdrRecord {
             w.endArray();
         }
         if (idempotencyKey.length() > 0) {
-            w.fieldString("idempotencyKey", idempotencyKey);
+            w.fieldString(K_IDEMPOTENCY_KEY, idempotencyKey);
         }
-        w.fieldString("explanation", explanation);
+        w.fieldString(K_EXPLANATION, explanation);
         w.endObject();
         w.newline();
     }

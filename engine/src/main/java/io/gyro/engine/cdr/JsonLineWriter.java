@@ -9,11 +9,42 @@ package io.gyro.engine.cdr;
  */
 final class JsonLineWriter {
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** "00" "01" ... "99": two digits per division by 100. */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
     private static final long MS_PER_DAY = 86_400_000L;
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
+    /**
+     * A member name as the writer puts it, quotes and colon included ({@code "seq":}), encoded once: callers
+     * keep these in constants. ASCII names without characters JSON escapes only.
+     */
+    static byte[] key(String name) {
+        byte[] k = new byte[name.length() + 3];
+        k[0] = '"';
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+                throw new IllegalArgumentException("not a plain ASCII member name: " + name);
+            }
+            k[i + 1] = (byte) c;
+        }
+        k[k.length - 2] = '"';
+        k[k.length - 1] = ':';
+        return k;
+    }
 
     private byte[] buf;
     private int pos;
     private boolean first;
+    /** The day {@link #fieldIsoUtc} wrote last and its yyyymmdd (records of a day share it). */
+    private long lastEpochDay = Long.MIN_VALUE;
+    private long lastYmd;
 
     JsonLineWriter wrap(byte[] buf) {
         this.buf = buf;
@@ -51,7 +82,7 @@ final class JsonLineWriter {
         first = false;
     }
 
-    void beginArray(String name) {
+    void beginArray(byte[] name) {
         name(name);
         put((byte) '[');
         first = true;
@@ -101,27 +132,26 @@ final class JsonLineWriter {
         put((byte) '\n');
     }
 
-    void name(String name) {
+    void name(byte[] key) {
         if (!first) {
             put((byte) ',');
         }
         first = false;
-        put((byte) '"');
-        ascii(name);
-        put((byte) '"', (byte) ':');
+        System.arraycopy(key, 0, buf, pos, key.length);
+        pos += key.length;
     }
 
-    void field(String name, long value) {
+    void field(byte[] name, long value) {
         name(name);
         putLong(value);
     }
 
-    void fieldNull(String name) {
+    void fieldNull(byte[] name) {
         name(name);
         ascii("null");
     }
 
-    void fieldAscii(String name, String value) {
+    void fieldAscii(byte[] name, String value) {
         name(name);
         put((byte) '"');
         ascii(value);
@@ -129,7 +159,7 @@ final class JsonLineWriter {
     }
 
     /** Money as a decimal string with six fraction digits: 1230000 becomes "1.230000". */
-    void fieldMicrosDecimal(String name, long micros) {
+    void fieldMicrosDecimal(byte[] name, long micros) {
         name(name);
         put((byte) '"');
         if (micros < 0) {
@@ -148,13 +178,15 @@ final class JsonLineWriter {
     }
 
     /** Characters, encoded as UTF-8 and escaped; an unpaired surrogate becomes U+FFFD. */
-    void fieldString(String name, CharSequence s) {
+    void fieldString(byte[] name, CharSequence s) {
         name(name);
         put((byte) '"');
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c < 0x80) {
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                buf[pos++] = (byte) c;
+            } else if (c < 0x80) {
                 asciiEscaped(c);
             } else if (c < 0x800) {
                 put((byte) (0xC0 | (c >>> 6)), (byte) (0x80 | (c & 0x3F)));
@@ -176,7 +208,7 @@ final class JsonLineWriter {
      * escaped, and every byte that is not part of a valid sequence becomes U+FFFD, so the line always
      * parses.
      */
-    void fieldUtf8(String name, byte[] b, int off, int len) {
+    void fieldUtf8(byte[] name, byte[] b, int off, int len) {
         name(name);
         put((byte) '"');
         int end = off + len;
@@ -234,11 +266,15 @@ final class JsonLineWriter {
     }
 
     /** {@code "2026-01-31T23:59:59.999Z"} for an epoch-millisecond instant (proleptic Gregorian, UTC). */
-    void fieldIsoUtc(String name, long epochMs) {
+    void fieldIsoUtc(byte[] name, long epochMs) {
         name(name);
         long day = Math.floorDiv(epochMs, MS_PER_DAY);
         long msOfDay = Math.floorMod(epochMs, MS_PER_DAY);
-        long ymd = civilDate(day);
+        if (day != lastEpochDay) {
+            lastYmd = civilDate(day);
+            lastEpochDay = day;
+        }
+        long ymd = lastYmd;
         put((byte) '"');
         putPadded(ymd / 10_000, 4);
         put((byte) '-');
@@ -290,11 +326,34 @@ final class JsonLineWriter {
             put((byte) '-');
             v = -v;
         }
-        int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
-            digits++;
+        int end = pos + digitCount(v);
+        int i = end;
+        while (v >= 100) {
+            int r = (int) (v % 100);
+            v /= 100;
+            buf[--i] = DIGIT_PAIRS[2 * r + 1];
+            buf[--i] = DIGIT_PAIRS[2 * r];
         }
-        putPadded(v, digits);
+        if (v >= 10) {
+            int r = (int) v;
+            buf[--i] = DIGIT_PAIRS[2 * r + 1];
+            buf[--i] = DIGIT_PAIRS[2 * r];
+        } else {
+            buf[--i] = (byte) ('0' + v);
+        }
+        pos = end;
+    }
+
+    /** Decimal digits of {@code v} (0 has one); {@code v >= 0}. */
+    static int digitCount(long v) {
+        long bound = 10;
+        for (int d = 1; d < 19; d++) {
+            if (v < bound) {
+                return d;
+            }
+            bound *= 10;
+        }
+        return 19;
     }
 
     private void ascii(String s) {

@@ -251,7 +251,7 @@ class JournalTest {
                     : (long) (rnd.nextDouble() * 4_102_444_800_000L);
             w.reset();
             w.beginObject();
-            w.fieldIsoUtc("t", ms);
+            w.fieldIsoUtc(JsonLineWriter.key("t"), ms);
             String got = new String(b, 0, w.position(), StandardCharsets.US_ASCII);
             assertEquals("{\"t\":\"" + iso.format(Instant.ofEpochMilli(ms)) + "\"", got);
             long day = Math.floorDiv(ms, DAY);
