@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * when the directory predates that file (no {@value #CAPACITY_FILE}).
  *
  * <pre>
- *   &lt;data&gt;/accounts.cm3        account id -&gt; Account
+ *   &lt;data&gt;/accounts.cm3        account id -&gt; Account (or accounts-00.cm3 .. -15.cm3: AccountStore's shards)
  *   &lt;data&gt;/subscribers.cm3     MSISDN -&gt; Subscriber
  *   &lt;data&gt;/imsi-index.cm3      IMSI -&gt; MSISDN
  *   &lt;data&gt;/sessions.cm3        Session-Id -&gt; Session
@@ -67,7 +67,7 @@ public final class Stores implements AutoCloseable {
     public static final String CLEAN_SHUTDOWN_MARKER = "clean-shutdown";
     /** Held (OS file lock) while a process has the directory open; the OS drops it when the process dies. */
     public static final String LOCK_FILE = "lock";
-    /** {@code maxSubscribers=N} and {@code maxSessions=N}, written once, before the maps are created. */
+    /** {@code maxSubscribers=N}, {@code maxSessions=N} and {@code accountShards=N}, written once, before the maps are created. */
     public static final String CAPACITY_FILE = "store-capacity";
     /** Present while the IMSI index may miss an entry after a kill: made before the first index write of a run. */
     public static final String IMSI_DIRTY_FILE = "imsi-index.dirty";
@@ -114,6 +114,14 @@ public final class Stores implements AutoCloseable {
      *                               the directory open; nothing is touched then
      */
     public static Stores open(Path dataDir, StoreConfig config) throws IOException {
+        return open(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()));
+    }
+
+    /**
+     * As {@link #open(Path, StoreConfig)}, with the number of account shards a fresh directory is created with
+     * (a power of two; tests use it to shard small stores). A directory that has its maps keeps its own count.
+     */
+    static Stores open(Path dataDir, StoreConfig config, int freshAccountShards) throws IOException {
         long startNs = System.nanoTime();
         Files.createDirectories(dataDir);
         FileChannel lockChannel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
@@ -132,20 +140,20 @@ public final class Stores implements AutoCloseable {
                     + LOCK_FILE + " is locked)");
         }
         try {
-            return openLocked(dataDir, config, lockChannel, lock, startNs);
+            return openLocked(dataDir, config, freshAccountShards, lockChannel, lock, startNs);
         } catch (IOException | RuntimeException e) {
             lockChannel.close();
             throw e;
         }
     }
 
-    private static Stores openLocked(Path dataDir, StoreConfig config, FileChannel lockChannel, FileLock lock,
-                                     long startNs) throws IOException {
+    private static Stores openLocked(Path dataDir, StoreConfig config, int freshAccountShards, FileChannel lockChannel,
+                                     FileLock lock, long startNs) throws IOException {
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
         StoreConfig recorded = recordedCapacity(dataDir);
         Path imsiDirty = dataDir.resolve(IMSI_DIRTY_FILE);
-        String[] files = {AccountStore.FILE_NAME, SubscriberStore.FILE_NAME, SubscriberStore.IMSI_FILE_NAME,
-                SessionStore.FILE_NAME};
+        String[] files = {AccountStore.FILE_NAME, AccountStore.fileName(0, AccountStore.MAX_SHARDS),
+                SubscriberStore.FILE_NAME, SubscriberStore.IMSI_FILE_NAME, SessionStore.FILE_NAME};
         boolean anyMapFile = false;
         for (String f : files) {
             anyMapFile |= Files.exists(dataDir.resolve(f));
@@ -154,9 +162,10 @@ public final class Stores implements AutoCloseable {
         // Deleted before anything is opened: a crash from here on is an unclean stop.
         Files.deleteIfExists(marker);
         if (recorded == null && !anyMapFile) {
-            writeCapacity(dataDir, config);
+            writeCapacity(dataDir, config, freshAccountShards);
             recorded = config;
         }
+        int accountShards = accountShards(dataDir);
         if (recorded != null && !recorded.equals(config)) {
             LOG.info("data dir {}: maps were created for maxSubscribers={} maxSessions={} ({}); using those, not the "
                             + "configured maxSubscribers={} maxSessions={}", dataDir, recorded.maxSubscribers(),
@@ -183,17 +192,27 @@ public final class Stores implements AutoCloseable {
         try {
             // After an unclean stop each map is opened as it is and its segment locks are probed; only a map
             // with a lock the dead process held is closed again and recovered, and those in parallel.
-            Opening<LongKey, Account> accountOpen = new Opening<>(AccountStore.builder(effective.maxSubscribers()),
-                    dataDir, AccountStore.FILE_NAME);
+            List<Opening<LongKey, Account>> accountOpens = new ArrayList<>();
+            for (int i = 0; i < accountShards; i++) {
+                accountOpens.add(new Opening<>(AccountStore.builder(
+                        AccountStore.entriesPerShard(effective.maxSubscribers(), accountShards)),
+                        dataDir, AccountStore.fileName(i, accountShards)));
+            }
             Opening<LongKey, Subscriber> subscriberOpen = new Opening<>(SubscriberStore.builder(effective.maxSubscribers()),
                     dataDir, SubscriberStore.FILE_NAME);
             Opening<LongKey, LongKey> imsiOpen = new Opening<>(SubscriberStore.imsiBuilder(effective.maxSubscribers()),
                     dataDir, SubscriberStore.IMSI_FILE_NAME);
             Opening<SessionKey, Session> sessionOpen = new Opening<>(SessionStore.builder(effective.maxSessions()),
                     dataDir, SessionStore.FILE_NAME);
-            List<Opening<?, ?>> openings = List.of(accountOpen, subscriberOpen, imsiOpen, sessionOpen);
+            List<Opening<?, ?>> openings = new ArrayList<>(accountOpens);
+            openings.addAll(List.of(subscriberOpen, imsiOpen, sessionOpen));
             openAll(openings, unclean, listener, opened);
-            ChronicleMap<LongKey, Account> accountMap = accountOpen.map;
+            @SuppressWarnings("unchecked")
+            ChronicleMap<LongKey, Account>[] accountMaps = new ChronicleMap[accountShards];
+            for (int i = 0; i < accountShards; i++) {
+                accountMaps[i] = accountOpens.get(i).map;
+            }
+            AccountStore accountStore = new AccountStore(accountMaps, RecentAccountWrites.open(dataDir));
             ChronicleMap<LongKey, Subscriber> subscriberMap = subscriberOpen.map;
             ChronicleMap<LongKey, LongKey> imsiMap = imsiOpen.map;
             ChronicleMap<SessionKey, Session> sessionMap = sessionOpen.map;
@@ -227,9 +246,9 @@ public final class Stores implements AutoCloseable {
                             + "imsi index checked={}, repairs={} in {} ms): {} accounts, {} subscribers, {} sessions",
                     openMillis, unclean,
                     recoveredCount, recoveredNames, corruptions.get(), unclean && indexMayLack, repairs, repairMillis,
-                    accountMap.longSize(), subscriberMap.longSize(), sessionMap.longSize());
+                    accountStore.count(), subscriberMap.longSize(), sessionMap.longSize());
             LOG.info("stores open: {}", timings);
-            return new Stores(dataDir, lockChannel, lock, new AccountStore(accountMap, RecentAccountWrites.open(dataDir)), subscriberStore, new SessionStore(sessionMap),
+            return new Stores(dataDir, lockChannel, lock, accountStore, subscriberStore, new SessionStore(sessionMap),
                     unclean, openMillis, corruptions.get(), repairs, effective, unclean && indexMayLack, recoveredCount);
         } catch (IOException | RuntimeException e) {
             for (ChronicleMap<?, ?> m : opened) {
@@ -263,12 +282,68 @@ public final class Stores implements AutoCloseable {
         }
     }
 
-    private static void writeCapacity(Path dataDir, StoreConfig config) throws IOException {
+    /**
+     * Account shards of {@code dataDir}: recorded in {@value #CAPACITY_FILE} (a directory from before shards
+     * has none recorded and one file), and checked against the files, so that a missing shard is an error
+     * instead of an empty map in its place.
+     *
+     * @throws IllegalStateException when the account files do not match the recorded count
+     */
+    static int accountShards(Path dataDir) throws IOException {
+        int shards = 1;
+        Path file = dataDir.resolve(CAPACITY_FILE);
+        if (Files.exists(file)) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+                p.load(in);
+            }
+            String recorded = p.getProperty("accountShards");
+            if (recorded != null) {
+                try {
+                    shards = Integer.parseInt(recorded.trim());
+                } catch (NumberFormatException e) {
+                    throw new IOException(file + ": accountShards=" + recorded + " is not a number", e);
+                }
+                if (shards < 1 || Integer.bitCount(shards) != 1 || shards > AccountStore.MAX_SHARDS) {
+                    throw new IOException(file + ": accountShards=" + shards + " must be a power of two up to "
+                            + AccountStore.MAX_SHARDS);
+                }
+            }
+        }
+        if (shards == 1 && Files.exists(dataDir.resolve(AccountStore.fileName(0, AccountStore.MAX_SHARDS)))) {
+            throw new IllegalStateException(dataDir + " has account shard files but " + CAPACITY_FILE
+                    + " records one accounts file: restore " + CAPACITY_FILE + " (accountShards=N)");
+        }
+        if (shards > 1) {
+            if (Files.exists(dataDir.resolve(AccountStore.FILE_NAME))) {
+                throw new IllegalStateException(dataDir + " has " + AccountStore.FILE_NAME + " but " + CAPACITY_FILE
+                        + " records " + shards + " account shards");
+            }
+            List<String> missing = new ArrayList<>();
+            int present = 0;
+            for (int i = 0; i < shards; i++) {
+                if (Files.exists(dataDir.resolve(AccountStore.fileName(i, shards)))) {
+                    present++;
+                } else {
+                    missing.add(AccountStore.fileName(i, shards));
+                }
+            }
+            if (present > 0 && !missing.isEmpty()) {
+                throw new IllegalStateException(dataDir + ": account shard file(s) " + missing + " missing while the "
+                        + "other shards exist: their accounts would be lost; restore them (or, for a directory whose "
+                        + "first start was interrupted, start from an empty directory)");
+            }
+        }
+        return shards;
+    }
+
+    private static void writeCapacity(Path dataDir, StoreConfig config, int accountShards) throws IOException {
         Path tmp = dataDir.resolve(CAPACITY_FILE + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(ByteBuffer.wrap(("# capacities the Chronicle Map files were created with; never edit\n"
-                    + "maxSubscribers=" + config.maxSubscribers() + "\nmaxSessions=" + config.maxSessions() + "\n")
+                    + "maxSubscribers=" + config.maxSubscribers() + "\nmaxSessions=" + config.maxSessions()
+                    + "\naccountShards=" + accountShards + "\n")
                     .getBytes(StandardCharsets.US_ASCII)));
             ch.force(true);
         }

@@ -16,7 +16,8 @@ public final class HeldLockChild {
     }
 
     public static void main(String[] args) throws Exception {
-        File file = new File(args[0], AccountStore.FILE_NAME);
+        // args: dir, entries of the map, segment, read|update|write [, accounts file of a sharded store]
+        File file = new File(args[0], args.length > 4 ? args[4] : AccountStore.FILE_NAME);
         long entries = Long.parseLong(args[1]);
         int segment = Integer.parseInt(args[2]);
         ChronicleMap<LongKey, Account> map = AccountStore.builder(entries).skipCloseOnExitHook(true).createPersistedTo(file);

@@ -62,6 +62,55 @@ class StoresLockProbeTest {
     }
 
     @Test
+    void writeLockInOneAccountShardRecoversThatShardOnly() throws Exception {
+        killedWhileHolding("write", 1, 4, 2);
+    }
+
+    @Test
+    void accountsSpreadOverTheShardsAndTheCountIsKeptFromTheFiles() throws Exception {
+        try (Stores stores = Stores.open(dir, SMALL, 4)) {
+            for (long id = 1; id <= 1000; id++) {
+                stores.accounts().create(new Account().clear(id).moneyMicros(id));
+            }
+            assertEquals(4, stores.accounts().shards());
+            assertEquals(1000, stores.accounts().count());
+        }
+        int[] perShard = new int[4];
+        for (long id = 1; id <= 1000; id++) {
+            perShard[AccountStore.shardOf(id, 3)]++;
+        }
+        for (int i = 0; i < 4; i++) {
+            assertTrue(Files.exists(dir.resolve(AccountStore.fileName(i, 4))));
+            assertTrue(perShard[i] > 200 && perShard[i] < 300, "shard " + i + " holds " + perShard[i] + " of 1000");
+        }
+        assertFalse(Files.exists(dir.resolve(AccountStore.FILE_NAME)));
+        // Reopened through the public open (which would pick one shard for this size): the recorded four are used.
+        try (Stores stores = Stores.open(dir, SMALL)) {
+            assertEquals(4, stores.accounts().shards());
+            Account a = new Account();
+            for (long id = 1; id <= 1000; id++) {
+                assertTrue(stores.accounts().read(id, a));
+                assertEquals(id, a.moneyMicros());
+            }
+            long[] sum = {0};
+            stores.accounts().forEach(acc -> sum[0] += acc.moneyMicros());
+            assertEquals(1000L * 1001 / 2, sum[0], "forEach visits every shard");
+        }
+    }
+
+    @Test
+    void aMissingShardFileIsAnErrorNotAnEmptyShard() throws Exception {
+        try (Stores stores = Stores.open(dir, SMALL, 4)) {
+            stores.accounts().create(new Account().clear(1).moneyMicros(1));
+        }
+        Files.delete(dir.resolve(AccountStore.fileName(3, 4)));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Stores.open(dir, SMALL));
+        assertTrue(e.getMessage().contains(AccountStore.fileName(3, 4)), e.getMessage());
+        assertFalse(Files.exists(dir.resolve(AccountStore.fileName(3, 4))), "nothing was created in its place");
+    }
+
+    @Test
     void chroniclesReportOfTheHeldLockIsToldApartFromOtherRepairs() {
         assertTrue(Stores.isHeldLockReport(
                 "lock of segment 2048 is not clear: [read locks = 0, update locked = false, write locked = true, waits = 0]"));
@@ -70,13 +119,18 @@ class StoresLockProbeTest {
     }
 
     private void killedWhileHolding(String lockKind, int mapsRecovered) throws Exception {
-        try (Stores stores = Stores.open(dir, SMALL)) {
+        killedWhileHolding(lockKind, mapsRecovered, 1, 0);
+    }
+
+    /** As above, with the accounts in {@code shards} files and the child holding its lock in shard {@code shard}. */
+    private void killedWhileHolding(String lockKind, int mapsRecovered, int shards, int shard) throws Exception {
+        try (Stores stores = Stores.open(dir, SMALL, shards)) {
             for (long id = 1; id <= 1000; id++) {
                 stores.accounts().create(new Account().clear(id).moneyMicros(id * 10));
             }
         }
         Files.delete(dir.resolve(Stores.CLEAN_SHUTDOWN_MARKER));
-        Process child = startLockHolder(0, lockKind);
+        Process child = startLockHolder(0, lockKind, shards, shard);
         try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             do {
@@ -110,7 +164,7 @@ class StoresLockProbeTest {
         }
     }
 
-    private Process startLockHolder(int segment, String lockKind) throws Exception {
+    private Process startLockHolder(int segment, String lockKind, int shards, int shard) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -123,9 +177,10 @@ class StoresLockProbeTest {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(HeldLockChild.class.getName());
         cmd.add(dir.toString());
-        cmd.add(Long.toString(SMALL.maxSubscribers()));
+        cmd.add(Long.toString(AccountStore.entriesPerShard(SMALL.maxSubscribers(), shards)));
         cmd.add(Integer.toString(segment));
         cmd.add(lockKind);
+        cmd.add(AccountStore.fileName(shard, shards));
         return new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
     }
 }
