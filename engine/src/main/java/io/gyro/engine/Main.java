@@ -68,6 +68,10 @@ public final class Main implements Runnable {
         @Mixin
         ConfigOptions options;
 
+        @Option(names = "--stop-after-start", hidden = true, description = "Start, then stop cleanly at once "
+                + "(the launcher's class-loading run for its class data sharing archive; a smoke test)")
+        boolean stopAfterStart;
+
         @Override
         public Integer call() throws Exception {
             Engine engine;
@@ -76,6 +80,10 @@ public final class Main implements Runnable {
             } catch (EngineConfig.ConfigException e) {
                 System.err.println(e.getMessage());
                 return 2;
+            }
+            if (stopAfterStart) {
+                engine.close();
+                return 0;
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
