@@ -150,12 +150,57 @@ class CreditControlRequestEquivalenceTest {
             w.raw().utf8(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP, "23415");
             w.raw().unsigned32(AvpCode.RATING_GROUP, 77, 12);
         }));
+        messages.put("3GPP-SGSN-MCC-MNC last at the top level", written(w -> {
+            w.raw().utf8(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP, "23415");
+            w.beginMscc(100, -1).usedOctets(1, 2, -1).endMscc();
+            serviceInformation(w, "46001");
+            w.beginMscc(200, -1).requestedEmpty().endMscc();
+            w.raw().utf8(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP, "310260");
+        }));
+        messages.put("3GPP-SGSN-MCC-MNC last in Service-Information", written(w -> {
+            w.raw().utf8(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP, "23415");
+            serviceInformation(w, "46001");
+            w.raw().utf8(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP, "310260");
+            w.beginMscc(100, -1).usedOctets(1, 2, -1).endMscc();
+            w.visitedNetwork("50501");
+            w.calledParty("sip:+441234@ims");
+        }));
+        messages.put("refused after groups", written(w -> {
+            w.beginMscc(100, -1).usedOctets(1, 2, Enumerations.RR_QUOTA_EXHAUSTED).requestedEmpty().endMscc();
+            w.usedUnits(4);
+            w.subscriptionId(9, "123");
+            w.beginMscc(200, -1).usedTime(5, -1).endMscc();
+            w.smsRecipient("+8613900000003");
+            w.requestedAction(7);
+        }));
+        messages.put("bad CC-Request-Type after groups", written(w -> {
+            w.beginMscc(100, -1).usedOctets(1, 2, Enumerations.RR_QUOTA_EXHAUSTED).endMscc();
+            serviceInformation(w, "46001");
+            w.raw().enumerated(AvpCode.CC_REQUEST_TYPE, 9);
+            w.beginMscc(200, -1).usedTime(5, -1).endMscc();
+        }));
+        messages.put("many top-level units", written(w -> {
+            for (int i = 0; i < 40; i++) {
+                w.usedUnits(i).usedTime(i, i % 3 == 0 ? Enumerations.RR_QUOTA_EXHAUSTED : -1);
+                if (i % 10 == 0) {
+                    serviceInformation(w, "4600" + i / 10);
+                    w.raw().utf8(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP, "2341" + i / 10);
+                }
+            }
+            w.requestedUnits(2);
+        }));
         messages.put("too many MSCCs", written(w -> {
             for (int i = 0; i < CreditControlRequest.MAX_MSCC; i++) {
                 w.beginMscc(i, -1).usedUnits(i).requestedEmpty().endMscc();
             }
         }));
         return messages;
+    }
+
+    /** Service-Information/PS-Information/3GPP-SGSN-MCC-MNC, closed at once (the writer's stays open). */
+    private static void serviceInformation(CreditControlRequestWriter w, String mccMnc) {
+        w.raw().beginGroup(AvpCode.SERVICE_INFORMATION, VendorId.TGPP).beginGroup(AvpCode.PS_INFORMATION, VendorId.TGPP)
+                .utf8(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP, mccMnc).endGroup().endGroup();
     }
 
     private static byte[] written(Consumer<CreditControlRequestWriter> body) {
