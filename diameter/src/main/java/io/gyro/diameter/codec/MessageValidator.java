@@ -13,18 +13,14 @@ import io.netty.buffer.ByteBuf;
  * length of fixed-size AVPs, unknown mandatory AVPs, and the command's required AVPs.
  * The first problem found is reported in a {@link Validation}, following RFC 6733 §7.1.
  *
- * <p>One validator per event-loop thread; it keeps a small stack of readers for grouped AVPs
- * and allocates nothing.
+ * <p>One validator per event-loop thread; it allocates nothing. Every level is walked with its
+ * cursor in local variables ({@link AvpReader#headerAt}), a grouped AVP being a (from, to) pair
+ * inside the message, and the AVPs seen are noted as bits ({@link Grammar#requiredBit}).
  */
 public final class MessageValidator {
     private static final int MAX_DEPTH = 6;
-    private final AvpReader[] readers = new AvpReader[MAX_DEPTH];
-
-    public MessageValidator() {
-        for (int i = 0; i < MAX_DEPTH; i++) {
-            readers[i] = new AvpReader();
-        }
-    }
+    /** Reads the frame for every level of the message. */
+    private final AvpReader message = new AvpReader();
 
     /** Validates the message at {@code offset} of {@code frame}, whose length field the frame decoder checked. */
     public Validation validate(ByteBuf frame, int offset, Validation out) {
@@ -47,54 +43,58 @@ public final class MessageValidator {
         if (!request && (flags & DiameterHeader.FLAG_ERROR) != 0) {
             required = Grammar.required(-1, false);
         }
-        long seen = walk(readers[0].wrap(frame, offset + DiameterHeader.LENGTH, offset + length), frame, 0, required, out);
+        int from = offset + DiameterHeader.LENGTH;
+        int to = offset + length;
+        long seen = walk(message.wrap(frame, from, to), from, to, frame, 0, out);
         if (!out.ok()) {
             return out;
         }
-        for (int i = 0; i < required.length; i++) {
-            if ((seen & (1L << i)) == 0) {
-                return out.failMissing(required[i], VendorId.IETF, "missing required AVP");
+        for (int code : required) {
+            if ((seen & Grammar.requiredBit(code)) == 0) {
+                return out.failMissing(code, VendorId.IETF, "missing required AVP");
             }
         }
         return out;
     }
 
     /**
-     * Walks the AVPs of {@code reader}'s run (readers[depth]), validating each, and returns the
-     * bitmask of {@code required} codes seen (vendor 0 only).
+     * Walks the AVPs of [from, to) at nesting {@code depth}, validating each, and returns the
+     * {@link Grammar#requiredBit}s of the vendor-0 codes seen; a grouped AVP's required members
+     * are checked when its walk ends. The first problem stops the walk, with {@code out} filled.
      */
-    private long walk(AvpReader reader, ByteBuf frame, int depth, int[] required, Validation out) {
+    private static long walk(AvpReader m, int from, int to, ByteBuf frame, int depth, Validation out) {
         long seen = 0;
-        for (int at = reader.first(); (at = reader.readAt(at)) != AvpReader.END; ) {
-            long code = reader.code();
-            long vendor = reader.vendorId();
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                out.failAvp(ResultCode.DIAMETER_INVALID_AVP_LENGTH, at, Math.min(to - at, 12),
+                        "AVP length runs past its container");
+                return seen;
+            }
+            next = AvpReader.nextAt(at, header);
+            long vendor = m.vendorAt(at, header);
+            long code = header >>> 32;
+            int avpLength = AvpReader.avpLength(header);
             if (vendor == VendorId.IETF) {
-                // A grammar names each AVP once.
-                for (int i = 0; i < required.length; i++) {
-                    if (required[i] == code) {
-                        seen |= 1L << i;
-                        break;
-                    }
-                }
+                seen |= Grammar.requiredBit(code);
             }
             AvpType type = AvpDictionary.type(vendor, code);
             if (type == AvpType.UNKNOWN) {
-                if (reader.isMandatory()) {
+                if ((AvpReader.flags(header) & AvpReader.FLAG_MANDATORY) != 0) {
                     // RFC 6733 §4.1: an unrecognised AVP with the M bit set makes the message fail.
-                    out.failAvp(ResultCode.DIAMETER_AVP_UNSUPPORTED, reader.avpOffset(), reader.avpLength(),
-                            "unsupported mandatory AVP");
+                    out.failAvp(ResultCode.DIAMETER_AVP_UNSUPPORTED, at, avpLength, "unsupported mandatory AVP");
                     return seen;
                 }
                 continue;
             }
-            if (type.fixedLength >= 0 && reader.dataLength() != type.fixedLength) {
-                out.failAvp(ResultCode.DIAMETER_INVALID_AVP_LENGTH, reader.avpOffset(), reader.avpLength(),
-                        "AVP length does not match its type");
+            int dataOffset = at + AvpReader.headerLength(header);
+            int dataLength = avpLength - AvpReader.headerLength(header);
+            if (type.fixedLength >= 0 && dataLength != type.fixedLength) {
+                out.failAvp(ResultCode.DIAMETER_INVALID_AVP_LENGTH, at, avpLength, "AVP length does not match its type");
                 return seen;
             }
-            if (type == AvpType.ADDRESS && !validAddress(frame, reader)) {
-                out.failAvp(ResultCode.DIAMETER_INVALID_AVP_LENGTH, reader.avpOffset(), reader.avpLength(),
-                        "invalid Address AVP");
+            if (type == AvpType.ADDRESS && !validAddress(frame, dataOffset, dataLength)) {
+                out.failAvp(ResultCode.DIAMETER_INVALID_AVP_LENGTH, at, avpLength, "invalid Address AVP");
                 return seen;
             }
             if (type == AvpType.GROUPED && code == AvpCode.FAILED_AVP && vendor == VendorId.IETF) {
@@ -104,37 +104,35 @@ public final class MessageValidator {
             }
             if (type == AvpType.GROUPED) {
                 if (depth + 1 >= MAX_DEPTH) {
-                    out.failAvp(ResultCode.DIAMETER_INVALID_AVP_VALUE, reader.avpOffset(), reader.avpLength(),
-                            "grouped AVPs nested too deep");
+                    out.failAvp(ResultCode.DIAMETER_INVALID_AVP_VALUE, at, avpLength, "grouped AVPs nested too deep");
                     return seen;
                 }
-                int[] members = Grammar.requiredMembers(vendor, code);
-                long membersSeen = walk(reader.enter(readers[depth + 1]), frame, depth + 1, members, out);
+                long membersSeen = walk(m, dataOffset, at + avpLength, frame, depth + 1, out);
                 if (!out.ok()) {
                     return seen;
                 }
-                for (int i = 0; i < members.length; i++) {
-                    if ((membersSeen & (1L << i)) == 0) {
-                        out.failMissing(members[i], VendorId.IETF, "missing required member of a grouped AVP");
+                for (int member : Grammar.requiredMembers(vendor, code)) {
+                    if ((membersSeen & Grammar.requiredBit(member)) == 0) {
+                        out.failMissing(member, VendorId.IETF, "missing required member of a grouped AVP");
                         return seen;
                     }
                 }
-                // The child walk reused deeper readers only; this one is intact.
             }
-        }
-        if (reader.malformed()) {
-            out.failAvp(ResultCode.DIAMETER_INVALID_AVP_LENGTH, reader.avpOffset(), reader.malformedAvailable(),
-                    "AVP length runs past its container");
         }
         return seen;
     }
 
     static boolean validAddress(ByteBuf frame, AvpReader reader) {
-        if (reader.dataLength() < 2) {
+        return validAddress(frame, reader.dataOffset(), reader.dataLength());
+    }
+
+    /** RFC 6733 §4.3.1: 2 octets of AddressType, then 4 octets for IPv4 (1) or 16 for IPv6 (2). */
+    private static boolean validAddress(ByteBuf frame, int dataOffset, int dataLength) {
+        if (dataLength < 2) {
             return false;
         }
-        int family = frame.getUnsignedShort(reader.dataOffset());
-        int addressLength = reader.dataLength() - 2;
+        int family = frame.getUnsignedShort(dataOffset);
+        int addressLength = dataLength - 2;
         return family == 1 ? addressLength == 4 : family != 2 || addressLength == 16;
     }
 }

@@ -138,4 +138,40 @@ public final class Grammar {
                 return -1;
         }
     }
+
+    /*
+     * A bit of its own for each AVP code some grammar above requires, so that a walker can note
+     * what it saw with one OR per AVP instead of scanning the grammar for each. Built once, in
+     * declaration order; every such code is vendor 0 and below 512.
+     */
+    private static final int BIT_CODES = 512;
+    private static final long[] REQUIRED_BITS = new long[BIT_CODES];
+
+    static {
+        int bits = 0;
+        int[][] grammars = {CER, CEA, DWR, DWA, DPR, DPA, CCR, CCA, RAR, RAA, ASR, ASA, STR, STA, SLR, SLA, SNR, SNA,
+                SUBSCRIPTION_ID_MEMBERS, UNIT_VALUE_MEMBERS, CC_MONEY_MEMBERS, FUI_MEMBERS, REDIRECT_SERVER_MEMBERS,
+                COST_INFORMATION_MEMBERS, VSAI_MEMBERS, EXPERIMENTAL_RESULT_MEMBERS, USER_EQUIPMENT_INFO_MEMBERS};
+        for (int[] grammar : grammars) {
+            for (int code : grammar) {
+                if (code < 0 || code >= BIT_CODES) {
+                    throw new IllegalStateException("required AVP code " + code + " is beyond the bit table");
+                }
+                if (REQUIRED_BITS[code] == 0) {
+                    if (bits == Long.SIZE) {
+                        throw new IllegalStateException("more than 64 required AVP codes");
+                    }
+                    REQUIRED_BITS[code] = 1L << bits++;
+                }
+            }
+        }
+    }
+
+    /**
+     * The bit of a vendor-0 AVP code that some grammar requires, 0 for any other code. A walker
+     * ORs the bits of the AVPs it sees; a required code is present when its bit is set.
+     */
+    public static long requiredBit(long code) {
+        return code >= 0 && code < BIT_CODES ? REQUIRED_BITS[(int) code] : 0;
+    }
 }
