@@ -149,7 +149,16 @@ public final class PeerConnection implements io.gyro.diameter.api.AnswerSink {
         if (channel.eventLoop().inEventLoop()) {
             drainAndFlush();
         } else if (drainScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(drainAndFlush);
+            try {
+                channel.eventLoop().execute(drainAndFlush);
+            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                // the event loop has stopped (server shutting down): the answers cannot be sent; free them
+                drainScheduled.set(false);
+                ByteBuf answer;
+                while ((answer = queued.poll()) != null) {
+                    answer.release();
+                }
+            }
         }
     }
 

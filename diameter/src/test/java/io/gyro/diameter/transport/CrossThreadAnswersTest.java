@@ -82,7 +82,9 @@ class CrossThreadAnswersTest {
     @AfterEach
     void stop() {
         client.close();
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     private static List<CompletableFuture<ByteBuf>> sendCcrs(PeerConnection peer, int count) {
@@ -168,6 +170,30 @@ class CrossThreadAnswersTest {
             assertTrue(answers.get(i).isDone(), "answer " + i + " arrived before the DPA");
             answers.get(i).get().release();
         }
+    }
+
+    @Test
+    void answersWrittenAfterTheServerStoppedAreFreedWithoutAnError() throws Exception {
+        PeerConnection peer = client.connect(address).get(5, TimeUnit.SECONDS);
+        List<CompletableFuture<ByteBuf>> answers = sendCcrs(peer, 1);
+        HoldingApplication.Held held = takeHeld(1).get(0);
+        server.close(); // its event loops are terminated: nothing can be written any more
+        server = null;
+        ByteBuf answer = HoldingApplication.answerFor(held);
+        Throwable[] thrown = new Throwable[1];
+        Thread late = new Thread(() -> {
+            try {
+                held.peer.answer(answer);
+                held.peer.flush();
+            } catch (Throwable t) {
+                thrown[0] = t;
+            }
+        });
+        late.start();
+        late.join(10_000);
+        assertEquals(null, thrown[0], "a late answer must not throw into the answering thread");
+        assertEquals(0, answer.refCnt(), "the unsent answer is released");
+        answers.get(0).cancel(true);
     }
 
     /** Whether the server's side of the connection has seen the DPR (it refuses new requests then). */
