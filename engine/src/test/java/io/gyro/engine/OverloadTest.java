@@ -78,16 +78,12 @@ class OverloadTest {
         burstIsAnsweredOnceEachWithSomeTooBusy(overrides);
     }
 
-    /**
-     * A ring no larger than what one event loop may hold unpublished ({@code GyApplication.MAX_HELD}): the loop
-     * fills it with slots it has not published yet; what does not fit is answered 3004, the held slots are
-     * still published and served, and nothing is left waiting.
-     */
+    /** The smallest ring, no in-flight limit: what does not fit in the ring is answered 3004, the rest served. */
     @Test
     void burstBeyondAFullRingIsAnsweredTooBusyAndEveryRequestGetsOneAnswer() throws Exception {
         Map<String, String> overrides = EngineHarness.overrides(dataDir, 2);
         overrides.put("diameter.maxInFlightPerPeer", "100000");
-        overrides.put("pipeline.ringSize", "64"); // the smallest allowed: MAX_HELD claims fill it
+        overrides.put("pipeline.ringSize", "64"); // the smallest allowed
         overrides.put("stores.maxSessions", "20000");
         burstIsAnsweredOnceEachWithSomeTooBusy(overrides);
     }

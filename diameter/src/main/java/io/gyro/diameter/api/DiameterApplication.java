@@ -16,14 +16,6 @@ import io.netty.buffer.ByteBuf;
 public interface DiameterApplication {
     void onRequest(PeerConnection peer, ByteBuf frame, int commandCode, int applicationId);
 
-    /**
-     * The event loop has delivered a burst of frames from one connection (one socket read; Netty's
-     * channelReadComplete), possibly after several {@link #onRequest} calls. An application that hands
-     * requests on in batches (e.g. publishes them to a queue) must hand over what it holds here: nothing
-     * else is called until the next read. Event-loop thread.
-     */
-    default void onReadComplete() {
-    }
 
     /** A peer completed capabilities exchange. Event-loop thread. */
     default void onPeerOpen(PeerConnection peer) {

@@ -104,8 +104,6 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        // whatever the application still holds from this loop's last reads goes on now
-        application.onReadComplete();
         // answers queued by other threads: the writes fail on the closed channel, which releases them
         connection.drainAndFlush();
         State previous = state;
@@ -144,12 +142,6 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
         } finally {
             frame.release();
         }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        application.onReadComplete();
-        ctx.fireChannelReadComplete();
     }
 
     private void onFramingError(ChannelHandlerContext ctx, FramingError error) {

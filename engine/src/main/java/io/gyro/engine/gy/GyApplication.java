@@ -1,6 +1,6 @@
 package io.gyro.engine.gy;
 
-import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.RingBuffer;
 import io.gyro.diameter.api.DiameterApplication;
 import io.gyro.diameter.codec.ErrorAnswers;
@@ -20,24 +20,16 @@ import io.netty.util.concurrent.FastThreadLocal;
  * fields the processor needs into a ring slot, publish. No business logic and no locks here.
  * A full ring, or a peer over its in-flight limit, is answered 3004 DIAMETER_TOO_BUSY at once
  * (never a silent drop, never an unbounded queue).
- *
- * <p>Slots are published per socket read, not per request: the requests of one read are claimed and
- * filled, and published together when the read is complete ({@link #onReadComplete}) or
- * {@value #MAX_HELD} are held. The charging processor then takes them as one batch, so the work it does
- * once per batch (journal flush, answers handed to Netty and flushed, which wakes the event loop) is
- * shared by the requests of a read instead of repeated for each.
  */
 public final class GyApplication implements DiameterApplication {
-    /** Claimed slots held unpublished by one event loop, at most. */
-    static final int MAX_HELD = 64;
+    private static final EventTranslatorTwoArg<RingEvent, PeerConnection, CreditControlRequest> TRANSLATOR =
+            (event, sequence, peer, request) -> event.copyFrom(peer, request);
 
-    /** Per event-loop state: one decoder and error holder per thread, and the slots claimed, not yet published. */
+    /** Per event-loop decoding state: one decoder and error holder per thread. */
     private static final class LoopState {
         final CreditControlRequest request = new CreditControlRequest();
         final Validation error = new Validation();
         final ErrorAnswers errorAnswers = new ErrorAnswers();
-        final long[] held = new long[MAX_HELD];
-        int heldCount;
     }
 
     private final FastThreadLocal<LoopState> loopState = new FastThreadLocal<>() {
@@ -75,62 +67,10 @@ public final class GyApplication implements DiameterApplication {
             answerError(peer, frame, state);
             return;
         }
-        long sequence = peer.inFlight() > maxInFlightPerPeer ? -1 : claim(state);
-        if (sequence < 0) {
+        if (peer.inFlight() > maxInFlightPerPeer || !ring.tryPublishEvent(TRANSLATOR, peer, request)) {
             EngineCounters.TOO_BUSY.increment();
             state.error.reset().fail(ResultCode.DIAMETER_TOO_BUSY, "charging pipeline is full");
             answerError(peer, frame, state);
-            return;
-        }
-        RingEvent event = ring.get(sequence);
-        try {
-            event.copyFrom(peer, request);
-        } catch (RuntimeException e) {
-            // A claimed slot must still be published (the processor waits for every sequence): empty.
-            event.clear();
-            throw e;
-        } finally {
-            state.held[state.heldCount++] = sequence;
-            if (state.heldCount == MAX_HELD) {
-                publishHeld(state);
-            }
-        }
-    }
-
-    @Override
-    public void onReadComplete() {
-        LoopState state = loopState.get();
-        if (state.heldCount > 0) {
-            publishHeld(state);
-        }
-    }
-
-    /** Claims the next slot; -1 when the ring is full (after publishing what this loop holds, so it can drain). */
-    private long claim(LoopState state) {
-        try {
-            return ring.tryNext();
-        } catch (InsufficientCapacityException full) {
-            if (state.heldCount > 0) {
-                publishHeld(state);
-            }
-            return -1;
-        }
-    }
-
-    /**
-     * Publishes the held slots, each run of consecutive sequences at once (other producers, the HTTP
-     * API and other event loops, may have claimed the sequences in between: those are theirs to publish).
-     */
-    private void publishHeld(LoopState state) {
-        long[] held = state.held;
-        int n = state.heldCount;
-        state.heldCount = 0;
-        int start = 0;
-        for (int i = 1; i <= n; i++) {
-            if (i == n || held[i] != held[i - 1] + 1) {
-                ring.publish(held[start], held[i - 1]);
-                start = i;
-            }
         }
     }
 
