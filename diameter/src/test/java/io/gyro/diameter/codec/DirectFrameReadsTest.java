@@ -2,6 +2,7 @@ package io.gyro.diameter.codec;
 
 import io.gyro.diameter.gy.CreditControlRequest;
 import io.gyro.diameter.testing.Fixtures;
+import io.gyro.diameter.testing.MessageVariants;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -13,7 +14,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,18 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * fuzz seeds, and seeded random corruptions of them (lengths, codes, flags, truncations).
  */
 class DirectFrameReadsTest {
-    private static final String[] FIXTURES = {"cer", "cea", "dwr", "dwa", "dpr", "dpa", "ccr-initial", "ccr-update",
-            "ccr-termination", "ccr-event", "cca-grant", "cca-final-redirect", "cca-final-terminate", "cca-event-cost",
-            "malformed/avp-length-below-header", "malformed/avp-length-past-end", "malformed/bad-cc-request-type",
-            "malformed/cer-no-common-application", "malformed/length-not-multiple-of-4",
-            "malformed/missing-cc-request-type", "malformed/missing-session-id", "malformed/oversize",
-            "malformed/reserved-header-bits", "malformed/subscription-id-without-data",
-            "malformed/unknown-avp-mandatory", "malformed/unknown-avp-optional", "malformed/unknown-command",
-            "malformed/unsigned32-length-5", "malformed/version-2", "malformed/wrong-application"};
     private static final int CORRUPTIONS_PER_MESSAGE = 400;
 
     static Stream<String> fixtures() {
-        return Arrays.stream(FIXTURES);
+        return MessageVariants.ALL_FIXTURES.stream();
     }
 
     @ParameterizedTest
@@ -56,7 +48,7 @@ class DirectFrameReadsTest {
 
     @Test
     void fuzzSeedsReadTheSameFromHeapAndDirectFrames() throws IOException {
-        try (Stream<Path> seeds = Files.list(fuzzSeeds())) {
+        try (Stream<Path> seeds = Files.list(MessageVariants.fuzzSeeds())) {
             for (Path seed : seeds.toList()) {
                 assertSameOutcome(seed.getFileName().toString(), Files.readAllBytes(seed));
             }
@@ -66,7 +58,7 @@ class DirectFrameReadsTest {
     @Test
     void corruptedMessagesReadTheSameFromHeapAndDirectFrames() {
         SplittableRandom random = new SplittableRandom(20_251_125);
-        for (String name : FIXTURES) {
+        for (String name : MessageVariants.ALL_FIXTURES) {
             byte[] original = Fixtures.bytes(name);
             for (int i = 0; i < CORRUPTIONS_PER_MESSAGE; i++) {
                 byte[] message = corrupt(original, random);
@@ -250,14 +242,5 @@ class DirectFrameReadsTest {
             }
         }
         return values.toString();
-    }
-
-    private static Path fuzzSeeds() {
-        try {
-            return Path.of(DirectFrameReadsTest.class.getResource(
-                    "/io/gyro/diameter/fuzz/CreditControlRequestFuzzTestInputs/decodeValidatedRequests").toURI());
-        } catch (URISyntaxException e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -2,13 +2,12 @@ package io.gyro.diameter.codec;
 
 import io.gyro.diameter.dictionary.ApplicationId;
 import io.gyro.diameter.dictionary.AvpCode;
-import io.gyro.diameter.dictionary.AvpDictionary;
-import io.gyro.diameter.dictionary.AvpType;
 import io.gyro.diameter.dictionary.CommandCode;
 import io.gyro.diameter.dictionary.Enumerations;
 import io.gyro.diameter.dictionary.VendorId;
 import io.gyro.diameter.gy.CreditControlRequestWriter;
 import io.gyro.diameter.testing.Fixtures;
+import io.gyro.diameter.testing.MessageVariants;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -16,14 +15,10 @@ import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -42,14 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * header, from heap frames and from pooled direct slices.
  */
 class MessageValidatorEquivalenceTest {
-    private static final String[] FIXTURES = {"cer", "cea", "dwr", "dwa", "dpr", "dpa", "ccr-initial", "ccr-update",
-            "ccr-termination", "ccr-event", "cca-grant", "cca-final-redirect", "cca-final-terminate", "cca-event-cost",
-            "malformed/avp-length-below-header", "malformed/avp-length-past-end", "malformed/bad-cc-request-type",
-            "malformed/cer-no-common-application", "malformed/length-not-multiple-of-4",
-            "malformed/missing-cc-request-type", "malformed/missing-session-id", "malformed/oversize",
-            "malformed/reserved-header-bits", "malformed/subscription-id-without-data",
-            "malformed/unknown-avp-mandatory", "malformed/unknown-avp-optional", "malformed/unknown-command",
-            "malformed/unsigned32-length-5", "malformed/version-2", "malformed/wrong-application"};
     private static final int CORRUPTIONS_PER_MESSAGE = 500;
 
     @Test
@@ -58,7 +45,7 @@ class MessageValidatorEquivalenceTest {
         for (Map.Entry<String, byte[]> message : messages().entrySet()) {
             assertSameOutcome(message.getKey(), message.getValue());
             for (int i = 0; i < CORRUPTIONS_PER_MESSAGE; i++) {
-                assertSameOutcome(message.getKey() + " corruption " + i, corrupt(message.getValue(), random));
+                assertSameOutcome(message.getKey() + " corruption " + i, MessageVariants.corrupt(message.getValue(), random));
             }
         }
     }
@@ -69,21 +56,8 @@ class MessageValidatorEquivalenceTest {
             if (message.getKey().startsWith("fuzz") || message.getKey().startsWith("malformed")) {
                 continue;
             }
-            byte[] original = message.getValue();
-            List<Integer> avps = new ArrayList<>();
-            avpOffsets(Unpooled.wrappedBuffer(original), DiameterHeader.LENGTH, original.length, avps);
-            for (int avp : avps) {
-                for (int flags : new int[] {original[avp + 4], original[avp + 4] | AvpReader.FLAG_VENDOR}) {
-                    for (int cut : new int[] {0, 2, 4, 8, 10, 12, 16}) {
-                        byte[] variant = original.clone();
-                        variant[avp + 4] = (byte) flags;
-                        if (cut > 0 && avp + cut < variant.length) {
-                            variant = Arrays.copyOf(variant, avp + cut);
-                        }
-                        assertSameOutcome(message.getKey() + " AVP at " + avp + " flags " + flags + " cut " + cut, variant);
-                    }
-                }
-            }
+            MessageVariants.forEachCutAtEveryAvp(message.getKey(), message.getValue(),
+                (what, variant) -> assertSameOutcome(what, variant));
         }
     }
 
@@ -99,10 +73,10 @@ class MessageValidatorEquivalenceTest {
 
     private static Map<String, byte[]> messages() throws IOException {
         Map<String, byte[]> messages = new LinkedHashMap<>();
-        for (String name : FIXTURES) {
+        for (String name : MessageVariants.ALL_FIXTURES) {
             messages.put(name, Fixtures.bytes(name));
         }
-        try (Stream<Path> seeds = Files.list(fuzzSeeds())) {
+        try (Stream<Path> seeds = Files.list(MessageVariants.fuzzSeeds())) {
             for (Path seed : seeds.sorted().toList()) {
                 messages.put("fuzz seed " + seed.getFileName(), Files.readAllBytes(seed));
             }
@@ -154,51 +128,6 @@ class MessageValidatorEquivalenceTest {
         return ByteBufUtil.getBytes(w.end());
     }
 
-    /** Header offsets of the AVPs in [from, to), members of grouped AVPs included. */
-    private static void avpOffsets(ByteBuf frame, int from, int to, List<Integer> out) {
-        AvpReader reader = new AvpReader().wrap(frame, from, to);
-        for (int at = reader.first(); (at = reader.readAt(at)) != AvpReader.END; ) {
-            out.add(reader.avpOffset());
-            if (AvpDictionary.type(reader.vendorId(), reader.code()) == AvpType.GROUPED) {
-                avpOffsets(frame, reader.dataOffset(), reader.dataOffset() + reader.dataLength(), out);
-            }
-        }
-    }
-
-    /** As CreditControlRequestEquivalenceTest corrupts: bytes, cuts, and lengths claiming more than the frame. */
-    private static byte[] corrupt(byte[] original, SplittableRandom random) {
-        byte[] message = original.clone();
-        int changes = random.nextInt(4);
-        for (int c = 0; c < changes; c++) {
-            int at = DiameterHeader.LENGTH + random.nextInt(Math.max(1, message.length - DiameterHeader.LENGTH));
-            if (at >= message.length) {
-                continue;
-            }
-            switch (random.nextInt(5)) {
-                case 0 -> message[at] = (byte) random.nextInt(256);
-                case 1 -> message[at] = 0;
-                case 2 -> message[at] = (byte) 0xff;
-                case 3 -> message[at] = (byte) 0x80;
-                default -> message[at] ^= (byte) (1 << random.nextInt(8));
-            }
-        }
-        int length = message.length;
-        switch (random.nextInt(6)) {
-            case 0 -> {
-                length = Math.max(DiameterHeader.LENGTH, random.nextInt(message.length + 1) & ~3);
-                message = Arrays.copyOf(message, length);
-            }
-            case 1 -> message = Arrays.copyOf(message, DiameterHeader.LENGTH + random.nextInt(message.length - 19));
-            case 2 -> length = message.length + 4 * (1 + random.nextInt(8));
-            default -> {
-            }
-        }
-        message[1] = (byte) (length >>> 16);
-        message[2] = (byte) (length >>> 8);
-        message[3] = (byte) length;
-        return message;
-    }
-
     private static void assertSameOutcome(String what, byte[] message) {
         assertEquals(outcome(true, Unpooled.wrappedBuffer(message)), outcome(false, Unpooled.wrappedBuffer(message)),
                 what + " (heap)\n" + Fixtures.hex(message));
@@ -228,14 +157,5 @@ class MessageValidatorEquivalenceTest {
 
     private static String describe(Validation v) {
         return v + " failedAvpLength=" + v.failedAvpLength + " missingAvpVendor=" + v.missingAvpVendor;
-    }
-
-    private static Path fuzzSeeds() {
-        try {
-            return Path.of(MessageValidatorEquivalenceTest.class.getResource(
-                    "/io/gyro/diameter/fuzz/CreditControlRequestFuzzTestInputs/decodeValidatedRequests").toURI());
-        } catch (URISyntaxException e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -1,14 +1,12 @@
 package io.gyro.diameter.gy;
 
 import io.gyro.diameter.codec.AvpReader;
-import io.gyro.diameter.codec.DiameterHeader;
 import io.gyro.diameter.codec.Validation;
 import io.gyro.diameter.dictionary.AvpCode;
-import io.gyro.diameter.dictionary.AvpDictionary;
-import io.gyro.diameter.dictionary.AvpType;
 import io.gyro.diameter.dictionary.Enumerations;
 import io.gyro.diameter.dictionary.VendorId;
 import io.gyro.diameter.testing.Fixtures;
+import io.gyro.diameter.testing.MessageVariants;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +55,7 @@ class CreditControlRequestEquivalenceTest {
         for (Map.Entry<String, byte[]> message : messages.entrySet()) {
             assertSameOutcome(message.getKey(), message.getValue());
             for (int i = 0; i < CORRUPTIONS_PER_MESSAGE; i++) {
-                assertSameOutcome(message.getKey() + " corruption " + i, corrupt(message.getValue(), random));
+                assertSameOutcome(message.getKey() + " corruption " + i, MessageVariants.corrupt(message.getValue(), random));
             }
         }
     }
@@ -75,32 +72,8 @@ class CreditControlRequestEquivalenceTest {
             if (message.getKey().startsWith("fuzz") || message.getKey().startsWith("malformed")) {
                 continue;
             }
-            byte[] original = message.getValue();
-            List<Integer> avps = new ArrayList<>();
-            avpOffsets(Unpooled.wrappedBuffer(original), DiameterHeader.LENGTH, original.length, avps);
-            for (int avp : avps) {
-                for (int flags : new int[] {original[avp + 4], original[avp + 4] | AvpReader.FLAG_VENDOR}) {
-                    for (int cut : new int[] {0, 2, 4, 8, 10, 12, 16}) {
-                        byte[] variant = original.clone();
-                        variant[avp + 4] = (byte) flags;
-                        if (cut > 0 && avp + cut < variant.length) {
-                            variant = Arrays.copyOf(variant, avp + cut);
-                        }
-                        assertSameOutcome(message.getKey() + " AVP at " + avp + " flags " + flags + " cut " + cut, variant);
-                    }
-                }
-            }
-        }
-    }
-
-    /** Header offsets of the AVPs in [from, to), members of grouped AVPs included. */
-    private static void avpOffsets(ByteBuf frame, int from, int to, List<Integer> out) {
-        AvpReader reader = new AvpReader().wrap(frame, from, to);
-        for (int at = reader.first(); (at = reader.readAt(at)) != AvpReader.END; ) {
-            out.add(reader.avpOffset());
-            if (AvpDictionary.type(reader.vendorId(), reader.code()) == AvpType.GROUPED) {
-                avpOffsets(frame, reader.dataOffset(), reader.dataOffset() + reader.dataLength(), out);
-            }
+            MessageVariants.forEachCutAtEveryAvp(message.getKey(), message.getValue(),
+                (what, variant) -> assertSameOutcome(what, variant));
         }
     }
 
@@ -121,7 +94,7 @@ class CreditControlRequestEquivalenceTest {
         for (String name : FIXTURES) {
             messages.put(name, Fixtures.bytes(name));
         }
-        try (Stream<Path> seeds = Files.list(fuzzSeeds())) {
+        try (Stream<Path> seeds = Files.list(MessageVariants.fuzzSeeds())) {
             for (Path seed : seeds.sorted().toList()) {
                 messages.put("fuzz seed " + seed.getFileName(), Files.readAllBytes(seed));
             }
@@ -212,44 +185,6 @@ class CreditControlRequestEquivalenceTest {
         return ByteBufUtil.getBytes(w.end());
     }
 
-    /**
-     * Random bytes changed after the header; sometimes the message is cut short with its length
-     * field saying so, and sometimes the length field claims more bytes than the frame holds (a
-     * message cut anywhere, or extended past its end), so that reads fail at every place they can.
-     */
-    private static byte[] corrupt(byte[] original, SplittableRandom random) {
-        byte[] message = original.clone();
-        int changes = random.nextInt(4);
-        for (int c = 0; c < changes; c++) {
-            int at = DiameterHeader.LENGTH + random.nextInt(Math.max(1, message.length - DiameterHeader.LENGTH));
-            if (at >= message.length) {
-                continue;
-            }
-            switch (random.nextInt(5)) {
-                case 0 -> message[at] = (byte) random.nextInt(256);
-                case 1 -> message[at] = 0;
-                case 2 -> message[at] = (byte) 0xff;
-                case 3 -> message[at] = (byte) 0x80; // the V bit alone, when it lands on the flags
-                default -> message[at] ^= (byte) (1 << random.nextInt(8));
-            }
-        }
-        int length = message.length;
-        switch (random.nextInt(6)) {
-            case 0 -> {
-                length = Math.max(DiameterHeader.LENGTH, random.nextInt(message.length + 1) & ~3);
-                message = Arrays.copyOf(message, length);
-            }
-            case 1 -> message = Arrays.copyOf(message, DiameterHeader.LENGTH + random.nextInt(message.length - 19));
-            case 2 -> length = message.length + 4 * (1 + random.nextInt(8));
-            default -> {
-            }
-        }
-        message[1] = (byte) (length >>> 16);
-        message[2] = (byte) (length >>> 8);
-        message[3] = (byte) length;
-        return message;
-    }
-
     private static void assertSameOutcome(String what, byte[] message) {
         assertEquals(outcome(new ReferenceCreditControlRequest(), Unpooled.wrappedBuffer(message)),
                 outcome(new CreditControlRequest(), Unpooled.wrappedBuffer(message)), what + " (heap)\n" + Fixtures.hex(message));
@@ -299,14 +234,5 @@ class CreditControlRequestEquivalenceTest {
         }
         values.sort(null);
         return values.toString();
-    }
-
-    private static Path fuzzSeeds() {
-        try {
-            return Path.of(CreditControlRequestEquivalenceTest.class.getResource(
-                    "/io/gyro/diameter/fuzz/CreditControlRequestFuzzTestInputs/decodeValidatedRequests").toURI());
-        } catch (URISyntaxException e) {
-            throw new AssertionError(e);
-        }
     }
 }
