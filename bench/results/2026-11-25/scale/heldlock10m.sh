@@ -1,5 +1,5 @@
 #!/bin/bash
-# heldlock10m.sh <label> <dataDir> <accountsFile> <entriesPerShard> : a child takes the write lock of segment 0 of
+# heldlock10m.sh <label> <dataDir> <accountsFile> <entriesPerShard> (env JDIR: jar directory as for kill9-jars.sh; TC: engine/target/test-classes of the same build) : a child takes the write lock of segment 0 of
 # one accounts file and is killed -9 (what a kill inside an account write leaves), the clean-shutdown marker is
 # removed as a kill leaves it, then `serve` is started and its store-open / engine-up lines are printed.
 set -u

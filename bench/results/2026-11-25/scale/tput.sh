@@ -3,7 +3,7 @@
 # usage: tput.sh <label> <dataDir> <count> <run>
 set -u
 label=$1 dir=$2 count=$3 run=$4
-cd /tmp/scale-run
+cd "${JDIR:-/tmp/scale-run}"  # jar directory: gyro.jar, lib/, benchmarks.jar, jvm.flags, config/
 flags=$(cat jvm.flags)
 log=/tmp/scale-results/serve-$label-$run.log
 mkdir -p /tmp/scale-results

@@ -1,6 +1,6 @@
 #!/bin/bash
-# wb.sh ROUNDS : open loop 25k/s, writeback default vs periodic writeback off (restored after each run)
-cd /tmp/g4
+# wb.sh ROUNDS : open loop 25k/s, writeback default vs periodic writeback off (restored after each run); needs root for sysctl
+cd "${GDIR:-.}"  # a built checkout (mvn -B -q -DskipTests package)
 for r in $(seq 1 $1); do
   for mode in default off; do
     if [ $mode = off ]; then sysctl -q vm.dirty_writeback_centisecs=0 vm.dirty_expire_centisecs=360000; fi

@@ -158,14 +158,16 @@ public final class Stores implements AutoCloseable {
         for (String f : files) {
             anyMapFile |= Files.exists(dataDir.resolve(f));
         }
+        boolean fresh = recorded == null && !anyMapFile;
+        // Checked before anything is touched: a bad count or a missing shard file refuses the open as it is.
+        int accountShards = fresh ? freshAccountShards : accountShards(dataDir);
         boolean unclean = anyMapFile && !Files.exists(marker);
         // Deleted before anything is opened: a crash from here on is an unclean stop.
         Files.deleteIfExists(marker);
-        if (recorded == null && !anyMapFile) {
+        if (fresh) {
             writeCapacity(dataDir, config, freshAccountShards);
             recorded = config;
         }
-        int accountShards = accountShards(dataDir);
         if (recorded != null && !recorded.equals(config)) {
             LOG.info("data dir {}: maps were created for maxSubscribers={} maxSessions={} ({}); using those, not the "
                             + "configured maxSubscribers={} maxSessions={}", dataDir, recorded.maxSubscribers(),

@@ -108,6 +108,29 @@ class StoresLockProbeTest {
                 () -> Stores.open(dir, SMALL));
         assertTrue(e.getMessage().contains(AccountStore.fileName(3, 4)), e.getMessage());
         assertFalse(Files.exists(dir.resolve(AccountStore.fileName(3, 4))), "nothing was created in its place");
+        assertTrue(Files.exists(dir.resolve(Stores.CLEAN_SHUTDOWN_MARKER)), "a refused open leaves the directory clean");
+    }
+
+    @Test
+    void aBadRecordedShardCountIsAClearErrorAndChangesNothing() throws Exception {
+        try (Stores stores = Stores.open(dir, SMALL, 4)) {
+            stores.accounts().create(new Account().clear(7).moneyMicros(70));
+        }
+        Path capacity = dir.resolve(Stores.CAPACITY_FILE);
+        String good = Files.readString(capacity);
+        for (String bad : new String[] {"3", "32", "0", "four"}) {
+            Files.writeString(capacity, good.replace("accountShards=4", "accountShards=" + bad));
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> Stores.open(dir, SMALL), "accountShards=" + bad);
+            assertTrue(e.getMessage().contains("accountShards=" + bad), e.getMessage());
+            assertTrue(Files.exists(dir.resolve(Stores.CLEAN_SHUTDOWN_MARKER)), "a refused open leaves the directory clean");
+        }
+        Files.writeString(capacity, good);
+        try (Stores stores = Stores.open(dir, SMALL)) {
+            Account a = new Account();
+            assertTrue(stores.accounts().read(7, a), "the refused opens left the account as it was");
+            assertEquals(70, a.moneyMicros());
+        }
     }
 
     @Test
