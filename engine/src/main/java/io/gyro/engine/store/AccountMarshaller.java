@@ -1,6 +1,7 @@
 package io.gyro.engine.store;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.RandomDataOutput;
 import net.openhft.chronicle.hash.serialization.SizedReader;
 import net.openhft.chronicle.hash.serialization.SizedWriter;
 import net.openhft.chronicle.hash.serialization.impl.EnumMarshallable;
@@ -23,7 +24,7 @@ import net.openhft.chronicle.hash.serialization.impl.EnumMarshallable;
  * </pre>
  */
 final class AccountMarshaller implements SizedReader<Account>, SizedWriter<Account>,
-        EnumMarshallable<AccountMarshaller> {
+        EnumMarshallable<AccountMarshaller>, InPlaceWrites.Layout<Account> {
     static final AccountMarshaller INSTANCE = new AccountMarshaller();
 
     static final int LAYOUT = 1;
@@ -61,6 +62,31 @@ final class AccountMarshaller implements SizedReader<Account>, SizedWriter<Accou
             out.writeInt(a.service[i]);
             out.writeInt(a.priority[i]);
             out.writeInt(a.sourceCode[i]);
+        }
+    }
+
+    /**
+     * Writes {@code a} over a stored value of the same size at {@code offset} of {@code out}, with the same
+     * bytes {@link #write(Bytes, long, Account)} would put there (native order, as Chronicle Bytes writes).
+     */
+    @Override
+    public void writeInPlace(RandomDataOutput out, long offset, Account a) {
+        out.writeInt(offset, LAYOUT);
+        out.writeInt(offset + 4, a.bucketCount);
+        out.writeLong(offset + 8, a.moneyMicros);
+        out.writeLong(offset + 16, a.reservedMicros);
+        out.writeLong(offset + 24, a.nextBucketId);
+        out.writeLong(offset + 32, a.lastJournalSeq);
+        out.writeLong(offset + 40, a.version);
+        long at = offset + HEADER_BYTES;
+        for (int i = 0; i < a.bucketCount; i++, at += BUCKET_BYTES) {
+            out.writeLong(at, a.bucketId[i]);
+            out.writeLong(at + 8, a.remainingUnits[i]);
+            out.writeLong(at + 16, a.reservedUnits[i]);
+            out.writeLong(at + 24, a.expiryMs[i]);
+            out.writeInt(at + 32, a.service[i]);
+            out.writeInt(at + 36, a.priority[i]);
+            out.writeInt(at + 40, a.sourceCode[i]);
         }
     }
 

@@ -96,11 +96,52 @@ public final class AccountStore {
      * @return false (and {@code into} untouched) when there is no such account
      */
     public boolean read(long accountId, Account into) {
+        int i = cacheSlot(accountId);
+        if (accountId != 0 && cachedId[i] == accountId) {
+            into.copyFrom(cached[i]);
+            return true;
+        }
         if (map(accountId).getUsing(key.set(accountId), into) == null) {
             return false;
         }
         into.accountId = accountId;
+        cache(into);
         return true;
+    }
+
+    /**
+     * Accounts read or written last, direct-mapped by id: a session's next request finds its account without a
+     * map lookup. Every write goes through {@link #write}, which fills the slot after the map write, so a cached
+     * account never disagrees with the map (this store is the maps' only writer in the process, and the data
+     * directory lock keeps other processes out); the cache starts empty with each process. Id 0 marks an empty
+     * slot (never a valid account id). About {@value #CACHE_SLOTS} x 0.8 KB of heap.
+     */
+    static final int CACHE_SLOTS = 1 << 14;
+    private final long[] cachedId = new long[CACHE_SLOTS];
+    private final Account[] cached = new Account[CACHE_SLOTS];
+
+    private static int cacheSlot(long accountId) {
+        return (int) (accountId ^ (accountId >>> 20)) & (CACHE_SLOTS - 1);
+    }
+
+    private void cache(Account a) {
+        if (a.accountId == 0) {
+            return;
+        }
+        int i = cacheSlot(a.accountId);
+        Account c = cached[i];
+        if (c == null) {
+            c = cached[i] = new Account();
+        }
+        c.copyFrom(a);
+        cachedId[i] = a.accountId;
+    }
+
+    private void uncache(long accountId) {
+        int i = cacheSlot(accountId);
+        if (cachedId[i] == accountId) {
+            cachedId[i] = 0;
+        }
     }
 
     /**
@@ -110,7 +151,10 @@ public final class AccountStore {
     public void write(Account account) {
         recent.add(account.accountId);
         account.version++;
-        map(account.accountId).put(key.set(account.accountId), account);
+        // Dropped first, cached again once the map holds the new value: a write that throws leaves no slot.
+        uncache(account.accountId);
+        InPlaceWrites.write(map(account.accountId), key.set(account.accountId), account, AccountMarshaller.INSTANCE);
+        cache(account);
     }
 
     /**
@@ -127,6 +171,9 @@ public final class AccountStore {
     }
 
     public boolean exists(long accountId) {
+        if (accountId != 0 && cachedId[cacheSlot(accountId)] == accountId) {
+            return true;
+        }
         return map(accountId).containsKey(key.set(accountId));
     }
 
@@ -221,6 +268,15 @@ public final class AccountStore {
             visitor.visit(e.key().getUsing(k).value, b.readLong(off + AccountMarshaller.LAST_JOURNAL_SEQ_OFFSET),
                     b.readLong(off + AccountMarshaller.RESERVED_MICROS_OFFSET), anyUnits);
         });
+    }
+
+    /** Whether every stored entry's checksum matches its bytes (tests of the in-place writes). */
+    boolean checksumsHold() {
+        boolean[] ok = {true};
+        for (ChronicleMap<LongKey, Account> m : maps) {
+            m.forEachEntry(e -> ok[0] &= ((net.openhft.chronicle.hash.ChecksumEntry) e).checkSum());
+        }
+        return ok[0];
     }
 
     void close() throws java.io.IOException {

@@ -1,6 +1,7 @@
 package io.gyro.engine.store;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.RandomDataOutput;
 import net.openhft.chronicle.hash.serialization.SizedReader;
 import net.openhft.chronicle.hash.serialization.SizedWriter;
 import net.openhft.chronicle.hash.serialization.impl.EnumMarshallable;
@@ -32,7 +33,7 @@ import net.openhft.chronicle.hash.serialization.impl.EnumMarshallable;
  * </pre>
  */
 final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Session>,
-        EnumMarshallable<SessionMarshaller> {
+        EnumMarshallable<SessionMarshaller>, InPlaceWrites.Layout<Session> {
     static final SessionMarshaller INSTANCE = new SessionMarshaller();
 
     static final int LAYOUT = 3;
@@ -80,6 +81,41 @@ final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Sessi
             out.writeLong(s.chargedUnits[i]);
         }
         out.write(s.answer, 0, s.answerLength);
+    }
+
+    /** What {@link #write(Bytes, long, Session)} writes, at {@code offset} of a stored value of the same size. */
+    @Override
+    public void writeInPlace(RandomDataOutput out, long offset, Session s) {
+        out.writeLong(offset, s.msisdn);
+        out.writeLong(offset + 8, s.accountId);
+        out.writeLong(offset + 16, s.lastCcRequestNumber);
+        out.writeLong(offset + 24, s.createdMs);
+        out.writeLong(offset + 32, s.lastActivityMs);
+        out.writeLong(offset + EXPIRES_AT_OFFSET, s.expiresAtMs);
+        out.writeLong(offset + 48, s.lastJournalSeq);
+        out.writeInt(offset + 56, LAYOUT);
+        out.writeInt(offset + 60, s.lastRequestType);
+        out.writeInt(offset + 64, s.slotCount);
+        out.writeInt(offset + 68, s.answerLength);
+        out.writeInt(offset + 72, s.calledLength);
+        out.write(offset + 76, s.called, 0, Session.MAX_CALLED_BYTES);
+        long at = offset + HEADER_BYTES;
+        for (int i = 0; i < s.slotCount; i++, at += SLOT_BYTES) {
+            out.writeLong(at, s.ratingGroup[i]);
+            out.writeLong(at + 8, s.grantedUnits[i]);
+            out.writeLong(at + 16, s.reservedMicros[i]);
+            out.writeLong(at + 24, s.validUntilMs[i]);
+            out.writeInt(at + 32, s.serviceIndex[i]);
+            out.writeInt(at + 36, s.pairCount[i]);
+            int base = i * Session.MAX_BUCKETS_PER_SLOT;
+            for (int p = 0; p < Session.MAX_BUCKETS_PER_SLOT; p++) {
+                boolean used = p < s.pairCount[i];
+                out.writeLong(at + 40 + 16L * p, used ? s.pairBucketId[base + p] : 0);
+                out.writeLong(at + 48 + 16L * p, used ? s.pairUnits[base + p] : 0);
+            }
+            out.writeLong(at + 104, s.chargedUnits[i]);
+        }
+        out.write(at, s.answer, 0, s.answerLength);
     }
 
     @Override

@@ -55,12 +55,12 @@ public final class SessionStore {
         return read(into);
     }
 
-    /** Creates or replaces the session under {@code session.id()}. */
+    /** Creates or replaces the session under {@code session.id()} (in place when its stored size is unchanged). */
     public void write(Session session) {
         if (session.id.length == 0) {
             throw new IllegalArgumentException("session id not set");
         }
-        map.put(session.id, session);
+        InPlaceWrites.write(map, session.id, session, SessionMarshaller.INSTANCE);
     }
 
     public void remove(SessionKey id) {
@@ -93,6 +93,13 @@ public final class SessionStore {
             e.value().getUsing(reused);
             visitor.accept(reused);
         });
+    }
+
+    /** Whether every stored entry's checksum matches its bytes (tests of the in-place writes). */
+    boolean checksumsHold() {
+        boolean[] ok = {true};
+        map.forEachEntry(e -> ok[0] &= ((net.openhft.chronicle.hash.ChecksumEntry) e).checkSum());
+        return ok[0];
     }
 
     void close() {
