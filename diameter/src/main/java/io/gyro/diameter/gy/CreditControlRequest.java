@@ -7,7 +7,6 @@ import io.gyro.diameter.codec.MessageValidator;
 import io.gyro.diameter.codec.Validation;
 import io.gyro.diameter.dictionary.AvpCode;
 import io.gyro.diameter.dictionary.AvpDictionary;
-import io.gyro.diameter.dictionary.AvpType;
 import io.gyro.diameter.dictionary.CommandCode;
 import io.gyro.diameter.dictionary.Grammar;
 import io.gyro.diameter.dictionary.Enumerations;
@@ -35,8 +34,17 @@ public final class CreditControlRequest {
     /** Recipient-Info (TS 32.299 §7.2.158A), which holds Recipient-Addresses. */
     private static final int RECIPIENT_INFO = 2026;
 
-    /** Reads the frame for every level of the message. */
+    /** Reads the frame for every level of the message, and its header. */
     private final AvpReader message = new AvpReader();
+
+    /*
+     * Header words (RFC 6733 §3): Version and Message Length at 0, Command Flags and Command Code
+     * at 4, Application-ID at 8, Hop-by-Hop Identifier at 12, End-to-End Identifier at 16.
+     */
+    private static final int FLAGS_AND_COMMAND = 4;
+    private static final int HOP_BY_HOP = 12;
+    private static final int END_TO_END = 16;
+    private static final int RETRANSMITTED_BIT = DiameterHeader.FLAG_RETRANSMITTED << 24;
 
     public ByteBuf frame;
     public int hopByHop;
@@ -95,8 +103,8 @@ public final class CreditControlRequest {
         clearMscc(MAX_MSCC - 1);
     }
 
+    /** Every field but {@link #frame}, which the caller sets next. */
     private void clear() {
-        frame = null;
         sessionIdOffset = sessionIdLength = 0;
         originHostOffset = originHostLength = 0;
         serviceContextIdOffset = serviceContextIdLength = 0;
@@ -137,9 +145,12 @@ public final class CreditControlRequest {
         clear();
         error.reset();
         frame = buf;
-        hopByHop = DiameterHeader.hopByHop(buf, offset);
-        endToEnd = DiameterHeader.endToEnd(buf, offset);
-        retransmitted = DiameterHeader.isRetransmitted(buf, offset);
+        // The reader covers the header too, so that the ids and flags are raw reads of a direct frame.
+        int end = offset + DiameterHeader.messageLength(buf, offset);
+        AvpReader m = message.wrap(buf, offset, end);
+        hopByHop = m.integer32At(offset + HOP_BY_HOP);
+        endToEnd = m.integer32At(offset + END_TO_END);
+        retransmitted = (m.integer32At(offset + FLAGS_AND_COMMAND) & RETRANSMITTED_BIT) != 0;
         long topRatingGroup = -1;
         long topServiceIdentifier = -1;
         boolean topUnits = false;
@@ -149,9 +160,7 @@ public final class CreditControlRequest {
             implicitWritten = false;
         }
 
-        int end = offset + DiameterHeader.messageLength(buf, offset);
-        AvpReader m = message.wrap(buf, offset + DiameterHeader.LENGTH, end);
-        for (int at = m.first(), next; at < end; at = next) {
+        for (int at = offset + DiameterHeader.LENGTH, next; at < end; at = next) {
             long header = m.headerAt(at, end);
             if (header == AvpReader.MALFORMED) {
                 break;
@@ -307,23 +316,26 @@ public final class CreditControlRequest {
         if (offset < 0 || offset > buf.capacity() - DiameterHeader.LENGTH || buf.refCnt() == 0) {
             return false;
         }
-        int flags = DiameterHeader.flags(buf, offset);
-        // RFC 6733 §3: version 1, R set, E and the reserved bits clear; Credit-Control (RFC 4006 §3.1).
-        if (DiameterHeader.version(buf, offset) != DiameterHeader.VERSION
-                || (flags & (DiameterHeader.FLAG_REQUEST | DiameterHeader.FLAG_ERROR | DiameterHeader.FLAGS_RESERVED))
-                        != DiameterHeader.FLAG_REQUEST
-                || DiameterHeader.commandCode(buf, offset) != CommandCode.CREDIT_CONTROL) {
-            return false;
-        }
         int length = DiameterHeader.messageLength(buf, offset);
         if (length < DiameterHeader.LENGTH || length > buf.capacity() - offset) {
             return false;
         }
+        int end = offset + length;
+        AvpReader m = message.wrap(buf, offset, end);
+        int flagsAndCommand = m.integer32At(offset + FLAGS_AND_COMMAND);
+        int flags = flagsAndCommand >>> 24;
+        // RFC 6733 §3: version 1, R set, E and the reserved bits clear; Credit-Control (RFC 4006 §3.1).
+        if (m.integer32At(offset) >>> 24 != DiameterHeader.VERSION
+                || (flags & (DiameterHeader.FLAG_REQUEST | DiameterHeader.FLAG_ERROR | DiameterHeader.FLAGS_RESERVED))
+                        != DiameterHeader.FLAG_REQUEST
+                || (flagsAndCommand & 0xff_ffff) != CommandCode.CREDIT_CONTROL) {
+            return false;
+        }
         clear();
         frame = buf;
-        hopByHop = DiameterHeader.hopByHop(buf, offset);
-        endToEnd = DiameterHeader.endToEnd(buf, offset);
-        retransmitted = (flags & DiameterHeader.FLAG_RETRANSMITTED) != 0;
+        hopByHop = m.integer32At(offset + HOP_BY_HOP);
+        endToEnd = m.integer32At(offset + END_TO_END);
+        retransmitted = (flagsAndCommand & RETRANSMITTED_BIT) != 0;
         long topRatingGroup = -1;
         long topServiceIdentifier = -1;
         boolean topUnits = false;
@@ -334,9 +346,7 @@ public final class CreditControlRequest {
         }
         long seen = 0;
 
-        int end = offset + length;
-        AvpReader m = message.wrap(buf, offset + DiameterHeader.LENGTH, end);
-        for (int at = m.first(), next; at < end; at = next) {
+        for (int at = offset + DiameterHeader.LENGTH, next; at < end; at = next) {
             long header = m.headerAt(at, end);
             if (header == AvpReader.MALFORMED) {
                 return false;
@@ -469,21 +479,21 @@ public final class CreditControlRequest {
 
     /** The checks {@link MessageValidator} makes of one AVP before it enters a group (RFC 6733 §4.1, §4.3.1, §7.5). */
     private static int kind(ByteBuf buf, int at, long header, long vendor, int code) {
-        AvpType type = AvpDictionary.type(vendor, code & 0xffff_ffffL);
-        if (type == AvpType.UNKNOWN) {
-            return (AvpReader.flags(header) & AvpReader.FLAG_MANDATORY) != 0 ? FAIL : SKIP;
-        }
+        int rule = AvpDictionary.rule(vendor, code & 0xffff_ffffL);
         int dataLength = AvpReader.avpLength(header) - AvpReader.headerLength(header);
-        if (type.fixedLength >= 0) {
-            return dataLength == type.fixedLength ? PLAIN : FAIL;
+        if (rule >= AvpDictionary.RULE_FIXED) {
+            return dataLength == rule ? PLAIN : FAIL;
         }
-        if (type == AvpType.GROUPED) {
-            return code == AvpCode.FAILED_AVP && vendor == VendorId.IETF ? SKIP : GROUP;
+        switch (rule) {
+            case AvpDictionary.RULE_ANY_LENGTH:
+                return PLAIN;
+            case AvpDictionary.RULE_GROUPED:
+                return code == AvpCode.FAILED_AVP && vendor == VendorId.IETF ? SKIP : GROUP;
+            case AvpDictionary.RULE_ADDRESS:
+                return MessageValidator.validAddress(buf, at + AvpReader.headerLength(header), dataLength) ? PLAIN : FAIL;
+            default:
+                return (AvpReader.flags(header) & AvpReader.FLAG_MANDATORY) != 0 ? FAIL : SKIP;
         }
-        if (type == AvpType.ADDRESS) {
-            return MessageValidator.validAddress(buf, at + AvpReader.headerLength(header), dataLength) ? PLAIN : FAIL;
-        }
-        return PLAIN;
     }
 
     /** {@link #subscriptionId} with the checks of {@link #kind}, at nesting depth 1. */
