@@ -1,5 +1,7 @@
 package io.gyro.diameter.api;
 
+import io.gyro.diameter.codec.MessageValidator;
+import io.gyro.diameter.codec.Validation;
 import io.gyro.diameter.peer.PeerConnection;
 import io.netty.buffer.ByteBuf;
 
@@ -16,6 +18,21 @@ import io.netty.buffer.ByteBuf;
 public interface DiameterApplication {
     void onRequest(PeerConnection peer, ByteBuf frame, int commandCode, int applicationId);
 
+    /**
+     * Checks a request of an open connection (RFC 6733 §7.1) before it is delivered: the peer
+     * handler calls this where it would call {@code validator.validate(frame, offset, out)}, which
+     * is what the default does, and answers with {@code out} when it is not ok. Event-loop thread.
+     *
+     * <p>An application that decodes a command may validate and decode it here in one walk, filling
+     * {@code out} exactly as the validator would, and keep what it decoded for the
+     * {@link #onRequest} of this frame. That call, when it comes, follows on the same thread before
+     * this method is called again; it does not come when the request is answered otherwise (an
+     * invalid request, a base-protocol command, a peer that is disconnecting).
+     */
+    default Validation validate(ByteBuf frame, int offset, int commandCode, int applicationId,
+            MessageValidator validator, Validation out) {
+        return validator.validate(frame, offset, out);
+    }
 
     /** A peer completed capabilities exchange. Event-loop thread. */
     default void onPeerOpen(PeerConnection peer) {

@@ -122,12 +122,38 @@ public final class MessageValidator {
         return seen;
     }
 
+    /**
+     * The checks {@link #validate} makes of a grouped AVP found in a walk at nesting {@code depth}
+     * (0 for the top level), whose members are [from, to): its depth, each member at every depth,
+     * and the group's required members. False with {@code out} filled as {@link #validate} fills
+     * it for the first problem inside the group. For a decoder that checks the AVPs it reads
+     * itself and hands the groups it does not read here, in the same pass.
+     */
+    public static boolean groupValid(AvpReader m, ByteBuf frame, long vendor, long code, int at, int from, int to,
+            int depth, Validation out) {
+        if (depth + 1 >= MAX_DEPTH) {
+            out.failAvp(ResultCode.DIAMETER_INVALID_AVP_VALUE, at, to - at, "grouped AVPs nested too deep");
+            return false;
+        }
+        long membersSeen = walk(m, from, to, frame, depth + 1, out);
+        if (!out.ok()) {
+            return false;
+        }
+        for (int member : Grammar.requiredMembers(vendor, code)) {
+            if ((membersSeen & Grammar.requiredBit(member)) == 0) {
+                out.failMissing(member, VendorId.IETF, "missing required member of a grouped AVP");
+                return false;
+            }
+        }
+        return true;
+    }
+
     static boolean validAddress(ByteBuf frame, AvpReader reader) {
         return validAddress(frame, reader.dataOffset(), reader.dataLength());
     }
 
     /** RFC 6733 §4.3.1: 2 octets of AddressType, then 4 octets for IPv4 (1) or 16 for IPv6 (2). */
-    private static boolean validAddress(ByteBuf frame, int dataOffset, int dataLength) {
+    public static boolean validAddress(ByteBuf frame, int dataOffset, int dataLength) {
         if (dataLength < 2) {
             return false;
         }

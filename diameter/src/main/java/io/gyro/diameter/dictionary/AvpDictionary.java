@@ -18,6 +18,8 @@ public final class AvpDictionary {
     private static final int TGPP_SIZE = 4096;
     private static final byte[] IETF = new byte[IETF_SIZE];
     private static final byte[] TGPP = new byte[TGPP_SIZE];
+    private static final byte[] IETF_RULES = new byte[IETF_SIZE];
+    private static final byte[] TGPP_RULES = new byte[TGPP_SIZE];
 
     static {
         ietf(USER_NAME, UTF8_STRING);
@@ -148,10 +150,50 @@ public final class AvpDictionary {
 
     private static void ietf(int code, AvpType type) {
         IETF[code] = (byte) type.ordinal();
+        IETF_RULES[code] = ruleOf(type);
     }
 
     private static void tgpp(int code, AvpType type) {
         TGPP[code] = (byte) type.ordinal();
+        TGPP_RULES[code] = ruleOf(type);
+    }
+
+    /** {@link #rule}: not in the dictionary. */
+    public static final int RULE_UNKNOWN = 0;
+    /** {@link #rule}: data of any length (strings, identities, URIs). */
+    public static final int RULE_ANY_LENGTH = 1;
+    /** {@link #rule}: an Address (RFC 6733 §4.3.1), whose length depends on its family. */
+    public static final int RULE_ADDRESS = 2;
+    /** {@link #rule}: a grouped AVP. */
+    public static final int RULE_GROUPED = 3;
+    /** {@link #rule}: from here on, the rule is the exact data length of a fixed-size type (4 or 8). */
+    public static final int RULE_FIXED = 4;
+
+    private static byte ruleOf(AvpType type) {
+        if (type.fixedLength >= 0) {
+            if (type.fixedLength < RULE_FIXED) {
+                throw new IllegalStateException(type + " is shorter than the rules can say");
+            }
+            return (byte) type.fixedLength;
+        }
+        return (byte) (type == UNKNOWN ? RULE_UNKNOWN : type == ADDRESS ? RULE_ADDRESS
+                : type == GROUPED ? RULE_GROUPED : RULE_ANY_LENGTH);
+    }
+
+    /**
+     * What the validator checks of an AVP's length, in one array read: {@link #RULE_UNKNOWN},
+     * {@link #RULE_ANY_LENGTH}, {@link #RULE_ADDRESS}, {@link #RULE_GROUPED}, or the exact data
+     * length of a fixed-size type (at least {@link #RULE_FIXED}). The same as {@link #type}, for a
+     * walker that checks each AVP as it reads it.
+     */
+    public static int rule(long vendorId, long code) {
+        if (vendorId == VendorId.IETF) {
+            return code >= 0 && code < IETF_SIZE ? IETF_RULES[(int) code] : RULE_UNKNOWN;
+        }
+        if (vendorId == VendorId.TGPP) {
+            return code >= 0 && code < TGPP_SIZE ? TGPP_RULES[(int) code] : RULE_UNKNOWN;
+        }
+        return RULE_UNKNOWN;
     }
 
     /** The format of an AVP, or {@link AvpType#UNKNOWN}. Never allocates. */

@@ -3,8 +3,12 @@ package io.gyro.diameter.gy;
 import io.gyro.diameter.codec.AvpReader;
 import io.gyro.diameter.codec.DiameterHeader;
 import io.gyro.diameter.codec.DiameterWriter;
+import io.gyro.diameter.codec.MessageValidator;
 import io.gyro.diameter.codec.Validation;
 import io.gyro.diameter.dictionary.AvpCode;
+import io.gyro.diameter.dictionary.AvpDictionary;
+import io.gyro.diameter.dictionary.CommandCode;
+import io.gyro.diameter.dictionary.Grammar;
 import io.gyro.diameter.dictionary.Enumerations;
 import io.gyro.diameter.dictionary.ResultCode;
 import io.gyro.diameter.dictionary.VendorId;
@@ -30,8 +34,17 @@ public final class CreditControlRequest {
     /** Recipient-Info (TS 32.299 §7.2.158A), which holds Recipient-Addresses. */
     private static final int RECIPIENT_INFO = 2026;
 
-    /** Reads the frame for every level of the message. */
+    /** Reads the frame for every level of the message, and its header. */
     private final AvpReader message = new AvpReader();
+
+    /*
+     * Header words (RFC 6733 §3): Version and Message Length at 0, Command Flags and Command Code
+     * at 4, Application-ID at 8, Hop-by-Hop Identifier at 12, End-to-End Identifier at 16.
+     */
+    private static final int FLAGS_AND_COMMAND = 4;
+    private static final int HOP_BY_HOP = 12;
+    private static final int END_TO_END = 16;
+    private static final int RETRANSMITTED_BIT = DiameterHeader.FLAG_RETRANSMITTED << 24;
 
     public ByteBuf frame;
     public int hopByHop;
@@ -79,8 +92,19 @@ public final class CreditControlRequest {
     /** Reporting-Reason from the MSCC or its USU, -1 when absent. */
     public final int[] reportingReason = new int[MAX_MSCC];
 
+    /**
+     * Whether the last decode wrote the implicit MSCC (the last slot, where a single-service
+     * request's top-level units are read): it is cleared again only then, which saves clearing
+     * it for every MSCC request. Nothing else writes it.
+     */
+    private boolean implicitWritten;
+
+    public CreditControlRequest() {
+        clearMscc(MAX_MSCC - 1);
+    }
+
+    /** Every field but {@link #frame}, which the caller sets next. */
     private void clear() {
-        frame = null;
         sessionIdOffset = sessionIdLength = 0;
         originHostOffset = originHostLength = 0;
         serviceContextIdOffset = serviceContextIdLength = 0;
@@ -121,18 +145,22 @@ public final class CreditControlRequest {
         clear();
         error.reset();
         frame = buf;
-        hopByHop = DiameterHeader.hopByHop(buf, offset);
-        endToEnd = DiameterHeader.endToEnd(buf, offset);
-        retransmitted = DiameterHeader.isRetransmitted(buf, offset);
+        // The reader covers the header too, so that the ids and flags are raw reads of a direct frame.
+        int end = offset + DiameterHeader.messageLength(buf, offset);
+        AvpReader m = message.wrap(buf, offset, end);
+        hopByHop = m.integer32At(offset + HOP_BY_HOP);
+        endToEnd = m.integer32At(offset + END_TO_END);
+        retransmitted = (m.integer32At(offset + FLAGS_AND_COMMAND) & RETRANSMITTED_BIT) != 0;
         long topRatingGroup = -1;
         long topServiceIdentifier = -1;
         boolean topUnits = false;
-        clearMscc(MAX_MSCC - 1);
         int implicit = MAX_MSCC - 1;
+        if (implicitWritten) {
+            clearMscc(implicit);
+            implicitWritten = false;
+        }
 
-        int end = offset + DiameterHeader.messageLength(buf, offset);
-        AvpReader m = message.wrap(buf, offset + DiameterHeader.LENGTH, end);
-        for (int at = m.first(), next; at < end; at = next) {
+        for (int at = offset + DiameterHeader.LENGTH, next; at < end; at = next) {
             long header = m.headerAt(at, end);
             if (header == AvpReader.MALFORMED) {
                 break;
@@ -141,15 +169,14 @@ public final class CreditControlRequest {
             long vendor = m.vendorAt(at, header);
             int code = AvpReader.code(header);
             int data = at + AvpReader.headerLength(header);
-            if (vendor == VendorId.TGPP) {
-                if (code == AvpCode.SERVICE_INFORMATION) {
-                    serviceInformation(m, data, at + AvpReader.avpLength(header));
-                } else if (code == AvpCode.TGPP_SGSN_MCC_MNC) {
-                    sgsnMccMnc = mccMnc(m, data, at + AvpReader.avpLength(header) - data);
-                }
-                continue;
-            }
             if (vendor != VendorId.IETF) {
+                if (vendor == VendorId.TGPP) {
+                    if (code == AvpCode.SERVICE_INFORMATION) {
+                        serviceInformation(m, data, at + AvpReader.avpLength(header));
+                    } else if (code == AvpCode.TGPP_SGSN_MCC_MNC) {
+                        sgsnMccMnc = mccMnc(m, data, at + AvpReader.avpLength(header) - data);
+                    }
+                }
                 continue;
             }
             switch (code) {
@@ -211,11 +238,13 @@ public final class CreditControlRequest {
                     topServiceIdentifier = m.unsigned32At(data);
                     break;
                 case AvpCode.REQUESTED_SERVICE_UNIT:
+                    implicitWritten = true;
                     rsuPresent[implicit] = true;
                     topUnits = true;
                     units(m, data, at + AvpReader.avpLength(header), implicit, true);
                     break;
                 case AvpCode.USED_SERVICE_UNIT:
+                    implicitWritten = true;
                     usuPresent[implicit] = true;
                     topUnits = true;
                     units(m, data, at + AvpReader.avpLength(header), implicit, false);
@@ -228,6 +257,397 @@ public final class CreditControlRequest {
                 || ccRequestType == Enumerations.EVENT_REQUEST)) {
             copyImplicit(implicit, topRatingGroup, topServiceIdentifier);
         }
+        return true;
+    }
+
+    /** {@link #validateAndDecode}: the message is valid and decoded; both Validations are reset. */
+    public static final int DECODED = 0;
+    /** {@link #validateAndDecode}: {@link MessageValidator} refuses the message, as {@code validation} says; no fields are decoded. */
+    public static final int INVALID = 1;
+    /** {@link #validateAndDecode}: the message is valid, but {@link #decode} refuses a value, as {@code error} says. */
+    public static final int REFUSED = 2;
+
+    /** The top-level AVPs RFC 4006 §3.1 requires of a CCR, as {@link Grammar#requiredBit}s. */
+    private static final long CCR_REQUIRED = requiredBits(Grammar.required(CommandCode.CREDIT_CONTROL, true));
+    /** Subscription-Id-Type and Subscription-Id-Data (RFC 4006 §8.46). */
+    private static final long SUBSCRIPTION_ID_REQUIRED =
+            requiredBits(Grammar.requiredMembers(VendorId.IETF, AvpCode.SUBSCRIPTION_ID));
+
+    private static long requiredBits(int[] codes) {
+        long bits = 0;
+        for (int code : codes) {
+            bits |= Grammar.requiredBit(code);
+        }
+        return bits;
+    }
+
+    /**
+     * What the event loop does with a CCR, in one walk: {@code validator.validate(buf, offset,
+     * validation)} and, when that passes, {@code decode(buf, offset, error)}, with the same
+     * outcome, the same Validations and the same fields as those two calls.
+     *
+     * <p>The walk checks each AVP as it decodes it (framing, the length of fixed-size types,
+     * unknown mandatory AVPs, Address data, nesting, required AVPs and members) and hands the
+     * groups the decoder does not read to {@link MessageValidator#groupValid}. At the first thing
+     * that is not a valid, acceptable CCR request it gives up and runs the two calls instead, so
+     * every refusal, and every exception of a frame shorter than its length field, comes from the
+     * same code as before; only a well-formed CCR is read once.
+     */
+    public int validateAndDecode(ByteBuf buf, int offset, MessageValidator validator, Validation validation,
+            Validation error) {
+        if (onePass(buf, offset, validation)) {
+            validation.reset();
+            error.reset();
+            return DECODED;
+        }
+        if (!validator.validate(buf, offset, validation).ok()) {
+            return INVALID;
+        }
+        return decode(buf, offset, error) ? DECODED : REFUSED;
+    }
+
+    /**
+     * The single walk of {@link #validateAndDecode}; false as soon as the message is not a valid
+     * CCR request that {@link #decode} accepts, leaving the fields and {@code scratch} unspecified.
+     * Reads only inside [offset, offset + length) of a live buffer that holds all of it, so it
+     * never throws. Package-private so that the tests can tell that the single walk was taken.
+     */
+    boolean onePass(ByteBuf buf, int offset, Validation scratch) {
+        if (offset < 0 || offset > buf.capacity() - DiameterHeader.LENGTH || buf.refCnt() == 0) {
+            return false;
+        }
+        int length = DiameterHeader.messageLength(buf, offset);
+        if (length < DiameterHeader.LENGTH || length > buf.capacity() - offset) {
+            return false;
+        }
+        int end = offset + length;
+        AvpReader m = message.wrap(buf, offset, end);
+        int flagsAndCommand = m.integer32At(offset + FLAGS_AND_COMMAND);
+        int flags = flagsAndCommand >>> 24;
+        // RFC 6733 §3: version 1, R set, E and the reserved bits clear; Credit-Control (RFC 4006 §3.1).
+        if (m.integer32At(offset) >>> 24 != DiameterHeader.VERSION
+                || (flags & (DiameterHeader.FLAG_REQUEST | DiameterHeader.FLAG_ERROR | DiameterHeader.FLAGS_RESERVED))
+                        != DiameterHeader.FLAG_REQUEST
+                || (flagsAndCommand & 0xff_ffff) != CommandCode.CREDIT_CONTROL) {
+            return false;
+        }
+        clear();
+        frame = buf;
+        hopByHop = m.integer32At(offset + HOP_BY_HOP);
+        endToEnd = m.integer32At(offset + END_TO_END);
+        retransmitted = (flagsAndCommand & RETRANSMITTED_BIT) != 0;
+        long topRatingGroup = -1;
+        long topServiceIdentifier = -1;
+        boolean topUnits = false;
+        int implicit = MAX_MSCC - 1;
+        if (implicitWritten) {
+            clearMscc(implicit);
+            implicitWritten = false;
+        }
+        long seen = 0;
+
+        for (int at = offset + DiameterHeader.LENGTH, next; at < end; at = next) {
+            long header = m.headerAt(at, end);
+            if (header == AvpReader.MALFORMED) {
+                return false;
+            }
+            next = AvpReader.nextAt(at, header);
+            long vendor = m.vendorAt(at, header);
+            int code = AvpReader.code(header);
+            int kind = kind(buf, at, header, vendor, code);
+            if (kind <= SKIP) {
+                if (kind == FAIL) {
+                    return false;
+                }
+                continue;
+            }
+            int data = at + AvpReader.headerLength(header);
+            int avpEnd = at + AvpReader.avpLength(header);
+            if (vendor != VendorId.IETF) {
+                if (vendor == VendorId.TGPP && code == AvpCode.TGPP_SGSN_MCC_MNC) {
+                    sgsnMccMnc = mccMnc(m, data, avpEnd - data);
+                } else if (kind == GROUP) {
+                    if (!MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, scratch)) {
+                        return false;
+                    }
+                    if (vendor == VendorId.TGPP && code == AvpCode.SERVICE_INFORMATION) {
+                        serviceInformation(m, data, avpEnd);
+                    }
+                }
+                continue;
+            }
+            seen |= Grammar.requiredBit(code);
+            switch (code) {
+                case AvpCode.SESSION_ID:
+                    sessionIdOffset = data;
+                    sessionIdLength = avpEnd - data;
+                    break;
+                case AvpCode.ORIGIN_HOST:
+                    originHostOffset = data;
+                    originHostLength = avpEnd - data;
+                    break;
+                case AvpCode.SERVICE_CONTEXT_ID:
+                    serviceContextIdOffset = data;
+                    serviceContextIdLength = avpEnd - data;
+                    break;
+                case AvpCode.CC_REQUEST_TYPE:
+                    ccRequestType = m.integer32At(data);
+                    if (ccRequestType < Enumerations.INITIAL_REQUEST || ccRequestType > Enumerations.EVENT_REQUEST) {
+                        return false;
+                    }
+                    break;
+                case AvpCode.CC_REQUEST_NUMBER:
+                    ccRequestNumber = m.unsigned32At(data);
+                    break;
+                case AvpCode.REQUESTED_ACTION:
+                    requestedAction = m.integer32At(data);
+                    if (requestedAction < Enumerations.DIRECT_DEBITING || requestedAction > Enumerations.PRICE_ENQUIRY) {
+                        return false;
+                    }
+                    break;
+                case AvpCode.MULTIPLE_SERVICES_INDICATOR:
+                    multipleServicesIndicator = m.integer32At(data) == Enumerations.MULTIPLE_SERVICES_SUPPORTED;
+                    break;
+                case AvpCode.EVENT_TIMESTAMP:
+                    eventTimestampMs = ntpSecondsToEpochMillis(m.unsigned32At(data));
+                    break;
+                case AvpCode.TERMINATION_CAUSE:
+                    terminationCause = m.integer32At(data);
+                    break;
+                case AvpCode.SUBSCRIPTION_ID:
+                    if (!checkedSubscriptionId(m, buf, data, avpEnd, scratch)) {
+                        return false;
+                    }
+                    break;
+                case AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL:
+                    if (msccCount == MAX_MSCC - 1) {
+                        return false;
+                    }
+                    clearMscc(msccCount);
+                    if (!checkedMscc(m, buf, data, avpEnd, msccCount, scratch)) {
+                        return false;
+                    }
+                    msccCount++;
+                    break;
+                case AvpCode.RATING_GROUP:
+                    topRatingGroup = m.unsigned32At(data);
+                    break;
+                case AvpCode.SERVICE_IDENTIFIER:
+                    topServiceIdentifier = m.unsigned32At(data);
+                    break;
+                case AvpCode.REQUESTED_SERVICE_UNIT:
+                    implicitWritten = true;
+                    rsuPresent[implicit] = true;
+                    topUnits = true;
+                    if (!checkedUnits(m, buf, data, avpEnd, implicit, true, 1, scratch)) {
+                        return false;
+                    }
+                    break;
+                case AvpCode.USED_SERVICE_UNIT:
+                    implicitWritten = true;
+                    usuPresent[implicit] = true;
+                    topUnits = true;
+                    if (!checkedUnits(m, buf, data, avpEnd, implicit, false, 1, scratch)) {
+                        return false;
+                    }
+                    break;
+                default:
+                    if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, scratch)) {
+                        return false;
+                    }
+                    break;
+            }
+        }
+        if ((seen & CCR_REQUIRED) != CCR_REQUIRED) {
+            return false;
+        }
+        if (msccCount == 0 && (topUnits || topRatingGroup >= 0 || topServiceIdentifier >= 0
+                || ccRequestType == Enumerations.EVENT_REQUEST)) {
+            copyImplicit(implicit, topRatingGroup, topServiceIdentifier);
+        }
+        return true;
+    }
+
+    /** {@link #kind}: the AVP fails a check of {@link MessageValidator}. */
+    private static final int FAIL = -1;
+    /** {@link #kind}: an unknown AVP without the M bit, or a Failed-AVP, which the validator does not enter. */
+    private static final int SKIP = 0;
+    /** {@link #kind}: a known AVP that is not grouped, with a valid length (and Address). */
+    private static final int PLAIN = 1;
+    /** {@link #kind}: a grouped AVP, whose members still have to be walked. */
+    private static final int GROUP = 2;
+
+    /** The checks {@link MessageValidator} makes of one AVP before it enters a group (RFC 6733 §4.1, §4.3.1, §7.5). */
+    private static int kind(ByteBuf buf, int at, long header, long vendor, int code) {
+        int rule = AvpDictionary.rule(vendor, code & 0xffff_ffffL);
+        int dataLength = AvpReader.avpLength(header) - AvpReader.headerLength(header);
+        if (rule >= AvpDictionary.RULE_FIXED) {
+            return dataLength == rule ? PLAIN : FAIL;
+        }
+        switch (rule) {
+            case AvpDictionary.RULE_ANY_LENGTH:
+                return PLAIN;
+            case AvpDictionary.RULE_GROUPED:
+                return code == AvpCode.FAILED_AVP && vendor == VendorId.IETF ? SKIP : GROUP;
+            case AvpDictionary.RULE_ADDRESS:
+                return MessageValidator.validAddress(buf, at + AvpReader.headerLength(header), dataLength) ? PLAIN : FAIL;
+            default:
+                return (AvpReader.flags(header) & AvpReader.FLAG_MANDATORY) != 0 ? FAIL : SKIP;
+        }
+    }
+
+    /** {@link #subscriptionId} with the checks of {@link #kind}, at nesting depth 1. */
+    private boolean checkedSubscriptionId(AvpReader m, ByteBuf buf, int from, int to, Validation scratch) {
+        int type = -1;
+        int dataOffset = 0;
+        int dataLength = 0;
+        long seen = 0;
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                return false;
+            }
+            next = AvpReader.nextAt(at, header);
+            long vendor = m.vendorAt(at, header);
+            int code = AvpReader.code(header);
+            int kind = kind(buf, at, header, vendor, code);
+            if (kind <= SKIP) {
+                if (kind == FAIL) {
+                    return false;
+                }
+                continue;
+            }
+            int avpEnd = at + AvpReader.avpLength(header);
+            int data = at + AvpReader.headerLength(header);
+            if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 1, scratch)) {
+                return false;
+            }
+            if (vendor != VendorId.IETF) {
+                continue;
+            }
+            seen |= Grammar.requiredBit(code);
+            if (code == AvpCode.SUBSCRIPTION_ID_TYPE) {
+                type = m.integer32At(data);
+            } else if (code == AvpCode.SUBSCRIPTION_ID_DATA) {
+                dataOffset = data;
+                dataLength = avpEnd - data;
+            }
+        }
+        if ((seen & SUBSCRIPTION_ID_REQUIRED) != SUBSCRIPTION_ID_REQUIRED
+                || type < Enumerations.END_USER_E164 || type > Enumerations.END_USER_PRIVATE) {
+            return false;
+        }
+        if (type == Enumerations.END_USER_E164) {
+            msisdn = m.digitsAt(dataOffset, dataLength);
+        } else if (type == Enumerations.END_USER_IMSI) {
+            imsi = m.digitsAt(dataOffset, dataLength);
+        }
+        return true;
+    }
+
+    /** {@link #mscc} with the checks of {@link #kind}, at nesting depth 1. */
+    private boolean checkedMscc(AvpReader m, ByteBuf buf, int from, int to, int i, Validation scratch) {
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                return false;
+            }
+            next = AvpReader.nextAt(at, header);
+            long vendor = m.vendorAt(at, header);
+            int code = AvpReader.code(header);
+            int kind = kind(buf, at, header, vendor, code);
+            if (kind <= SKIP) {
+                if (kind == FAIL) {
+                    return false;
+                }
+                continue;
+            }
+            int data = at + AvpReader.headerLength(header);
+            int avpEnd = at + AvpReader.avpLength(header);
+            if (vendor == VendorId.IETF) {
+                switch (code) {
+                    case AvpCode.RATING_GROUP:
+                        ratingGroup[i] = m.unsigned32At(data);
+                        continue;
+                    case AvpCode.SERVICE_IDENTIFIER:
+                        serviceIdentifier[i] = m.unsigned32At(data);
+                        continue;
+                    case AvpCode.USED_SERVICE_UNIT:
+                        usuPresent[i] = true;
+                        if (!checkedUnits(m, buf, data, avpEnd, i, false, 2, scratch)) {
+                            return false;
+                        }
+                        continue;
+                    case AvpCode.REQUESTED_SERVICE_UNIT:
+                        rsuPresent[i] = true;
+                        if (!checkedUnits(m, buf, data, avpEnd, i, true, 2, scratch)) {
+                            return false;
+                        }
+                        continue;
+                    default:
+                        break;
+                }
+            } else if (vendor == VendorId.TGPP && code == AvpCode.REPORTING_REASON) {
+                reportingReason[i] = m.integer32At(data);
+                continue;
+            }
+            if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 1, scratch)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #units} with the checks of {@link #kind}; its members are at nesting {@code depth}. */
+    private boolean checkedUnits(AvpReader m, ByteBuf buf, int from, int to, int i, boolean requested, int depth,
+            Validation scratch) {
+        long total = -1;
+        long in = -1;
+        long out = -1;
+        long time = -1;
+        long events = -1;
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                return false;
+            }
+            next = AvpReader.nextAt(at, header);
+            long vendor = m.vendorAt(at, header);
+            int code = AvpReader.code(header);
+            int kind = kind(buf, at, header, vendor, code);
+            if (kind != PLAIN) {
+                if (kind == FAIL || kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at,
+                        at + AvpReader.headerLength(header), at + AvpReader.avpLength(header), depth, scratch)) {
+                    return false;
+                }
+                continue;
+            }
+            int data = at + AvpReader.headerLength(header);
+            if (vendor == VendorId.IETF) {
+                switch (code) {
+                    case AvpCode.CC_INPUT_OCTETS:
+                        in = nonNegative(m.unsigned64At(data));
+                        break;
+                    case AvpCode.CC_OUTPUT_OCTETS:
+                        out = nonNegative(m.unsigned64At(data));
+                        break;
+                    case AvpCode.CC_TOTAL_OCTETS:
+                        total = nonNegative(m.unsigned64At(data));
+                        break;
+                    case AvpCode.CC_TIME:
+                        time = m.unsigned32At(data);
+                        break;
+                    case AvpCode.CC_SERVICE_SPECIFIC_UNITS:
+                        events = nonNegative(m.unsigned64At(data));
+                        break;
+                    default:
+                        break;
+                }
+            } else if (vendor == VendorId.TGPP && code == AvpCode.REPORTING_REASON && !requested) {
+                reportingReason[i] = m.integer32At(data);
+            }
+        }
+        storeUnits(i, requested, total, in, out, time, events);
         return true;
     }
 
@@ -297,13 +717,10 @@ public final class CreditControlRequest {
             long vendor = m.vendorAt(at, header);
             int code = AvpReader.code(header);
             int data = at + AvpReader.headerLength(header);
-            if (vendor == VendorId.TGPP) {
-                if (code == AvpCode.REPORTING_REASON) {
+            if (vendor != VendorId.IETF) {
+                if (vendor == VendorId.TGPP && code == AvpCode.REPORTING_REASON) {
                     reportingReason[i] = m.integer32At(data);
                 }
-                continue;
-            }
-            if (vendor != VendorId.IETF) {
                 continue;
             }
             switch (code) {
@@ -329,7 +746,9 @@ public final class CreditControlRequest {
 
     /**
      * Reads CC-Time / CC-*-Octets / CC-Service-Specific-Units of the RSU or USU whose members
-     * are [from, to) (used units are summed over USUs).
+     * are [from, to) (used units are summed over USUs). The loop alone: what it found is stored
+     * by {@link #storeUnits}, so that this method stays under C2's inlining limit
+     * (FreqInlineSize, 325 bytecodes) and its loop state in registers.
      */
     private void units(AvpReader m, int from, int to, int i, boolean requested) {
         long total = -1;
@@ -346,35 +765,36 @@ public final class CreditControlRequest {
             long vendor = m.vendorAt(at, header);
             int code = AvpReader.code(header);
             int data = at + AvpReader.headerLength(header);
-            if (vendor == VendorId.TGPP) {
-                if (!requested && code == AvpCode.REPORTING_REASON) {
-                    reportingReason[i] = m.integer32At(data);
+            // Vendor 0 first: a USU's CC-*-Octets outnumber its one 3GPP Reporting-Reason.
+            if (vendor == VendorId.IETF) {
+                switch (code) {
+                    case AvpCode.CC_INPUT_OCTETS:
+                        in = nonNegative(m.unsigned64At(data));
+                        break;
+                    case AvpCode.CC_OUTPUT_OCTETS:
+                        out = nonNegative(m.unsigned64At(data));
+                        break;
+                    case AvpCode.CC_TOTAL_OCTETS:
+                        total = nonNegative(m.unsigned64At(data));
+                        break;
+                    case AvpCode.CC_TIME:
+                        time = m.unsigned32At(data);
+                        break;
+                    case AvpCode.CC_SERVICE_SPECIFIC_UNITS:
+                        events = nonNegative(m.unsigned64At(data));
+                        break;
+                    default:
+                        break;
                 }
-                continue;
-            }
-            if (vendor != VendorId.IETF) {
-                continue;
-            }
-            switch (code) {
-                case AvpCode.CC_TOTAL_OCTETS:
-                    total = nonNegative(m.unsigned64At(data));
-                    break;
-                case AvpCode.CC_INPUT_OCTETS:
-                    in = nonNegative(m.unsigned64At(data));
-                    break;
-                case AvpCode.CC_OUTPUT_OCTETS:
-                    out = nonNegative(m.unsigned64At(data));
-                    break;
-                case AvpCode.CC_TIME:
-                    time = m.unsigned32At(data);
-                    break;
-                case AvpCode.CC_SERVICE_SPECIFIC_UNITS:
-                    events = nonNegative(m.unsigned64At(data));
-                    break;
-                default:
-                    break;
+            } else if (vendor == VendorId.TGPP && code == AvpCode.REPORTING_REASON && !requested) {
+                reportingReason[i] = m.integer32At(data);
             }
         }
+        storeUnits(i, requested, total, in, out, time, events);
+    }
+
+    /** What one RSU or USU said: an RSU's units replace, a USU's are added to the MSCC's. */
+    private void storeUnits(int i, boolean requested, long total, long in, long out, long time, long events) {
         if (total < 0 && (in >= 0 || out >= 0)) {
             total = saturatingAdd(Math.max(in, 0), Math.max(out, 0));
         }
@@ -387,7 +807,7 @@ public final class CreditControlRequest {
         }
     }
 
-    /** Kept apart from {@link #units} so that both stay small enough for the JIT to inline. */
+    /** Kept apart from {@link #storeUnits} so that both stay small enough for the JIT to inline. */
     private void addUsed(int i, long totalOctets, long time, long events) {
         usuTotalOctets[i] = saturatingAdd(usuTotalOctets[i], Math.max(totalOctets, 0));
         usuTime[i] = saturatingAdd(usuTime[i], Math.max(time, 0));

@@ -189,7 +189,7 @@ public final class PeerHandler extends ChannelInboundHandlerAdapter {
                     "application not supported for this command"));
             return;
         }
-        if (!validator.validate(frame, offset, validation).ok()) {
+        if (!this.application.validate(frame, offset, command, headerApplication, validator, validation).ok()) {
             Counters.INVALID_REQUESTS.increment();
             answerError(ctx, frame, offset, validation);
             return;

@@ -1,0 +1,307 @@
+package io.gyro.diameter.gy;
+
+import io.gyro.diameter.codec.DiameterHeader;
+import io.gyro.diameter.codec.MessageValidator;
+import io.gyro.diameter.codec.Validation;
+import io.gyro.diameter.dictionary.AvpCode;
+import io.gyro.diameter.dictionary.Enumerations;
+import io.gyro.diameter.dictionary.VendorId;
+import io.gyro.diameter.testing.Fixtures;
+import io.gyro.diameter.testing.MessageVariants;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link CreditControlRequest#validateAndDecode} validates and decodes a CCR in one walk; the event loop used to run
+ * {@link MessageValidator#validate} and then {@link CreditControlRequest#decode}. Both must give the same outcome, the
+ * same Validations (Result-Code, Failed-AVP, missing AVP, message) and, when the message was decoded, the same fields,
+ * or throw the same exception: on every fixture, the fuzz seeds, CCRs written in many shapes (groups the decoder does
+ * not read, Failed-AVP, Address and unknown AVPs inside MSCCs, nesting too deep, missing members, refused values),
+ * seeded corruptions of all of them and frames cut around every AVP header, from heap frames and pooled direct slices.
+ */
+class CreditControlRequestOnePassTest {
+    private static final int CORRUPTIONS_PER_MESSAGE = 600;
+
+    @Test
+    void everyMessageAndItsCorruptionsGiveWhatValidateThenDecodeGives() throws IOException {
+        SplittableRandom random = new SplittableRandom(4_006);
+        for (Map.Entry<String, byte[]> message : messages().entrySet()) {
+            assertSameOutcome(message.getKey(), message.getValue());
+            for (int i = 0; i < CORRUPTIONS_PER_MESSAGE; i++) {
+                assertSameOutcome(message.getKey() + " corruption " + i, MessageVariants.corrupt(message.getValue(), random));
+            }
+        }
+    }
+
+    @Test
+    void framesCutAtEveryAvpGiveWhatValidateThenDecodeGives() throws IOException {
+        for (Map.Entry<String, byte[]> message : messages().entrySet()) {
+            if (message.getKey().startsWith("fuzz") || message.getKey().startsWith("malformed")) {
+                continue;
+            }
+            MessageVariants.forEachCutAtEveryAvp(message.getKey(), message.getValue(),
+                (what, variant) -> assertSameOutcome(what, variant));
+        }
+    }
+
+    /** The comparison is not vacuous: the valid CCRs are read by the single walk, not by the fallback. */
+    @Test
+    void validRequestsAreReadInOneWalk() throws IOException {
+        int checked = 0;
+        for (Map.Entry<String, byte[]> message : messages().entrySet()) {
+            ByteBuf frame = Unpooled.wrappedBuffer(message.getValue());
+            if (frame.capacity() < DiameterHeader.LENGTH || DiameterHeader.messageLength(frame, 0) != frame.capacity()) {
+                continue;
+            }
+            Validation validation = new MessageValidator().validate(frame, 0, new Validation());
+            boolean accepted = validation.ok() && new CreditControlRequest().decode(frame, 0, new Validation());
+            boolean ccr = DiameterHeader.commandCode(frame, 0) == 272 && DiameterHeader.isRequest(frame, 0);
+            if (accepted && ccr) {
+                assertTrue(new CreditControlRequest().onePass(frame, 0, new Validation()), message.getKey());
+                checked++;
+            }
+        }
+        assertTrue(checked >= 10, "only " + checked + " valid CCRs in the corpus");
+    }
+
+    /** The outcome names every field: a pass that differs in one field of one MSCC, or in the Validation, is told apart. */
+    @Test
+    void theComparisonNoticesADifferentFieldOrValidation() throws IOException {
+        ByteBuf frame = Unpooled.wrappedBuffer(Fixtures.bytes("ccr-update"));
+        CreditControlRequest decoded = new CreditControlRequest();
+        Validation validation = new Validation();
+        Validation error = new Validation();
+        int outcome = decoded.validateAndDecode(frame, 0, new MessageValidator(), validation, error);
+        String before = describe(outcome, validation, error, decoded);
+        decoded.usuTotalOctets[0]++;
+        assertNotEquals(before, describe(outcome, validation, error, decoded));
+        decoded.usuTotalOctets[0]--;
+        error.failedAvpLength++;
+        assertNotEquals(before, describe(outcome, validation, error, decoded));
+    }
+
+    private static Map<String, byte[]> messages() throws IOException {
+        Map<String, byte[]> messages = new LinkedHashMap<>();
+        for (String name : MessageVariants.ALL_FIXTURES) {
+            messages.put(name, Fixtures.bytes(name));
+        }
+        try (Stream<Path> seeds = Files.list(MessageVariants.fuzzSeeds())) {
+            for (Path seed : seeds.sorted().toList()) {
+                messages.put("fuzz seed " + seed.getFileName(), Files.readAllBytes(seed));
+            }
+        }
+        messages.put("two MSCCs roaming", written(w -> {
+            w.subscriptionId(Enumerations.END_USER_E164, "8617000000001");
+            w.subscriptionId(Enumerations.END_USER_IMSI, "460990000000001");
+            w.multipleServicesIndicator();
+            w.beginMscc(100, -1).usedOctets(400_000, 1_600_000, Enumerations.RR_QUOTA_EXHAUSTED).requestedEmpty().endMscc();
+            w.beginMscc(200, 7).usedOctets(1_000_000, 2_000_000, Enumerations.RR_QUOTA_EXHAUSTED).requestedEmpty().endMscc();
+            w.visitedNetwork("46001");
+        }));
+        messages.put("voice", written(w -> {
+            w.msisdn(8613800000001L).eventTimestamp(1_764_000_000_000L).requestedAction(Enumerations.DIRECT_DEBITING);
+            w.beginMscc(300, 1).usedTime(60, -1).reportingReason(Enumerations.RR_QUOTA_EXHAUSTED).requestedTime(120).endMscc();
+            w.calledParty("tel:+8613900000002");
+        }));
+        messages.put("sms recipient", written(w -> {
+            w.subscriptionId(Enumerations.END_USER_IMSI, "46099000000000123").ratingGroup(9).requestedUnits(1);
+            w.smsRecipient("+8613900000003");
+        }));
+        messages.put("single service", written(w -> {
+            w.msisdn(447700900123L).terminationCause(1);
+            w.raw().unsigned32(AvpCode.SERVICE_IDENTIFIER, 5);
+            w.usedUnits(3).requestedOctets(1_000);
+            w.raw().utf8(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP, "23415");
+            w.raw().unsigned32(AvpCode.RATING_GROUP, 77, 12);
+        }));
+        messages.put("groups the decoder does not read, at every level", written(w -> {
+            w.msisdn(8613800000001L);
+            userEquipmentInfo(w);
+            w.raw().beginGroup(AvpCode.FAILED_AVP).unsigned32(99_999, 5).unsigned32(AvpCode.VENDOR_ID, VendorId.TGPP, 1)
+                    .endGroup();
+            w.raw().address(AvpCode.HOST_IP_ADDRESS, new byte[] {10, 0, 0, 1});
+            w.raw().unsigned32(4_000, VendorId.TGPP, false, 1).unsigned32(99_998, 77, false, 1);
+            w.beginMscc(100, -1);
+            w.raw().beginGroup(AvpCode.GRANTED_SERVICE_UNIT).unsigned32(AvpCode.CC_TIME, 5).endGroup();
+            w.raw().unsigned32(99_997, 0, false, 3);
+            w.usedOctets(1, 2, Enumerations.RR_FINAL);
+            w.raw().beginGroup(AvpCode.USED_SERVICE_UNIT).beginGroup(AvpCode.CC_MONEY).beginGroup(AvpCode.UNIT_VALUE)
+                    .unsigned64(AvpCode.VALUE_DIGITS, 7).endGroup().unsigned32(AvpCode.CURRENCY_CODE, 156).endGroup()
+                    .unsigned32(99_996, 0, false, 3).endGroup();
+            w.requestedEmpty().endMscc();
+            w.raw().beginGroup(AvpCode.USED_SERVICE_UNIT).beginGroup(AvpCode.CC_MONEY).endGroup().endGroup();
+        }));
+        messages.put("Address AVP with a bad family length inside an MSCC", written(w -> {
+            w.beginMscc(100, -1);
+            w.raw().address(AvpCode.HOST_IP_ADDRESS, new byte[] {1, 2, 3});
+            w.endMscc();
+        }));
+        messages.put("unknown mandatory AVP inside a USU", written(w -> {
+            w.beginMscc(100, -1);
+            w.raw().beginGroup(AvpCode.USED_SERVICE_UNIT).unsigned32(99_995, 0, true, 3).endGroup();
+            w.endMscc();
+        }));
+        messages.put("nested too deep inside an MSCC", written(w -> {
+            w.beginMscc(100, -1);
+            for (int i = 0; i < 6; i++) {
+                w.raw().beginGroup(AvpCode.USED_SERVICE_UNIT);
+            }
+            for (int i = 0; i < 6; i++) {
+                w.raw().endGroup();
+            }
+            w.endMscc();
+        }));
+        messages.put("missing members", written(w -> {
+            w.raw().beginGroup(AvpCode.SUBSCRIPTION_ID).utf8(AvpCode.SUBSCRIPTION_ID_DATA, "1").endGroup();
+            w.beginMscc(100, -1);
+            w.raw().beginGroup(AvpCode.COST_INFORMATION).beginGroup(AvpCode.UNIT_VALUE).endGroup().endGroup();
+            w.endMscc();
+        }));
+        messages.put("refused after groups", written(w -> {
+            w.beginMscc(100, -1).usedOctets(1, 2, Enumerations.RR_QUOTA_EXHAUSTED).requestedEmpty().endMscc();
+            w.usedUnits(4);
+            w.subscriptionId(9, "123");
+            w.beginMscc(200, -1).usedTime(5, -1).endMscc();
+            w.smsRecipient("+8613900000003");
+            w.requestedAction(7);
+        }));
+        messages.put("refused, then a bad AVP length", written(w -> {
+            w.raw().enumerated(AvpCode.CC_REQUEST_TYPE, 9);
+            w.beginMscc(100, -1).endMscc();
+            w.raw().address(AvpCode.HOST_IP_ADDRESS, new byte[] {1, 2, 3});
+        }));
+        messages.put("too many MSCCs", written(w -> {
+            for (int i = 0; i < CreditControlRequest.MAX_MSCC; i++) {
+                w.beginMscc(i, -1).usedUnits(i).requestedEmpty().endMscc();
+            }
+        }));
+        messages.put("many top-level units", written(w -> {
+            for (int i = 0; i < 40; i++) {
+                w.usedUnits(i).usedTime(i, i % 3 == 0 ? Enumerations.RR_QUOTA_EXHAUSTED : -1);
+                if (i % 10 == 0) {
+                    w.raw().beginGroup(AvpCode.SERVICE_INFORMATION, VendorId.TGPP)
+                            .beginGroup(AvpCode.PS_INFORMATION, VendorId.TGPP)
+                            .utf8(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP, "4600" + i / 10).endGroup().endGroup();
+                }
+            }
+            w.requestedUnits(2);
+        }));
+        return messages;
+    }
+
+    /** User-Equipment-Info (RFC 4006 §8.49): a vendor-0 group with required members, which the decoder skips. */
+    private static void userEquipmentInfo(CreditControlRequestWriter w) {
+        w.raw().beginGroup(AvpCode.USER_EQUIPMENT_INFO).enumerated(AvpCode.USER_EQUIPMENT_INFO_TYPE, 0)
+                .octets(AvpCode.USER_EQUIPMENT_INFO_VALUE, "3542890000000001".getBytes(StandardCharsets.US_ASCII))
+                .endGroup();
+    }
+
+    private static byte[] written(Consumer<CreditControlRequestWriter> body) {
+        ByteBuf out = Unpooled.buffer(2048);
+        CreditControlRequestWriter w = new CreditControlRequestWriter();
+        w.begin(out, 1, 2, "pgw01;1;2;3", "pgw01".getBytes(StandardCharsets.US_ASCII),
+                "epc".getBytes(StandardCharsets.US_ASCII), "gyro.local", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 4);
+        body.accept(w);
+        return ByteBufUtil.getBytes(w.end());
+    }
+
+    private static void assertSameOutcome(String what, byte[] message) {
+        assertEquals(twoPasses(Unpooled.wrappedBuffer(message)), onePass(Unpooled.wrappedBuffer(message)),
+                what + " (heap)\n" + Fixtures.hex(message));
+        ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(message.length + 13);
+        try {
+            read.writeZero(13).writeBytes(message);
+            // A slice at an offset into the read buffer, as DiameterFrameDecoder passes frames on.
+            ByteBuf direct = read.retainedSlice(13, message.length);
+            try {
+                assertEquals(twoPasses(direct), onePass(direct), what + " (direct)\n" + Fixtures.hex(message));
+            } finally {
+                direct.release();
+            }
+        } finally {
+            read.release();
+        }
+    }
+
+    /** What the event loop did before: validate, then decode only a valid message. */
+    private static String twoPasses(ByteBuf frame) {
+        try {
+            CreditControlRequest decoded = new CreditControlRequest();
+            Validation validation = new Validation();
+            Validation error = new Validation();
+            if (!new MessageValidator().validate(frame, 0, validation).ok()) {
+                return describe(CreditControlRequest.INVALID, validation, error, decoded);
+            }
+            boolean ok = decoded.decode(frame, 0, error);
+            return describe(ok ? CreditControlRequest.DECODED : CreditControlRequest.REFUSED, validation, error, decoded);
+        } catch (RuntimeException e) {
+            return "threw " + e.getClass().getName();
+        }
+    }
+
+    /** The same through the single walk; the Validations start dirty to show that each is set as the two calls set it. */
+    private static String onePass(ByteBuf frame) {
+        try {
+            CreditControlRequest decoded = new CreditControlRequest();
+            Validation validation = new Validation().failAvp(1, 2, 3, "left over");
+            Validation error = new Validation();
+            int outcome = decoded.validateAndDecode(frame, 0, new MessageValidator(), validation, error);
+            if (outcome == CreditControlRequest.INVALID) {
+                return describe(outcome, validation, new Validation(), new CreditControlRequest());
+            }
+            return describe(outcome, validation, error, decoded);
+        } catch (RuntimeException e) {
+            return "threw " + e.getClass().getName();
+        }
+    }
+
+    /** Fields are compared only where a decode ran: after INVALID the two-pass path never decoded. */
+    private static String describe(int outcome, Validation validation, Validation error, CreditControlRequest decoded) {
+        return "outcome=" + outcome + " validation=" + validation + " failedAvpLength=" + validation.failedAvpLength
+                + " missingAvpVendor=" + validation.missingAvpVendor + " error=" + error + " errorFailedAvpLength="
+                + error.failedAvpLength + ' ' + (outcome == CreditControlRequest.INVALID ? "" : fields(decoded));
+    }
+
+    private static String fields(CreditControlRequest decoder) {
+        List<String> values = new ArrayList<>();
+        for (Field field : CreditControlRequest.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) || field.getType() == ByteBuf.class) {
+                continue;
+            }
+            try {
+                Object value = field.get(decoder);
+                String text = value instanceof long[] longs ? Arrays.toString(longs)
+                        : value instanceof int[] ints ? Arrays.toString(ints)
+                        : value instanceof boolean[] flags ? Arrays.toString(flags)
+                        : String.valueOf(value);
+                values.add(field.getName() + '=' + text);
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
+        }
+        values.sort(null);
+        return values.toString();
+    }
+}
