@@ -46,19 +46,7 @@ final class MapWarmUp implements AutoCloseable {
     private volatile long bytesDone;
     private volatile boolean finished;
 
-    /** Runs on this thread after the files are mapped (its argument says whether to stop); may be a no-op. */
-    interface Then {
-        void run(java.util.function.BooleanSupplier stop);
-    }
-
-    private final Then then;
-
     MapWarmUp(List<Path> files) {
-        this(files, stop -> { });
-    }
-
-    MapWarmUp(List<Path> files, Then then) {
-        this.then = then;
         this.files = List.copyOf(files);
         this.thread = new Thread(this::run, THREAD_NAME);
         this.thread.setDaemon(true);
@@ -120,8 +108,6 @@ final class MapWarmUp implements AutoCloseable {
                 return;
             }
             PosixAPI posix = PosixAPI.posix();
-            // (a failed first madvise returns from here and skips the task after it too: a kernel that old is
-            // not what this is tuned for)
             for (Path file : files) {
                 for (Range r : rangesOf(maps, file)) {
                     for (long a = r.start(); a < r.end() && !stop; a += CHUNK_BYTES) {
@@ -143,9 +129,6 @@ final class MapWarmUp implements AutoCloseable {
             LOG.info("map warm-up {}: {} MiB of {} files mapped in {} ms ({} calls, {} failed)",
                     stop ? "stopped" : "done", bytesDone >> 20, files.size(), (System.nanoTime() - t0) / 1_000_000,
                     calls, failures);
-            if (!stop) {
-                then.run(() -> stop);
-            }
         } catch (RuntimeException | LinkageError e) {
             LOG.info("map warm-up skipped: {}", e.toString());
         } finally {

@@ -519,8 +519,7 @@ public final class Stores implements AutoCloseable {
 
     /**
      * Starts mapping the subscriber and account files (then the IMSI index) into this process on a background
-     * thread ({@link MapWarmUp}), so that the charging thread takes fewer read faults on a large population, and then
-     * reading the renewal sweep's segment bounds there ({@link SubscriberStore#scanRenewalBounds}). Call it
+     * thread ({@link MapWarmUp}), so that the charging thread takes fewer read faults on a large population. Call it
      * once the engine serves, not before: it must never delay serving after a restart. Idempotent; {@link #close}
      * stops it.
      */
@@ -534,13 +533,7 @@ public final class Stores implements AutoCloseable {
             files.add(dataDir.resolve(AccountStore.fileName(i, accountShards)));
         }
         files.add(dataDir.resolve(SubscriberStore.IMSI_FILE_NAME));
-        SubscriberStore subscriberStore = subscribers;
-        warmUp = new MapWarmUp(files, stop -> {
-            long t0 = System.nanoTime();
-            int segments = subscriberStore.scanRenewalBounds(stop);
-            LOG.info("renewal bounds of {} subscriber map segments read in {} ms", segments,
-                    (System.nanoTime() - t0) / 1_000_000);
-        });
+        warmUp = new MapWarmUp(files);
         warmUp.start();
     }
 

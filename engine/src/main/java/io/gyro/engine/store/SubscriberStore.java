@@ -50,12 +50,6 @@ public final class SubscriberStore {
         this.msisdnByImsi = msisdnByImsi;
         this.earliestRenewalMs = new long[byMsisdn.segments()];
         java.util.Arrays.fill(earliestRenewalMs, UNKNOWN);
-        this.writtenSinceOpen = new long[byMsisdn.segments()];
-        java.util.Arrays.fill(writtenSinceOpen, Long.MAX_VALUE);
-        this.scannedBounds = new java.util.concurrent.atomic.AtomicLongArray(byMsisdn.segments());
-        for (int i = 0; i < byMsisdn.segments(); i++) {
-            scannedBounds.set(i, UNKNOWN);
-        }
     }
 
     static ChronicleMapBuilder<LongKey, Subscriber> builder(long entries) {
@@ -236,13 +230,6 @@ public final class SubscriberStore {
      * @return how many were put (at most {@code out.length}; when full, call again with a larger skip)
      */
     public int findDueRenewals(int segment, long nowMs, int skip, long[] out) {
-        if (earliestRenewalMs[segment] == UNKNOWN && writesKnown) {
-            long scanned = scannedBounds.get(segment);
-            if (scanned != UNKNOWN) {
-                // the background scan's bound, and every write since this store opened
-                earliestRenewalMs[segment] = Math.min(scanned, writtenSinceOpen[segment]);
-            }
-        }
         if (earliestRenewalMs[segment] > nowMs) {
             return 0;
         }
@@ -267,15 +254,6 @@ public final class SubscriberStore {
      */
     private final long[] earliestRenewalMs;
     private static final long UNKNOWN = Long.MIN_VALUE;
-    /**
-     * Per segment, the earliest positive renewal date written since this store opened (MAX_VALUE: none): with it a
-     * bound {@link #scanRenewalBounds} found on another thread, before or after any of these writes, still holds.
-     */
-    private final long[] writtenSinceOpen;
-    /** False once a write's segment was unknown ({@link #segmentOf} -1): the background bounds are not used then. */
-    private boolean writesKnown = true;
-    /** Bounds {@link #scanRenewalBounds} found (UNKNOWN: not yet); written by its thread, read by the charging thread. */
-    private final java.util.concurrent.atomic.AtomicLongArray scannedBounds;
     /** Segments {@link #findDueRenewals} read (not those it could answer from {@link #earliestRenewalMs}); for tests. */
     long segmentsScanned;
 
@@ -287,50 +265,8 @@ public final class SubscriberStore {
         int segment = segmentOf(msisdn);
         if (segment < 0) {
             java.util.Arrays.fill(earliestRenewalMs, UNKNOWN);
-            writesKnown = false;
-            return;
-        }
-        if (nextRenewalMs < earliestRenewalMs[segment]) {
+        } else if (nextRenewalMs < earliestRenewalMs[segment]) {
             earliestRenewalMs[segment] = nextRenewalMs;
-        }
-        if (nextRenewalMs < writtenSinceOpen[segment]) {
-            writtenSinceOpen[segment] = nextRenewalMs;
-        }
-    }
-
-    /**
-     * Reads every segment's earliest renewal date, for the renewal sweep's bounds, so that its first pass after a
-     * start (every bound unknown) need not read the whole map on the charging thread. Runs on the map warm-up thread
-     * ({@link MapWarmUp}), one segment at a time under that segment's read lock, as the sweep itself reads; the
-     * charging thread takes a segment's result at its next visit there, lowered by the writes it made meanwhile.
-     *
-     * @return segments read (fewer when {@code stop} said so)
-     */
-    int scanRenewalBounds(java.util.function.BooleanSupplier stop) {
-        EarliestScan scan = new EarliestScan();
-        int segments = byMsisdn.segments();
-        int done = 0;
-        for (int segment = 0; segment < segments && !stop.getAsBoolean(); segment++) {
-            scan.earliest = Long.MAX_VALUE;
-            forEachSegmentEntryReading(segment, scan);
-            scannedBounds.set(segment, scan.earliest);
-            done++;
-        }
-        return done;
-    }
-
-    /** The earliest positive renewal date of a segment, read in place. */
-    private static final class EarliestScan implements Predicate<MapEntry<LongKey, Subscriber>> {
-        private long earliest;
-
-        @Override
-        public boolean test(MapEntry<LongKey, Subscriber> e) {
-            Data<Subscriber> v = e.value();
-            long due = v.bytes().readLong(v.offset() + SubscriberMarshaller.NEXT_RENEWAL_OFFSET);
-            if (due > 0 && due < earliest) {
-                earliest = due;
-            }
-            return true;
         }
     }
 

@@ -84,44 +84,6 @@ class RenewalBoundTest {
     }
 
     @Test
-    void boundsReadOnAnotherThreadSpareTheFirstPassAndKeepEveryWriteMadeMeanwhile() throws Exception {
-        try (Stores stores = Stores.open(dir, SMALL)) {
-            SubscriberStore store = stores.subscribers();
-            for (long n = 1; n <= 1000; n++) {
-                store.create(subscriber(n, 9_000));
-            }
-            // written after the store opened and before the background scan: seen by both
-            assertEquals(SubscriberStore.Result.OK, store.update(subscriber(10, 1_000)));
-            Thread scanner = new Thread(() -> assertEquals(store.segments(), store.scanRenewalBounds(() -> false)));
-            scanner.start();
-            scanner.join();
-            // written after the background scan: only the charging thread's own record of writes has it
-            assertEquals(SubscriberStore.Result.OK, store.update(subscriber(20, 2_000)));
-            assertEquals(SubscriberStore.Result.OK, store.create(subscriber(3000, 3_000)));
-
-            long before = store.segmentsScanned;
-            assertEquals(Set.of(8617000000010L, 8617000000020L, 8617000003000L), pass(store, 5_000));
-            assertTrue(store.segmentsScanned - before <= 3, "only the segments of the three due subscribers read: "
-                    + (store.segmentsScanned - before));
-            assertEquals(1001, pass(store, 9_000).size());
-        }
-    }
-
-    @Test
-    void aStoppedBackgroundScanLeavesTheRestToTheSweep() throws Exception {
-        try (Stores stores = Stores.open(dir, SMALL)) {
-            SubscriberStore store = stores.subscribers();
-            for (long n = 1; n <= 1000; n++) {
-                store.create(subscriber(n, n == 999 ? 1_000 : 9_000));
-            }
-            int[] calls = {0};
-            int read = store.scanRenewalBounds(() -> calls[0]++ >= 3);
-            assertEquals(3, read);
-            assertEquals(Set.of(8617000000999L), pass(store, 5_000));
-        }
-    }
-
-    @Test
     void segmentOfNamesTheSegmentTheSweepFindsTheSubscriberIn() throws Exception {
         try (Stores stores = Stores.open(dir, SMALL)) {
             SubscriberStore store = stores.subscribers();
