@@ -227,10 +227,6 @@ public final class Engine implements AutoCloseable {
             LOG.info("Gyro engine up in {} ms: Diameter {} ({} transport) as {} / {}, HTTP API http://{}:{}/ , data {}",
                     System.currentTimeMillis() - t0, diameterAddress, diameter.transport(), local.originHost,
                     local.originRealm, httpAddress.getHostString(), httpAddress.getPort(), dataDir.toAbsolutePath());
-            if (config.bool("stores.warmUp")) {
-                // after "up": serving never waits for it (the restart after a kill -9 counts its seconds)
-                stores.startWarmUp();
-            }
             return engine;
         } catch (Exception | Error e) {
             // A port in use or a bad key store: undo what started, so nothing keeps running.

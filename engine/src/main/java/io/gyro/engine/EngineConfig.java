@@ -165,7 +165,6 @@ public final class EngineConfig {
         checkText(problems, "catalogue");
         checkLong(problems, "stores.maxSubscribers", 10, 100_000_000);
         checkLong(problems, "stores.maxSessions", 10, 100_000_000);
-        checkBool(problems, "stores.warmUp");
         int ring = checkInt(problems, "pipeline.ringSize", 64, 1 << 24);
         if (ring > 0 && Integer.bitCount(ring) != 1) {
             problems.add("pipeline.ringSize=" + ring + ": must be a power of two");

@@ -86,15 +86,12 @@ public final class Stores implements AutoCloseable {
     private final StoreConfig capacity;
     private final boolean imsiIndexChecked;
     private final int mapsRecovered;
-    private final int accountShards;
-    private MapWarmUp warmUp;
     private boolean closed;
 
     private Stores(Path dataDir, FileChannel lockChannel, FileLock lock, AccountStore accounts, SubscriberStore subscribers, SessionStore sessions,
                    boolean recovered, long openMillis, int corruptions, int imsiIndexRepairs, StoreConfig capacity,
                    boolean imsiIndexChecked, int mapsRecovered) {
         this.mapsRecovered = mapsRecovered;
-        this.accountShards = accounts.shards();
         this.capacity = capacity;
         this.imsiIndexChecked = imsiIndexChecked;
         this.dataDir = dataDir;
@@ -517,31 +514,6 @@ public final class Stores implements AutoCloseable {
         return writeLocked;
     }
 
-    /**
-     * Starts mapping the subscriber and account files (then the IMSI index) into this process on a background
-     * thread ({@link MapWarmUp}), so that the charging thread takes fewer read faults on a large population. Call it
-     * once the engine serves, not before: it must never delay serving after a restart. Idempotent; {@link #close}
-     * stops it.
-     */
-    public synchronized void startWarmUp() {
-        if (warmUp != null || closed) {
-            return;
-        }
-        List<Path> files = new ArrayList<>();
-        files.add(dataDir.resolve(SubscriberStore.FILE_NAME));
-        for (int i = 0; i < accountShards; i++) {
-            files.add(dataDir.resolve(AccountStore.fileName(i, accountShards)));
-        }
-        files.add(dataDir.resolve(SubscriberStore.IMSI_FILE_NAME));
-        warmUp = new MapWarmUp(files);
-        warmUp.start();
-    }
-
-    /** The running or finished warm-up, or null when {@link #startWarmUp} was not called; for tests. */
-    MapWarmUp warmUp() {
-        return warmUp;
-    }
-
     /** How many maps this open had to recover with Chronicle (0 after a clean stop, and usually after a kill). */
     public int mapsRecovered() {
         return mapsRecovered;
@@ -617,16 +589,10 @@ public final class Stores implements AutoCloseable {
     }
 
     private void close(boolean writeMarker) throws IOException {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (closed) {
+            return;
         }
-        if (warmUp != null) {
-            // before any map is unmapped
-            warmUp.close();
-        }
+        closed = true;
         sessions.close();
         subscribers.close();
         accounts.close();
