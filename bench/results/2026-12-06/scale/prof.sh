@@ -16,10 +16,10 @@ pid=$!
 for i in $(seq 1 300); do grep -q "engine up" $log && break; sleep 0.5; done
 echo "$label $run start $(date +%T) load=[$(cut -d' ' -f1-3 /proc/loadavg)]"
 java $flags -Xms1g -Xmx1g -cp benchmarks.jar io.gyro.bench.load.LoadGenerator --host 127.0.0.1 --port 3968 \
-  --subscribers-from 8617000000001 --subscribers-count $count -c 1 -n 1000 -w 100 --warmup 10 -d 20 \
+  --subscribers-from 8617000000001 --subscribers-count $count -c 1 -n 1000 -w 100 --warmup ${WARMUP:-10} -d 20 \
   --name prof-$label-$run --out $OUT --quiet > $OUT/load-$label-$run.txt 2>&1 &
 lpid=$!
-sleep 15
+sleep $(( ${WARMUP:-10} + 5 ))
 tid=$(grep -l gyro-charging /proc/$pid/task/*/comm | head -1 | cut -d/ -f5)
 stat0=$(cut -d' ' -f10,12,14,15 /proc/$pid/task/$tid/stat)   # minflt majflt utime stime (ticks)
 pstat0=$(cut -d' ' -f10,12,14,15 /proc/$pid/stat)
