@@ -285,6 +285,8 @@ public final class Engine implements AutoCloseable {
                 return new YieldingWaitStrategy();
             case "busy-spin":
                 return new BusySpinWaitStrategy();
+            case "parking":
+                return new io.gyro.engine.pipeline.ParkingWaitStrategy();
             default:
                 return new SleepingWaitStrategy();
         }

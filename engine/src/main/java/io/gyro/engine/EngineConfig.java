@@ -170,8 +170,8 @@ public final class EngineConfig {
             problems.add("pipeline.ringSize=" + ring + ": must be a power of two");
         }
         String wait = string("pipeline.waitStrategy").toLowerCase(Locale.ROOT);
-        if (!List.of("blocking", "sleeping", "yielding", "busy-spin").contains(wait)) {
-            problems.add("pipeline.waitStrategy=" + wait + ": must be one of blocking, sleeping, yielding, busy-spin");
+        if (!List.of("blocking", "sleeping", "parking", "yielding", "busy-spin").contains(wait)) {
+            problems.add("pipeline.waitStrategy=" + wait + ": must be one of blocking, sleeping, parking, yielding, busy-spin");
         }
         checkInt(problems, "sessions.graceSeconds", 0, 86_400);
         checkInt(problems, "sessions.sweepIntervalMs", 50, 60_000);
