@@ -11,6 +11,7 @@ import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
+import io.gyro.engine.pipeline.ParkingWaitStrategy;
 import io.gyro.engine.pipeline.RingEvent;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RingPipelineBenchmark extends EngineForks {
     static final int IN_FLIGHT = 32;
 
-    @Param({"sleeping", "busy-spin"})
+    @Param({"parking", "sleeping", "busy-spin"})
     public String waitStrategy;
 
     private final PipelineBenchmark fixture = new PipelineBenchmark();
@@ -57,7 +58,8 @@ public class RingPipelineBenchmark extends EngineForks {
         fixture.clockRate = 50_000;
         fixture.graceMs = 6_000;
         fixture.setUp();
-        WaitStrategy wait = waitStrategy.equals("busy-spin") ? new BusySpinWaitStrategy() : new SleepingWaitStrategy();
+        WaitStrategy wait = waitStrategy.equals("busy-spin") ? new BusySpinWaitStrategy()
+                : waitStrategy.equals("parking") ? new ParkingWaitStrategy() : new SleepingWaitStrategy();
         disruptor = new Disruptor<>(RingEvent::new, 16384, DaemonThreadFactory.INSTANCE, ProducerType.MULTI, wait);
         disruptor.handleEventsWith(fixture.processor);
         disruptor.start();
