@@ -9,27 +9,14 @@ import io.gyro.diameter.dictionary.VendorId;
 import io.gyro.diameter.testing.Fixtures;
 import io.gyro.diameter.testing.MessageVariants;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,40 +90,8 @@ class CreditControlRequestOnePassTest {
     }
 
     private static Map<String, byte[]> messages() throws IOException {
-        Map<String, byte[]> messages = new LinkedHashMap<>();
-        for (String name : MessageVariants.ALL_FIXTURES) {
-            messages.put(name, Fixtures.bytes(name));
-        }
-        try (Stream<Path> seeds = Files.list(MessageVariants.fuzzSeeds())) {
-            for (Path seed : seeds.sorted().toList()) {
-                messages.put("fuzz seed " + seed.getFileName(), Files.readAllBytes(seed));
-            }
-        }
-        messages.put("two MSCCs roaming", written(w -> {
-            w.subscriptionId(Enumerations.END_USER_E164, "8617000000001");
-            w.subscriptionId(Enumerations.END_USER_IMSI, "460990000000001");
-            w.multipleServicesIndicator();
-            w.beginMscc(100, -1).usedOctets(400_000, 1_600_000, Enumerations.RR_QUOTA_EXHAUSTED).requestedEmpty().endMscc();
-            w.beginMscc(200, 7).usedOctets(1_000_000, 2_000_000, Enumerations.RR_QUOTA_EXHAUSTED).requestedEmpty().endMscc();
-            w.visitedNetwork("46001");
-        }));
-        messages.put("voice", written(w -> {
-            w.msisdn(8613800000001L).eventTimestamp(1_764_000_000_000L).requestedAction(Enumerations.DIRECT_DEBITING);
-            w.beginMscc(300, 1).usedTime(60, -1).reportingReason(Enumerations.RR_QUOTA_EXHAUSTED).requestedTime(120).endMscc();
-            w.calledParty("tel:+8613900000002");
-        }));
-        messages.put("sms recipient", written(w -> {
-            w.subscriptionId(Enumerations.END_USER_IMSI, "46099000000000123").ratingGroup(9).requestedUnits(1);
-            w.smsRecipient("+8613900000003");
-        }));
-        messages.put("single service", written(w -> {
-            w.msisdn(447700900123L).terminationCause(1);
-            w.raw().unsigned32(AvpCode.SERVICE_IDENTIFIER, 5);
-            w.usedUnits(3).requestedOctets(1_000);
-            w.raw().utf8(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP, "23415");
-            w.raw().unsigned32(AvpCode.RATING_GROUP, 77, 12);
-        }));
-        messages.put("groups the decoder does not read, at every level", written(w -> {
+        Map<String, byte[]> messages = CcrCorpus.base(MessageVariants.ALL_FIXTURES);
+        messages.put("groups the decoder does not read, at every level", CcrCorpus.written(w -> {
             w.msisdn(8613800000001L);
             userEquipmentInfo(w);
             w.raw().beginGroup(AvpCode.FAILED_AVP).unsigned32(99_999, 5).unsigned32(AvpCode.VENDOR_ID, VendorId.TGPP, 1)
@@ -153,17 +108,17 @@ class CreditControlRequestOnePassTest {
             w.requestedEmpty().endMscc();
             w.raw().beginGroup(AvpCode.USED_SERVICE_UNIT).beginGroup(AvpCode.CC_MONEY).endGroup().endGroup();
         }));
-        messages.put("Address AVP with a bad family length inside an MSCC", written(w -> {
+        messages.put("Address AVP with a bad family length inside an MSCC", CcrCorpus.written(w -> {
             w.beginMscc(100, -1);
             w.raw().address(AvpCode.HOST_IP_ADDRESS, new byte[] {1, 2, 3});
             w.endMscc();
         }));
-        messages.put("unknown mandatory AVP inside a USU", written(w -> {
+        messages.put("unknown mandatory AVP inside a USU", CcrCorpus.written(w -> {
             w.beginMscc(100, -1);
             w.raw().beginGroup(AvpCode.USED_SERVICE_UNIT).unsigned32(99_995, 0, true, 3).endGroup();
             w.endMscc();
         }));
-        messages.put("nested too deep inside an MSCC", written(w -> {
+        messages.put("nested too deep inside an MSCC", CcrCorpus.written(w -> {
             w.beginMscc(100, -1);
             for (int i = 0; i < 6; i++) {
                 w.raw().beginGroup(AvpCode.USED_SERVICE_UNIT);
@@ -173,31 +128,18 @@ class CreditControlRequestOnePassTest {
             }
             w.endMscc();
         }));
-        messages.put("missing members", written(w -> {
+        messages.put("missing members", CcrCorpus.written(w -> {
             w.raw().beginGroup(AvpCode.SUBSCRIPTION_ID).utf8(AvpCode.SUBSCRIPTION_ID_DATA, "1").endGroup();
             w.beginMscc(100, -1);
             w.raw().beginGroup(AvpCode.COST_INFORMATION).beginGroup(AvpCode.UNIT_VALUE).endGroup().endGroup();
             w.endMscc();
         }));
-        messages.put("refused after groups", written(w -> {
-            w.beginMscc(100, -1).usedOctets(1, 2, Enumerations.RR_QUOTA_EXHAUSTED).requestedEmpty().endMscc();
-            w.usedUnits(4);
-            w.subscriptionId(9, "123");
-            w.beginMscc(200, -1).usedTime(5, -1).endMscc();
-            w.smsRecipient("+8613900000003");
-            w.requestedAction(7);
-        }));
-        messages.put("refused, then a bad AVP length", written(w -> {
+        messages.put("refused, then a bad AVP length", CcrCorpus.written(w -> {
             w.raw().enumerated(AvpCode.CC_REQUEST_TYPE, 9);
             w.beginMscc(100, -1).endMscc();
             w.raw().address(AvpCode.HOST_IP_ADDRESS, new byte[] {1, 2, 3});
         }));
-        messages.put("too many MSCCs", written(w -> {
-            for (int i = 0; i < CreditControlRequest.MAX_MSCC; i++) {
-                w.beginMscc(i, -1).usedUnits(i).requestedEmpty().endMscc();
-            }
-        }));
-        messages.put("many top-level units", written(w -> {
+        messages.put("many top-level units", CcrCorpus.written(w -> {
             for (int i = 0; i < 40; i++) {
                 w.usedUnits(i).usedTime(i, i % 3 == 0 ? Enumerations.RR_QUOTA_EXHAUSTED : -1);
                 if (i % 10 == 0) {
@@ -218,31 +160,9 @@ class CreditControlRequestOnePassTest {
                 .endGroup();
     }
 
-    private static byte[] written(Consumer<CreditControlRequestWriter> body) {
-        ByteBuf out = Unpooled.buffer(2048);
-        CreditControlRequestWriter w = new CreditControlRequestWriter();
-        w.begin(out, 1, 2, "pgw01;1;2;3", "pgw01".getBytes(StandardCharsets.US_ASCII),
-                "epc".getBytes(StandardCharsets.US_ASCII), "gyro.local", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 4);
-        body.accept(w);
-        return ByteBufUtil.getBytes(w.end());
-    }
-
     private static void assertSameOutcome(String what, byte[] message) {
-        assertEquals(twoPasses(Unpooled.wrappedBuffer(message)), onePass(Unpooled.wrappedBuffer(message)),
-                what + " (heap)\n" + Fixtures.hex(message));
-        ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(message.length + 13);
-        try {
-            read.writeZero(13).writeBytes(message);
-            // A slice at an offset into the read buffer, as DiameterFrameDecoder passes frames on.
-            ByteBuf direct = read.retainedSlice(13, message.length);
-            try {
-                assertEquals(twoPasses(direct), onePass(direct), what + " (direct)\n" + Fixtures.hex(message));
-            } finally {
-                direct.release();
-            }
-        } finally {
-            read.release();
-        }
+        CcrCorpus.assertSameReading(what, message, CreditControlRequestOnePassTest::twoPasses,
+                CreditControlRequestOnePassTest::onePass);
     }
 
     /** What the event loop did before: validate, then decode only a valid message. */
@@ -281,27 +201,7 @@ class CreditControlRequestOnePassTest {
     private static String describe(int outcome, Validation validation, Validation error, CreditControlRequest decoded) {
         return "outcome=" + outcome + " validation=" + validation + " failedAvpLength=" + validation.failedAvpLength
                 + " missingAvpVendor=" + validation.missingAvpVendor + " error=" + error + " errorFailedAvpLength="
-                + error.failedAvpLength + ' ' + (outcome == CreditControlRequest.INVALID ? "" : fields(decoded));
+                + error.failedAvpLength + ' ' + (outcome == CreditControlRequest.INVALID ? "" : CcrCorpus.fields(decoded));
     }
 
-    private static String fields(CreditControlRequest decoder) {
-        List<String> values = new ArrayList<>();
-        for (Field field : CreditControlRequest.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) || field.getType() == ByteBuf.class) {
-                continue;
-            }
-            try {
-                Object value = field.get(decoder);
-                String text = value instanceof long[] longs ? Arrays.toString(longs)
-                        : value instanceof int[] ints ? Arrays.toString(ints)
-                        : value instanceof boolean[] flags ? Arrays.toString(flags)
-                        : String.valueOf(value);
-                values.add(field.getName() + '=' + text);
-            } catch (IllegalAccessException e) {
-                throw new AssertionError(e);
-            }
-        }
-        values.sort(null);
-        return values.toString();
-    }
 }
