@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 
@@ -110,6 +111,27 @@ public final class MessageVariants {
                     }
                     check.accept(name + " AVP at " + avp + " flags " + flags + " cut " + cut, variant);
                 }
+            }
+        }
+    }
+
+    /** Each message as it is, then {@code perMessage} corruptions of it ({@link #corrupt}) from one seeded random. */
+    public static void forEachWithCorruptions(Map<String, byte[]> messages, int perMessage, long seed,
+                                              BiConsumer<String, byte[]> check) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (Map.Entry<String, byte[]> message : messages.entrySet()) {
+            check.accept(message.getKey(), message.getValue());
+            for (int i = 0; i < perMessage; i++) {
+                check.accept(message.getKey() + " corruption " + i, corrupt(message.getValue(), random));
+            }
+        }
+    }
+
+    /** {@link #forEachCutAtEveryAvp} of every message but the fuzz seeds and the malformed fixtures. */
+    public static void forEachCutOfWellFormed(Map<String, byte[]> messages, BiConsumer<String, byte[]> check) {
+        for (Map.Entry<String, byte[]> message : messages.entrySet()) {
+            if (!message.getKey().startsWith("fuzz") && !message.getKey().startsWith("malformed")) {
+                forEachCutAtEveryAvp(message.getKey(), message.getValue(), check);
             }
         }
     }
