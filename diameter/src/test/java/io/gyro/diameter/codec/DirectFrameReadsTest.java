@@ -12,14 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -208,7 +204,7 @@ class DirectFrameReadsTest {
         try {
             Validation error = new Validation();
             out.append(" decode=").append(ccr.decode(frame, 0, error)).append(' ').append(describe(error));
-            out.append(fields(ccr));
+            out.append(MessageVariants.publicFields(ccr));
         } catch (RuntimeException e) {
             out.append(" decode threw ").append(kind(e));
         }
@@ -222,25 +218,5 @@ class DirectFrameReadsTest {
 
     private static String describe(Validation v) {
         return v + " failedAvpLength=" + v.failedAvpLength + " missingAvpVendor=" + v.missingAvpVendor;
-    }
-
-    private static String fields(CreditControlRequest ccr) {
-        List<String> values = new ArrayList<>();
-        for (Field field : CreditControlRequest.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) || field.getType() == ByteBuf.class) {
-                continue;
-            }
-            try {
-                Object value = field.get(ccr);
-                String text = value instanceof long[] longs ? Arrays.toString(longs)
-                        : value instanceof int[] ints ? Arrays.toString(ints)
-                        : value instanceof boolean[] flags ? Arrays.toString(flags)
-                        : String.valueOf(value);
-                values.add(field.getName() + '=' + text);
-            } catch (IllegalAccessException e) {
-                throw new AssertionError(e);
-            }
-        }
-        return values.toString();
     }
 }

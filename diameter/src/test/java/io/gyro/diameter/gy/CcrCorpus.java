@@ -3,15 +3,10 @@ package io.gyro.diameter.gy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -30,7 +25,7 @@ import io.netty.buffer.Unpooled;
 /**
  * What the CCR decoder equivalence tests share: the corpus every decoder must agree on (named fixtures, the fuzz
  * seeds and CCRs written in the shapes both tests need), the comparison of two readings of one message from a heap
- * frame and from a pooled direct slice, and a decoder's public fields as text.
+ * frame and from a pooled direct slice,, as text.
  */
 final class CcrCorpus {
     private CcrCorpus() {
@@ -117,27 +112,5 @@ final class CcrCorpus {
         } finally {
             read.release();
         }
-    }
-
-    /** Every public instance field of a decoder (not its frame), sorted by name, arrays element by element. */
-    static String fields(Object decoder) {
-        List<String> values = new ArrayList<>();
-        for (Field field : decoder.getClass().getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) || field.getType() == ByteBuf.class) {
-                continue;
-            }
-            try {
-                Object value = field.get(decoder);
-                String text = value instanceof long[] longs ? Arrays.toString(longs)
-                        : value instanceof int[] ints ? Arrays.toString(ints)
-                        : value instanceof boolean[] flags ? Arrays.toString(flags)
-                        : String.valueOf(value);
-                values.add(field.getName() + '=' + text);
-            } catch (IllegalAccessException e) {
-                throw new AssertionError(e);
-            }
-        }
-        values.sort(null);
-        return values.toString();
     }
 }

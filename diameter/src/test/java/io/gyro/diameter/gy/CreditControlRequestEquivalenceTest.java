@@ -56,9 +56,9 @@ class CreditControlRequestEquivalenceTest {
         ByteBuf frame = Unpooled.wrappedBuffer(message);
         CreditControlRequest decoded = new CreditControlRequest();
         decoded.decode(frame, 0, new Validation());
-        String before = CcrCorpus.fields(decoded);
+        String before = MessageVariants.publicFields(decoded);
         decoded.usuTotalOctets[0]++;
-        assertNotEquals(before, CcrCorpus.fields(decoded));
+        assertNotEquals(before, MessageVariants.publicFields(decoded));
     }
 
     private static Map<String, byte[]> messages() throws IOException {
@@ -113,7 +113,7 @@ class CreditControlRequestEquivalenceTest {
         try {
             boolean ok = decoder instanceof CreditControlRequest ccr ? ccr.decode(frame, 0, error)
                     : ((ReferenceCreditControlRequest) decoder).decode(frame, 0, error);
-            return "decode=" + ok + ' ' + error + " failedAvpLength=" + error.failedAvpLength + ' ' + CcrCorpus.fields(decoder);
+            return "decode=" + ok + ' ' + error + " failedAvpLength=" + error.failedAvpLength + ' ' + MessageVariants.publicFields(decoder);
         } catch (RuntimeException e) {
             return "threw " + e.getClass().getName();
         }

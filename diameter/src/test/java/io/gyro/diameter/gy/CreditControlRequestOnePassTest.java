@@ -188,7 +188,7 @@ class CreditControlRequestOnePassTest {
     private static String describe(int outcome, Validation validation, Validation error, CreditControlRequest decoded) {
         return "outcome=" + outcome + " validation=" + validation + " failedAvpLength=" + validation.failedAvpLength
                 + " missingAvpVendor=" + validation.missingAvpVendor + " error=" + error + " errorFailedAvpLength="
-                + error.failedAvpLength + ' ' + (outcome == CreditControlRequest.INVALID ? "" : CcrCorpus.fields(decoded));
+                + error.failedAvpLength + ' ' + (outcome == CreditControlRequest.INVALID ? "" : MessageVariants.publicFields(decoded));
     }
 
 }

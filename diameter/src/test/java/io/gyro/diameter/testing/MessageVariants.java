@@ -8,6 +8,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 import java.net.URISyntaxException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -134,5 +136,28 @@ public final class MessageVariants {
                 forEachCutAtEveryAvp(message.getKey(), message.getValue(), check);
             }
         }
+    }
+
+    /** Every public instance field of a decoder (not its frame), sorted by name, arrays element by element. */
+    public static String publicFields(Object decoder) {
+        List<String> values = new ArrayList<>();
+        for (Field field : decoder.getClass().getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) || field.getType() == ByteBuf.class) {
+                continue;
+            }
+            try {
+                field.setAccessible(true);   // the reference decoders are package-private classes
+                Object value = field.get(decoder);
+                String text = value instanceof long[] longs ? Arrays.toString(longs)
+                        : value instanceof int[] ints ? Arrays.toString(ints)
+                        : value instanceof boolean[] flags ? Arrays.toString(flags)
+                        : String.valueOf(value);
+                values.add(field.getName() + '=' + text);
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
+        }
+        values.sort(null);
+        return values.toString();
     }
 }
