@@ -26,6 +26,11 @@ class EngineConfigTest {
         assertEquals("gyro.local", config.string("diameter.originRealm"));
         assertEquals("8080", config.string("http.port"));
         assertEquals("./data", config.string("dataDir"));
+        assertEquals("parking", config.string("pipeline.waitStrategy"));
+        for (String wait : List.of("parking", "sleeping", "blocking", "yielding", "busy-spin", "PARKING")) {
+            assertEquals(wait, EngineConfig.load(null, Map.of("pipeline.waitStrategy", wait)).validate()
+                    .string("pipeline.waitStrategy"), "a listed wait strategy is accepted: " + wait);
+        }
         Path shown = EngineHarness.repoRoot().resolve("config/gyro.yaml");
         assertEquals(EngineConfig.load(shown, Map.of()).asMap(), config.asMap(), "config/gyro.yaml shows the defaults");
     }
