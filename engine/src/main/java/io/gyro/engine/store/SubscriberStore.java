@@ -88,49 +88,21 @@ public final class SubscriberStore {
         }
     }
 
-    /**
-     * Recently read or written subscribers by MSISDN, direct-mapped: a session's CCR-U and CCR-T find
-     * their subscriber without a map read. Every write goes through {@link #create} and
-     * {@link #update}, which write the cache through, so it never disagrees with the map; it starts
-     * empty with each process. MSISDN 0 (never valid) marks an empty slot.
-     */
+    /** Recently read or written subscribers by MSISDN ({@link ReadCache}), written through by {@link #create} and {@link #update}. */
     private static final int CACHE_SLOTS = 1 << 14;
-    private final long[] cachedMsisdn = new long[CACHE_SLOTS];
-    private final Subscriber[] cached = new Subscriber[CACHE_SLOTS];
-
-    private static int cacheSlot(long msisdn) {
-        return (int) (msisdn ^ (msisdn >>> 20)) & (CACHE_SLOTS - 1);
-    }
-
-    private void cache(Subscriber s) {
-        int i = cacheSlot(s.msisdn);
-        Subscriber c = cached[i];
-        if (c == null) {
-            c = cached[i] = new Subscriber();
-        }
-        c.copyFrom(s);
-        cachedMsisdn[i] = s.msisdn;
-    }
-
-    private void uncache(long msisdn) {
-        int i = cacheSlot(msisdn);
-        if (cachedMsisdn[i] == msisdn) {
-            cachedMsisdn[i] = 0;
-        }
-    }
+    private final ReadCache<Subscriber> cache =
+            new ReadCache<>(CACHE_SLOTS, Subscriber::new, (from, to) -> to.copyFrom(from));
 
     /** @return false (and {@code into} untouched) when no subscriber has this MSISDN */
     public boolean findByMsisdn(long msisdn, Subscriber into) {
-        int i = cacheSlot(msisdn);
-        if (msisdn != 0 && cachedMsisdn[i] == msisdn) {
-            into.copyFrom(cached[i]);
+        if (cache.read(msisdn, into)) {
             return true;
         }
         if (byMsisdn.getUsing(key.set(msisdn), into) == null) {
             return false;
         }
         into.msisdn = msisdn;
-        cache(into);
+        cache.put(msisdn, into);
         return true;
     }
 
@@ -153,9 +125,9 @@ public final class SubscriberStore {
             return Result.IMSI_EXISTS;
         }
         beforeIndexWrite();
-        uncache(s.msisdn);
+        cache.drop(s.msisdn);
         byMsisdn.put(key.set(s.msisdn), s);
-        cache(s);
+        cache.put(s.msisdn, s);
         renewalWritten(s.msisdn, s.nextRenewalMs);
         msisdnByImsi.put(key.set(s.imsi), indexValue.set(s.msisdn));
         return Result.OK;
@@ -177,9 +149,9 @@ public final class SubscriberStore {
         if (oldImsi != s.imsi) {
             beforeIndexWrite();
         }
-        uncache(s.msisdn);
+        cache.drop(s.msisdn);
         byMsisdn.put(key.set(s.msisdn), s);
-        cache(s);
+        cache.put(s.msisdn, s);
         renewalWritten(s.msisdn, s.nextRenewalMs);
         if (oldImsi != s.imsi) {
             msisdnByImsi.put(key.set(s.imsi), indexValue.set(s.msisdn));
