@@ -45,29 +45,20 @@ final class AccountMarshaller implements SizedReader<Account>, SizedWriter<Accou
         return HEADER_BYTES + (long) a.bucketCount * BUCKET_BYTES;
     }
 
+    /**
+     * The layout of {@link #writeInPlace}, at {@code out}'s write position: one description of the bytes for new
+     * entries and in-place rewrites alike.
+     */
     @Override
     public void write(Bytes<?> out, long size, Account a) {
-        out.writeInt(LAYOUT);
-        out.writeInt(a.bucketCount);
-        out.writeLong(a.moneyMicros);
-        out.writeLong(a.reservedMicros);
-        out.writeLong(a.nextBucketId);
-        out.writeLong(a.lastJournalSeq);
-        out.writeLong(a.version);
-        for (int i = 0; i < a.bucketCount; i++) {
-            out.writeLong(a.bucketId[i]);
-            out.writeLong(a.remainingUnits[i]);
-            out.writeLong(a.reservedUnits[i]);
-            out.writeLong(a.expiryMs[i]);
-            out.writeInt(a.service[i]);
-            out.writeInt(a.priority[i]);
-            out.writeInt(a.sourceCode[i]);
-        }
+        long at = out.writePosition();
+        out.writeSkip(size);   // grows an elastic buffer, so the absolute writes below land inside it
+        writeInPlace(out, at, a);
     }
 
     /**
-     * Writes {@code a} over a stored value of the same size at {@code offset} of {@code out}, with the same
-     * bytes {@link #write(Bytes, long, Account)} would put there (native order, as Chronicle Bytes writes).
+     * Writes {@code a} in the layout above at {@code offset} of {@code out} (native order, as Chronicle Bytes
+     * writes): over a stored value of the same size, or into the space {@link #write(Bytes, long, Account)} skipped.
      */
     @Override
     public void writeInPlace(RandomDataOutput out, long offset, Account a) {

@@ -50,40 +50,21 @@ final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Sessi
         return HEADER_BYTES + (long) s.slotCount * SLOT_BYTES + s.answerLength;
     }
 
+    /**
+     * The layout of {@link #writeInPlace}, at {@code out}'s write position: one description of the bytes for new
+     * entries and in-place rewrites alike.
+     */
     @Override
     public void write(Bytes<?> out, long size, Session s) {
-        out.writeLong(s.msisdn);
-        out.writeLong(s.accountId);
-        out.writeLong(s.lastCcRequestNumber);
-        out.writeLong(s.createdMs);
-        out.writeLong(s.lastActivityMs);
-        out.writeLong(s.expiresAtMs);
-        out.writeLong(s.lastJournalSeq);
-        out.writeInt(LAYOUT);
-        out.writeInt(s.lastRequestType);
-        out.writeInt(s.slotCount);
-        out.writeInt(s.answerLength);
-        out.writeInt(s.calledLength);
-        out.write(s.called, 0, Session.MAX_CALLED_BYTES);
-        for (int i = 0; i < s.slotCount; i++) {
-            out.writeLong(s.ratingGroup[i]);
-            out.writeLong(s.grantedUnits[i]);
-            out.writeLong(s.reservedMicros[i]);
-            out.writeLong(s.validUntilMs[i]);
-            out.writeInt(s.serviceIndex[i]);
-            out.writeInt(s.pairCount[i]);
-            int base = i * Session.MAX_BUCKETS_PER_SLOT;
-            for (int p = 0; p < Session.MAX_BUCKETS_PER_SLOT; p++) {
-                boolean used = p < s.pairCount[i];
-                out.writeLong(used ? s.pairBucketId[base + p] : 0);
-                out.writeLong(used ? s.pairUnits[base + p] : 0);
-            }
-            out.writeLong(s.chargedUnits[i]);
-        }
-        out.write(s.answer, 0, s.answerLength);
+        long at = out.writePosition();
+        out.writeSkip(size);   // grows an elastic buffer, so the absolute writes below land inside it
+        writeInPlace(out, at, s);
     }
 
-    /** What {@link #write(Bytes, long, Session)} writes, at {@code offset} of a stored value of the same size. */
+    /**
+     * Writes {@code s} in the layout above at {@code offset} of {@code out}: over a stored value of the same size, or
+     * into the space {@link #write(Bytes, long, Session)} skipped. Every byte of the value is written.
+     */
     @Override
     public void writeInPlace(RandomDataOutput out, long offset, Session s) {
         out.writeLong(offset, s.msisdn);
