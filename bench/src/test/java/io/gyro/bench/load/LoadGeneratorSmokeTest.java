@@ -51,4 +51,27 @@ class LoadGeneratorSmokeTest {
         assertTrue(Files.size(out.resolve("smoke-w8.hgrm")) > 0);
         assertTrue(Files.readString(out.resolve("smoke.html")).contains("<svg"));
     }
+
+    /** The null responder (baseline a) answers through the same one-walk decoding as the engine: only 2001. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shortClosedLoopRunAgainstTheNullResponderGetsOnly2001() throws Exception {
+        LoadGenerator generator = new LoadGenerator();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        generator.console = new PrintStream(log, true, StandardCharsets.UTF_8);
+        new CommandLine(generator).parseArgs("--null-responder", "--connections", "1", "--sessions", "40", "--updates",
+                "2", "--sms-share", "0.2", "--window", "8", "--warmup", "1", "--duration", "1", "--drain-seconds", "5",
+                "--out", out.toString(), "--name", "null-smoke", "--quiet");
+
+        int status = generator.call();
+
+        String console = log.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, console);
+        assertTrue(generator.passed, console);
+        assertEquals(1, generator.resultCodes.size(), "only 2001: " + generator.resultCodes);
+        assertTrue(generator.resultCodes.get(2001) > 0, console);
+        for (Map.Entry<String, Long> f : generator.failures.entrySet()) {
+            assertEquals(0L, f.getValue(), f.getKey() + "\n" + console);
+        }
+    }
 }
