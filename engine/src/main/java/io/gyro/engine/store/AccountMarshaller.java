@@ -71,13 +71,13 @@ final class AccountMarshaller implements SizedReader<Account>, SizedWriter<Accou
         out.writeLong(offset + 40, a.version);
         long at = offset + HEADER_BYTES;
         for (int i = 0; i < a.bucketCount; i++, at += BUCKET_BYTES) {
-            out.writeLong(at, a.bucketId[i]);
-            out.writeLong(at + 8, a.remainingUnits[i]);
-            out.writeLong(at + 16, a.reservedUnits[i]);
-            out.writeLong(at + 24, a.expiryMs[i]);
-            out.writeInt(at + 32, a.service[i]);
-            out.writeInt(at + 36, a.priority[i]);
-            out.writeInt(at + 40, a.sourceCode[i]);
+            out.writeLong(at, a.raw(i, Account.ID));
+            out.writeLong(at + 8, a.raw(i, Account.REMAINING));
+            out.writeLong(at + 16, a.raw(i, Account.RESERVED));
+            out.writeLong(at + 24, a.raw(i, Account.EXPIRY));
+            out.writeInt(at + 32, (int) a.raw(i, Account.SERVICE));
+            out.writeInt(at + 36, (int) a.raw(i, Account.PRIORITY));
+            out.writeInt(at + 40, (int) a.raw(i, Account.SOURCE));
         }
     }
 
@@ -96,13 +96,13 @@ final class AccountMarshaller implements SizedReader<Account>, SizedWriter<Accou
         a.lastJournalSeq = in.readLong();
         a.version = in.readLong();
         for (int i = 0; i < n; i++) {
-            a.bucketId[i] = in.readLong();
-            a.remainingUnits[i] = in.readLong();
-            a.reservedUnits[i] = in.readLong();
-            a.expiryMs[i] = in.readLong();
-            a.service[i] = in.readInt();
-            a.priority[i] = in.readInt();
-            a.sourceCode[i] = in.readInt();
+            a.raw(i, Account.ID, in.readLong());
+            a.raw(i, Account.REMAINING, in.readLong());
+            a.raw(i, Account.RESERVED, in.readLong());
+            a.raw(i, Account.EXPIRY, in.readLong());
+            a.raw(i, Account.SERVICE, in.readInt());
+            a.raw(i, Account.PRIORITY, in.readInt());
+            a.raw(i, Account.SOURCE, in.readInt());
         }
         return a;
     }
