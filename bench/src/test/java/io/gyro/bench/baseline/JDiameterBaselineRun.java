@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * responder. Not part of CI: runs only with {@code -Dgyro.baseline=true}:
  *
  * <pre>
- * mvn -B -o -q -pl bench test -Dtest=JDiameterBaselineRun -Dgyro.baseline=true -Dsurefire.failIfNoSpecifiedTests=false
+ * mvn -B -o -q -pl bench -am test -Dtest=JDiameterBaselineRun -Dgyro.baseline=true -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
  * System properties (defaults): {@code gyro.baseline.warmup} (10 s: jDiameter needs about that to reach its pace), {@code gyro.baseline.duration}

@@ -91,4 +91,25 @@ public final class JournalEntry {
             account.putBucket(b.id, b.service, b.remaining, b.reserved, b.expiryMs, b.priority, b.source);
         }
     }
+
+    /** Who, what and how much, for logs and recovery reports (the buckets and the explanation are left out). */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(160).append("JournalEntry{seq=").append(seq).append(", kind=").append(kind)
+                .append(", msisdn=").append(msisdn).append(", accountId=").append(accountId);
+        if (sessionId != null) {
+            sb.append(", sessionId=").append(sessionId);
+        }
+        if (ccRequestNumber != CdrRecord.NONE) {
+            sb.append(", ccRequestNumber=").append(ccRequestNumber);
+        }
+        sb.append(", units=").append(units).append(", retailMicros=").append(retailMicros);
+        if (moneyAfterMicros != null) {
+            sb.append(", moneyAfterMicros=").append(moneyAfterMicros);
+        }
+        if (idempotencyKey != null) {
+            sb.append(", idempotencyKey=").append(idempotencyKey);
+        }
+        return sb.append('}').toString();
+    }
 }

@@ -114,7 +114,7 @@ public final class StartupRecovery {
     static String wholeJournalReason(JournalCheckpoint.Found found, TopUpKeys keys, long journalLastSeq, int corruptions) {
         switch (found.status()) {
             case MISSING:
-                return "no " + JournalCheckpoint.FILE_NAME + " (a data directory from before checkpoints)";
+                return "no " + JournalCheckpoint.FILE_NAME + " (a new or bulk-loaded data directory, or one from before checkpoints)";
             case UNREADABLE:
                 return "the checkpoint is unreadable: " + found.problem();
             default:

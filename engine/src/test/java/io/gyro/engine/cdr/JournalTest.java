@@ -89,6 +89,10 @@ class JournalTest {
             assertEquals(9, x.buckets.get(0).source);
             assertNull(x.idempotencyKey);
             assertTrue(e.get(1).sessionId == null && !e.get(1).hasAfterState());
+            // What a recovery report prints of a replayed record.
+            assertEquals("JournalEntry{seq=1, kind=SESSION_INTERIM, msisdn=8617000000001, accountId=8617000000001,"
+                    + " sessionId=pgw1;1700000000;7, ccRequestNumber=2, units=512000, retailMicros=100000,"
+                    + " moneyAfterMicros=49900000}", x.toString());
 
             List<JournalEntry> mine = j.read(8617000000002L, T0, T0 + DAY, 10);
             assertEquals(1, mine.size());
