@@ -65,6 +65,12 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
     private long filedExpiryMs;
     private final ExpiryWheel.Visitor sweepVisitor = this::sweepOne;
     private long sweepNowMs;
+    /**
+     * The stale sweep starts this long after the processor: the start plus the session grace. The time the engine was
+     * down does not count against a session's grace, so a client's retransmission after a restart (RFC 4006 §7: T flag,
+     * same CC-Request-Number) still finds the session and its stored answer instead of being charged again.
+     */
+    private final long sweepNotBeforeMs;
 
     /** Epoch-millisecond clock, injectable for tests. */
     public interface Clock {
@@ -81,6 +87,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         this.renewalClockMs = nowMs;
         this.expiries = new ExpiryWheel(nowMs, EXPIRY_LOOK_AHEAD_MS);
         state.stores.sessions().forEach(s -> expiries.schedule(s.id(), s.expiresAtMs(), nowMs));
+        this.sweepNotBeforeMs = nowMs + state.settings.sessionGraceMs;
     }
 
     public ChargingState state() {
@@ -893,9 +900,13 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
 
     /**
      * Releases the reservations of sessions silent past validity + grace, and forgets finished ones:
-     * visits only sessions filed at a second that has passed, at most {@code limit}.
+     * visits only sessions filed at a second that has passed, at most {@code limit}. Nothing before
+     * {@link #sweepNotBeforeMs}.
      */
     private void sweepStaleSessions(long nowMs, int limit) {
+        if (nowMs < sweepNotBeforeMs) {
+            return;
+        }
         sweepNowMs = nowMs;
         expiries.drainDue(nowMs, limit, sweepVisitor);
     }
