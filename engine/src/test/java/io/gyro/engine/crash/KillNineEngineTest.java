@@ -71,7 +71,7 @@ class KillNineEngineTest {
         settings.put("catalogue", ChildEngine.repoRoot().resolve("config/catalogue.yaml").toString());
         settings.put("stores.maxSubscribers", "10000");
         settings.put("stores.maxSessions", "10000");
-        settings.put("sessions.graceSeconds", "1");
+        settings.put("sessions.graceSeconds", "3");   // a retransmission after a restart must come within one grace of the start
         settings.put("pipeline.ringSize", "1024");
         settings.put("http.token", PgwWorker.API_TOKEN);
         Duration startBound = Duration.ofSeconds(60);
