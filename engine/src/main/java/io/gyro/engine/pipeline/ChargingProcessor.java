@@ -66,11 +66,15 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
     private final ExpiryWheel.Visitor sweepVisitor = this::sweepOne;
     private long sweepNowMs;
     /**
-     * The stale sweep starts this long after the processor: the start plus the session grace. The time the engine was
-     * down does not count against a session's grace, so a client's retransmission after a restart (RFC 4006 §7: T flag,
-     * same CC-Request-Number) still finds the session and its stored answer instead of being charged again.
+     * When this processor started, and the last activity of any stored session then (about when the engine last
+     * served). The time the engine was down does not count against a session: one that expired in between keeps,
+     * after the start, the time it still had when the engine last served, so a client's retransmission after a
+     * restart (RFC 4006 §7: T flag, same CC-Request-Number) still finds it and its stored answer instead of being
+     * charged again, and a silent session's reservation comes back after its timeout counted in up time. The extra
+     * time is at most the session's own validity plus grace, and only sessions that expired in the gap get it.
      */
-    private final long sweepNotBeforeMs;
+    private final long startedAtMs;
+    private final long lastServedMs;
 
     /** Epoch-millisecond clock, injectable for tests. */
     public interface Clock {
@@ -86,8 +90,13 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         long nowMs = clock.nowMs();
         this.renewalClockMs = nowMs;
         this.expiries = new ExpiryWheel(nowMs, EXPIRY_LOOK_AHEAD_MS);
-        state.stores.sessions().forEach(s -> expiries.schedule(s.id(), s.expiresAtMs(), nowMs));
-        this.sweepNotBeforeMs = nowMs + state.settings.sessionGraceMs;
+        long[] lastServed = {Long.MIN_VALUE};
+        state.stores.sessions().forEach(s -> {
+            expiries.schedule(s.id(), s.expiresAtMs(), nowMs);
+            lastServed[0] = Math.max(lastServed[0], s.lastActivityMs());
+        });
+        this.startedAtMs = nowMs;
+        this.lastServedMs = lastServed[0];
     }
 
     public ChargingState state() {
@@ -900,13 +909,9 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
 
     /**
      * Releases the reservations of sessions silent past validity + grace, and forgets finished ones:
-     * visits only sessions filed at a second that has passed, at most {@code limit}. Nothing before
-     * {@link #sweepNotBeforeMs}.
+     * visits only sessions filed at a second that has passed, at most {@code limit}.
      */
     private void sweepStaleSessions(long nowMs, int limit) {
-        if (nowMs < sweepNotBeforeMs) {
-            return;
-        }
         sweepNowMs = nowMs;
         expiries.drainDue(nowMs, limit, sweepVisitor);
     }
@@ -920,6 +925,15 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         if (session.expiresAtMs() > nowMs) {
             expiries.schedule(session.id(), session.expiresAtMs(), nowMs);
             return;
+        }
+        long expiresAtMs = session.expiresAtMs();
+        if (expiresAtMs > lastServedMs && expiresAtMs < startedAtMs) {
+            // It expired while the engine was down, which does not count (see startedAtMs).
+            long keptUntilMs = startedAtMs + (expiresAtMs - lastServedMs);
+            if (nowMs < keptUntilMs) {
+                expiries.schedule(session.id(), keptUntilMs, nowMs);
+                return;
+            }
         }
         if (session.slotCount() > 0
                 && state.stores.accounts().read(session.accountId(), state.account)

@@ -46,7 +46,8 @@ public final class SessionReconciliation {
             session.lastCcRequestNumber(e.ccRequestNumber);
             session.lastRequestType(type);
             session.answerLength(0);
-            session.lastActivityMs(nowMs);
+            // When the request was charged: the last activity feeds how long the engine was down (ChargingProcessor).
+            session.lastActivityMs(e.tsMs);
             int slot = e.ratingGroup >= 0 ? session.findSlot(e.ratingGroup) : -1;
             if (slot >= 0) {
                 session.removeSlot(slot);
