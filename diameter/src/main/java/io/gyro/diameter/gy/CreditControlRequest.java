@@ -136,128 +136,12 @@ public final class CreditControlRequest {
      * Decodes the validated CCR at {@code offset}. Returns false with {@code error} filled
      * (5004 DIAMETER_INVALID_AVP_VALUE, 5009 too many MSCC) when a value is unacceptable.
      *
-     * <p>Every level of the message is walked with its cursor in local variables
-     * ({@link AvpReader#headerAt}): reading an AVP stores nothing but the decoded fields, and a
-     * grouped AVP is a (from, to) pair, not a second reader. A broken header ends its run, as it
-     * ends a {@link AvpReader#readAt} loop.
+     * <p>This is {@link #read}, the walk {@link #validateAndDecode} takes too, without the checks
+     * of the validator: a broken header ends its run, as it ends a {@link AvpReader#readAt} loop.
      */
     public boolean decode(ByteBuf buf, int offset, Validation error) {
-        clear();
         error.reset();
-        frame = buf;
-        // The reader covers the header too, so that the ids and flags are raw reads of a direct frame.
-        int end = offset + DiameterHeader.messageLength(buf, offset);
-        AvpReader m = message.wrap(buf, offset, end);
-        hopByHop = m.integer32At(offset + HOP_BY_HOP);
-        endToEnd = m.integer32At(offset + END_TO_END);
-        retransmitted = (m.integer32At(offset + FLAGS_AND_COMMAND) & RETRANSMITTED_BIT) != 0;
-        long topRatingGroup = -1;
-        long topServiceIdentifier = -1;
-        boolean topUnits = false;
-        int implicit = MAX_MSCC - 1;
-        if (implicitWritten) {
-            clearMscc(implicit);
-            implicitWritten = false;
-        }
-
-        for (int at = offset + DiameterHeader.LENGTH, next; at < end; at = next) {
-            long header = m.headerAt(at, end);
-            if (header == AvpReader.MALFORMED) {
-                break;
-            }
-            next = AvpReader.nextAt(at, header);
-            long vendor = m.vendorAt(at, header);
-            int code = AvpReader.code(header);
-            int data = at + AvpReader.headerLength(header);
-            if (vendor != VendorId.IETF) {
-                if (vendor == VendorId.TGPP) {
-                    if (code == AvpCode.SERVICE_INFORMATION) {
-                        serviceInformation(m, data, at + AvpReader.avpLength(header));
-                    } else if (code == AvpCode.TGPP_SGSN_MCC_MNC) {
-                        sgsnMccMnc = mccMnc(m, data, at + AvpReader.avpLength(header) - data);
-                    }
-                }
-                continue;
-            }
-            switch (code) {
-                case AvpCode.SESSION_ID:
-                    sessionIdOffset = data;
-                    sessionIdLength = at + AvpReader.avpLength(header) - data;
-                    break;
-                case AvpCode.ORIGIN_HOST:
-                    originHostOffset = data;
-                    originHostLength = at + AvpReader.avpLength(header) - data;
-                    break;
-                case AvpCode.SERVICE_CONTEXT_ID:
-                    serviceContextIdOffset = data;
-                    serviceContextIdLength = at + AvpReader.avpLength(header) - data;
-                    break;
-                case AvpCode.CC_REQUEST_TYPE:
-                    ccRequestType = m.integer32At(data);
-                    if (ccRequestType < Enumerations.INITIAL_REQUEST || ccRequestType > Enumerations.EVENT_REQUEST) {
-                        return invalid(error, at, header, "CC-Request-Type must be 1..4");
-                    }
-                    break;
-                case AvpCode.CC_REQUEST_NUMBER:
-                    ccRequestNumber = m.unsigned32At(data);
-                    break;
-                case AvpCode.REQUESTED_ACTION:
-                    requestedAction = m.integer32At(data);
-                    if (requestedAction < Enumerations.DIRECT_DEBITING || requestedAction > Enumerations.PRICE_ENQUIRY) {
-                        return invalid(error, at, header, "Requested-Action must be 0..3");
-                    }
-                    break;
-                case AvpCode.MULTIPLE_SERVICES_INDICATOR:
-                    multipleServicesIndicator = m.integer32At(data) == Enumerations.MULTIPLE_SERVICES_SUPPORTED;
-                    break;
-                case AvpCode.EVENT_TIMESTAMP:
-                    eventTimestampMs = ntpSecondsToEpochMillis(m.unsigned32At(data));
-                    break;
-                case AvpCode.TERMINATION_CAUSE:
-                    terminationCause = m.integer32At(data);
-                    break;
-                case AvpCode.SUBSCRIPTION_ID:
-                    if (!subscriptionId(m, data, at + AvpReader.avpLength(header))) {
-                        return invalid(error, at, header, "Subscription-Id-Type must be 0..4");
-                    }
-                    break;
-                case AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL:
-                    if (msccCount == MAX_MSCC - 1) {
-                        error.failAvp(ResultCode.DIAMETER_AVP_OCCURS_TOO_MANY_TIMES, at, AvpReader.avpLength(header),
-                                "too many Multiple-Services-Credit-Control AVPs");
-                        return false;
-                    }
-                    clearMscc(msccCount);
-                    mscc(m, data, at + AvpReader.avpLength(header), msccCount);
-                    msccCount++;
-                    break;
-                case AvpCode.RATING_GROUP:
-                    topRatingGroup = m.unsigned32At(data);
-                    break;
-                case AvpCode.SERVICE_IDENTIFIER:
-                    topServiceIdentifier = m.unsigned32At(data);
-                    break;
-                case AvpCode.REQUESTED_SERVICE_UNIT:
-                    implicitWritten = true;
-                    rsuPresent[implicit] = true;
-                    topUnits = true;
-                    units(m, data, at + AvpReader.avpLength(header), implicit, true);
-                    break;
-                case AvpCode.USED_SERVICE_UNIT:
-                    implicitWritten = true;
-                    usuPresent[implicit] = true;
-                    topUnits = true;
-                    units(m, data, at + AvpReader.avpLength(header), implicit, false);
-                    break;
-                default:
-                    break;
-            }
-        }
-        if (msccCount == 0 && (topUnits || topRatingGroup >= 0 || topServiceIdentifier >= 0
-                || ccRequestType == Enumerations.EVENT_REQUEST)) {
-            copyImplicit(implicit, topRatingGroup, topServiceIdentifier);
-        }
-        return true;
+        return read(buf, offset, offset + DiameterHeader.messageLength(buf, offset), error, null);
     }
 
     /** {@link #validateAndDecode}: the message is valid and decoded; both Validations are reset. */
@@ -320,15 +204,31 @@ public final class CreditControlRequest {
         if (length < DiameterHeader.LENGTH || length > buf.capacity() - offset) {
             return false;
         }
-        int end = offset + length;
+        return read(buf, offset, offset + length, scratch, scratch);
+    }
+
+    /**
+     * The one reading of a CCR, for {@link #decode} ({@code check} null: the message has passed
+     * {@link MessageValidator}) and for {@link #onePass} ({@code check} set: every AVP also gets the
+     * validator's checks, and the walk is false at the first one that fails, at a broken header or
+     * when a required AVP is missing). Refused values fill {@code error} either way.
+     *
+     * <p>Every level of the message is walked with its cursor in local variables
+     * ({@link AvpReader#headerAt}): reading an AVP stores nothing but the decoded fields, and a
+     * grouped AVP is a (from, to) pair, not a second reader. Each group has one reader
+     * ({@link #subscriptionId}, {@link #mscc}, {@link #units}, {@link #serviceInformation}), called
+     * with a constant {@code check} from here, so that once inlined the JIT drops the checks of a
+     * decode.
+     */
+    private boolean read(ByteBuf buf, int offset, int end, Validation error, Validation check) {
+        // The reader covers the header too, so that the ids and flags are raw reads of a direct frame.
         AvpReader m = message.wrap(buf, offset, end);
         int flagsAndCommand = m.integer32At(offset + FLAGS_AND_COMMAND);
-        int flags = flagsAndCommand >>> 24;
         // RFC 6733 §3: version 1, R set, E and the reserved bits clear; Credit-Control (RFC 4006 §3.1).
-        if (m.integer32At(offset) >>> 24 != DiameterHeader.VERSION
-                || (flags & (DiameterHeader.FLAG_REQUEST | DiameterHeader.FLAG_ERROR | DiameterHeader.FLAGS_RESERVED))
-                        != DiameterHeader.FLAG_REQUEST
-                || (flagsAndCommand & 0xff_ffff) != CommandCode.CREDIT_CONTROL) {
+        if (check != null && (m.integer32At(offset) >>> 24 != DiameterHeader.VERSION
+                || (flagsAndCommand >>> 24 & (DiameterHeader.FLAG_REQUEST | DiameterHeader.FLAG_ERROR
+                        | DiameterHeader.FLAGS_RESERVED)) != DiameterHeader.FLAG_REQUEST
+                || (flagsAndCommand & 0xff_ffff) != CommandCode.CREDIT_CONTROL)) {
             return false;
         }
         clear();
@@ -349,12 +249,15 @@ public final class CreditControlRequest {
         for (int at = offset + DiameterHeader.LENGTH, next; at < end; at = next) {
             long header = m.headerAt(at, end);
             if (header == AvpReader.MALFORMED) {
-                return false;
+                if (check != null) {
+                    return false;
+                }
+                break;
             }
             next = AvpReader.nextAt(at, header);
             long vendor = m.vendorAt(at, header);
             int code = AvpReader.code(header);
-            int kind = kind(buf, at, header, vendor, code);
+            int kind = check == null ? PLAIN : kind(buf, at, header, vendor, code);
             if (kind <= SKIP) {
                 if (kind == FAIL) {
                     return false;
@@ -366,8 +269,8 @@ public final class CreditControlRequest {
             if (vendor != VendorId.IETF) {
                 if (vendor == VendorId.TGPP && code == AvpCode.TGPP_SGSN_MCC_MNC) {
                     sgsnMccMnc = mccMnc(m, data, avpEnd - data);
-                } else if (kind == GROUP) {
-                    if (!MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, scratch)) {
+                } else {
+                    if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, check)) {
                         return false;
                     }
                     if (vendor == VendorId.TGPP && code == AvpCode.SERVICE_INFORMATION) {
@@ -376,7 +279,9 @@ public final class CreditControlRequest {
                 }
                 continue;
             }
-            seen |= Grammar.requiredBit(code);
+            if (check != null) {
+                seen |= Grammar.requiredBit(code);
+            }
             switch (code) {
                 case AvpCode.SESSION_ID:
                     sessionIdOffset = data;
@@ -393,7 +298,7 @@ public final class CreditControlRequest {
                 case AvpCode.CC_REQUEST_TYPE:
                     ccRequestType = m.integer32At(data);
                     if (ccRequestType < Enumerations.INITIAL_REQUEST || ccRequestType > Enumerations.EVENT_REQUEST) {
-                        return false;
+                        return invalid(error, at, header, "CC-Request-Type must be 1..4");
                     }
                     break;
                 case AvpCode.CC_REQUEST_NUMBER:
@@ -402,7 +307,7 @@ public final class CreditControlRequest {
                 case AvpCode.REQUESTED_ACTION:
                     requestedAction = m.integer32At(data);
                     if (requestedAction < Enumerations.DIRECT_DEBITING || requestedAction > Enumerations.PRICE_ENQUIRY) {
-                        return false;
+                        return invalid(error, at, header, "Requested-Action must be 0..3");
                     }
                     break;
                 case AvpCode.MULTIPLE_SERVICES_INDICATOR:
@@ -415,16 +320,18 @@ public final class CreditControlRequest {
                     terminationCause = m.integer32At(data);
                     break;
                 case AvpCode.SUBSCRIPTION_ID:
-                    if (!checkedSubscriptionId(m, buf, data, avpEnd, scratch)) {
-                        return false;
+                    if (!subscriptionId(m, data, avpEnd, check)) {
+                        return invalid(error, at, header, "Subscription-Id-Type must be 0..4");
                     }
                     break;
                 case AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL:
                     if (msccCount == MAX_MSCC - 1) {
+                        error.failAvp(ResultCode.DIAMETER_AVP_OCCURS_TOO_MANY_TIMES, at, AvpReader.avpLength(header),
+                                "too many Multiple-Services-Credit-Control AVPs");
                         return false;
                     }
                     clearMscc(msccCount);
-                    if (!checkedMscc(m, buf, data, avpEnd, msccCount, scratch)) {
+                    if (!mscc(m, data, avpEnd, msccCount, check)) {
                         return false;
                     }
                     msccCount++;
@@ -439,7 +346,7 @@ public final class CreditControlRequest {
                     implicitWritten = true;
                     rsuPresent[implicit] = true;
                     topUnits = true;
-                    if (!checkedUnits(m, buf, data, avpEnd, implicit, true, 1, scratch)) {
+                    if (!units(m, data, avpEnd, implicit, true, 1, check)) {
                         return false;
                     }
                     break;
@@ -447,18 +354,18 @@ public final class CreditControlRequest {
                     implicitWritten = true;
                     usuPresent[implicit] = true;
                     topUnits = true;
-                    if (!checkedUnits(m, buf, data, avpEnd, implicit, false, 1, scratch)) {
+                    if (!units(m, data, avpEnd, implicit, false, 1, check)) {
                         return false;
                     }
                     break;
                 default:
-                    if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, scratch)) {
+                    if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, check)) {
                         return false;
                     }
                     break;
             }
         }
-        if ((seen & CCR_REQUIRED) != CCR_REQUIRED) {
+        if (check != null && (seen & CCR_REQUIRED) != CCR_REQUIRED) {
             return false;
         }
         if (msccCount == 0 && (topUnits || topRatingGroup >= 0 || topServiceIdentifier >= 0
@@ -496,8 +403,31 @@ public final class CreditControlRequest {
         }
     }
 
-    /** {@link #subscriptionId} with the checks of {@link #kind}, at nesting depth 1. */
-    private boolean checkedSubscriptionId(AvpReader m, ByteBuf buf, int from, int to, Validation scratch) {
+    /**
+     * {@link #kind} of a member of a group at nesting {@code depth}, with a grouped member that
+     * its reader does not enter checked by {@link MessageValidator#groupValid} here (then SKIP,
+     * or FAIL). GROUP is left only for the RSU and USU of an MSCC ({@code entersUnits}), which
+     * {@link #units} walks with the checks. One call, so that the group readers stay small
+     * enough for the JIT to inline.
+     */
+    private static int memberKind(AvpReader m, int at, long header, long vendor, int code, int depth,
+            boolean entersUnits, Validation check) {
+        ByteBuf buf = m.buffer();
+        int kind = kind(buf, at, header, vendor, code);
+        if (kind != GROUP || entersUnits && vendor == VendorId.IETF
+                && (code == AvpCode.REQUESTED_SERVICE_UNIT || code == AvpCode.USED_SERVICE_UNIT)) {
+            return kind;
+        }
+        return MessageValidator.groupValid(m, buf, vendor, code, at, at + AvpReader.headerLength(header),
+                at + AvpReader.avpLength(header), depth, check) ? SKIP : FAIL;
+    }
+
+    /**
+     * The members [from, to) of a Subscription-Id; false when its Subscription-Id-Type is out of
+     * range, or, with {@code check}, a member fails {@link #kind} (at nesting depth 1) or a
+     * required member is missing.
+     */
+    private boolean subscriptionId(AvpReader m, int from, int to, Validation check) {
         int type = -1;
         int dataOffset = 0;
         int dataLength = 0;
@@ -505,35 +435,33 @@ public final class CreditControlRequest {
         for (int at = from, next; at < to; at = next) {
             long header = m.headerAt(at, to);
             if (header == AvpReader.MALFORMED) {
-                return false;
+                if (check != null) {
+                    return false;
+                }
+                break;
             }
             next = AvpReader.nextAt(at, header);
             long vendor = m.vendorAt(at, header);
             int code = AvpReader.code(header);
-            int kind = kind(buf, at, header, vendor, code);
+            int kind = check == null ? PLAIN : memberKind(m, at, header, vendor, code, 1, false, check);
             if (kind <= SKIP) {
                 if (kind == FAIL) {
                     return false;
                 }
                 continue;
             }
-            int avpEnd = at + AvpReader.avpLength(header);
-            int data = at + AvpReader.headerLength(header);
-            if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 1, scratch)) {
-                return false;
-            }
             if (vendor != VendorId.IETF) {
                 continue;
             }
             seen |= Grammar.requiredBit(code);
             if (code == AvpCode.SUBSCRIPTION_ID_TYPE) {
-                type = m.integer32At(data);
+                type = m.integer32At(at + AvpReader.headerLength(header));
             } else if (code == AvpCode.SUBSCRIPTION_ID_DATA) {
-                dataOffset = data;
-                dataLength = avpEnd - data;
+                dataOffset = at + AvpReader.headerLength(header);
+                dataLength = AvpReader.avpLength(header) - AvpReader.headerLength(header);
             }
         }
-        if ((seen & SUBSCRIPTION_ID_REQUIRED) != SUBSCRIPTION_ID_REQUIRED
+        if (check != null && (seen & SUBSCRIPTION_ID_REQUIRED) != SUBSCRIPTION_ID_REQUIRED
                 || type < Enumerations.END_USER_E164 || type > Enumerations.END_USER_PRIVATE) {
             return false;
         }
@@ -545,17 +473,21 @@ public final class CreditControlRequest {
         return true;
     }
 
-    /** {@link #mscc} with the checks of {@link #kind}, at nesting depth 1. */
-    private boolean checkedMscc(AvpReader m, ByteBuf buf, int from, int to, int i, Validation scratch) {
+    /**
+     * The members [from, to) of the MSCC at index {@code i}. With {@code check}: false when a
+     * member fails {@link #kind}, or a group other than the RSU and USU (read by {@link #units})
+     * fails {@link MessageValidator#groupValid}, at nesting depth 1.
+     */
+    private boolean mscc(AvpReader m, int from, int to, int i, Validation check) {
         for (int at = from, next; at < to; at = next) {
             long header = m.headerAt(at, to);
             if (header == AvpReader.MALFORMED) {
-                return false;
+                return check == null;
             }
             next = AvpReader.nextAt(at, header);
             long vendor = m.vendorAt(at, header);
             int code = AvpReader.code(header);
-            int kind = kind(buf, at, header, vendor, code);
+            int kind = check == null ? PLAIN : memberKind(m, at, header, vendor, code, 1, true, check);
             if (kind <= SKIP) {
                 if (kind == FAIL) {
                     return false;
@@ -574,13 +506,13 @@ public final class CreditControlRequest {
                         continue;
                     case AvpCode.USED_SERVICE_UNIT:
                         usuPresent[i] = true;
-                        if (!checkedUnits(m, buf, data, avpEnd, i, false, 2, scratch)) {
+                        if (!units(m, data, avpEnd, i, false, 2, check)) {
                             return false;
                         }
                         continue;
                     case AvpCode.REQUESTED_SERVICE_UNIT:
                         rsuPresent[i] = true;
-                        if (!checkedUnits(m, buf, data, avpEnd, i, true, 2, scratch)) {
+                        if (!units(m, data, avpEnd, i, true, 2, check)) {
                             return false;
                         }
                         continue;
@@ -591,16 +523,18 @@ public final class CreditControlRequest {
                 reportingReason[i] = m.integer32At(data);
                 continue;
             }
-            if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 1, scratch)) {
-                return false;
-            }
         }
         return true;
     }
 
-    /** {@link #units} with the checks of {@link #kind}; its members are at nesting {@code depth}. */
-    private boolean checkedUnits(AvpReader m, ByteBuf buf, int from, int to, int i, boolean requested, int depth,
-            Validation scratch) {
+    /**
+     * Reads CC-Time / CC-*-Octets / CC-Service-Specific-Units of the RSU or USU whose members
+     * are [from, to) (used units are summed over USUs). With {@code check}: false when a member
+     * fails {@link #kind} or {@link MessageValidator#groupValid} at nesting {@code depth}. The loop
+     * alone: what it found is stored by {@link #storeUnits}, so that this method stays under C2's
+     * inlining limit (FreqInlineSize, 325 bytecodes) and its loop state in registers.
+     */
+    private boolean units(AvpReader m, int from, int to, int i, boolean requested, int depth, Validation check) {
         long total = -1;
         long in = -1;
         long out = -1;
@@ -609,36 +543,39 @@ public final class CreditControlRequest {
         for (int at = from, next; at < to; at = next) {
             long header = m.headerAt(at, to);
             if (header == AvpReader.MALFORMED) {
-                return false;
+                if (check != null) {
+                    return false;
+                }
+                break;
             }
             next = AvpReader.nextAt(at, header);
             long vendor = m.vendorAt(at, header);
             int code = AvpReader.code(header);
-            int kind = kind(buf, at, header, vendor, code);
-            if (kind != PLAIN) {
-                if (kind == FAIL || kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at,
-                        at + AvpReader.headerLength(header), at + AvpReader.avpLength(header), depth, scratch)) {
+            int kind = check == null ? PLAIN : memberKind(m, at, header, vendor, code, depth, false, check);
+            if (kind <= SKIP) {
+                if (kind == FAIL) {
                     return false;
                 }
                 continue;
             }
             int data = at + AvpReader.headerLength(header);
+            // Vendor 0 first: a USU's CC-*-Octets outnumber its one 3GPP Reporting-Reason.
             if (vendor == VendorId.IETF) {
                 switch (code) {
                     case AvpCode.CC_INPUT_OCTETS:
-                        in = nonNegative(m.unsigned64At(data));
+                        in = unsigned64(m, data);
                         break;
                     case AvpCode.CC_OUTPUT_OCTETS:
-                        out = nonNegative(m.unsigned64At(data));
+                        out = unsigned64(m, data);
                         break;
                     case AvpCode.CC_TOTAL_OCTETS:
-                        total = nonNegative(m.unsigned64At(data));
+                        total = unsigned64(m, data);
                         break;
                     case AvpCode.CC_TIME:
                         time = m.unsigned32At(data);
                         break;
                     case AvpCode.CC_SERVICE_SPECIFIC_UNITS:
-                        events = nonNegative(m.unsigned64At(data));
+                        events = unsigned64(m, data);
                         break;
                     default:
                         break;
@@ -673,125 +610,6 @@ public final class CreditControlRequest {
         return false;
     }
 
-    /** The members [from, to) of a Subscription-Id; false when its Subscription-Id-Type is out of range. */
-    private boolean subscriptionId(AvpReader m, int from, int to) {
-        int type = -1;
-        int dataOffset = 0;
-        int dataLength = 0;
-        for (int at = from, next; at < to; at = next) {
-            long header = m.headerAt(at, to);
-            if (header == AvpReader.MALFORMED) {
-                break;
-            }
-            next = AvpReader.nextAt(at, header);
-            if (m.vendorAt(at, header) != VendorId.IETF) {
-                continue;
-            }
-            int code = AvpReader.code(header);
-            if (code == AvpCode.SUBSCRIPTION_ID_TYPE) {
-                type = m.integer32At(at + AvpReader.headerLength(header));
-            } else if (code == AvpCode.SUBSCRIPTION_ID_DATA) {
-                dataOffset = at + AvpReader.headerLength(header);
-                dataLength = AvpReader.avpLength(header) - AvpReader.headerLength(header);
-            }
-        }
-        if (type < Enumerations.END_USER_E164 || type > Enumerations.END_USER_PRIVATE) {
-            return false;
-        }
-        if (type == Enumerations.END_USER_E164) {
-            msisdn = m.digitsAt(dataOffset, dataLength);
-        } else if (type == Enumerations.END_USER_IMSI) {
-            imsi = m.digitsAt(dataOffset, dataLength);
-        }
-        return true;
-    }
-
-    /** The members [from, to) of the MSCC at index {@code i}. */
-    private void mscc(AvpReader m, int from, int to, int i) {
-        for (int at = from, next; at < to; at = next) {
-            long header = m.headerAt(at, to);
-            if (header == AvpReader.MALFORMED) {
-                break;
-            }
-            next = AvpReader.nextAt(at, header);
-            long vendor = m.vendorAt(at, header);
-            int code = AvpReader.code(header);
-            int data = at + AvpReader.headerLength(header);
-            if (vendor != VendorId.IETF) {
-                if (vendor == VendorId.TGPP && code == AvpCode.REPORTING_REASON) {
-                    reportingReason[i] = m.integer32At(data);
-                }
-                continue;
-            }
-            switch (code) {
-                case AvpCode.RATING_GROUP:
-                    ratingGroup[i] = m.unsigned32At(data);
-                    break;
-                case AvpCode.SERVICE_IDENTIFIER:
-                    serviceIdentifier[i] = m.unsigned32At(data);
-                    break;
-                case AvpCode.REQUESTED_SERVICE_UNIT:
-                    rsuPresent[i] = true;
-                    units(m, data, at + AvpReader.avpLength(header), i, true);
-                    break;
-                case AvpCode.USED_SERVICE_UNIT:
-                    usuPresent[i] = true;
-                    units(m, data, at + AvpReader.avpLength(header), i, false);
-                    break;
-                default:
-                    break;
-            }
-        }
-    }
-
-    /**
-     * Reads CC-Time / CC-*-Octets / CC-Service-Specific-Units of the RSU or USU whose members
-     * are [from, to) (used units are summed over USUs). The loop alone: what it found is stored
-     * by {@link #storeUnits}, so that this method stays under C2's inlining limit
-     * (FreqInlineSize, 325 bytecodes) and its loop state in registers.
-     */
-    private void units(AvpReader m, int from, int to, int i, boolean requested) {
-        long total = -1;
-        long in = -1;
-        long out = -1;
-        long time = -1;
-        long events = -1;
-        for (int at = from, next; at < to; at = next) {
-            long header = m.headerAt(at, to);
-            if (header == AvpReader.MALFORMED) {
-                break;
-            }
-            next = AvpReader.nextAt(at, header);
-            long vendor = m.vendorAt(at, header);
-            int code = AvpReader.code(header);
-            int data = at + AvpReader.headerLength(header);
-            // Vendor 0 first: a USU's CC-*-Octets outnumber its one 3GPP Reporting-Reason.
-            if (vendor == VendorId.IETF) {
-                switch (code) {
-                    case AvpCode.CC_INPUT_OCTETS:
-                        in = nonNegative(m.unsigned64At(data));
-                        break;
-                    case AvpCode.CC_OUTPUT_OCTETS:
-                        out = nonNegative(m.unsigned64At(data));
-                        break;
-                    case AvpCode.CC_TOTAL_OCTETS:
-                        total = nonNegative(m.unsigned64At(data));
-                        break;
-                    case AvpCode.CC_TIME:
-                        time = m.unsigned32At(data);
-                        break;
-                    case AvpCode.CC_SERVICE_SPECIFIC_UNITS:
-                        events = nonNegative(m.unsigned64At(data));
-                        break;
-                    default:
-                        break;
-                }
-            } else if (vendor == VendorId.TGPP && code == AvpCode.REPORTING_REASON && !requested) {
-                reportingReason[i] = m.integer32At(data);
-            }
-        }
-        storeUnits(i, requested, total, in, out, time, events);
-    }
 
     /** What one RSU or USU said: an RSU's units replace, a USU's are added to the MSCC's. */
     private void storeUnits(int i, boolean requested, long total, long in, long out, long time, long events) {
@@ -844,6 +662,11 @@ public final class CreditControlRequest {
     /** Unsigned64 values beyond 2^63 are capped rather than read as negative numbers. */
     private static long nonNegative(long unsigned64) {
         return unsigned64 < 0 ? Long.MAX_VALUE : unsigned64;
+    }
+
+    /** The Unsigned64 data at {@code data}, capped ({@link #nonNegative}); one call keeps {@link #units} inlinable. */
+    private static long unsigned64(AvpReader m, int data) {
+        return nonNegative(m.unsigned64At(data));
     }
 
     /** The members [from, to) of Service-Information (TS 32.299 §7.2.192). */
