@@ -136,12 +136,130 @@ public final class CreditControlRequest {
      * Decodes the validated CCR at {@code offset}. Returns false with {@code error} filled
      * (5004 DIAMETER_INVALID_AVP_VALUE, 5009 too many MSCC) when a value is unacceptable.
      *
-     * <p>This is {@link #read}, the walk {@link #validateAndDecode} takes too, without the checks
-     * of the validator: a broken header ends its run, as it ends a {@link AvpReader#readAt} loop.
+     * <p>Every level of the message is walked with its cursor in local variables
+     * ({@link AvpReader#headerAt}): reading an AVP stores nothing but the decoded fields, and a
+     * grouped AVP is a (from, to) pair, not a second reader. A broken header ends its run, as it
+     * ends a {@link AvpReader#readAt} loop. The groups are read by the readers {@link #onePass}
+     * uses too ({@link #subscriptionId}, {@link #mscc}, {@link #units}, {@link #serviceInformation}),
+     * called here without checks: a constant null that the JIT folds once they are inlined.
      */
     public boolean decode(ByteBuf buf, int offset, Validation error) {
+        clear();
         error.reset();
-        return read(buf, offset, offset + DiameterHeader.messageLength(buf, offset), error, null);
+        frame = buf;
+        // The reader covers the header too, so that the ids and flags are raw reads of a direct frame.
+        int end = offset + DiameterHeader.messageLength(buf, offset);
+        AvpReader m = message.wrap(buf, offset, end);
+        hopByHop = m.integer32At(offset + HOP_BY_HOP);
+        endToEnd = m.integer32At(offset + END_TO_END);
+        retransmitted = (m.integer32At(offset + FLAGS_AND_COMMAND) & RETRANSMITTED_BIT) != 0;
+        long topRatingGroup = -1;
+        long topServiceIdentifier = -1;
+        boolean topUnits = false;
+        int implicit = MAX_MSCC - 1;
+        if (implicitWritten) {
+            clearMscc(implicit);
+            implicitWritten = false;
+        }
+
+        for (int at = offset + DiameterHeader.LENGTH, next; at < end; at = next) {
+            long header = m.headerAt(at, end);
+            if (header == AvpReader.MALFORMED) {
+                break;
+            }
+            next = AvpReader.nextAt(at, header);
+            long vendor = m.vendorAt(at, header);
+            int code = AvpReader.code(header);
+            int data = at + AvpReader.headerLength(header);
+            if (vendor != VendorId.IETF) {
+                if (vendor == VendorId.TGPP) {
+                    if (code == AvpCode.SERVICE_INFORMATION) {
+                        serviceInformation(m, data, at + AvpReader.avpLength(header));
+                    } else if (code == AvpCode.TGPP_SGSN_MCC_MNC) {
+                        sgsnMccMnc = mccMnc(m, data, at + AvpReader.avpLength(header) - data);
+                    }
+                }
+                continue;
+            }
+            switch (code) {
+                case AvpCode.SESSION_ID:
+                    sessionIdOffset = data;
+                    sessionIdLength = at + AvpReader.avpLength(header) - data;
+                    break;
+                case AvpCode.ORIGIN_HOST:
+                    originHostOffset = data;
+                    originHostLength = at + AvpReader.avpLength(header) - data;
+                    break;
+                case AvpCode.SERVICE_CONTEXT_ID:
+                    serviceContextIdOffset = data;
+                    serviceContextIdLength = at + AvpReader.avpLength(header) - data;
+                    break;
+                case AvpCode.CC_REQUEST_TYPE:
+                    ccRequestType = m.integer32At(data);
+                    if (ccRequestType < Enumerations.INITIAL_REQUEST || ccRequestType > Enumerations.EVENT_REQUEST) {
+                        return invalid(error, at, header, "CC-Request-Type must be 1..4");
+                    }
+                    break;
+                case AvpCode.CC_REQUEST_NUMBER:
+                    ccRequestNumber = m.unsigned32At(data);
+                    break;
+                case AvpCode.REQUESTED_ACTION:
+                    requestedAction = m.integer32At(data);
+                    if (requestedAction < Enumerations.DIRECT_DEBITING || requestedAction > Enumerations.PRICE_ENQUIRY) {
+                        return invalid(error, at, header, "Requested-Action must be 0..3");
+                    }
+                    break;
+                case AvpCode.MULTIPLE_SERVICES_INDICATOR:
+                    multipleServicesIndicator = m.integer32At(data) == Enumerations.MULTIPLE_SERVICES_SUPPORTED;
+                    break;
+                case AvpCode.EVENT_TIMESTAMP:
+                    eventTimestampMs = ntpSecondsToEpochMillis(m.unsigned32At(data));
+                    break;
+                case AvpCode.TERMINATION_CAUSE:
+                    terminationCause = m.integer32At(data);
+                    break;
+                case AvpCode.SUBSCRIPTION_ID:
+                    if (!subscriptionId(m, data, at + AvpReader.avpLength(header), null)) {
+                        return invalid(error, at, header, "Subscription-Id-Type must be 0..4");
+                    }
+                    break;
+                case AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL:
+                    if (msccCount == MAX_MSCC - 1) {
+                        error.failAvp(ResultCode.DIAMETER_AVP_OCCURS_TOO_MANY_TIMES, at, AvpReader.avpLength(header),
+                                "too many Multiple-Services-Credit-Control AVPs");
+                        return false;
+                    }
+                    clearMscc(msccCount);
+                    mscc(m, data, at + AvpReader.avpLength(header), msccCount, null);
+                    msccCount++;
+                    break;
+                case AvpCode.RATING_GROUP:
+                    topRatingGroup = m.unsigned32At(data);
+                    break;
+                case AvpCode.SERVICE_IDENTIFIER:
+                    topServiceIdentifier = m.unsigned32At(data);
+                    break;
+                case AvpCode.REQUESTED_SERVICE_UNIT:
+                    implicitWritten = true;
+                    rsuPresent[implicit] = true;
+                    topUnits = true;
+                    units(m, data, at + AvpReader.avpLength(header), implicit, true);
+                    break;
+                case AvpCode.USED_SERVICE_UNIT:
+                    implicitWritten = true;
+                    usuPresent[implicit] = true;
+                    topUnits = true;
+                    units(m, data, at + AvpReader.avpLength(header), implicit, false);
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (msccCount == 0 && (topUnits || topRatingGroup >= 0 || topServiceIdentifier >= 0
+                || ccRequestType == Enumerations.EVENT_REQUEST)) {
+            copyImplicit(implicit, topRatingGroup, topServiceIdentifier);
+        }
+        return true;
     }
 
     /** {@link #validateAndDecode}: the message is valid and decoded; both Validations are reset. */
@@ -204,28 +322,20 @@ public final class CreditControlRequest {
         if (length < DiameterHeader.LENGTH || length > buf.capacity() - offset) {
             return false;
         }
-        return read(buf, offset, offset + length, scratch, scratch);
+        return read(buf, offset, offset + length, scratch);
     }
 
     /**
-     * The one reading of a CCR, for {@link #decode} ({@code check} null: the message has passed
-     * {@link MessageValidator}) and for {@link #onePass} ({@code check} set: every AVP also gets the
-     * validator's checks, and the walk is false at the first one that fails, at a broken header or
-     * when a required AVP is missing). Refused values fill {@code error} either way.
-     *
-     * <p>Every level of the message is walked with its cursor in local variables
-     * ({@link AvpReader#headerAt}): reading an AVP stores nothing but the decoded fields, and a
-     * grouped AVP is a (from, to) pair, not a second reader. Each group has one reader
-     * ({@link #subscriptionId}, {@link #mscc}, {@link #units}, {@link #serviceInformation}), called
-     * with a constant {@code check} from here, so that once inlined the JIT drops the checks of a
-     * decode.
+     * {@link #onePass} once the frame is known to hold [offset, end): the top level of the CCR with
+     * the validator's checks, its groups read by the readers {@link #decode} uses, with
+     * {@code check} set; false where {@link #decode} would refuse a value, too.
      */
-    private boolean read(ByteBuf buf, int offset, int end, Validation error, Validation check) {
+    private boolean read(ByteBuf buf, int offset, int end, Validation check) {
         // The reader covers the header too, so that the ids and flags are raw reads of a direct frame.
         AvpReader m = message.wrap(buf, offset, end);
         int flagsAndCommand = m.integer32At(offset + FLAGS_AND_COMMAND);
         // RFC 6733 §3: version 1, R set, E and the reserved bits clear; Credit-Control (RFC 4006 §3.1).
-        if (check != null && (m.integer32At(offset) >>> 24 != DiameterHeader.VERSION
+        if ((m.integer32At(offset) >>> 24 != DiameterHeader.VERSION
                 || (flagsAndCommand >>> 24 & (DiameterHeader.FLAG_REQUEST | DiameterHeader.FLAG_ERROR
                         | DiameterHeader.FLAGS_RESERVED)) != DiameterHeader.FLAG_REQUEST
                 || (flagsAndCommand & 0xff_ffff) != CommandCode.CREDIT_CONTROL)) {
@@ -249,15 +359,12 @@ public final class CreditControlRequest {
         for (int at = offset + DiameterHeader.LENGTH, next; at < end; at = next) {
             long header = m.headerAt(at, end);
             if (header == AvpReader.MALFORMED) {
-                if (check != null) {
-                    return false;
-                }
-                break;
+                return false;
             }
             next = AvpReader.nextAt(at, header);
             long vendor = m.vendorAt(at, header);
             int code = AvpReader.code(header);
-            int kind = check == null ? PLAIN : kind(buf, at, header, vendor, code);
+            int kind = kind(buf, at, header, vendor, code);
             if (kind <= SKIP) {
                 if (kind == FAIL) {
                     return false;
@@ -279,9 +386,7 @@ public final class CreditControlRequest {
                 }
                 continue;
             }
-            if (check != null) {
-                seen |= Grammar.requiredBit(code);
-            }
+            seen |= Grammar.requiredBit(code);
             switch (code) {
                 case AvpCode.SESSION_ID:
                     sessionIdOffset = data;
@@ -298,7 +403,7 @@ public final class CreditControlRequest {
                 case AvpCode.CC_REQUEST_TYPE:
                     ccRequestType = m.integer32At(data);
                     if (ccRequestType < Enumerations.INITIAL_REQUEST || ccRequestType > Enumerations.EVENT_REQUEST) {
-                        return invalid(error, at, header, "CC-Request-Type must be 1..4");
+                        return false;
                     }
                     break;
                 case AvpCode.CC_REQUEST_NUMBER:
@@ -307,7 +412,7 @@ public final class CreditControlRequest {
                 case AvpCode.REQUESTED_ACTION:
                     requestedAction = m.integer32At(data);
                     if (requestedAction < Enumerations.DIRECT_DEBITING || requestedAction > Enumerations.PRICE_ENQUIRY) {
-                        return invalid(error, at, header, "Requested-Action must be 0..3");
+                        return false;
                     }
                     break;
                 case AvpCode.MULTIPLE_SERVICES_INDICATOR:
@@ -321,13 +426,11 @@ public final class CreditControlRequest {
                     break;
                 case AvpCode.SUBSCRIPTION_ID:
                     if (!subscriptionId(m, data, avpEnd, check)) {
-                        return invalid(error, at, header, "Subscription-Id-Type must be 0..4");
+                        return false;
                     }
                     break;
                 case AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL:
                     if (msccCount == MAX_MSCC - 1) {
-                        error.failAvp(ResultCode.DIAMETER_AVP_OCCURS_TOO_MANY_TIMES, at, AvpReader.avpLength(header),
-                                "too many Multiple-Services-Credit-Control AVPs");
                         return false;
                     }
                     clearMscc(msccCount);
@@ -346,17 +449,19 @@ public final class CreditControlRequest {
                     implicitWritten = true;
                     rsuPresent[implicit] = true;
                     topUnits = true;
-                    if (!units(m, data, avpEnd, implicit, true, 1, check)) {
+                    if (!MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, check)) {
                         return false;
                     }
+                    units(m, data, avpEnd, implicit, true);
                     break;
                 case AvpCode.USED_SERVICE_UNIT:
                     implicitWritten = true;
                     usuPresent[implicit] = true;
                     topUnits = true;
-                    if (!units(m, data, avpEnd, implicit, false, 1, check)) {
+                    if (!MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, check)) {
                         return false;
                     }
+                    units(m, data, avpEnd, implicit, false);
                     break;
                 default:
                     if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, check)) {
@@ -365,7 +470,7 @@ public final class CreditControlRequest {
                     break;
             }
         }
-        if (check != null && (seen & CCR_REQUIRED) != CCR_REQUIRED) {
+        if ((seen & CCR_REQUIRED) != CCR_REQUIRED) {
             return false;
         }
         if (msccCount == 0 && (topUnits || topRatingGroup >= 0 || topServiceIdentifier >= 0
@@ -404,22 +509,19 @@ public final class CreditControlRequest {
     }
 
     /**
-     * {@link #kind} of a member of a group at nesting {@code depth}, with a grouped member that
-     * its reader does not enter checked by {@link MessageValidator#groupValid} here (then SKIP,
-     * or FAIL). GROUP is left only for the RSU and USU of an MSCC ({@code entersUnits}), which
-     * {@link #units} walks with the checks. One call, so that the group readers stay small
-     * enough for the JIT to inline.
+     * {@link #kind} of a member of a group at nesting {@code depth}, a grouped member checked by
+     * {@link MessageValidator#groupValid} here: FAIL, SKIP, PLAIN, or GROUP for a valid group (an
+     * RSU or USU is then read by {@link #units}, which does not check). One call, so that the
+     * group readers stay small enough for the JIT to inline.
      */
-    private static int memberKind(AvpReader m, int at, long header, long vendor, int code, int depth,
-            boolean entersUnits, Validation check) {
+    private static int memberKind(AvpReader m, int at, long header, long vendor, int code, int depth, Validation check) {
         ByteBuf buf = m.buffer();
         int kind = kind(buf, at, header, vendor, code);
-        if (kind != GROUP || entersUnits && vendor == VendorId.IETF
-                && (code == AvpCode.REQUESTED_SERVICE_UNIT || code == AvpCode.USED_SERVICE_UNIT)) {
+        if (kind != GROUP || MessageValidator.groupValid(m, buf, vendor, code, at, at + AvpReader.headerLength(header),
+                at + AvpReader.avpLength(header), depth, check)) {
             return kind;
         }
-        return MessageValidator.groupValid(m, buf, vendor, code, at, at + AvpReader.headerLength(header),
-                at + AvpReader.avpLength(header), depth, check) ? SKIP : FAIL;
+        return FAIL;
     }
 
     /**
@@ -443,7 +545,7 @@ public final class CreditControlRequest {
             next = AvpReader.nextAt(at, header);
             long vendor = m.vendorAt(at, header);
             int code = AvpReader.code(header);
-            int kind = check == null ? PLAIN : memberKind(m, at, header, vendor, code, 1, false, check);
+            int kind = check == null ? PLAIN : memberKind(m, at, header, vendor, code, 1, check);
             if (kind <= SKIP) {
                 if (kind == FAIL) {
                     return false;
@@ -475,8 +577,8 @@ public final class CreditControlRequest {
 
     /**
      * The members [from, to) of the MSCC at index {@code i}. With {@code check}: false when a
-     * member fails {@link #kind}, or a group other than the RSU and USU (read by {@link #units})
-     * fails {@link MessageValidator#groupValid}, at nesting depth 1.
+     * member fails {@link #kind}, or a grouped member (the RSU and USU too, before {@link #units}
+     * reads them) fails {@link MessageValidator#groupValid}, at nesting depth 1.
      */
     private boolean mscc(AvpReader m, int from, int to, int i, Validation check) {
         for (int at = from, next; at < to; at = next) {
@@ -487,7 +589,7 @@ public final class CreditControlRequest {
             next = AvpReader.nextAt(at, header);
             long vendor = m.vendorAt(at, header);
             int code = AvpReader.code(header);
-            int kind = check == null ? PLAIN : memberKind(m, at, header, vendor, code, 1, true, check);
+            int kind = check == null ? PLAIN : memberKind(m, at, header, vendor, code, 1, check);
             if (kind <= SKIP) {
                 if (kind == FAIL) {
                     return false;
@@ -506,15 +608,11 @@ public final class CreditControlRequest {
                         continue;
                     case AvpCode.USED_SERVICE_UNIT:
                         usuPresent[i] = true;
-                        if (!units(m, data, avpEnd, i, false, 2, check)) {
-                            return false;
-                        }
+                        units(m, data, avpEnd, i, false);
                         continue;
                     case AvpCode.REQUESTED_SERVICE_UNIT:
                         rsuPresent[i] = true;
-                        if (!units(m, data, avpEnd, i, true, 2, check)) {
-                            return false;
-                        }
+                        units(m, data, avpEnd, i, true);
                         continue;
                     default:
                         break;
@@ -529,12 +627,13 @@ public final class CreditControlRequest {
 
     /**
      * Reads CC-Time / CC-*-Octets / CC-Service-Specific-Units of the RSU or USU whose members
-     * are [from, to) (used units are summed over USUs). With {@code check}: false when a member
-     * fails {@link #kind} or {@link MessageValidator#groupValid} at nesting {@code depth}. The loop
-     * alone: what it found is stored by {@link #storeUnits}, so that this method stays under C2's
-     * inlining limit (FreqInlineSize, 325 bytecodes) and its loop state in registers.
+     * are [from, to) (used units are summed over USUs). Without checks, also in {@link #onePass}:
+     * there the RSU or USU has passed {@link MessageValidator#groupValid} first, so that this loop,
+     * called four times for a CCR-U with two MSCCs, stays as small as the JIT needs to inline it. The loop alone: what it found is stored
+     * by {@link #storeUnits}, so that this method stays under C2's inlining limit
+     * (FreqInlineSize, 325 bytecodes) and its loop state in registers.
      */
-    private boolean units(AvpReader m, int from, int to, int i, boolean requested, int depth, Validation check) {
+    private void units(AvpReader m, int from, int to, int i, boolean requested) {
         long total = -1;
         long in = -1;
         long out = -1;
@@ -543,39 +642,29 @@ public final class CreditControlRequest {
         for (int at = from, next; at < to; at = next) {
             long header = m.headerAt(at, to);
             if (header == AvpReader.MALFORMED) {
-                if (check != null) {
-                    return false;
-                }
                 break;
             }
             next = AvpReader.nextAt(at, header);
             long vendor = m.vendorAt(at, header);
             int code = AvpReader.code(header);
-            int kind = check == null ? PLAIN : memberKind(m, at, header, vendor, code, depth, false, check);
-            if (kind <= SKIP) {
-                if (kind == FAIL) {
-                    return false;
-                }
-                continue;
-            }
             int data = at + AvpReader.headerLength(header);
             // Vendor 0 first: a USU's CC-*-Octets outnumber its one 3GPP Reporting-Reason.
             if (vendor == VendorId.IETF) {
                 switch (code) {
                     case AvpCode.CC_INPUT_OCTETS:
-                        in = unsigned64(m, data);
+                        in = nonNegative(m.unsigned64At(data));
                         break;
                     case AvpCode.CC_OUTPUT_OCTETS:
-                        out = unsigned64(m, data);
+                        out = nonNegative(m.unsigned64At(data));
                         break;
                     case AvpCode.CC_TOTAL_OCTETS:
-                        total = unsigned64(m, data);
+                        total = nonNegative(m.unsigned64At(data));
                         break;
                     case AvpCode.CC_TIME:
                         time = m.unsigned32At(data);
                         break;
                     case AvpCode.CC_SERVICE_SPECIFIC_UNITS:
-                        events = unsigned64(m, data);
+                        events = nonNegative(m.unsigned64At(data));
                         break;
                     default:
                         break;
@@ -585,7 +674,6 @@ public final class CreditControlRequest {
             }
         }
         storeUnits(i, requested, total, in, out, time, events);
-        return true;
     }
 
     private void copyImplicit(int implicit, long rg, long si) {
@@ -609,7 +697,6 @@ public final class CreditControlRequest {
         error.failAvp(ResultCode.DIAMETER_INVALID_AVP_VALUE, at, AvpReader.avpLength(header), message);
         return false;
     }
-
 
     /** What one RSU or USU said: an RSU's units replace, a USU's are added to the MSCC's. */
     private void storeUnits(int i, boolean requested, long total, long in, long out, long time, long events) {
