@@ -140,8 +140,9 @@ public final class CreditControlRequest {
      * ({@link AvpReader#headerAt}): reading an AVP stores nothing but the decoded fields, and a
      * grouped AVP is a (from, to) pair, not a second reader. A broken header ends its run, as it
      * ends a {@link AvpReader#readAt} loop. The groups are read by the readers {@link #onePass}
-     * uses too ({@link #subscriptionId}, {@link #mscc}, {@link #units}, {@link #serviceInformation}),
-     * called here without checks: a constant null that the JIT folds once they are inlined.
+     * uses too ({@link #subscriptionId}, {@link #mscc}, {@link #units}, {@link #serviceInformation});
+     * the first two take the one walk's checks as an argument, here a constant null that the JIT
+     * folds once they are inlined.
      */
     public boolean decode(ByteBuf buf, int offset, Validation error) {
         clear();
@@ -322,23 +323,15 @@ public final class CreditControlRequest {
         if (length < DiameterHeader.LENGTH || length > buf.capacity() - offset) {
             return false;
         }
-        return read(buf, offset, offset + length, scratch);
-    }
-
-    /**
-     * {@link #onePass} once the frame is known to hold [offset, end): the top level of the CCR with
-     * the validator's checks, its groups read by the readers {@link #decode} uses, with
-     * {@code check} set; false where {@link #decode} would refuse a value, too.
-     */
-    private boolean read(ByteBuf buf, int offset, int end, Validation check) {
-        // The reader covers the header too, so that the ids and flags are raw reads of a direct frame.
+        int end = offset + length;
         AvpReader m = message.wrap(buf, offset, end);
         int flagsAndCommand = m.integer32At(offset + FLAGS_AND_COMMAND);
+        int flags = flagsAndCommand >>> 24;
         // RFC 6733 §3: version 1, R set, E and the reserved bits clear; Credit-Control (RFC 4006 §3.1).
-        if ((m.integer32At(offset) >>> 24 != DiameterHeader.VERSION
-                || (flagsAndCommand >>> 24 & (DiameterHeader.FLAG_REQUEST | DiameterHeader.FLAG_ERROR
-                        | DiameterHeader.FLAGS_RESERVED)) != DiameterHeader.FLAG_REQUEST
-                || (flagsAndCommand & 0xff_ffff) != CommandCode.CREDIT_CONTROL)) {
+        if (m.integer32At(offset) >>> 24 != DiameterHeader.VERSION
+                || (flags & (DiameterHeader.FLAG_REQUEST | DiameterHeader.FLAG_ERROR | DiameterHeader.FLAGS_RESERVED))
+                        != DiameterHeader.FLAG_REQUEST
+                || (flagsAndCommand & 0xff_ffff) != CommandCode.CREDIT_CONTROL) {
             return false;
         }
         clear();
@@ -376,8 +369,8 @@ public final class CreditControlRequest {
             if (vendor != VendorId.IETF) {
                 if (vendor == VendorId.TGPP && code == AvpCode.TGPP_SGSN_MCC_MNC) {
                     sgsnMccMnc = mccMnc(m, data, avpEnd - data);
-                } else {
-                    if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, check)) {
+                } else if (kind == GROUP) {
+                    if (!MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, scratch)) {
                         return false;
                     }
                     if (vendor == VendorId.TGPP && code == AvpCode.SERVICE_INFORMATION) {
@@ -425,7 +418,7 @@ public final class CreditControlRequest {
                     terminationCause = m.integer32At(data);
                     break;
                 case AvpCode.SUBSCRIPTION_ID:
-                    if (!subscriptionId(m, data, avpEnd, check)) {
+                    if (!subscriptionId(m, data, avpEnd, scratch)) {
                         return false;
                     }
                     break;
@@ -434,7 +427,7 @@ public final class CreditControlRequest {
                         return false;
                     }
                     clearMscc(msccCount);
-                    if (!mscc(m, data, avpEnd, msccCount, check)) {
+                    if (!mscc(m, data, avpEnd, msccCount, scratch)) {
                         return false;
                     }
                     msccCount++;
@@ -449,7 +442,7 @@ public final class CreditControlRequest {
                     implicitWritten = true;
                     rsuPresent[implicit] = true;
                     topUnits = true;
-                    if (!MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, check)) {
+                    if (!MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, scratch)) {
                         return false;
                     }
                     units(m, data, avpEnd, implicit, true);
@@ -458,13 +451,13 @@ public final class CreditControlRequest {
                     implicitWritten = true;
                     usuPresent[implicit] = true;
                     topUnits = true;
-                    if (!MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, check)) {
+                    if (!MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, scratch)) {
                         return false;
                     }
                     units(m, data, avpEnd, implicit, false);
                     break;
                 default:
-                    if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, check)) {
+                    if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, scratch)) {
                         return false;
                     }
                     break;
@@ -627,11 +620,11 @@ public final class CreditControlRequest {
 
     /**
      * Reads CC-Time / CC-*-Octets / CC-Service-Specific-Units of the RSU or USU whose members
-     * are [from, to) (used units are summed over USUs). Without checks, also in {@link #onePass}:
-     * there the RSU or USU has passed {@link MessageValidator#groupValid} first, so that this loop,
-     * called four times for a CCR-U with two MSCCs, stays as small as the JIT needs to inline it. The loop alone: what it found is stored
+     * are [from, to) (used units are summed over USUs). The loop alone: what it found is stored
      * by {@link #storeUnits}, so that this method stays under C2's inlining limit
-     * (FreqInlineSize, 325 bytecodes) and its loop state in registers.
+     * (FreqInlineSize, 325 bytecodes) and its loop state in registers. It has no checks, in
+     * {@link #onePass} either: there the RSU or USU has passed {@link MessageValidator#groupValid}
+     * before, so that this method stays small for decode.
      */
     private void units(AvpReader m, int from, int to, int i, boolean requested) {
         long total = -1;
@@ -749,11 +742,6 @@ public final class CreditControlRequest {
     /** Unsigned64 values beyond 2^63 are capped rather than read as negative numbers. */
     private static long nonNegative(long unsigned64) {
         return unsigned64 < 0 ? Long.MAX_VALUE : unsigned64;
-    }
-
-    /** The Unsigned64 data at {@code data}, capped ({@link #nonNegative}); one call keeps {@link #units} inlinable. */
-    private static long unsigned64(AvpReader m, int data) {
-        return nonNegative(m.unsigned64At(data));
     }
 
     /** The members [from, to) of Service-Information (TS 32.299 §7.2.192). */
