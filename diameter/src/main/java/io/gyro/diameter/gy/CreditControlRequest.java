@@ -139,10 +139,7 @@ public final class CreditControlRequest {
      * <p>Every level of the message is walked with its cursor in local variables
      * ({@link AvpReader#headerAt}): reading an AVP stores nothing but the decoded fields, and a
      * grouped AVP is a (from, to) pair, not a second reader. A broken header ends its run, as it
-     * ends a {@link AvpReader#readAt} loop. The groups are read by the readers {@link #onePass}
-     * uses too ({@link #subscriptionId}, {@link #mscc}, {@link #units}, {@link #serviceInformation});
-     * the first two take the one walk's checks as an argument, here a constant null that the JIT
-     * folds once they are inlined.
+     * ends a {@link AvpReader#readAt} loop.
      */
     public boolean decode(ByteBuf buf, int offset, Validation error) {
         clear();
@@ -220,7 +217,7 @@ public final class CreditControlRequest {
                     terminationCause = m.integer32At(data);
                     break;
                 case AvpCode.SUBSCRIPTION_ID:
-                    if (!subscriptionId(m, data, at + AvpReader.avpLength(header), null)) {
+                    if (!subscriptionId(m, data, at + AvpReader.avpLength(header))) {
                         return invalid(error, at, header, "Subscription-Id-Type must be 0..4");
                     }
                     break;
@@ -231,7 +228,7 @@ public final class CreditControlRequest {
                         return false;
                     }
                     clearMscc(msccCount);
-                    mscc(m, data, at + AvpReader.avpLength(header), msccCount, null);
+                    mscc(m, data, at + AvpReader.avpLength(header), msccCount);
                     msccCount++;
                     break;
                 case AvpCode.RATING_GROUP:
@@ -418,7 +415,7 @@ public final class CreditControlRequest {
                     terminationCause = m.integer32At(data);
                     break;
                 case AvpCode.SUBSCRIPTION_ID:
-                    if (!subscriptionId(m, data, avpEnd, scratch)) {
+                    if (!checkedSubscriptionId(m, buf, data, avpEnd, scratch)) {
                         return false;
                     }
                     break;
@@ -427,7 +424,7 @@ public final class CreditControlRequest {
                         return false;
                     }
                     clearMscc(msccCount);
-                    if (!mscc(m, data, avpEnd, msccCount, scratch)) {
+                    if (!checkedMscc(m, buf, data, avpEnd, msccCount, scratch)) {
                         return false;
                     }
                     msccCount++;
@@ -442,19 +439,17 @@ public final class CreditControlRequest {
                     implicitWritten = true;
                     rsuPresent[implicit] = true;
                     topUnits = true;
-                    if (!MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, scratch)) {
+                    if (!checkedUnits(m, buf, data, avpEnd, implicit, true, 1, scratch)) {
                         return false;
                     }
-                    units(m, data, avpEnd, implicit, true);
                     break;
                 case AvpCode.USED_SERVICE_UNIT:
                     implicitWritten = true;
                     usuPresent[implicit] = true;
                     topUnits = true;
-                    if (!MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, scratch)) {
+                    if (!checkedUnits(m, buf, data, avpEnd, implicit, false, 1, scratch)) {
                         return false;
                     }
-                    units(m, data, avpEnd, implicit, false);
                     break;
                 default:
                     if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, scratch)) {
@@ -501,28 +496,8 @@ public final class CreditControlRequest {
         }
     }
 
-    /**
-     * {@link #kind} of a member of a group at nesting {@code depth}, a grouped member checked by
-     * {@link MessageValidator#groupValid} here: FAIL, SKIP, PLAIN, or GROUP for a valid group (an
-     * RSU or USU is then read by {@link #units}, which does not check). One call, so that the
-     * group readers stay small enough for the JIT to inline.
-     */
-    private static int memberKind(AvpReader m, int at, long header, long vendor, int code, int depth, Validation check) {
-        ByteBuf buf = m.buffer();
-        int kind = kind(buf, at, header, vendor, code);
-        if (kind != GROUP || MessageValidator.groupValid(m, buf, vendor, code, at, at + AvpReader.headerLength(header),
-                at + AvpReader.avpLength(header), depth, check)) {
-            return kind;
-        }
-        return FAIL;
-    }
-
-    /**
-     * The members [from, to) of a Subscription-Id; false when its Subscription-Id-Type is out of
-     * range, or, with {@code check}, a member fails {@link #kind} (at nesting depth 1) or a
-     * required member is missing.
-     */
-    private boolean subscriptionId(AvpReader m, int from, int to, Validation check) {
+    /** {@link #subscriptionId} with the checks of {@link #kind}, at nesting depth 1. */
+    private boolean checkedSubscriptionId(AvpReader m, ByteBuf buf, int from, int to, Validation scratch) {
         int type = -1;
         int dataOffset = 0;
         int dataLength = 0;
@@ -530,33 +505,35 @@ public final class CreditControlRequest {
         for (int at = from, next; at < to; at = next) {
             long header = m.headerAt(at, to);
             if (header == AvpReader.MALFORMED) {
-                if (check != null) {
-                    return false;
-                }
-                break;
+                return false;
             }
             next = AvpReader.nextAt(at, header);
             long vendor = m.vendorAt(at, header);
             int code = AvpReader.code(header);
-            int kind = check == null ? PLAIN : memberKind(m, at, header, vendor, code, 1, check);
+            int kind = kind(buf, at, header, vendor, code);
             if (kind <= SKIP) {
                 if (kind == FAIL) {
                     return false;
                 }
                 continue;
             }
+            int avpEnd = at + AvpReader.avpLength(header);
+            int data = at + AvpReader.headerLength(header);
+            if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 1, scratch)) {
+                return false;
+            }
             if (vendor != VendorId.IETF) {
                 continue;
             }
             seen |= Grammar.requiredBit(code);
             if (code == AvpCode.SUBSCRIPTION_ID_TYPE) {
-                type = m.integer32At(at + AvpReader.headerLength(header));
+                type = m.integer32At(data);
             } else if (code == AvpCode.SUBSCRIPTION_ID_DATA) {
-                dataOffset = at + AvpReader.headerLength(header);
-                dataLength = AvpReader.avpLength(header) - AvpReader.headerLength(header);
+                dataOffset = data;
+                dataLength = avpEnd - data;
             }
         }
-        if (check != null && (seen & SUBSCRIPTION_ID_REQUIRED) != SUBSCRIPTION_ID_REQUIRED
+        if ((seen & SUBSCRIPTION_ID_REQUIRED) != SUBSCRIPTION_ID_REQUIRED
                 || type < Enumerations.END_USER_E164 || type > Enumerations.END_USER_PRIVATE) {
             return false;
         }
@@ -568,21 +545,17 @@ public final class CreditControlRequest {
         return true;
     }
 
-    /**
-     * The members [from, to) of the MSCC at index {@code i}. With {@code check}: false when a
-     * member fails {@link #kind}, or a grouped member (the RSU and USU too, before {@link #units}
-     * reads them) fails {@link MessageValidator#groupValid}, at nesting depth 1.
-     */
-    private boolean mscc(AvpReader m, int from, int to, int i, Validation check) {
+    /** {@link #mscc} with the checks of {@link #kind}, at nesting depth 1. */
+    private boolean checkedMscc(AvpReader m, ByteBuf buf, int from, int to, int i, Validation scratch) {
         for (int at = from, next; at < to; at = next) {
             long header = m.headerAt(at, to);
             if (header == AvpReader.MALFORMED) {
-                return check == null;
+                return false;
             }
             next = AvpReader.nextAt(at, header);
             long vendor = m.vendorAt(at, header);
             int code = AvpReader.code(header);
-            int kind = check == null ? PLAIN : memberKind(m, at, header, vendor, code, 1, check);
+            int kind = kind(buf, at, header, vendor, code);
             if (kind <= SKIP) {
                 if (kind == FAIL) {
                     return false;
@@ -601,11 +574,15 @@ public final class CreditControlRequest {
                         continue;
                     case AvpCode.USED_SERVICE_UNIT:
                         usuPresent[i] = true;
-                        units(m, data, avpEnd, i, false);
+                        if (!checkedUnits(m, buf, data, avpEnd, i, false, 2, scratch)) {
+                            return false;
+                        }
                         continue;
                     case AvpCode.REQUESTED_SERVICE_UNIT:
                         rsuPresent[i] = true;
-                        units(m, data, avpEnd, i, true);
+                        if (!checkedUnits(m, buf, data, avpEnd, i, true, 2, scratch)) {
+                            return false;
+                        }
                         continue;
                     default:
                         break;
@@ -614,17 +591,164 @@ public final class CreditControlRequest {
                 reportingReason[i] = m.integer32At(data);
                 continue;
             }
+            if (kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 1, scratch)) {
+                return false;
+            }
         }
         return true;
+    }
+
+    /** {@link #units} with the checks of {@link #kind}; its members are at nesting {@code depth}. */
+    private boolean checkedUnits(AvpReader m, ByteBuf buf, int from, int to, int i, boolean requested, int depth,
+            Validation scratch) {
+        long total = -1;
+        long in = -1;
+        long out = -1;
+        long time = -1;
+        long events = -1;
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                return false;
+            }
+            next = AvpReader.nextAt(at, header);
+            long vendor = m.vendorAt(at, header);
+            int code = AvpReader.code(header);
+            int kind = kind(buf, at, header, vendor, code);
+            if (kind != PLAIN) {
+                if (kind == FAIL || kind == GROUP && !MessageValidator.groupValid(m, buf, vendor, code, at,
+                        at + AvpReader.headerLength(header), at + AvpReader.avpLength(header), depth, scratch)) {
+                    return false;
+                }
+                continue;
+            }
+            int data = at + AvpReader.headerLength(header);
+            if (vendor == VendorId.IETF) {
+                switch (code) {
+                    case AvpCode.CC_INPUT_OCTETS:
+                        in = nonNegative(m.unsigned64At(data));
+                        break;
+                    case AvpCode.CC_OUTPUT_OCTETS:
+                        out = nonNegative(m.unsigned64At(data));
+                        break;
+                    case AvpCode.CC_TOTAL_OCTETS:
+                        total = nonNegative(m.unsigned64At(data));
+                        break;
+                    case AvpCode.CC_TIME:
+                        time = m.unsigned32At(data);
+                        break;
+                    case AvpCode.CC_SERVICE_SPECIFIC_UNITS:
+                        events = nonNegative(m.unsigned64At(data));
+                        break;
+                    default:
+                        break;
+                }
+            } else if (vendor == VendorId.TGPP && code == AvpCode.REPORTING_REASON && !requested) {
+                reportingReason[i] = m.integer32At(data);
+            }
+        }
+        storeUnits(i, requested, total, in, out, time, events);
+        return true;
+    }
+
+    private void copyImplicit(int implicit, long rg, long si) {
+        singleService = true;
+        ratingGroup[0] = rg;
+        serviceIdentifier[0] = si;
+        rsuPresent[0] = rsuPresent[implicit];
+        rsuTotalOctets[0] = rsuTotalOctets[implicit];
+        rsuTime[0] = rsuTime[implicit];
+        rsuServiceSpecificUnits[0] = rsuServiceSpecificUnits[implicit];
+        usuPresent[0] = usuPresent[implicit];
+        usuTotalOctets[0] = usuTotalOctets[implicit];
+        usuTime[0] = usuTime[implicit];
+        usuServiceSpecificUnits[0] = usuServiceSpecificUnits[implicit];
+        reportingReason[0] = reportingReason[implicit];
+        msccCount = 1;
+    }
+
+    /** Refuses the top-level AVP at {@code at}: it goes into Failed-AVP. */
+    private static boolean invalid(Validation error, int at, long header, String message) {
+        error.failAvp(ResultCode.DIAMETER_INVALID_AVP_VALUE, at, AvpReader.avpLength(header), message);
+        return false;
+    }
+
+    /** The members [from, to) of a Subscription-Id; false when its Subscription-Id-Type is out of range. */
+    private boolean subscriptionId(AvpReader m, int from, int to) {
+        int type = -1;
+        int dataOffset = 0;
+        int dataLength = 0;
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                break;
+            }
+            next = AvpReader.nextAt(at, header);
+            if (m.vendorAt(at, header) != VendorId.IETF) {
+                continue;
+            }
+            int code = AvpReader.code(header);
+            if (code == AvpCode.SUBSCRIPTION_ID_TYPE) {
+                type = m.integer32At(at + AvpReader.headerLength(header));
+            } else if (code == AvpCode.SUBSCRIPTION_ID_DATA) {
+                dataOffset = at + AvpReader.headerLength(header);
+                dataLength = AvpReader.avpLength(header) - AvpReader.headerLength(header);
+            }
+        }
+        if (type < Enumerations.END_USER_E164 || type > Enumerations.END_USER_PRIVATE) {
+            return false;
+        }
+        if (type == Enumerations.END_USER_E164) {
+            msisdn = m.digitsAt(dataOffset, dataLength);
+        } else if (type == Enumerations.END_USER_IMSI) {
+            imsi = m.digitsAt(dataOffset, dataLength);
+        }
+        return true;
+    }
+
+    /** The members [from, to) of the MSCC at index {@code i}. */
+    private void mscc(AvpReader m, int from, int to, int i) {
+        for (int at = from, next; at < to; at = next) {
+            long header = m.headerAt(at, to);
+            if (header == AvpReader.MALFORMED) {
+                break;
+            }
+            next = AvpReader.nextAt(at, header);
+            long vendor = m.vendorAt(at, header);
+            int code = AvpReader.code(header);
+            int data = at + AvpReader.headerLength(header);
+            if (vendor != VendorId.IETF) {
+                if (vendor == VendorId.TGPP && code == AvpCode.REPORTING_REASON) {
+                    reportingReason[i] = m.integer32At(data);
+                }
+                continue;
+            }
+            switch (code) {
+                case AvpCode.RATING_GROUP:
+                    ratingGroup[i] = m.unsigned32At(data);
+                    break;
+                case AvpCode.SERVICE_IDENTIFIER:
+                    serviceIdentifier[i] = m.unsigned32At(data);
+                    break;
+                case AvpCode.REQUESTED_SERVICE_UNIT:
+                    rsuPresent[i] = true;
+                    units(m, data, at + AvpReader.avpLength(header), i, true);
+                    break;
+                case AvpCode.USED_SERVICE_UNIT:
+                    usuPresent[i] = true;
+                    units(m, data, at + AvpReader.avpLength(header), i, false);
+                    break;
+                default:
+                    break;
+            }
+        }
     }
 
     /**
      * Reads CC-Time / CC-*-Octets / CC-Service-Specific-Units of the RSU or USU whose members
      * are [from, to) (used units are summed over USUs). The loop alone: what it found is stored
      * by {@link #storeUnits}, so that this method stays under C2's inlining limit
-     * (FreqInlineSize, 325 bytecodes) and its loop state in registers. It has no checks, in
-     * {@link #onePass} either: there the RSU or USU has passed {@link MessageValidator#groupValid}
-     * before, so that this method stays small for decode.
+     * (FreqInlineSize, 325 bytecodes) and its loop state in registers.
      */
     private void units(AvpReader m, int from, int to, int i, boolean requested) {
         long total = -1;
@@ -667,28 +791,6 @@ public final class CreditControlRequest {
             }
         }
         storeUnits(i, requested, total, in, out, time, events);
-    }
-
-    private void copyImplicit(int implicit, long rg, long si) {
-        singleService = true;
-        ratingGroup[0] = rg;
-        serviceIdentifier[0] = si;
-        rsuPresent[0] = rsuPresent[implicit];
-        rsuTotalOctets[0] = rsuTotalOctets[implicit];
-        rsuTime[0] = rsuTime[implicit];
-        rsuServiceSpecificUnits[0] = rsuServiceSpecificUnits[implicit];
-        usuPresent[0] = usuPresent[implicit];
-        usuTotalOctets[0] = usuTotalOctets[implicit];
-        usuTime[0] = usuTime[implicit];
-        usuServiceSpecificUnits[0] = usuServiceSpecificUnits[implicit];
-        reportingReason[0] = reportingReason[implicit];
-        msccCount = 1;
-    }
-
-    /** Refuses the top-level AVP at {@code at}: it goes into Failed-AVP. */
-    private static boolean invalid(Validation error, int at, long header, String message) {
-        error.failAvp(ResultCode.DIAMETER_INVALID_AVP_VALUE, at, AvpReader.avpLength(header), message);
-        return false;
     }
 
     /** What one RSU or USU said: an RSU's units replace, a USU's are added to the MSCC's. */

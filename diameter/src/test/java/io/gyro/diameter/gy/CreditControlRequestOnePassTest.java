@@ -78,13 +78,11 @@ class CreditControlRequestOnePassTest {
     }
 
     /**
-     * decode and the single walk read the groups with the same readers ({@code mscc}, {@code subscriptionId} and
-     * {@code units}), which check only for the single walk ({@code units} not at all: the single walk hands its RSU or
-     * USU to the validator's group check first). A member with the wrong length in each: decode (told the message is
-     * valid) still reads it, the single walk refuses it.
+     * A member with the wrong length inside each group the single walk reads itself (MSCC, USU, Subscription-Id):
+     * decode, told the message is valid, still reads it; the single walk must refuse it, as the validator does.
      */
     @Test
-    void theSharedGroupReadersCheckOnlyInTheSingleWalk() {
+    void aBadLengthInsideEachGroupIsRefusedByTheSingleWalkAlone() {
         byte[] ratingGroupOf8Bytes = {0, 0, 0, 100, 0, 0, 0, 0};
         byte[] inputOctetsOf4Bytes = {0, 0, 0, 7};
         byte[] typeOf8Bytes = {0, 0, 0, Enumerations.END_USER_IMSI, 0, 0, 0, 0};
