@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,46 @@ class CreditControlRequestOnePassTest {
         decoded.usuTotalOctets[0]--;
         error.failedAvpLength++;
         assertNotEquals(before, describe(outcome, validation, error, decoded));
+    }
+
+    /**
+     * A member with the wrong length inside each group the single walk reads itself (MSCC, USU, Subscription-Id):
+     * decode, told the message is valid, still reads it; the single walk must refuse it, as the validator does.
+     */
+    @Test
+    void aBadLengthInsideEachGroupIsRefusedByTheSingleWalkAlone() {
+        byte[] ratingGroupOf8Bytes = {0, 0, 0, 100, 0, 0, 0, 0};
+        byte[] inputOctetsOf4Bytes = {0, 0, 0, 7};
+        byte[] typeOf8Bytes = {0, 0, 0, Enumerations.END_USER_IMSI, 0, 0, 0, 0};
+        byte[] imsi = "460990000000001".getBytes(StandardCharsets.US_ASCII);
+        byte[] inMscc = CcrCorpus.written(w -> w.raw().beginGroup(AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL)
+                .octets(AvpCode.RATING_GROUP, ratingGroupOf8Bytes).endGroup());
+        byte[] inUsu = CcrCorpus.written(w -> w.raw().beginGroup(AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL)
+                .beginGroup(AvpCode.USED_SERVICE_UNIT).octets(AvpCode.CC_INPUT_OCTETS, inputOctetsOf4Bytes)
+                .octets(AvpCode.CC_OUTPUT_OCTETS, new byte[] {0, 0, 0, 0, 0, 0, 0, 5}).endGroup().endGroup());
+        byte[] inSubscriptionId = CcrCorpus.written(w -> w.raw().beginGroup(AvpCode.SUBSCRIPTION_ID)
+                .octets(AvpCode.SUBSCRIPTION_ID_TYPE, typeOf8Bytes).octets(AvpCode.SUBSCRIPTION_ID_DATA, imsi).endGroup());
+
+        CreditControlRequest decoded = decodedAsValid(inMscc);
+        assertTrue(decoded.msccCount == 1 && decoded.ratingGroup[0] == 100, "decode reads the Rating-Group");
+        assertFalse(new CreditControlRequest().onePass(Unpooled.wrappedBuffer(inMscc), 0, new Validation()));
+
+        decoded = decodedAsValid(inUsu);
+        assertTrue(decoded.usuPresent[0] && decoded.usuTotalOctets[0] >= 5, "decode reads the USU past the short member");
+        assertFalse(new CreditControlRequest().onePass(Unpooled.wrappedBuffer(inUsu), 0, new Validation()));
+
+        decoded = decodedAsValid(inSubscriptionId);
+        assertTrue(decoded.imsi == 460990000000001L, "decode reads the Subscription-Id");
+        assertFalse(new CreditControlRequest().onePass(Unpooled.wrappedBuffer(inSubscriptionId), 0, new Validation()));
+    }
+
+    /** decode of a message the validator refuses, as if it had passed: the readers without checks. */
+    private static CreditControlRequest decodedAsValid(byte[] message) {
+        ByteBuf frame = Unpooled.wrappedBuffer(message);
+        assertFalse(new MessageValidator().validate(frame, 0, new Validation()).ok(), "the validator refuses it");
+        CreditControlRequest decoded = new CreditControlRequest();
+        assertTrue(decoded.decode(frame, 0, new Validation()));
+        return decoded;
     }
 
     private static Map<String, byte[]> messages() throws IOException {
