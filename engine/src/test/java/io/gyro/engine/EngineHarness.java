@@ -115,4 +115,32 @@ public final class EngineHarness {
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /** The first Validity-Time (seconds) inside an MSCC of an answer, or 0. */
+    static long validityTime(ByteBuf cca) {
+        AvpReader r = new AvpReader().wrapMessage(cca, cca.readerIndex(), cca.readableBytes());
+        AvpReader m = new AvpReader();
+        while (r.next()) {
+            if (r.code() == AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL) {
+                r.enter(m);
+                while (m.next()) {
+                    if (m.code() == AvpCode.VALIDITY_TIME) {
+                        return m.unsigned32();
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Money and units an account holds for open reservations (reservedMicros plus every bucket's reserved). */
+    static long reserved(Engine engine, long msisdn) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode balance = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                http(engine, "GET", "/subscribers/" + msisdn + "/balance", null).body());
+        long reserved = balance.get("reservedMicros").asLong();
+        for (com.fasterxml.jackson.databind.JsonNode b : balance.get("buckets")) {
+            reserved += b.get("reserved").asLong();
+        }
+        return reserved;
+    }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gyro.diameter.codec.AvpReader;
 import io.gyro.diameter.codec.DiameterHeader;
 import io.gyro.diameter.dictionary.AvpCode;
 import io.gyro.diameter.dictionary.Enumerations;
@@ -84,7 +83,8 @@ class RetransmissionAfterRestartTest {
                     10_000);
             try {
                 assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.mscc(grant, 100)[0]);
-                validityMs = validitySeconds(grant) * 1000;
+                validityMs = EngineHarness.validityTime(grant) * 1000;
+                assertTrue(validityMs > 0, "a Validity-Time in the grant");
             } finally {
                 grant.release();
             }
@@ -145,12 +145,7 @@ class RetransmissionAfterRestartTest {
     }
 
     private static long reserved(Engine engine) throws Exception {
-        JsonNode balance = get(engine, "/subscribers/" + MSISDN + "/balance");
-        long reserved = balance.get("reservedMicros").asLong();
-        for (JsonNode b : balance.get("buckets")) {
-            reserved += b.get("reserved").asLong();
-        }
-        return reserved;
+        return EngineHarness.reserved(engine, MSISDN);
     }
 
     private static int eventRecords(Engine engine) throws Exception {
@@ -161,21 +156,5 @@ class RetransmissionAfterRestartTest {
             }
         }
         return n;
-    }
-
-    private static long validitySeconds(ByteBuf cca) {
-        AvpReader r = new AvpReader().wrapMessage(cca, cca.readerIndex(), cca.readableBytes());
-        AvpReader m = new AvpReader();
-        while (r.next()) {
-            if (r.code() == AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL) {
-                r.enter(m);
-                while (m.next()) {
-                    if (m.code() == AvpCode.VALIDITY_TIME) {
-                        return m.unsigned32();
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no Validity-Time in the grant");
     }
 }

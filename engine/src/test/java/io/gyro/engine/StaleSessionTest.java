@@ -1,7 +1,5 @@
 package io.gyro.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gyro.diameter.dictionary.AvpCode;
 import io.gyro.diameter.dictionary.Enumerations;
 import io.gyro.diameter.dictionary.ResultCode;
@@ -25,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Invariant 4 (liveness): a silent session's reservations come back after validity time plus grace. */
 class StaleSessionTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dataDir;
@@ -48,7 +45,7 @@ class StaleSessionTest {
             long validitySeconds;
             try {
                 assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.mscc(cca, 100)[0]);
-                validitySeconds = validityTime(cca);
+                validitySeconds = EngineHarness.validityTime(cca);
             } finally {
                 cca.release();
             }
@@ -87,29 +84,7 @@ class StaleSessionTest {
         }
     }
 
-    private static long validityTime(ByteBuf cca) {
-        io.gyro.diameter.codec.AvpReader r = new io.gyro.diameter.codec.AvpReader().wrapMessage(cca, cca.readerIndex(),
-                cca.readableBytes());
-        io.gyro.diameter.codec.AvpReader m = new io.gyro.diameter.codec.AvpReader();
-        while (r.next()) {
-            if (r.code() == AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL) {
-                r.enter(m);
-                while (m.next()) {
-                    if (m.code() == AvpCode.VALIDITY_TIME) {
-                        return m.unsigned32();
-                    }
-                }
-            }
-        }
-        return 0;
-    }
-
     private static long reservedData(Engine engine) throws Exception {
-        JsonNode balance = JSON.readTree(EngineHarness.http(engine, "GET", "/subscribers/8617000000001/balance", null).body());
-        long reserved = 0;
-        for (JsonNode b : balance.get("buckets")) {
-            reserved += b.get("reserved").asLong();
-        }
-        return reserved + balance.get("reservedMicros").asLong();
+        return EngineHarness.reserved(engine, 8617000000001L);
     }
 }
