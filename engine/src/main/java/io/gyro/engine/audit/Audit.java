@@ -91,7 +91,8 @@ public final class Audit {
 
     /** What an audit found. */
     public record Report(Path dataDir, long accountsChecked, long accountsInJournal, long recordsRead, long lastSeq,
-                         Map<Kind, Long> mismatches, List<String> lines, long elapsedMs) {
+                         long accountsHoldingReservations, Map<Kind, Long> mismatches, List<String> lines,
+                         long elapsedMs) {
         public long mismatchCount() {
             long n = 0;
             for (long c : mismatches.values()) {
@@ -108,8 +109,9 @@ public final class Audit {
         public String summary() {
             StringBuilder sb = new StringBuilder();
             sb.append(String.format(Locale.ROOT, "audit %s: %s: %,d accounts checked (%,d named in the journal), "
-                            + "%,d records read (last seq %,d), %,d mismatches", dataDir, clean() ? "OK" : "FAILED",
-                    accountsChecked, accountsInJournal, recordsRead, lastSeq, mismatchCount()));
+                            + "%,d records read (last seq %,d), %,d holding reservations, %,d mismatches", dataDir,
+                    clean() ? "OK" : "FAILED", accountsChecked, accountsInJournal, recordsRead, lastSeq,
+                    accountsHoldingReservations, mismatchCount()));
             if (!clean()) {
                 sb.append(" (");
                 boolean first = true;
@@ -184,16 +186,20 @@ public final class Audit {
         }
         try {
             Path catalogueFile = config.path("catalogue");
+            CatalogueLoadResult[] loaded = new CatalogueLoadResult[1];
             Audit audit = new Audit(BulkLoads.read(dataDir, () -> {
-                CatalogueLoadResult loaded = CatalogueLoader.load(catalogueFile);
-                return loaded.ok() ? loaded.catalogue() : null;
+                if (loaded[0] == null) {
+                    loaded[0] = CatalogueLoader.load(catalogueFile);
+                }
+                return loaded[0].ok() ? loaded[0].catalogue() : null;
             }));
             long[] journal = audit.readJournal(dataDir.resolve(Journal.DIR_NAME));
             progress.accept(String.format(Locale.ROOT, "audit: journal read: %,d records naming %,d accounts, %.1f s",
                     journal[0], audit.index.size(), (System.nanoTime() - startNs) / 1e9));
             long accounts = audit.checkAccounts(stores);
             audit.checkReservations(stores);
-            return new Report(dataDir, accounts, audit.index.size(), journal[0], journal[1], audit.counts,
+            return new Report(dataDir, accounts, audit.index.size(), journal[0], journal[1],
+                    audit.holdingReservations.size(), audit.counts,
                     audit.lines, (System.nanoTime() - startNs) / 1_000_000);
         } finally {
             stores.close();

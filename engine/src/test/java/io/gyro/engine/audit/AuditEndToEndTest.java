@@ -145,6 +145,7 @@ class AuditEndToEndTest {
         // 2 + 2 opening records, 2 top-ups, 1 add-on fee, usage on 5 sessions, 10 SMS, 1 refund
         assertTrue(report.recordsRead() >= 4 + 2 + 1 + 5 * 2 + 10 + 1, report.summary());
         assertEquals(report.recordsRead(), report.lastSeq());
+        assertEquals(1, report.accountsHoldingReservations(), "the session left open: checked against its account");
     }
 
     @Test
