@@ -166,7 +166,7 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "audit", description = {
+    @Command(name = "audit", mixinStandardHelpOptions = true, description = {
             "Check, offline, that a stopped engine's data directory conserved money (stop the engine first).",
             "Reads the charging-record journal once and walks every account once: journal seqs gap-free; per account, "
                     + "money = opening money + the effect of each of its records, each record's moneyAfterMicros = "
