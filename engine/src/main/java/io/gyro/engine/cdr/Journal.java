@@ -315,6 +315,16 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * Every record of the journal in {@code dir} of a stopped engine, in file order, without opening it for
+     * writing: nothing is cut, deleted or created (an offline audit reads a directory it must not change). Each
+     * file is read up to its first NUL byte; a torn last line, which only a kill leaves and {@link #open} cuts,
+     * is handed over as it is and fails to parse, so run this on a journal that was opened and closed since.
+     */
+    public static Scanner scanStopped(Path dir) throws IOException {
+        return new Scanner(listFiles(dir), null, 0, 0);
+    }
+
+    /**
      * The records with a seq above {@code afterSeq}, in seq order, for start-up recovery from a checkpoint:
      * finds the first such record by reading a few bytes per file and a binary search over line starts in
      * one file ({@link JournalSeek}), so nothing before it is parsed. {@code afterSeq = 0} is {@link #scan()}.

@@ -260,11 +260,36 @@ public final class StartupRecovery {
     }
 
     private static int recompute(Stores stores, Set<Long> extra) {
-        return recompute(stores, extra, false);
+        return recompute(stores, extra, false, null);
     }
 
-    /** @param onlyExtra check the accounts in {@code extra} only, not also every account named by a session */
     private static int recompute(Stores stores, Set<Long> extra, boolean onlyExtra) {
+        return recompute(stores, extra, onlyExtra, null);
+    }
+
+    /** An account whose reservations disagree with the sum over its open sessions (reported by the audit). */
+    @FunctionalInterface
+    public interface ReservationMismatch {
+        /** @param expectedMicros the sessions' sum of reserved money; {@code unitsDiffer}: some bucket's reserved units differ */
+        void found(long accountId, long expectedMicros, long foundMicros, boolean unitsDiffer);
+    }
+
+    /**
+     * The check of {@link #recomputeAllReservations}, writing nothing: every account named by an open session or
+     * in {@code holdingReservations} (the caller's own pass over the accounts found them) whose reserved money or
+     * bucket units differ from the sum over its open sessions is handed to {@code mismatch}.
+     *
+     * @return how many disagree
+     */
+    public static int checkReservations(Stores stores, Set<Long> holdingReservations, ReservationMismatch mismatch) {
+        return recompute(stores, holdingReservations, false, java.util.Objects.requireNonNull(mismatch));
+    }
+
+    /**
+     * @param onlyExtra check the accounts in {@code extra} only, not also every account named by a session
+     * @param checkOnly null to rewrite each account that disagrees; else told about it, and nothing is written
+     */
+    private static int recompute(Stores stores, Set<Long> extra, boolean onlyExtra, ReservationMismatch checkOnly) {
         Map<Long, long[]> money = new HashMap<>();
         Map<Long, Map<Long, Long>> units = new HashMap<>();
         stores.sessions().forEach(s -> {
@@ -294,13 +319,17 @@ public final class StartupRecovery {
             if (matches(account, m, u)) {
                 continue;
             }
+            fixed++;
+            if (checkOnly != null) {
+                checkOnly.found(id, m == null ? 0 : m[0], account.reservedMicros(), unitsDiffer(account, u));
+                continue;
+            }
             account.reservedMicros(m == null ? 0 : m[0]);
             for (int i = 0; i < account.bucketCount(); i++) {
                 Long reserved = u == null ? null : u.get(account.bucketId(i));
                 account.reservedUnits(i, reserved == null ? 0 : reserved);
             }
             accounts.write(account);
-            fixed++;
         }
         return fixed;
     }
@@ -320,16 +349,17 @@ public final class StartupRecovery {
     }
 
     private static boolean matches(Account a, long[] money, Map<Long, Long> units) {
-        if (a.reservedMicros() != (money == null ? 0 : money[0])) {
-            return false;
-        }
+        return a.reservedMicros() == (money == null ? 0 : money[0]) && !unitsDiffer(a, units);
+    }
+
+    private static boolean unitsDiffer(Account a, Map<Long, Long> units) {
         for (int i = 0; i < a.bucketCount(); i++) {
             Long reserved = units == null ? null : units.get(a.bucketId(i));
             if (a.reservedUnits(i) != (reserved == null ? 0 : reserved)) {
-                return false;
+                return true;
             }
         }
-        return true;
+        return false;
     }
 
     /** For tests: a session's reservation total. */

@@ -31,8 +31,9 @@ final class AccountMarshaller implements SizedReader<Account>, SizedWriter<Accou
     static final int HEADER_BYTES = 48;
     static final int BUCKET_BYTES = 44;
     static final int MAX_BYTES = HEADER_BYTES + Account.MAX_BUCKETS * BUCKET_BYTES;
-    /** Offsets of the fields recovery reads in place ({@link AccountStore#forEachRecoveryFields}). */
+    /** Offsets of the fields recovery and the audit read in place ({@link AccountStore#forEachRecoveryFields}). */
     static final int BUCKET_COUNT_OFFSET = 4;
+    static final int MONEY_MICROS_OFFSET = 8;
     static final int RESERVED_MICROS_OFFSET = 16;
     static final int LAST_JOURNAL_SEQ_OFFSET = 32;
     static final int BUCKET_RESERVED_UNITS_OFFSET = 16;

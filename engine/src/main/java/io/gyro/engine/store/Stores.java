@@ -118,6 +118,64 @@ public final class Stores implements AutoCloseable {
     }
 
     /**
+     * Opens the maps of an existing data directory that the last run closed cleanly, for an offline reader (the
+     * audit): under the directory lock, it refuses a directory with no maps (nothing is created) and one whose
+     * clean-shutdown marker is missing (that needs {@link #open}'s recovery and the journal roll-forward, which
+     * write; the engine's start does both). Otherwise it opens as {@link #open} does, and {@link #close()} writes
+     * the marker again.
+     *
+     * @throws IllegalStateException when another process has the directory open
+     * @throws NotClosedCleanly      when the directory has no maps or was not closed cleanly; nothing is touched
+     */
+    public static Stores openStopped(Path dataDir, StoreConfig config) throws IOException {
+        if (!Files.isDirectory(dataDir)) {
+            throw new NotClosedCleanly(dataDir + " is not a directory");
+        }
+        long startNs = System.nanoTime();
+        FileChannel lockChannel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new IllegalStateException("data dir " + dataDir + " is in use by another process ("
+                    + LOCK_FILE + " is locked)");
+        }
+        try {
+            boolean anyMapFile = Files.exists(dataDir.resolve(AccountStore.FILE_NAME))
+                    || Files.exists(dataDir.resolve(AccountStore.fileName(0, AccountStore.MAX_SHARDS)));
+            if (!anyMapFile) {
+                throw new NotClosedCleanly(dataDir + " holds no account map (" + AccountStore.FILE_NAME + " or "
+                        + AccountStore.fileName(0, AccountStore.MAX_SHARDS) + "): not a Gyro data directory");
+            }
+            if (!Files.exists(dataDir.resolve(CLEAN_SHUTDOWN_MARKER))) {
+                throw new NotClosedCleanly(dataDir + " was not closed cleanly (" + CLEAN_SHUTDOWN_MARKER
+                        + " missing: a kill -9, a crash or a power cut): its maps need Chronicle recovery and the "
+                        + "journal roll-forward, which the engine's start does; start the engine once and stop it "
+                        + "cleanly (e.g. gyro serve, then Ctrl-C), then audit");
+            }
+            return openLocked(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()), lockChannel, lock,
+                    startNs);
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close();
+            throw e;
+        }
+    }
+
+    /** {@link #openStopped} refused: the directory is not one a stopped engine closed cleanly. Nothing was touched. */
+    public static final class NotClosedCleanly extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        NotClosedCleanly(String message) {
+            super(message);
+        }
+    }
+
+    /**
      * As {@link #open(Path, StoreConfig)}, with the number of account shards a fresh directory is created with
      * (a power of two; tests use it to shard small stores). A directory that has its maps keeps its own count.
      */
