@@ -308,9 +308,11 @@ public final class Rater {
     }
 
     /**
-     * Prices used units and applies the debit: buckets first (their available units), then money
-     * down to zero; what money cannot cover is reported as {@code uncollectedMicros}. Usage beyond
-     * any grant is charged all the same. Release the session's reservation before calling this.
+     * Prices used units and applies the debit: buckets first (their available units), then the
+     * money no reservation holds, down to zero; what that money cannot cover is reported as
+     * {@code uncollectedMicros}. Usage beyond any grant is charged all the same, but never from money
+     * another session holds: what was granted stays payable (no over-grant). Release the session's
+     * own reservation before calling this.
      */
     public void charge(ChargeRequest req, Wallet w, ChargeResult out) {
         price(req, w, out, true);
@@ -407,7 +409,7 @@ public final class Rater {
         out.priceMicros = price;
         out.costMicros = Math.addExact(t.rate(rateA).cost(before, Math.min(to, split)),
                 t.rate(rateB).cost(Math.min(to, split), to));
-        long collected = Math.min(price, Math.max(0, w.moneyMicros));
+        long collected = Math.min(price, w.availableMoney());
         out.moneyDebitedMicros = collected;
         out.uncollectedMicros = price - collected;
         if (apply) {

@@ -287,4 +287,28 @@ class RaterChargeTest {
         assertEquals(grant.reservedMicros, out.priceMicros);
         assertEquals(0, out.uncollectedMicros);
     }
+
+    @Test
+    void usageBeyondItsGrantDoesNotTakeMoneyAnotherSessionHolds() {
+        // given: a voice session holds a reservation of money; a data session of the same account reports usage
+        // beyond its own grant (which it gave back first)
+        Given voice = new Given().pkg("payg").service("voice").called("13800138000").requested(600).money("3.00");
+        Rater rater = new Rater(voice.c);
+        QuotaResult held = new QuotaResult();
+        rater.quota(voice.quota, voice.wallet, held);
+        rater.reserve(held, voice.wallet);
+        long reserved = voice.wallet.reservedMicros;
+        assertTrue(reserved > 0 && reserved < voice.wallet.moneyMicros, "the voice session holds part of the money");
+        long available = voice.wallet.availableMoney();
+        Given data = new Given().pkg("payg").service("data").used(500 * MB);
+        // when
+        ChargeResult out = new ChargeResult();
+        new Rater(data.c).charge(data.charge, voice.wallet, out);
+        // then: only the money no session holds is collected; the voice session can still pay what it was granted
+        assertTrue(out.priceMicros > available, "the usage costs more than the money no session holds");
+        assertEquals(available, out.moneyDebitedMicros);
+        assertEquals(out.priceMicros - available, out.uncollectedMicros);
+        assertEquals(reserved, voice.wallet.moneyMicros, "money left = what the voice session holds");
+        assertEquals(reserved, voice.wallet.reservedMicros);
+    }
 }
