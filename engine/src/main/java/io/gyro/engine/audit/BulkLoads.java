@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  * The opening money of bulk-loaded accounts, from the loader's manifest ({@value BulkLoader#MANIFEST}, one JSON
  * line per run): a run without {@code journal} wrote no record per account, so an account of its range starts
  * from the money {@link Admin#openingState} left it with: the opening balance, less the first period's fee
- * when that was charged (the manifest does not record the fee, so it is priced again, with the catalogue the
- * audit is given, at the run's {@code createdMs}). Runs with {@code journal} are left out: their accounts'
+ * when that was charged. Runs record that money ({@code openingMoneyMicros}); for lines written before they did,
+ * the fee is priced again, with the catalogue the audit is given, at the run's {@code createdMs}. Runs with {@code journal} are left out: their accounts'
  * opening balance is in the journal. The earliest run covering an id is the one that created it (later runs
  * skip existing MSISDNs). A handful of runs: a list, searched linearly.
  */
@@ -80,6 +80,10 @@ final class BulkLoads {
             long first = n.get("firstMsisdn").asLong();
             long count = n.get("count").asLong();
             long balance = n.get("balanceMicros").asLong();
+            if (n.hasNonNull("openingMoneyMicros")) {
+                runs.add(new Run(i + 1, first, count, n.get("openingMoneyMicros").asLong(), null));
+                continue;
+            }
             if (n.get("firstPeriodIncluded").asBoolean()) {
                 runs.add(new Run(i + 1, first, count, balance, null));
                 continue;

@@ -184,14 +184,15 @@ public final class BulkLoader {
                             + "(capacity %,d, %,d there already)%n", plan.count(), plan.firstMsisdn(), plan.firstImsi(),
                     plan.packageId(), Money.format(plan.balanceMicros()), catalogue.currency(), dataDir, capacity, existing);
             Report report = write(stores, catalogue, plan, records, progress, nowMs, startNs, capacity);
-            manifest(dataDir, plan, report, nowMs, "complete");
+            manifest(dataDir, plan, openingMoneyMicros(catalogue, plan, nowMs), report, nowMs, "complete");
             progress.printf(Locale.ROOT, "bulk-load: done in %.1f s: %,d created (%,.0f/s), %,d skipped (already there), "
                             + "%,d accounts replaced; %,d subscribers in %s%n", report.elapsedMs() / 1000.0,
                     report.created(), report.perSecond(), report.skipped(), report.accountsReplaced(),
                     report.totalSubscribers(), dataDir);
             return report;
         } catch (Aborted e) {
-            manifest(dataDir, plan, e.report, nowMs, "aborted: " + e.getMessage());
+            manifest(dataDir, plan, openingMoneyMicros(catalogue, plan, nowMs), e.report, nowMs,
+                    "aborted: " + e.getMessage());
             throw e;
         } finally {
             if (journal != null) {
@@ -282,8 +283,7 @@ public final class BulkLoader {
         if (problems.isEmpty()) {
             try {
                 // One dry run of the creation path: a balance that cannot pay the first fee is refused here.
-                Admin.openingState(catalogue, pkg, plan.firstMsisdn(), plan.firstImsi(), plan.balanceMicros(),
-                        plan.firstPeriodIncluded(), nowMs, new Subscriber(), new Account(), new Wallet(), null);
+                openingMoneyMicros(catalogue, plan, nowMs);
             } catch (ApiException e) {
                 problems.add("balance=" + Money.format(plan.balanceMicros()) + ": " + e.getMessage());
             }
@@ -322,12 +322,26 @@ public final class BulkLoader {
         return n;
     }
 
-    private static void manifest(Path dataDir, Plan plan, Report r, long nowMs, String outcome) throws IOException {
+    /**
+     * The money every account of the run starts with: the opening balance, less the first period's fee when that
+     * is charged. Recorded in the manifest, so that an audit does not have to price the fee again with a catalogue
+     * that may have changed since.
+     */
+    static long openingMoneyMicros(Catalogue catalogue, Plan plan, long nowMs) {
+        Account account = new Account();
+        Admin.openingState(catalogue, catalogue.packageIndex(plan.packageId()), plan.firstMsisdn(), plan.firstImsi(),
+                plan.balanceMicros(), plan.firstPeriodIncluded(), nowMs, new Subscriber(), account, new Wallet(), null);
+        return account.moneyMicros();
+    }
+
+    private static void manifest(Path dataDir, Plan plan, long openingMoneyMicros, Report r, long nowMs, String outcome)
+            throws IOException {
         String line = String.format(Locale.ROOT, "{\"at\":\"%s\",\"createdMs\":%d,\"firstMsisdn\":%d,\"firstImsi\":%d,"
                         + "\"count\":%d,\"package\":\"%s\",\"balanceMicros\":%d,\"firstPeriodIncluded\":%b,\"journal\":%b,"
+                        + "\"openingMoneyMicros\":%d,"
                         + "\"created\":%d,\"skipped\":%d,\"accountsReplaced\":%d,\"elapsedMs\":%d,\"outcome\":\"%s\"}%n",
                 Instant.now(), nowMs, plan.firstMsisdn(), plan.firstImsi(), plan.count(), plan.packageId(),
-                plan.balanceMicros(), plan.firstPeriodIncluded(), plan.journal(), r.created(), r.skipped(),
+                plan.balanceMicros(), plan.firstPeriodIncluded(), plan.journal(), openingMoneyMicros, r.created(), r.skipped(),
                 r.accountsReplaced(), r.elapsedMs(), outcome.replace("\\", "\\\\").replace("\"", "\\\""));
         Files.write(dataDir.resolve(MANIFEST), line.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND, StandardOpenOption.WRITE);

@@ -47,6 +47,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,7 +63,7 @@ class AuditEndToEndTest {
     /** Pay-as-you-go, first period included: every unit is paid with money. */
     private static final long PAYG_FIRST = 8617300000001L;
     private static final long PAYG_COUNT = 300;
-    /** Basic, first period charged from the opening balance (the manifest does not say how much). */
+    /** Basic, first period charged from the opening balance (the manifest records the money left). */
     private static final long BASIC_FIRST = 8617400000001L;
     private static final long BASIC_COUNT = 50;
     private static final long API_MSISDN = 8617500000001L;
@@ -172,6 +173,24 @@ class AuditEndToEndTest {
         assertTrue(r.out.contains("conservation: account " + (PAYG_FIRST + 7) + ": money 19999999"), r.out);
         assertTrue(r.out.contains("conservation: account " + (BASIC_FIRST + 7) + ": money 10999999"), r.out);
         assertTrue(r.out.contains("conservation: account " + BASIC_FIRST + " (msisdn"), r.out);
+    }
+
+    @Test
+    void theManifestsOpeningMoneyIsWhatBulkLoadedAccountsAreCheckedAgainst() throws Exception {
+        // A manifest from before the loader recorded the opening money: the fee is priced again, still clean.
+        Path old = copy("manifest-old");
+        rewriteManifest(old, line -> line.replaceAll("\"openingMoneyMicros\":-?\\d+,", ""));
+        Result r = audit(old);
+        assertEquals(0, r.exit, r.out + r.err);
+        // The recorded figure is the one checked: one micro off in the manifest names every untouched account of it.
+        Path off = copy("manifest-off");
+        rewriteManifest(off, line -> line.contains("\"package\":\"basic\"")
+                ? line.replaceAll("\"openingMoneyMicros\":(\\d+),", "\"openingMoneyMicros\":1$1,") : line);
+        r = audit(off);
+        assertEquals(1, r.exit, r.out);
+        assertTrue(r.out.contains("conservation " + BASIC_COUNT + ")"), "every account of that load: " + r.out);
+        assertTrue(r.out.contains(": money 11000000 (11.00), expected 111000000 (111.00) (opening of bulk load line"),
+                r.out);
     }
 
     @Test
@@ -291,6 +310,16 @@ class AuditEndToEndTest {
             throw new IllegalStateException("cannot find the repository root (config/catalogue.yaml)");
         }
         return p;
+    }
+
+    private static void rewriteManifest(Path dir, java.util.function.UnaryOperator<String> edit) throws IOException {
+        Path manifest = dir.resolve(io.gyro.engine.bulk.BulkLoader.MANIFEST);
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+            lines.add(edit.apply(line));
+        }
+        assertNotEquals(Files.readAllLines(manifest, StandardCharsets.UTF_8), lines, "the edit changed the manifest");
+        Files.write(manifest, lines, StandardCharsets.UTF_8);
     }
 
     private static void addMicros(Path dir, long accountId, long micros) throws IOException {

@@ -54,6 +54,22 @@ class BulkLoaderTest {
     }
 
     @Test
+    void theManifestRecordsTheMoneyEachAccountStartsWithAfterAChargedFirstPeriod() throws Exception {
+        Path dir = root.resolve("data");
+        BulkLoader.load(config(dir, 100), new BulkLoader.Plan(FIRST_MSISDN, FIRST_IMSI, 10, "basic", 50_000_000L,
+                false, false), progress, NOW_MS);
+        long money;
+        try (Stores stores = Stores.open(dir, new StoreConfig(100, 1_000))) {
+            Account a = new Account();
+            assertTrue(stores.accounts().read(FIRST_MSISDN + 9, a));
+            money = a.moneyMicros();
+        }
+        assertTrue(money < 50_000_000L, "the first fee was charged: " + money);
+        String line = Files.readAllLines(dir.resolve(BulkLoader.MANIFEST)).get(0);
+        assertTrue(line.contains("\"openingMoneyMicros\":" + money + ","), line);
+    }
+
+    @Test
     void loadsEveryOneOfTheRangeThenASecondRunSkipsThem() throws Exception {
         Path dir = root.resolve("data");
         BulkLoader.Report first = BulkLoader.load(config(dir, 5_000), plan(2_000), progress, NOW_MS);
