@@ -23,8 +23,8 @@ import java.util.function.Supplier;
  * line per run): a run without {@code journal} wrote no record per account, so an account of its range starts
  * from the money {@link Admin#openingState} left it with: the opening balance, less the first period's fee
  * when that was charged. Runs record that money ({@code openingMoneyMicros}); for lines written before they did,
- * the fee is priced again, with the catalogue the audit is given, at the run's {@code createdMs}. Runs with {@code journal} are left out: their accounts'
- * opening balance is in the journal. The earliest run covering an id is the one that created it (later runs
+ * the fee is priced again, with the catalogue the audit is given, at the run's {@code createdMs}. Runs with
+ * {@code journal} are left out: their accounts' opening balance is in the journal. The earliest run covering an id is the one that created it (later runs
  * skip existing MSISDNs). A handful of runs: a list, searched linearly.
  */
 final class BulkLoads {
