@@ -4,6 +4,7 @@ import io.gyro.engine.EngineConfig;
 import io.gyro.engine.cdr.CdrKind;
 import io.gyro.engine.cdr.Journal;
 import io.gyro.engine.cdr.JournalEntry;
+import io.gyro.engine.pipeline.Admin;
 import io.gyro.engine.pipeline.StartupRecovery;
 import io.gyro.engine.store.StoreConfig;
 import io.gyro.engine.store.Stores;
@@ -57,8 +58,6 @@ import java.util.Set;
 public final class Audit {
     /** Mismatch lines printed at most; every mismatch is counted. */
     public static final int MAX_LINES = 20;
-    /** How the explanation of an API-created account's first-period record begins (Admin.openingState). */
-    private static final String FIRST_PERIOD_NOTE = "first period";
     private static final long NONE = Long.MIN_VALUE;
 
     /** What a mismatch is about. */
@@ -294,7 +293,7 @@ public final class Audit {
             return e.idempotencyKey == null || e.idempotencyKey.isEmpty();
         }
         return (e.kind == CdrKind.FEE || e.kind == CdrKind.ADJUSTMENT) && e.explanation != null
-                && e.explanation.startsWith(FIRST_PERIOD_NOTE);
+                && e.explanation.startsWith(Admin.FIRST_PERIOD);
     }
 
     /** One walk over every account. @return accounts checked */

@@ -27,6 +27,12 @@ import java.util.Map;
  * Inputs are validated before anything changes; refusals are {@link ApiException}s.
  */
 public final class Admin {
+    /**
+     * How the explanation of an account's first-period record begins (FEE when charged, ADJUSTMENT when included):
+     * {@code gyro audit} tells an API-created account's opening records by it.
+     */
+    public static final String FIRST_PERIOD = "first period";
+
     private Admin() {
     }
 
@@ -127,7 +133,7 @@ public final class Admin {
             w.moneyMicros = money;
             if (records != null) {
                 seq = records.fee(CdrKind.ADJUSTMENT, sub, 0, w, nowMs,
-                        "first period of " + packageId + " included with the SIM; allowances granted");
+                        FIRST_PERIOD + " of " + packageId + " included with the SIM; allowances granted");
             }
         } else {
             renewals.renew(pkg, nowMs, nowMs, 0, 0, w, renewal);
@@ -136,7 +142,7 @@ public final class Admin {
                         + Money.format(renewal.feeMicros) + " of package " + packageId);
             }
             if (records != null) {
-                seq = records.fee(CdrKind.FEE, sub, renewal.feeMicros, w, nowMs, "first period fee of " + packageId);
+                seq = records.fee(CdrKind.FEE, sub, renewal.feeMicros, w, nowMs, FIRST_PERIOD + " fee of " + packageId);
             }
         }
         sub.nextRenewalMs(renewal.periodEndMs).promotionsUsedMask(renewal.promotionsUsedMask);
