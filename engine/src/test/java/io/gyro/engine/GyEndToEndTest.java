@@ -392,6 +392,26 @@ class GyEndToEndTest {
     }
 
     @Test
+    void finalUsageBeyondOneGrantIsPaidFromTheSessionsOtherGrantsWhateverTheOrder() throws Exception {
+        // payg 1.00: the session holds two grants; its CCR-T reports usage far beyond the first and does not mention
+        // the second. Both grants come back before the final usage is charged, so all the money pays it.
+        HttpResponse<String> created = EngineHarness.http(engine, "POST", "/subscribers",
+                "{\"msisdn\":\"8617100000002\",\"imsi\":\"460990100000002\",\"package\":\"payg\",\"balance\":\"1.00\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        long msisdn = 8617100000002L;
+        release(send(ccr("pgw;two", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(msisdn)
+                .beginMscc(100, -1).requestedOctets(5L * 1024 * 1024).endMscc()
+                .beginMscc(101, -1).requestedOctets(5L * 1024 * 1024).endMscc())));
+        long reserved = balance(msisdn).get("reservedMicros").asLong();
+        assertTrue(reserved > 0 && reserved <= 1_000_000, "both grants hold money: " + reserved);
+        release(send(ccr("pgw;two", "32251@3gpp.org", Enumerations.TERMINATION_REQUEST, 1, w -> w.msisdn(msisdn)
+                .beginMscc(100, -1).usedOctets(100L * 1024 * 1024, 0, Enumerations.RR_FINAL).endMscc())));
+        JsonNode after = balance(msisdn);
+        assertEquals(0, after.get("reservedMicros").asLong(), "nothing held after the session ended");
+        assertEquals(0, after.get("moneyMicros").asLong(), "5.00 of usage took all of 1.00, the second grant's too");
+    }
+
+    @Test
     void lastUnitsCarryFinalUnitIndicationAndThenNothingIsGranted() throws Exception {
         // payg: no allowances, 0.05 per MB data in 1 KB steps, restrict to the top-up portal when empty.
         HttpResponse<String> created = EngineHarness.http(engine, "POST", "/subscribers",

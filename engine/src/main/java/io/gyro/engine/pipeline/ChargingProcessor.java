@@ -324,6 +324,14 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         }
         calledNumber.wrap(session.called(), 0, session.calledLength());
         long maxValidityMs = 0;
+        if (terminate) {
+            // The session ends: every reservation it holds comes back before any of its final usage is charged, so
+            // that usage beyond one rating group's grant can be paid from the session's other grants (usage is never
+            // paid from money a reservation holds), whatever the order of the MSCCs.
+            for (int slot = 0; slot < session.slotCount(); slot++) {
+                releaseSlot(slot, wallet);
+            }
+        }
 
         for (int m = 0; m < e.msccCount; m++) {
             long ratingGroup = e.ratingGroup[m];
@@ -343,7 +351,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             }
             // 1. Give back what this rating group held, then charge what was used against it.
             long chargedBefore = slot >= 0 ? session.chargedUnits(slot) : 0;
-            if (slot >= 0) {
+            if (slot >= 0 && !terminate) {
                 releaseSlot(slot, wallet);
             }
             if (e.usuPresent[m]) {
@@ -380,9 +388,8 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             maxValidityMs = Math.max(maxValidityMs, writeGrant(e, m, slot, chargedBefore, service, kind, wallet, nowMs));
         }
         if (terminate) {
-            // Release anything still held (rating groups the final CCR did not mention).
+            // Released before the loop; drop the rating groups the final CCR did not mention.
             while (session.slotCount() > 0) {
-                releaseSlot(0, wallet);
                 session.removeSlot(0);
             }
         }
