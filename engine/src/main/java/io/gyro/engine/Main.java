@@ -200,6 +200,10 @@ public final class Main implements Runnable {
             } catch (io.gyro.engine.audit.Audit.Refused e) {
                 err.println("audit refused, nothing read: " + e.getMessage());
                 return 2;
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // Not a verdict on the money (that is exit 1): the audit could not read what it checks.
+                err.println("audit could not finish, nothing changed: " + e.getMessage());
+                return 2;
             }
             out.println(report.summary());
             for (String line : report.lines()) {

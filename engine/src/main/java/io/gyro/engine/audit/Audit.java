@@ -48,7 +48,8 @@ import java.util.Set;
  *       {@code lastJournalSeq} the seq of that record;</li>
  *   <li>per account not named: {@code lastJournalSeq} 0 and the opening money of the bulk load that created it;</li>
  *   <li>reservations: each account's reserved money and units equal the sum over its open sessions
- *       ({@link StartupRecovery#checkReservations}).</li>
+ *       ({@link StartupRecovery#checkReservations}), and its money is neither negative nor below what they hold
+ *       (invariant 2).</li>
  * </ul>
  *
  * <p>Scale: the journal is parsed once and the accounts are walked once, read in place. Per-account state is
@@ -79,7 +80,9 @@ public final class Audit {
         /** An account the journal names that the store does not hold. */
         MISSING_ACCOUNT("missing-account"),
         /** Reserved money or units differ from the sum over the account's open sessions. */
-        RESERVATIONS("reservations");
+        RESERVATIONS("reservations"),
+        /** Money below zero, or below what reservations hold (invariant 2, no over-grant). */
+        OVER_GRANT("over-grant");
 
         final String label;
 
@@ -304,6 +307,10 @@ public final class Audit {
             checked[0]++;
             if (reservedMicros != 0 || anyReservedUnits) {
                 holding.add(id);
+            }
+            if (moneyMicros < 0 || reservedMicros > moneyMicros) {
+                mismatch(Kind.OVER_GRANT, "account " + id + ": money " + micros(moneyMicros) + ", reserved "
+                        + micros(reservedMicros) + ": reservations exceed what the account can pay");
             }
             int i = index.get(id);
             if (i >= 0) {

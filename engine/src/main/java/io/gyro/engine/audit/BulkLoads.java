@@ -79,6 +79,11 @@ final class BulkLoads {
             }
             long first = n.get("firstMsisdn").asLong();
             long count = n.get("count").asLong();
+            if (!"complete".equals(n.path("outcome").asText("complete")) && n.has("created") && n.has("skipped")) {
+                // An aborted run went through its range in order and stopped: it created or skipped only the first
+                // created + skipped MSISDNs; a later run may have created the rest, with another opening.
+                count = Math.min(count, n.get("created").asLong() + n.get("skipped").asLong());
+            }
             long balance = n.get("balanceMicros").asLong();
             if (n.hasNonNull("openingMoneyMicros")) {
                 runs.add(new Run(i + 1, first, count, n.get("openingMoneyMicros").asLong(), null));

@@ -267,6 +267,22 @@ class AuditEndToEndTest {
         assertTrue(r.out.contains("reservations: account " + API_MSISDN + ": reserved 1 "), r.out);
     }
 
+    @Test
+    void moreReservedThanTheAccountCanPayIsReported() throws Exception {
+        Path dir = copy("over-grant");
+        long money;
+        try (Stores stores = Stores.open(dir, new StoreConfig(10_000, 10_000))) {
+            Account a = new Account();
+            assertTrue(stores.accounts().read(PAYG_FIRST + 7, a));
+            money = a.moneyMicros();
+            stores.accounts().write(a.reservedMicros(money + 1));
+        }
+        Result r = audit(dir);
+        assertEquals(1, r.exit, r.out);
+        assertTrue(r.out.contains("over-grant: account " + (PAYG_FIRST + 7) + ": money " + money + " "), r.out);
+        assertTrue(r.out.contains("over-grant 1"), r.out);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private record Result(int exit, String out, String err) {
