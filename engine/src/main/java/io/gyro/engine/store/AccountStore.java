@@ -207,34 +207,10 @@ public final class AccountStore {
         void visit(long accountId, long lastJournalSeq, long reservedMicros, boolean anyReservedUnits);
     }
 
-    /**
-     * Visits every account's journal seq and reservations, read in place from the map's bytes (see the
-     * layout in {@link AccountMarshaller}); nothing is decoded or allocated per account, so at start-up
-     * recovery this costs a walk over the file's pages instead of a full decode of every account. The
-     * visitor must not write to this store (it runs under a segment lock).
-     */
+    /** The fields of {@link #forEachAuditFields} that start-up recovery needs (all but the money). */
     public void forEachRecoveryFields(RecoveryFieldsVisitor visitor) {
-        LongKey k = new LongKey();
-        for (ChronicleMap<LongKey, Account> m : maps) {
-            forEachRecoveryFields(m, k, visitor);
-        }
-    }
-
-    private static void forEachRecoveryFields(ChronicleMap<LongKey, Account> map, LongKey k,
-                                              RecoveryFieldsVisitor visitor) {
-        map.forEachEntry(e -> {
-            Data<Account> v = e.value();
-            net.openhft.chronicle.bytes.RandomDataInput b = v.bytes();
-            long off = v.offset();
-            int buckets = b.readInt(off + AccountMarshaller.BUCKET_COUNT_OFFSET);
-            boolean anyUnits = false;
-            for (int i = 0; i < buckets && !anyUnits; i++) {
-                anyUnits = b.readLong(off + AccountMarshaller.HEADER_BYTES + (long) i * AccountMarshaller.BUCKET_BYTES
-                        + AccountMarshaller.BUCKET_RESERVED_UNITS_OFFSET) != 0;
-            }
-            visitor.visit(e.key().getUsing(k).value, b.readLong(off + AccountMarshaller.LAST_JOURNAL_SEQ_OFFSET),
-                    b.readLong(off + AccountMarshaller.RESERVED_MICROS_OFFSET), anyUnits);
-        });
+        forEachAuditFields((accountId, moneyMicros, lastJournalSeq, reservedMicros, anyReservedUnits) ->
+                visitor.visit(accountId, lastJournalSeq, reservedMicros, anyReservedUnits));
     }
 
     /** What {@link #forEachAuditFields} hands over per account. */
@@ -244,8 +220,10 @@ public final class AccountStore {
     }
 
     /**
-     * As {@link #forEachRecoveryFields}, with the account's money too: one walk over every account, read in
-     * place, for the offline audit. The visitor must not write to this store.
+     * Visits every account's money, journal seq and reservations, read in place from the map's bytes (see the
+     * layout in {@link AccountMarshaller}); nothing is decoded or allocated per account, so start-up recovery
+     * and the offline audit cost a walk over the file's pages instead of a full decode of every account. The
+     * visitor must not write to this store (it runs under a segment lock).
      */
     public void forEachAuditFields(AuditFieldsVisitor visitor) {
         LongKey k = new LongKey();

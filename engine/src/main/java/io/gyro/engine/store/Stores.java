@@ -118,6 +118,28 @@ public final class Stores implements AutoCloseable {
     }
 
     /**
+     * Takes the data directory's lock, or throws IllegalStateException when another process holds it. A second
+     * opener must not delete the clean-shutdown marker or run recovery under a live process: a recovery that
+     * cannot get Chronicle's exclusive lock leaves the files marked not-ready.
+     */
+    private static FileLock lockDataDir(Path dataDir) throws IOException {
+        FileChannel channel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IllegalStateException("data dir " + dataDir + " is in use by another process ("
+                    + LOCK_FILE + " is locked)");
+        }
+        return lock;
+    }
+
+    /**
      * Opens the maps of an existing data directory that the last run closed cleanly, for an offline reader (the
      * audit): under the directory lock, it refuses a directory with no maps (nothing is created) and one whose
      * clean-shutdown marker is missing (that needs {@link #open}'s recovery and the journal roll-forward, which
@@ -132,19 +154,8 @@ public final class Stores implements AutoCloseable {
             throw new NotClosedCleanly(dataDir + " is not a directory");
         }
         long startNs = System.nanoTime();
-        FileChannel lockChannel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            lockChannel.close();
-            throw new IllegalStateException("data dir " + dataDir + " is in use by another process ("
-                    + LOCK_FILE + " is locked)");
-        }
+        FileLock lock = lockDataDir(dataDir);
+        FileChannel lockChannel = lock.channel();
         try {
             boolean anyMapFile = Files.exists(dataDir.resolve(AccountStore.FILE_NAME))
                     || Files.exists(dataDir.resolve(AccountStore.fileName(0, AccountStore.MAX_SHARDS)));
@@ -182,21 +193,8 @@ public final class Stores implements AutoCloseable {
     static Stores open(Path dataDir, StoreConfig config, int freshAccountShards) throws IOException {
         long startNs = System.nanoTime();
         Files.createDirectories(dataDir);
-        FileChannel lockChannel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            lockChannel.close();
-            // A second opener must not delete the marker or run recovery under a live process: a recovery
-            // that cannot get Chronicle's exclusive lock leaves the files marked not-ready.
-            throw new IllegalStateException("data dir " + dataDir + " is in use by another process ("
-                    + LOCK_FILE + " is locked)");
-        }
+        FileLock lock = lockDataDir(dataDir);
+        FileChannel lockChannel = lock.channel();
         try {
             return openLocked(dataDir, config, freshAccountShards, lockChannel, lock, startNs);
         } catch (IOException | RuntimeException e) {
