@@ -198,7 +198,7 @@ public final class Main implements Runnable {
                 err.println(e.getMessage());
                 return 2;
             } catch (io.gyro.engine.audit.Audit.Refused e) {
-                err.println("audit refused, nothing read: " + e.getMessage());
+                err.println("audit refused, nothing changed: " + e.getMessage());
                 return 2;
             } catch (java.io.IOException | java.io.UncheckedIOException e) {
                 // Not a verdict on the money (that is exit 1): the audit could not read what it checks.

@@ -3,6 +3,7 @@ package io.gyro.engine.audit;
 import io.gyro.engine.EngineConfig;
 import io.gyro.engine.cdr.CdrKind;
 import io.gyro.engine.cdr.Journal;
+import io.gyro.engine.cdr.JournalCheckpoint;
 import io.gyro.engine.cdr.JournalEntry;
 import io.gyro.engine.pipeline.Admin;
 import io.gyro.engine.pipeline.StartupRecovery;
@@ -196,6 +197,14 @@ public final class Audit {
                 return loaded[0].ok() ? loaded[0].catalogue() : null;
             }));
             long[] journal = audit.readJournal(dataDir.resolve(Journal.DIR_NAME));
+            JournalCheckpoint.Found checkpoint = JournalCheckpoint.peek(dataDir);
+            if (checkpoint.status() == JournalCheckpoint.Status.VALID && checkpoint.seq() < journal[1]) {
+                // A request failed half way in the last run (the checkpoint was held): the next start rolls the
+                // records after it forward onto the accounts, so until then the accounts may lag the journal.
+                throw new Refused("dataDir=" + dataDir + ": the journal holds " + (journal[1] - checkpoint.seq())
+                        + " records after its checkpoint (seq " + checkpoint.seq() + "), which the next start applies "
+                        + "to the accounts: start the engine once, stop it cleanly, then audit", null);
+            }
             progress.accept(String.format(Locale.ROOT, "audit: journal read: %,d records naming %,d accounts, %.1f s",
                     journal[0], audit.index.size(), (System.nanoTime() - startNs) / 1e9));
             long accounts = audit.checkAccounts(stores);

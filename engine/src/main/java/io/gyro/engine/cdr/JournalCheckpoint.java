@@ -131,6 +131,11 @@ public final class JournalCheckpoint implements AutoCloseable {
         }
     }
 
+    /** What {@code <dataDir>/journal-checkpoint} holds, read without creating or changing it. */
+    public static Found peek(Path dataDir) throws IOException {
+        return read(dataDir.resolve(FILE_NAME));
+    }
+
     private static Found read(Path file) throws IOException {
         if (!Files.exists(file)) {
             return new Found(Status.MISSING, 0, -1, null);

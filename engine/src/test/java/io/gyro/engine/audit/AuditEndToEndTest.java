@@ -283,6 +283,21 @@ class AuditEndToEndTest {
         assertTrue(r.out.contains("over-grant 1"), r.out);
     }
 
+    @Test
+    void recordsAfterAHeldCheckpointAreRefusedWithWhatToDo() throws Exception {
+        // A request that failed half way holds the checkpoint: the next start rolls the records after it forward.
+        Path dir = copy("held-checkpoint");
+        Path file = dir.resolve(io.gyro.engine.cdr.JournalCheckpoint.FILE_NAME);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long seq = b.getLong(8);
+        assertTrue(seq > 1, "a clean stop leaves the checkpoint at the last record: " + seq);
+        Files.write(file, b.putLong(8, seq - 1).array());
+        Result r = audit(dir);
+        assertEquals(2, r.exit, r.out + r.err);
+        assertTrue(r.err.contains("the journal holds 1 records after its checkpoint (seq " + (seq - 1) + ")")
+                && r.err.contains("start the engine once, stop it cleanly, then audit"), r.err);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private record Result(int exit, String out, String err) {
