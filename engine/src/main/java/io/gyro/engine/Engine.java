@@ -26,6 +26,7 @@ import io.gyro.engine.pipeline.RingEvent;
 import io.gyro.engine.pipeline.StartupRecovery;
 import io.gyro.engine.pipeline.TopUpKeys;
 import io.gyro.engine.status.EngineCounters;
+import io.gyro.engine.status.LatencyHistogram;
 import io.gyro.engine.store.StoreConfig;
 import io.gyro.engine.store.Stores;
 import io.gyro.rating.Rater;
@@ -67,6 +68,7 @@ public final class Engine implements AutoCloseable {
     private final TopUpKeys topUpKeys;
     private final Disruptor<RingEvent> disruptor;
     private final RingBuffer<RingEvent> ring;
+    private final ChargingProcessor processor;
     private final ScheduledExecutorService ticker;
     private final DiameterServer diameter;
     private final HttpServer http;
@@ -77,7 +79,7 @@ public final class Engine implements AutoCloseable {
     private final String apiToken;
 
     private Engine(Stores stores, Journal journal, JournalCheckpoint checkpoint, TopUpKeys topUpKeys,
-                   Disruptor<RingEvent> disruptor, ScheduledExecutorService ticker,
+                   Disruptor<RingEvent> disruptor, ChargingProcessor processor, ScheduledExecutorService ticker,
                    DiameterServer diameter, HttpServer http, InetSocketAddress diameterAddress,
                    InetSocketAddress httpAddress, long startedMs, String apiToken) {
         this.apiToken = apiToken;
@@ -87,6 +89,7 @@ public final class Engine implements AutoCloseable {
         this.topUpKeys = topUpKeys;
         this.disruptor = disruptor;
         this.ring = disruptor.getRingBuffer();
+        this.processor = processor;
         this.ticker = ticker;
         this.diameter = diameter;
         this.http = http;
@@ -221,7 +224,7 @@ public final class Engine implements AutoCloseable {
             InetSocketAddress httpAddress = http.bind(
                     new InetSocketAddress(config.string("http.host"), config.integer("http.port")), api,
                     config.integer("http.maxBodyBytes"));
-            Engine engine = new Engine(stores, journal, checkpoint, topUpKeys, disruptor, ticker, diameter, http,
+            Engine engine = new Engine(stores, journal, checkpoint, topUpKeys, disruptor, processor, ticker, diameter, http,
                     diameterAddress, httpAddress, startedMs, token);
             self[0] = engine;
             LOG.info("Gyro engine up in {} ms: Diameter {} ({} transport) as {} / {}, HTTP API http://{}:{}/ , data {}",
@@ -292,6 +295,15 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Per answered CCR since the start, the time from its decode on the event loop to its answer
+     * handed to Netty (queueing on the ring, charging, the journal write), as {@link LatencyHistogram}
+     * counts; the difference of two snapshots covers what was answered between them.
+     */
+    public long[] latencySnapshot() {
+        return processor.latency().snapshot();
+    }
+
     /** Counters and store sizes for GET /status. */
     public Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -305,6 +317,7 @@ public final class Engine implements AutoCloseable {
             counters.put(c.name(), c.get());
         }
         out.put("counters", counters);
+        out.put("engineLatencyMicros", LatencyHistogram.summaryMicros(latencySnapshot()));
         Map<String, Long> peer = new LinkedHashMap<>();
         for (io.gyro.diameter.peer.Counters c : io.gyro.diameter.peer.Counters.values()) {
             peer.put(c.name(), c.get());

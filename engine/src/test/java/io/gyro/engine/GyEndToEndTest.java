@@ -10,6 +10,7 @@ import io.gyro.diameter.gy.CreditControlRequestWriter;
 import io.gyro.diameter.peer.LocalPeer;
 import io.gyro.diameter.peer.PeerConnection;
 import io.gyro.diameter.transport.DiameterClient;
+import io.gyro.engine.status.LatencyHistogram;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -137,6 +138,31 @@ class GyEndToEndTest {
         assertEquals(200, records.statusCode());
         String body = records.body();
         assertTrue(body.contains("SESSION_INTERIM") && body.contains("SESSION_END"), body);
+    }
+
+    @Test
+    void everyAnsweredRequestIsTimedInTheEngineAndStatusSummarisesIt() throws Exception {
+        long[] before = engine.latencySnapshot();
+        long start = System.nanoTime();
+        release(send(ccr("pgw;lat", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(MSISDN)
+                .beginMscc(100, -1).requestedEmpty().endMscc())));
+        release(send(ccr("pgw;lat", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 1, w -> w.msisdn(MSISDN)
+                .beginMscc(100, -1).usedOctets(1_000, 0, Enumerations.RR_QUOTA_EXHAUSTED).requestedEmpty().endMscc())));
+        release(send(ccr("pgw;lat", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 7, w -> w.msisdn(MSISDN)
+                .beginMscc(100, -1).requestedEmpty().endMscc()))); // refused (5004): answered, so timed too
+        long roundTrips = System.nanoTime() - start;
+
+        long[] counts = LatencyHistogram.minus(engine.latencySnapshot(), before);
+        assertEquals(3, LatencyHistogram.count(counts), "three answers, three times");
+        // each is part of its own round trip; a bucket's bound is at most 12.5 % above the time
+        long slowest = LatencyHistogram.valueAt(counts, 1.0);
+        assertTrue(slowest > 0 && slowest <= roundTrips * 1.125, slowest + " ns in the engine, " + roundTrips + " ns round trips");
+
+        JsonNode status = JSON.readTree(EngineHarness.http(engine, "GET", "/status", null).body());
+        JsonNode latency = status.get("engineLatencyMicros");
+        assertEquals(LatencyHistogram.count(before) + 3, latency.get("count").asLong(), status.toString());
+        assertTrue(latency.get("p50").asDouble() <= latency.get("p99").asDouble()
+                && latency.get("p99").asDouble() <= latency.get("max").asDouble(), latency.toString());
     }
 
     @Test

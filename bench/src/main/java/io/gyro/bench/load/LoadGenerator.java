@@ -8,6 +8,7 @@ import io.gyro.diameter.transport.DiameterClient;
 import io.gyro.engine.Engine;
 import io.gyro.engine.EngineConfig;
 import io.gyro.engine.bulk.BulkLoader;
+import io.gyro.engine.status.LatencyHistogram;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -123,6 +124,9 @@ public final class LoadGenerator implements Callable<Integer> {
 
     PrintStream console = System.out;
 
+    /** The engine started with --embedded, whose own latency is reported next to the client's; else null. */
+    private Engine engine;
+
     /** Set after {@link #call()}: the steps and the verdict (for the smoke test). */
     final List<StepResult> steps = new ArrayList<>();
     final Map<Integer, Long> resultCodes = new LinkedHashMap<>();
@@ -142,7 +146,7 @@ public final class LoadGenerator implements Callable<Integer> {
         if (name == null) {
             name = "load-" + mode + "-" + System.currentTimeMillis() / 1000;
         }
-        Engine engine = null;
+        engine = null;
         NullResponder responder = null;
         Path tempDir = null;
         try {
@@ -332,6 +336,8 @@ public final class LoadGenerator implements Callable<Integer> {
         long begin = System.nanoTime();
         long last = begin;
         Histogram interval = null;
+        long[] engineAtLast = engineSnapshot();
+        long[] engineAtMeasure = null;
         int total = warmupSeconds + durationSeconds;
         for (int s = 1; s <= total; s++) {
             long wake = begin + s * 1_000_000_000L;
@@ -342,7 +348,13 @@ public final class LoadGenerator implements Callable<Integer> {
             interval = stats.latency.getIntervalHistogram(interval);
             long now = System.nanoTime();
             boolean warm = s <= warmupSeconds;
-            step.seconds.add(new StepResult.Second((now - begin) / 1e9, warm, interval));
+            long[] engineNow = engineSnapshot();
+            step.seconds.add(new StepResult.Second((now - begin) / 1e9, warm, interval,
+                    engineNow == null ? null : LatencyHistogram.minus(engineNow, engineAtLast)));
+            engineAtLast = engineNow;
+            if (s == warmupSeconds) {
+                engineAtMeasure = engineNow;
+            }
             if (!warm) {
                 step.histogram.add(interval);
                 step.measuredAnswers += interval.getTotalCount();
@@ -351,8 +363,10 @@ public final class LoadGenerator implements Callable<Integer> {
             last = now;
             if (!quiet) {
                 StepResult.Second p = step.seconds.get(step.seconds.size() - 1);
-                console.printf(Locale.ROOT, "%s %3d s %9d answers/s  p50 %8.1f us  p99 %8.1f us  p99.9 %8.1f us  max %9.1f us%n",
-                        warm ? "warm" : "meas", s, p.answers, p.p50Us, p.p99Us, p.p999Us, p.maxUs);
+                console.printf(Locale.ROOT, "%s %3d s %9d answers/s  p50 %8.1f us  p99 %8.1f us  p99.9 %8.1f us  max %9.1f us%s%n",
+                        warm ? "warm" : "meas", s, p.answers, p.p50Us, p.p99Us, p.p999Us, p.maxUs,
+                        p.engine == null ? "" : String.format(Locale.ROOT, "  | in engine p99 %8.1f us  p99.9 %8.1f us",
+                                StepResult.engineUs(p.engine, 0.99), StepResult.engineUs(p.engine, 0.999)));
             }
         }
         all(conns, LoadConnection::stop);
@@ -362,9 +376,24 @@ public final class LoadGenerator implements Callable<Integer> {
         step.histogram.add(interval);
         step.sent = stats.sent.sum() - sentBefore;
         step.late = stats.late.sum() - lateBefore;
+        long[] engineAtEnd = engineSnapshot();
+        if (engineAtEnd != null) {
+            step.engine = LatencyHistogram.minus(engineAtEnd, engineAtMeasure != null ? engineAtMeasure : engineAtEnd);
+        }
         console.printf(Locale.ROOT, "== step %s: %.0f answers/s; latency us p50 %.1f p90 %.1f p99 %.1f p99.9 %.1f max %.1f%n",
                 step.label, step.throughput(), step.percentileUs(50), step.percentileUs(90), step.percentileUs(99),
                 step.percentileUs(99.9), step.maxUs());
+        if (step.engine != null) {
+            console.printf(Locale.ROOT, "== step %s, in the engine (decode to answer handed to Netty): p50 %.1f p90 %.1f p99 %.1f"
+                            + " p99.9 %.1f max %.1f us over %d answers%n", step.label, StepResult.engineUs(step.engine, 0.5),
+                    StepResult.engineUs(step.engine, 0.9), StepResult.engineUs(step.engine, 0.99),
+                    StepResult.engineUs(step.engine, 0.999), StepResult.engineUs(step.engine, 1.0),
+                    LatencyHistogram.count(step.engine));
+        }
+    }
+
+    private long[] engineSnapshot() {
+        return engine == null ? null : engine.latencySnapshot();
     }
 
     private void drain(List<LoadConnection> conns) throws Exception {

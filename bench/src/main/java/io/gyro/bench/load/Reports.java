@@ -1,5 +1,7 @@
 package io.gyro.bench.load;
 
+import io.gyro.engine.status.LatencyHistogram;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -70,13 +72,27 @@ final class Reports {
                     .append(", \"p99\": ").append(num(s.percentileUs(99)))
                     .append(", \"p99.9\": ").append(num(s.percentileUs(99.9)))
                     .append(", \"max\": ").append(num(s.maxUs()))
-                    .append(", \"count\": ").append(s.histogram.getTotalCount()).append("},\n     \"perSecond\": [");
+                    .append(", \"count\": ").append(s.histogram.getTotalCount()).append('}');
+            if (s.engine != null) {
+                b.append(",\n     \"inEngineUs\": {\"p50\": ").append(num(StepResult.engineUs(s.engine, 0.5)))
+                        .append(", \"p90\": ").append(num(StepResult.engineUs(s.engine, 0.9)))
+                        .append(", \"p99\": ").append(num(StepResult.engineUs(s.engine, 0.99)))
+                        .append(", \"p99.9\": ").append(num(StepResult.engineUs(s.engine, 0.999)))
+                        .append(", \"max\": ").append(num(StepResult.engineUs(s.engine, 1.0)))
+                        .append(", \"count\": ").append(LatencyHistogram.count(s.engine)).append('}');
+            }
+            b.append(",\n     \"perSecond\": [");
             String sep2 = "";
             for (StepResult.Second p : s.seconds) {
                 b.append(sep2).append("\n       {\"t\": ").append(num(p.t)).append(", \"warmup\": ").append(p.warmup)
                         .append(", \"answers\": ").append(p.answers).append(", \"p50Us\": ").append(num(p.p50Us))
                         .append(", \"p99Us\": ").append(num(p.p99Us)).append(", \"p999Us\": ").append(num(p.p999Us))
-                        .append(", \"maxUs\": ").append(num(p.maxUs)).append('}');
+                        .append(", \"maxUs\": ").append(num(p.maxUs));
+                if (p.engine != null) {
+                    b.append(", \"inEngineP99Us\": ").append(num(StepResult.engineUs(p.engine, 0.99)))
+                            .append(", \"inEngineP999Us\": ").append(num(StepResult.engineUs(p.engine, 0.999)));
+                }
+                b.append('}');
                 sep2 = ",";
             }
             b.append("]}");

@@ -1,5 +1,6 @@
 package io.gyro.bench.load;
 
+import io.gyro.engine.status.LatencyHistogram;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
@@ -20,8 +21,11 @@ final class StepResult {
         final double p99Us;
         final double p999Us;
         final double maxUs;
+        /** Embedded engine: its own time per answer in this second (decode to answer handed to Netty); else null. */
+        final long[] engine;
 
-        Second(double t, boolean warmup, Histogram h) {
+        Second(double t, boolean warmup, Histogram h, long[] engine) {
+            this.engine = engine;
             this.t = t;
             this.warmup = warmup;
             this.answers = h.getTotalCount();
@@ -44,6 +48,8 @@ final class StepResult {
     double measuredSeconds;
     long sent;
     long late;
+    /** Embedded engine: its own time per answer over the measured seconds (LatencyHistogram counts); else null. */
+    long[] engine;
 
     StepResult(String label, String mode, int window, double rate) {
         this.label = label;
@@ -62,5 +68,10 @@ final class StepResult {
 
     double maxUs() {
         return histogram.getMaxValue() / 1000.0;
+    }
+
+    /** Quantile {@code q} of an engine-side histogram, in microseconds; -1 when there is none. */
+    static double engineUs(long[] engine, double q) {
+        return engine == null || LatencyHistogram.count(engine) == 0 ? -1 : LatencyHistogram.valueAt(engine, q) / 1000.0;
     }
 }

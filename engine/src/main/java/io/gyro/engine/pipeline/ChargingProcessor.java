@@ -8,6 +8,7 @@ import io.gyro.diameter.dictionary.ResultCode;
 import io.gyro.diameter.gy.CreditControlAnswerWriter;
 import io.gyro.engine.cdr.CdrKind;
 import io.gyro.engine.status.EngineCounters;
+import io.gyro.engine.status.LatencyHistogram;
 import io.gyro.engine.store.ExpiryWheel;
 import io.gyro.engine.store.Session;
 import io.gyro.engine.store.SessionKey;
@@ -57,7 +58,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
     // Answers of the current batch, sent after the journal is written.
     private final AnswerSink[] answerPeers;
     private final ByteBuf[] answers;
+    /** When each answer's request was decoded on the event loop ({@link RingEvent#receivedNanos}). */
+    private final long[] answerReceivedNanos;
     private int answerCount;
+    /** Decode on the event loop to answer handed to Netty, per CCR: the time spent in the engine. */
+    private final LatencyHistogram latency = new LatencyHistogram();
     private final IdentityHashMap<AnswerSink, Boolean> touched = new IdentityHashMap<>();
     /** Sessions by expiry second, for the stale sweep (rebuilt from the store at start). */
     private final ExpiryWheel expiries;
@@ -86,6 +91,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         this.clock = clock;
         this.answerPeers = new AnswerSink[maxBatch];
         this.answers = new ByteBuf[maxBatch];
+        this.answerReceivedNanos = new long[maxBatch];
         this.sweepLimit = 10_000;
         long nowMs = clock.nowMs();
         this.renewalClockMs = nowMs;
@@ -101,6 +107,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
 
     public ChargingState state() {
         return state;
+    }
+
+    /** Time in the engine per answered CCR, from its decode to its answer handed to Netty (any thread may read it). */
+    public LatencyHistogram latency() {
+        return latency;
     }
 
     @Override
@@ -133,7 +144,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             // Its records (if any) may lack their map writes.
             afterFailure(seqBefore);
             if (event.kind == RingEvent.Kind.CCR) {
-                queueAnswer(event.peer, simpleAnswer(event, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
+                queueAnswer(event, simpleAnswer(event, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
             }
         } finally {
             event.clear();
@@ -152,9 +163,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         sweepStaleSessions(nowMs, BATCH_SWEEP_LIMIT);
         renewDuePackages(nowMs);
         state.records.flush();
+        long handedNanos = System.nanoTime();
         for (int i = 0; i < answerCount; i++) {
             AnswerSink peer = answerPeers[i];
             peer.answer(answers[i]);
+            latency.record(handedNanos - answerReceivedNanos[i]);
             touched.put(peer, Boolean.TRUE);
             answerPeers[i] = null;
             answers[i] = null;
@@ -168,8 +181,9 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         }
     }
 
-    private void queueAnswer(AnswerSink peer, ByteBuf answer) {
-        answerPeers[answerCount] = peer;
+    private void queueAnswer(RingEvent request, ByteBuf answer) {
+        answerPeers[answerCount] = request.peer;
+        answerReceivedNanos[answerCount] = request.receivedNanos;
         answers[answerCount++] = answer;
         EngineCounters.CCR_ANSWERED.increment();
     }
@@ -190,7 +204,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                 return;
             }
             if (e.ccRequestNumber <= session.lastCcRequestNumber()) {
-                queueAnswer(e.peer, failedRequestNumber(e));
+                queueAnswer(e, failedRequestNumber(e));
                 return;
             }
         }
@@ -199,11 +213,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             case Enumerations.EVENT_REQUEST:
                 // A new session (or a one-shot event): the Session-Id must be new, and must fit.
                 if (known) {
-                    queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
+                    queueAnswer(e, simpleAnswer(e, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
                     return;
                 }
                 if (sessionStoreFull()) {
-                    queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_TOO_BUSY));
+                    queueAnswer(e, simpleAnswer(e, ResultCode.DIAMETER_TOO_BUSY));
                     return;
                 }
                 session.clear();
@@ -219,13 +233,13 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                 if (!known || session.lastRequestType() == Enumerations.TERMINATION_REQUEST
                         || session.lastRequestType() == Enumerations.EVENT_REQUEST) {
                     EngineCounters.UNKNOWN_SESSION.increment();
-                    queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_UNKNOWN_SESSION_ID));
+                    queueAnswer(e, simpleAnswer(e, ResultCode.DIAMETER_UNKNOWN_SESSION_ID));
                     return;
                 }
                 sessionRequest(e, nowMs, false);
                 return;
             default:
-                queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_INVALID_AVP_VALUE));
+                queueAnswer(e, simpleAnswer(e, ResultCode.DIAMETER_INVALID_AVP_VALUE));
         }
     }
 
@@ -304,7 +318,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
     private void sessionRequest(RingEvent e, long nowMs, boolean initial) {
         int failure = resolveSubscriber(e, initial);
         if (failure != 0) {
-            queueAnswer(e.peer, simpleAnswer(e, failure));
+            queueAnswer(e, simpleAnswer(e, failure));
             return;
         }
         Catalogue catalogue = state.catalogue();
@@ -428,7 +442,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             // finds the later expiry when it looks)
             expiries.schedule(session.id(), session.expiresAtMs(), nowMs);
         }
-        queueAnswer(e.peer, answer);
+        queueAnswer(e, answer);
     }
 
     private void releaseSlot(int slot, Wallet wallet) {
@@ -603,7 +617,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
     private void eventRequest(RingEvent e, long nowMs) {
         int failure = resolveSubscriber(e, true);
         if (failure != 0) {
-            queueAnswer(e.peer, simpleAnswer(e, failure));
+            queueAnswer(e, simpleAnswer(e, failure));
             return;
         }
         Catalogue catalogue = state.catalogue();
@@ -775,14 +789,14 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
     private void replay(RingEvent e) {
         int length = session.answerLength();
         if (length == 0) {
-            queueAnswer(e.peer, simpleAnswer(e, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
+            queueAnswer(e, simpleAnswer(e, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
             return;
         }
         ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(length);
         out.writeBytes(session.answer(), 0, length);
         out.setInt(12, e.hopByHop);
         out.setInt(16, e.endToEnd);
-        queueAnswer(e.peer, out);
+        queueAnswer(e, out);
     }
 
     private ByteBuf simpleAnswer(RingEvent e, int resultCode) {
