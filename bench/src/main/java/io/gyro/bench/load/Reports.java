@@ -164,8 +164,21 @@ final class Reports {
                     .append("</td><td>").append(num(s.percentileUs(50))).append("</td><td>").append(num(s.percentileUs(90)))
                     .append("</td><td>").append(num(s.percentileUs(99))).append("</td><td>").append(num(s.percentileUs(99.9)))
                     .append("</td><td>").append(num(s.maxUs())).append("</td><td>").append(s.measuredAnswers).append("</td></tr>");
+            if (s.engine != null) {
+                b.append("<tr><th>").append(esc(s.label)).append(", in the engine</th><td></td><td>")
+                        .append(num(StepResult.engineUs(s.engine, 0.5))).append("</td><td>")
+                        .append(num(StepResult.engineUs(s.engine, 0.9))).append("</td><td>")
+                        .append(num(StepResult.engineUs(s.engine, 0.99))).append("</td><td>")
+                        .append(num(StepResult.engineUs(s.engine, 0.999))).append("</td><td>")
+                        .append(num(StepResult.engineUs(s.engine, 1.0))).append("</td><td>")
+                        .append(LatencyHistogram.count(s.engine)).append("</td></tr>");
+            }
         }
         b.append("</table>");
+        if (steps.stream().anyMatch(s -> s.engine != null)) {
+            b.append("<p>\"In the engine\": the embedded engine's own time per answer, from the request's decode on its event "
+                    + "loop to the answer handed to Netty (ring, charging, journal); buckets at most 12.5 % wide.</p>");
+        }
         for (StepResult s : steps) {
             b.append("<h3>").append(esc(s.label)).append("</h3>");
             overTime(b, s);
@@ -191,7 +204,9 @@ final class Reports {
             yMax = Math.max(yMax, p.maxUs);
         }
         double logMax = Math.ceil(Math.log10(yMax));
-        svgStart(b, "latency over time (µs, log scale) — p50 blue, p99 orange, p99.9 red, max grey");
+        boolean engine = s.seconds.stream().anyMatch(p -> p.engine != null);
+        svgStart(b, "latency over time (µs, log scale) — p50 blue, p99 orange, p99.9 red, max grey"
+                + (engine ? ", p99 in the engine green dashed" : ""));
         for (StepResult.Second p : s.seconds) {
             if (p.warmup) {
                 double x0 = x(p.t - 1, tMax);
@@ -204,14 +219,19 @@ final class Reports {
         series(b, s, tMax, logMax, "#ff7f0e", 1);
         series(b, s, tMax, logMax, "#d62728", 2);
         series(b, s, tMax, logMax, "#999", 3);
+        if (engine) {
+            series(b, s, tMax, logMax, "#2ca02c", 4);
+        }
         b.append("<text x=\"").append(W / 2).append("\" y=\"").append(H - 8).append("\" font-size=\"11\">seconds (shaded: warm-up)</text></svg>");
     }
 
     private static void series(StringBuilder b, StepResult s, double tMax, double logMax, String colour, int which) {
-        b.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" points=\"");
+        b.append("<polyline fill=\"none\" stroke=\"").append(colour).append(which == 4 ? "\" stroke-dasharray=\"4 3" : "")
+                .append("\" points=\"");
         for (StepResult.Second p : s.seconds) {
-            double v = which == 0 ? p.p50Us : which == 1 ? p.p99Us : which == 2 ? p.p999Us : p.maxUs;
-            if (p.answers > 0) {
+            double v = which == 0 ? p.p50Us : which == 1 ? p.p99Us : which == 2 ? p.p999Us : which == 3 ? p.maxUs
+                    : StepResult.engineUs(p.engine, 0.99);
+            if (p.answers > 0 && v >= 0) {
                 b.append(num(x(p.t, tMax))).append(',').append(num(yLog(v, logMax))).append(' ');
             }
         }

@@ -50,6 +50,7 @@ class LoadGeneratorSmokeTest {
         assertTrue(Files.readString(out.resolve("smoke.json")).contains("\"inEngineUs\": {\"p50\": "));
         assertTrue(Files.size(out.resolve("smoke-w8.hgrm")) > 0);
         assertTrue(Files.readString(out.resolve("smoke.html")).contains("<svg"));
+        assertTrue(Files.readString(out.resolve("smoke.html")).contains("w8, in the engine</th>"));
     }
 
     /** The null responder (baseline a) answers through the same one-walk decoding as the engine: only 2001. */
