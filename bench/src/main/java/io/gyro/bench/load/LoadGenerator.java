@@ -337,7 +337,8 @@ public final class LoadGenerator implements Callable<Integer> {
         long last = begin;
         Histogram interval = null;
         long[] engineAtLast = engineSnapshot();
-        long[] engineAtMeasure = null;
+        // where the measured window starts in the engine's histogram: now, or at the end of the warm-up
+        long[] engineAtMeasure = warmupSeconds == 0 ? engineAtLast : null;
         int total = warmupSeconds + durationSeconds;
         for (int s = 1; s <= total; s++) {
             long wake = begin + s * 1_000_000_000L;
@@ -378,7 +379,7 @@ public final class LoadGenerator implements Callable<Integer> {
         step.late = stats.late.sum() - lateBefore;
         long[] engineAtEnd = engineSnapshot();
         if (engineAtEnd != null) {
-            step.engine = LatencyHistogram.minus(engineAtEnd, engineAtMeasure != null ? engineAtMeasure : engineAtEnd);
+            step.engine = LatencyHistogram.minus(engineAtEnd, engineAtMeasure);
         }
         console.printf(Locale.ROOT, "== step %s: %.0f answers/s; latency us p50 %.1f p90 %.1f p99 %.1f p99.9 %.1f max %.1f%n",
                 step.label, step.throughput(), step.percentileUs(50), step.percentileUs(90), step.percentileUs(99),

@@ -53,6 +53,26 @@ class LoadGeneratorSmokeTest {
         assertTrue(Files.readString(out.resolve("smoke.html")).contains("w8, in the engine</th>"));
     }
 
+    /** Without a warm-up the engine's own times cover the whole run, from its first answer. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void withoutAWarmUpTheEnginesOwnTimesCoverTheWholeRun() throws Exception {
+        LoadGenerator generator = new LoadGenerator();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        generator.console = new PrintStream(log, true, StandardCharsets.UTF_8);
+        new CommandLine(generator).parseArgs("--embedded", "--connections", "1", "--sessions", "20", "--updates", "1",
+                "--subscribers", "20", "--window", "4", "--warmup", "0", "--duration", "1", "--drain-seconds", "5",
+                "--set", "stores.maxSessions=10000", "--out", out.toString(), "--name", "no-warmup", "--quiet");
+
+        int status = generator.call();
+
+        String console = log.toString(StandardCharsets.UTF_8);
+        assertPassedWithOnly2001(generator, status, console);
+        StepResult step = generator.steps.get(0);
+        assertTrue(step.measuredAnswers > 0, console);
+        assertTrue(io.gyro.engine.status.LatencyHistogram.count(step.engine) >= step.measuredAnswers, console);
+    }
+
     /** The null responder (baseline a) answers through the same one-walk decoding as the engine: only 2001. */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
