@@ -28,18 +28,11 @@ class LoadGeneratorSmokeTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shortClosedLoopRunAgainstAnEmbeddedEngineGetsOnly2001() throws Exception {
-        LoadGenerator generator = new LoadGenerator();
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        generator.console = new PrintStream(log, true, StandardCharsets.UTF_8);
-        new CommandLine(generator).parseArgs("--embedded", "--connections", "2", "--sessions", "40", "--updates", "2",
+        Run run = run("--embedded", "--connections", "2", "--sessions", "40", "--updates", "2",
                 "--sms-share", "0.2", "--subscribers", "50", "--window", "8", "--warmup", "1", "--duration", "2",
                 "--drain-seconds", "5", "--set", "stores.maxSessions=10000", "--out", out.toString(), "--name", "smoke", "--quiet");
-
-        int status = generator.call();
-
-        String console = log.toString(StandardCharsets.UTF_8);
-        assertPassedWithOnly2001(generator, status, console);
-        StepResult step = generator.steps.get(0);
+        String console = run.console();
+        StepResult step = run.generator().steps.get(0);
         assertTrue(step.measuredAnswers > 0 && step.histogram.getTotalCount() >= step.measuredAnswers, console);
         // The embedded engine times every answer it hands over after the warm-up: those the client counted, less at most
         // the 2 x 8 in flight when the warm-up ended (handed over just before the engine's snapshot, received after).
@@ -57,18 +50,11 @@ class LoadGeneratorSmokeTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void withoutAWarmUpTheEnginesOwnTimesCoverTheWholeRun() throws Exception {
-        LoadGenerator generator = new LoadGenerator();
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        generator.console = new PrintStream(log, true, StandardCharsets.UTF_8);
-        new CommandLine(generator).parseArgs("--embedded", "--connections", "1", "--sessions", "20", "--updates", "1",
+        Run run = run("--embedded", "--connections", "1", "--sessions", "20", "--updates", "1",
                 "--subscribers", "20", "--window", "4", "--warmup", "0", "--duration", "1", "--drain-seconds", "5",
                 "--set", "stores.maxSessions=10000", "--out", out.toString(), "--name", "no-warmup", "--quiet");
-
-        int status = generator.call();
-
-        String console = log.toString(StandardCharsets.UTF_8);
-        assertPassedWithOnly2001(generator, status, console);
-        StepResult step = generator.steps.get(0);
+        String console = run.console();
+        StepResult step = run.generator().steps.get(0);
         assertTrue(step.measuredAnswers > 0, console);
         assertTrue(io.gyro.engine.status.LatencyHistogram.count(step.engine) >= step.measuredAnswers, console);
     }
@@ -77,17 +63,26 @@ class LoadGeneratorSmokeTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shortClosedLoopRunAgainstTheNullResponderGetsOnly2001() throws Exception {
+        run("--null-responder", "--connections", "1", "--sessions", "40", "--updates",
+                "2", "--sms-share", "0.2", "--window", "8", "--warmup", "1", "--duration", "1", "--drain-seconds", "5",
+                "--out", out.toString(), "--name", "null-smoke", "--quiet");
+    }
+
+    private record Run(LoadGenerator generator, String console) {
+    }
+
+    /** Runs the load generator with {@code args}, its console captured, and checks it passed with only 2001. */
+    private static Run run(String... args) throws Exception {
         LoadGenerator generator = new LoadGenerator();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         generator.console = new PrintStream(log, true, StandardCharsets.UTF_8);
-        new CommandLine(generator).parseArgs("--null-responder", "--connections", "1", "--sessions", "40", "--updates",
-                "2", "--sms-share", "0.2", "--window", "8", "--warmup", "1", "--duration", "1", "--drain-seconds", "5",
-                "--out", out.toString(), "--name", "null-smoke", "--quiet");
+        new CommandLine(generator).parseArgs(args);
 
         int status = generator.call();
 
         String console = log.toString(StandardCharsets.UTF_8);
         assertPassedWithOnly2001(generator, status, console);
+        return new Run(generator, console);
     }
 
     private static void assertPassedWithOnly2001(LoadGenerator generator, int status, String console) {
