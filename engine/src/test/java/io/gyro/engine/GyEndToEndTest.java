@@ -85,6 +85,14 @@ class GyEndToEndTest {
         return JSON.readTree(r.body());
     }
 
+    /** Provisions a subscriber on the sample payg package (no allowances) through the API; returns its MSISDN. */
+    private long createPayg(long msisdn, long imsi, String balance) throws Exception {
+        HttpResponse<String> created = EngineHarness.http(engine, "POST", "/subscribers",
+                "{\"msisdn\":\"" + msisdn + "\",\"imsi\":\"" + imsi + "\",\"package\":\"payg\",\"balance\":\"" + balance + "\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        return msisdn;
+    }
+
     private static long bucket(JsonNode balance, String service, String field) {
         for (JsonNode b : balance.get("buckets")) {
             if (b.get("service").asText().equals(service)) {
@@ -421,10 +429,7 @@ class GyEndToEndTest {
     void finalUsageBeyondOneGrantIsPaidFromTheSessionsOtherGrantsWhateverTheOrder() throws Exception {
         // payg 1.00: the session holds two grants; its CCR-T reports usage far beyond the first and does not mention
         // the second. Both grants come back before the final usage is charged, so all the money pays it.
-        HttpResponse<String> created = EngineHarness.http(engine, "POST", "/subscribers",
-                "{\"msisdn\":\"8617100000002\",\"imsi\":\"460990100000002\",\"package\":\"payg\",\"balance\":\"1.00\"}");
-        assertEquals(201, created.statusCode(), created.body());
-        long msisdn = 8617100000002L;
+        long msisdn = createPayg(8617100000002L, 460990100000002L, "1.00");
         release(send(ccr("pgw;two", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(msisdn)
                 .beginMscc(100, -1).requestedOctets(5L * 1024 * 1024).endMscc()
                 .beginMscc(101, -1).requestedOctets(5L * 1024 * 1024).endMscc())));
@@ -440,10 +445,7 @@ class GyEndToEndTest {
     @Test
     void lastUnitsCarryFinalUnitIndicationAndThenNothingIsGranted() throws Exception {
         // payg: no allowances, 0.05 per MB data in 1 KB steps, restrict to the top-up portal when empty.
-        HttpResponse<String> created = EngineHarness.http(engine, "POST", "/subscribers",
-                "{\"msisdn\":\"8617100000001\",\"imsi\":\"460990100000001\",\"package\":\"payg\",\"balance\":\"0.10\"}");
-        assertEquals(201, created.statusCode(), created.body());
-        long msisdn = 8617100000001L;
+        long msisdn = createPayg(8617100000001L, 460990100000001L, "0.10");
         ByteBuf first = send(ccr("pgw;fui", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(msisdn)
                 .beginMscc(100, -1).requestedOctets(100L * 1024 * 1024).endMscc()));
         long granted;
