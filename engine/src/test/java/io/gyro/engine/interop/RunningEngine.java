@@ -68,6 +68,19 @@ final class RunningEngine implements AutoCloseable {
         return new Balance(JSON.readTree(response.body()));
     }
 
+    /** POST (or PATCH) with a JSON body, bounded to 5 s; fails the test unless the status is 2xx. */
+    JsonNode send(String method, String path, String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.httpAddress().getPort() + path))
+                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + engine.apiToken())
+                .method(method, HttpRequest.BodyPublishers.ofString(json)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new AssertionError(method + " " + path + " " + json + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
     record Balance(JsonNode json) {
         long moneyMicros() {
             return json.get("moneyMicros").asLong();
@@ -91,6 +104,16 @@ final class RunningEngine implements AutoCloseable {
                 throw new AssertionError("no " + service + " bucket in " + json);
             }
             return sum;
+        }
+
+        /** A field of the one unexpired bucket whose source label starts with {@code source} ("roaming-addon: data"). */
+        long bucketFrom(String source, String field) {
+            for (JsonNode b : json.get("buckets")) {
+                if (b.has("source") && b.get("source").asText().startsWith(source) && !b.get("expired").asBoolean()) {
+                    return b.get(field).asLong();
+                }
+            }
+            throw new AssertionError("no bucket from " + source + " in " + json);
         }
 
         @Override

@@ -1,0 +1,373 @@
+package io.gyro.engine.interop;
+
+import io.gyro.engine.interop.NodeConnection.Cca;
+import io.gyro.engine.interop.NodeConnection.Mscc;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The interop corpus: sessions and events in the shapes real nodes send
+ * (engine/src/test/resources/interop/README.md), byte for byte with their AVP flags, played
+ * against a real engine on free loopback ports with the sample catalogue
+ * (config/catalogue.yaml). Every request must be answered 2001 (and 2001 in every MSCC), and
+ * the balance must move by exactly the figure worked out by hand from the catalogue in the
+ * comment above the assertion.
+ *
+ * <p>Sample-catalogue figures used below: the demo subscribers 8617000000001... (IMSI
+ * 460990000000001...) are on {@code basic} with 50.00 CNY (50,000,000 micros), 3 GB of data,
+ * 100 national minutes and 50 national SMS. Home data is rated per started KiB (data-std,
+ * increment 1KB = 1,024 bytes), each reported USU on its own; national voice per started
+ * minute (voice-national, increment 60 s); SMS per event. {@code roaming-addon} (68.00) adds
+ * a 1 GiB (1,073,741,824 bytes) roaming data bucket rated per started 10 KB (roam-data-asia,
+ * increment 10KB = 10,240 bytes); Hong Kong 45400 is in the asia zone.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RealNodeCorpusTest {
+    private static final String HOME_PLMN = "46001";
+    private static final String HONG_KONG = "45400";
+    private static final long DATA_RG = 100;
+    private static final long VOICE_RG = 300;
+
+    @TempDir
+    Path dataDir;
+    private RunningEngine engine;
+    private final List<NodeConnection> connections = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        engine = RunningEngine.start(dataDir, 12);
+    }
+
+    @AfterEach
+    void stop() {
+        try {
+            connections.forEach(NodeConnection::close);
+        } finally {
+            engine.close();
+        }
+    }
+
+    private NodeConnection connect(String originHost, String originRealm) throws Exception {
+        NodeConnection c = NodeConnection.open(engine.diameterPort(), originHost, originRealm);
+        connections.add(c);
+        return c;
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+
+    /** Result-Code 2001 and, in every MSCC of the answer, 2001. */
+    private static void assertSuccess(String what, Cca cca) {
+        assertEquals(2001, cca.resultCode(), () -> what + ": " + cca);
+        for (Mscc m : cca.msccs()) {
+            assertEquals(2001, m.resultCode(), () -> what + ", MSCC " + m + ": " + cca);
+        }
+    }
+
+    private static long ceil(long units, long increment) {
+        return (units + increment - 1) / increment * increment;
+    }
+
+    // ------------------------------------------------------------------ data
+
+    @Test
+    void magmaDataSessionAtHomeWithMsisdnPaysFromTheDataAllowance() throws Exception {
+        long msisdn = 8617000000001L;
+        RunningEngine.Balance before = engine.balance(msisdn);
+        NodeConnection feg = connect(MagmaFegCcr.ORIGIN_HOST, MagmaFegCcr.ORIGIN_REALM);
+        MagmaFegCcr session = new MagmaFegCcr("460990000000001", "8617000000001", HOME_PLMN, DATA_RG,
+                RunningEngine.REALM, "ocs.gyro.test", now());
+
+        assertSuccess("CCR-I", feg.send(session.initial(1_048_576)));
+        assertSuccess("CCR-U", feg.send(session.update(400_000, 600_000, MagmaFegCcr.QUOTA_EXHAUSTED, 1_048_576)));
+        assertSuccess("CCR-T", feg.send(session.termination(40_000, 60_000)));
+
+        RunningEngine.Balance after = engine.balance(msisdn);
+        // Two reports, each rounded up to whole KiB on its own: 1,000,000 octets -> 977 KiB = 1,000,448;
+        // 100,000 octets -> 98 KiB = 100,352. The basic data allowance pays 1,100,800 octets; no money moves.
+        assertAll(
+                () -> assertEquals(before.bucket("data", "remaining") - 1_100_800, after.bucket("data", "remaining"), after::toString),
+                () -> assertEquals(before.bucket("data", "reserved"), after.bucket("data", "reserved"), "nothing held"),
+                () -> assertEquals(before.moneyMicros(), after.moneyMicros(), "no money"),
+                () -> assertEquals(0, after.reservedMicros()));
+    }
+
+    @Test
+    void magmaDataSessionAtHomeWithTheImsiOnlyFindsTheSubscriberByImsi() throws Exception {
+        long msisdn = 8617000000002L;
+        RunningEngine.Balance before = engine.balance(msisdn);
+        NodeConnection feg = connect(MagmaFegCcr.ORIGIN_HOST, MagmaFegCcr.ORIGIN_REALM);
+        MagmaFegCcr session = new MagmaFegCcr("460990000000002", null, HOME_PLMN, DATA_RG, RunningEngine.REALM,
+                "ocs.gyro.test", now());
+
+        assertSuccess("CCR-I", feg.send(session.initial(1_048_576)));
+        assertSuccess("CCR-U", feg.send(session.update(2_048, 1, MagmaFegCcr.QUOTA_EXHAUSTED, 1_048_576)));
+        assertSuccess("CCR-T", feg.send(session.termination(0, 512)));
+
+        RunningEngine.Balance after = engine.balance(msisdn);
+        // 2,049 octets -> 3 KiB = 3,072; 512 octets -> 1 KiB = 1,024: 4,096 octets from the allowance.
+        assertAll(
+                () -> assertEquals(before.bucket("data", "remaining") - 4_096, after.bucket("data", "remaining"), after::toString),
+                () -> assertEquals(before.bucket("data", "reserved"), after.bucket("data", "reserved")),
+                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+    }
+
+    /**
+     * Open5GS as shipped: no Rating-Group in the MSCC, MSI 0, IMSI first. The sample catalogue
+     * maps data by Rating-Group only, so this is the test that says whether an Open5GS PGW can
+     * be charged out of the box.
+     */
+    @ParameterizedTest(name = "with MSISDN: {0}")
+    @ValueSource(booleans = {true, false})
+    void open5gsSessionAsShippedPaysFromTheDataAllowance(boolean withMsisdn) throws Exception {
+        long msisdn = withMsisdn ? 8617000000003L : 8617000000004L;
+        RunningEngine.Balance before = engine.balance(msisdn);
+        NodeConnection smf = connect(Open5gsSmfCcr.ORIGIN_HOST, Open5gsSmfCcr.ORIGIN_REALM);
+        Open5gsSmfCcr session = new Open5gsSmfCcr("46099000000000" + (withMsisdn ? 3 : 4),
+                withMsisdn ? Long.toString(msisdn) : null, HOME_PLMN, "ocs.gyro.test", now());
+
+        assertSuccess("CCR-I", smf.send(session.initial()));
+        assertSuccess("CCR-U", smf.send(session.update(300_000, 700_000, 60, Open5gsSmfCcr.QUOTA_EXHAUSTED)));
+        assertSuccess("CCR-T", smf.send(session.termination(50_000, 50_000, 10)));
+
+        RunningEngine.Balance after = engine.balance(msisdn);
+        // CC-Input + CC-Output per report (no CC-Total-Octets): 1,000,000 -> 1,000,448; 100,000 -> 100,352.
+        assertAll(
+                () -> assertEquals(before.bucket("data", "remaining") - 1_100_800, after.bucket("data", "remaining"), after::toString),
+                () -> assertEquals(before.bucket("data", "reserved"), after.bucket("data", "reserved")),
+                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+    }
+
+    @Test
+    void legacyGgsnWithTopLevel3gppAvpsAtHomePaysFromTheDataAllowance() throws Exception {
+        long msisdn = 8617000000005L;
+        RunningEngine.Balance before = engine.balance(msisdn);
+        NodeConnection ggsn = connect(LegacyGgsnCcr.ORIGIN_HOST, LegacyGgsnCcr.ORIGIN_REALM);
+        LegacyGgsnCcr session = new LegacyGgsnCcr("8617000000005", "460990000000005", HOME_PLMN, HOME_PLMN, DATA_RG,
+                RunningEngine.REALM);
+
+        assertSuccess("CCR-I", ggsn.send(session.initial()));
+        assertSuccess("CCR-U", ggsn.send(session.update(1_024, 1_024, 3)));
+        assertSuccess("CCR-T", ggsn.send(session.termination(1, 0)));
+
+        RunningEngine.Balance after = engine.balance(msisdn);
+        // 2,048 octets -> 2 KiB exactly = 2,048; 1 octet -> 1 KiB = 1,024: 3,072 octets.
+        assertAll(
+                () -> assertEquals(before.bucket("data", "remaining") - 3_072, after.bucket("data", "remaining"), after::toString),
+                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+    }
+
+    // ------------------------------------------------------------------ roaming
+
+    /** Top up 30.00 and buy roaming-addon: 50.00 + 30.00 - 68.00 = 12.00 left. */
+    private void buyRoamingAddon(long msisdn) throws Exception {
+        engine.send("POST", "/subscribers/" + msisdn + "/topups", "{\"amount\":\"30.00\",\"idempotencyKey\":\"roam-" + msisdn + "\"}");
+        engine.send("POST", "/subscribers/" + msisdn + "/addons", "{\"package\":\"roaming-addon\"}");
+        assertEquals(12_000_000, engine.balance(msisdn).moneyMicros(), "50.00 + 30.00 - 68.00");
+    }
+
+    /**
+     * 700,000 then 348,576 octets in Hong Kong, each rounded up to 10,240 on its own:
+     * 69 x 10,240 = 706,560 and 35 x 10,240 = 358,400, 1,064,960 from the 1 GiB roaming bucket
+     * (1,073,741,824 - 1,064,960 = 1,072,676,864 left); the home allowance and money untouched.
+     */
+    private void assertRoamingCharged(long msisdn, RunningEngine.Balance before) throws Exception {
+        RunningEngine.Balance after = engine.balance(msisdn);
+        assertEquals(ceil(700_000, 10_240) + ceil(348_576, 10_240), 1_064_960);
+        assertAll(
+                () -> assertEquals(1_072_676_864L, after.bucketFrom("roaming-addon", "remaining"), after::toString),
+                () -> assertEquals(0, after.bucketFrom("roaming-addon", "reserved"), after::toString),
+                () -> assertEquals(before.bucketFrom("basic", "remaining"), after.bucketFrom("basic", "remaining"), "home data untouched"),
+                () -> assertEquals(12_000_000, after.moneyMicros(), "no money: the roaming bucket paid"));
+    }
+
+    @Test
+    void magmaRoamingInHongKongWithTheAddOnPaysFromTheRoamingBucket() throws Exception {
+        long msisdn = 8617000000006L;
+        buyRoamingAddon(msisdn);
+        RunningEngine.Balance before = engine.balance(msisdn);
+        NodeConnection feg = connect(MagmaFegCcr.ORIGIN_HOST, MagmaFegCcr.ORIGIN_REALM);
+        MagmaFegCcr session = new MagmaFegCcr("460990000000006", "8617000000006", HONG_KONG, DATA_RG,
+                RunningEngine.REALM, "ocs.gyro.test", now());
+
+        assertSuccess("CCR-I", feg.send(session.initial(1_048_576)));
+        assertSuccess("CCR-U", feg.send(session.update(300_000, 400_000, MagmaFegCcr.QUOTA_EXHAUSTED, 1_048_576)));
+        assertSuccess("CCR-T", feg.send(session.termination(100_000, 248_576)));
+        assertRoamingCharged(msisdn, before);
+    }
+
+    @Test
+    void legacyGgsnRoamingFromTopLevelSgsnMccMncPaysFromTheRoamingBucket() throws Exception {
+        long msisdn = 8617000000007L;
+        buyRoamingAddon(msisdn);
+        RunningEngine.Balance before = engine.balance(msisdn);
+        NodeConnection ggsn = connect(LegacyGgsnCcr.ORIGIN_HOST, LegacyGgsnCcr.ORIGIN_REALM);
+        LegacyGgsnCcr session = new LegacyGgsnCcr("8617000000007", "460990000000007", HONG_KONG, HONG_KONG, DATA_RG,
+                RunningEngine.REALM);
+
+        assertSuccess("CCR-I", ggsn.send(session.initial()));
+        assertSuccess("CCR-U", ggsn.send(session.update(300_000, 400_000, 3)));
+        assertSuccess("CCR-T", ggsn.send(session.termination(100_000, 248_576)));
+        assertRoamingCharged(msisdn, before);
+    }
+
+    /** The visited network only in 3GPP-User-Location-Info (a CGI of 454-00), no 3GPP-SGSN-MCC-MNC. */
+    @Test
+    void legacyGgsnRoamingFromUserLocationInfoOnlyPaysFromTheRoamingBucket() throws Exception {
+        long msisdn = 8617000000008L;
+        buyRoamingAddon(msisdn);
+        RunningEngine.Balance before = engine.balance(msisdn);
+        NodeConnection ggsn = connect(LegacyGgsnCcr.ORIGIN_HOST, LegacyGgsnCcr.ORIGIN_REALM);
+        LegacyGgsnCcr session = new LegacyGgsnCcr("8617000000008", "460990000000008", null, HONG_KONG, DATA_RG,
+                RunningEngine.REALM);
+
+        assertSuccess("CCR-I", ggsn.send(session.initial()));
+        assertSuccess("CCR-U", ggsn.send(session.update(300_000, 400_000, 3)));
+        assertSuccess("CCR-T", ggsn.send(session.termination(100_000, 248_576)));
+        assertRoamingCharged(msisdn, before);
+    }
+
+    /**
+     * basic alone has no rate in any roaming zone: CATALOGUE.md says DENIED / ROAMING_NOT_ALLOWED,
+     * which the engine answers 4010 DIAMETER_END_USER_SERVICE_DENIED in the MSCC; nothing is
+     * reserved or charged.
+     */
+    @Test
+    void magmaRoamingInHongKongWithoutTheAddOnIsDeniedInTheMscc() throws Exception {
+        long msisdn = 8617000000009L;
+        RunningEngine.Balance before = engine.balance(msisdn);
+        NodeConnection feg = connect(MagmaFegCcr.ORIGIN_HOST, MagmaFegCcr.ORIGIN_REALM);
+        MagmaFegCcr session = new MagmaFegCcr("460990000000009", "8617000000009", HONG_KONG, DATA_RG,
+                RunningEngine.REALM, "ocs.gyro.test", now());
+
+        Cca initial = feg.send(session.initial(1_048_576));
+        assertEquals(2001, initial.resultCode(), initial::toString);
+        assertEquals(4010, initial.onlyMscc().resultCode(), initial::toString);
+        RunningEngine.Balance after = engine.balance(msisdn);
+        assertEquals(before.json(), after.json(), "nothing reserved, nothing charged");
+    }
+
+    // ------------------------------------------------------------------ SMS
+
+    @Test
+    void smscSubmissionToANationalNumberPaysFromTheSmsAllowance() throws Exception {
+        long msisdn = 8617000000010L;
+        RunningEngine.Balance before = engine.balance(msisdn);
+        NodeConnection smsc = connect(SmscSmsEventCcr.ORIGIN_HOST, SmscSmsEventCcr.ORIGIN_REALM);
+
+        assertSuccess("CCR-E", smsc.send(SmscSmsEventCcr.submit("8617000000010", "13800138000", false,
+                RunningEngine.REALM, now())));
+
+        RunningEngine.Balance after = engine.balance(msisdn);
+        // 13800138000 starts with "1": national; one event from the 50 national SMS, no money.
+        assertAll(
+                () -> assertEquals(before.bucket("sms", "remaining") - 1, after.bucket("sms", "remaining"), after::toString),
+                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+    }
+
+    /**
+     * An SMSC gives the destination as digits and a TON: RestComm sends "447700900123" with
+     * Address-Type MSISDN for an international TON, never "+44..." or "0044...", which are the
+     * catalogue's international prefixes.
+     */
+    @Test
+    void smscSubmissionToAnInternationalNumberIsPricedInternational() throws Exception {
+        long msisdn = 8617000000011L;
+        RunningEngine.Balance before = engine.balance(msisdn);
+        NodeConnection smsc = connect(SmscSmsEventCcr.ORIGIN_HOST, SmscSmsEventCcr.ORIGIN_REALM);
+
+        assertSuccess("CCR-E", smsc.send(SmscSmsEventCcr.submit("8617000000011", "447700900123", true,
+                RunningEngine.REALM, now())));
+
+        RunningEngine.Balance after = engine.balance(msisdn);
+        // International: the SMS allowance is national only; sms-intl 1.00 = 1,000,000 micros from money.
+        assertAll(
+                () -> assertEquals(before.moneyMicros() - 1_000_000, after.moneyMicros(), after::toString),
+                () -> assertEquals(before.bucket("sms", "remaining"), after.bucket("sms", "remaining")));
+    }
+
+    @Test
+    void smscSubmissionWithoutARecipientIsPricedAtTheDefaultDestination() throws Exception {
+        long basic = 8617000000012L;
+        RunningEngine.Balance basicBefore = engine.balance(basic);
+        engine.send("POST", "/subscribers",
+                "{\"msisdn\":\"8617100000001\",\"imsi\":\"460990100000001\",\"package\":\"payg\",\"balance\":\"1.00\"}");
+        NodeConnection smsc = connect(SmscSmsEventCcr.ORIGIN_HOST, SmscSmsEventCcr.ORIGIN_REALM);
+
+        assertSuccess("CCR-E basic", smsc.send(SmscSmsEventCcr.submit("8617000000012", null, true, RunningEngine.REALM, now())));
+        assertSuccess("CCR-E payg", smsc.send(SmscSmsEventCcr.submit("8617100000001", null, true, RunningEngine.REALM, now())));
+
+        RunningEngine.Balance basicAfter = engine.balance(basic);
+        RunningEngine.Balance payg = engine.balance(8617100000001L);
+        // defaultDestination: national. basic: one of the 50 national SMS, no money.
+        // payg: no allowance, sms-std 0.10 per event: 1,000,000 - 100,000 = 900,000 micros.
+        assertAll(
+                () -> assertEquals(basicBefore.bucket("sms", "remaining") - 1, basicAfter.bucket("sms", "remaining"), basicAfter::toString),
+                () -> assertEquals(basicBefore.moneyMicros(), basicAfter.moneyMicros()),
+                () -> assertEquals(900_000, payg.moneyMicros(), payg::toString),
+                () -> assertEquals(0, payg.reservedMicros()));
+    }
+
+    // ------------------------------------------------------------------ VoLTE
+
+    /** 75 s then 30 s, each report rounded up to whole minutes on its own: 120 + 60 = 180 s. */
+    private static final long VOICE_SECONDS_CHARGED = 180;
+
+    private void playCall(ImsVolteCcr call) throws Exception {
+        NodeConnection scscf = connect(ImsVolteCcr.ORIGIN_HOST, ImsVolteCcr.ORIGIN_REALM);
+        assertSuccess("CCR-I", scscf.send(call.initial(30)));
+        assertSuccess("CCR-U", scscf.send(call.update(75, 30)));
+        assertSuccess("CCR-T", scscf.send(call.termination(30)));
+    }
+
+    @Test
+    void volteCallToANationalNumberPaysFromTheVoiceAllowance() throws Exception {
+        long msisdn = 8617000000001L;
+        RunningEngine.Balance before = engine.balance(msisdn);
+        playCall(new ImsVolteCcr(ImsVolteCcr.Envelope.TS_32_299, "32260@3gpp.org", VOICE_RG, 1000, "8617000000001",
+                "sip:+8617000000001@ims.mnc001.mcc460.3gppnetwork.org", "tel:+8613800138000", RunningEngine.REALM, now()));
+
+        RunningEngine.Balance after = engine.balance(msisdn);
+        // tel:+8613800138000: "+86" is a national prefix (voice-national, 60 s increments): 180 s
+        // from the 100 national minutes, no money.
+        assertEquals(120 + 60, VOICE_SECONDS_CHARGED);
+        assertAll(
+                () -> assertEquals(before.bucket("voice", "remaining") - VOICE_SECONDS_CHARGED, after.bucket("voice", "remaining"), after::toString),
+                () -> assertEquals(before.bucket("voice", "reserved"), after.bucket("voice", "reserved")),
+                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+    }
+
+    /**
+     * Kamailio ims_charging as shipped, only voice_rating_group set to the catalogue's 300:
+     * Vendor-Specific-Application-Id instead of Auth-Application-Id, Accounting-Record-Type/Number,
+     * the TS 32.299 §7.1.12 Service-Context-Id "ext.01.001.8.32260@3gpp.org", and "+8617..." as
+     * the E.164 Subscription-Id-Data.
+     */
+    @Test
+    void kamailioImsChargingAsShippedPaysFromTheVoiceAllowance() throws Exception {
+        long msisdn = 8617000000002L;
+        RunningEngine.Balance before = engine.balance(msisdn);
+        playCall(new ImsVolteCcr(ImsVolteCcr.Envelope.KAMAILIO, ImsVolteCcr.KAMAILIO_DEFAULT_CONTEXT, VOICE_RG, 1000,
+                "+8617000000002", "sip:+8617000000002@ims.mnc001.mcc460.3gppnetwork.org", "tel:+8613800138000",
+                RunningEngine.REALM, now()));
+
+        RunningEngine.Balance after = engine.balance(msisdn);
+        assertAll(
+                () -> assertEquals(before.bucket("voice", "remaining") - VOICE_SECONDS_CHARGED, after.bucket("voice", "remaining"), after::toString),
+                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+    }
+}
