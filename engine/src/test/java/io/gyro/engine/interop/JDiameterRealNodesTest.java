@@ -1,0 +1,161 @@
+package io.gyro.engine.interop;
+
+import org.jdiameter.api.Answer;
+import org.jdiameter.api.Avp;
+import org.jdiameter.api.AvpSet;
+import org.jdiameter.api.Session;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static io.gyro.engine.interop.JDiameterPgw.describe;
+import static io.gyro.engine.interop.JDiameterPgw.mscc;
+import static io.gyro.engine.interop.JDiameterPgw.requestEmpty;
+import static io.gyro.engine.interop.JDiameterPgw.resultCode;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * The corpus's Service-Information trees sent by a second Diameter stack, jDiameter, playing a
+ * PGW with the full PS-Information, an SMSC with the RestComm SMS-Information and an IMS node
+ * with IMS-Information ({@link JDiameterNodeAvps}), against a real engine over loopback.
+ * Figures from config/catalogue.yaml as in {@link RealNodeCorpusTest}.
+ */
+@Timeout(value = 40, unit = TimeUnit.SECONDS)
+class JDiameterRealNodesTest {
+    private static final String DATA = "32251@3gpp.org";
+    private static final String VOICE = "32260@3gpp.org";
+    private static final String SMS = "32274@3gpp.org";
+
+    @TempDir
+    Path dataDir;
+    private RunningEngine engine;
+    private JDiameterPgw node;
+
+    @BeforeEach
+    void start() throws Exception {
+        engine = RunningEngine.start(dataDir, 4);
+        node = JDiameterPgw.connect(engine.diameterPort(), RunningEngine.REALM);
+    }
+
+    @AfterEach
+    void stop() {
+        try {
+            if (node != null) {
+                node.close();
+            }
+        } finally {
+            if (engine != null) {
+                engine.close();
+            }
+        }
+    }
+
+    private static void assertSuccess(String what, Answer answer, long ratingGroup) throws Exception {
+        assertEquals(2001, resultCode(answer), () -> what + ": " + describe(answer));
+        if (ratingGroup >= 0) {
+            AvpSet m = JDiameterPgw.answerMscc(answer, ratingGroup);
+            assertNotNull(m, () -> what + ": no MSCC for " + ratingGroup + ": " + describe(answer));
+            assertEquals(2001, m.getAvp(Avp.RESULT_CODE).getUnsigned32(), () -> what + ": " + describe(answer));
+        }
+    }
+
+    @Test
+    void pgwWithTheFullPsInformationPaysFromTheDataAllowance() throws Exception {
+        long msisdn = 8617000000001L;
+        RunningEngine.Balance before = engine.balance(msisdn);
+        Session session = node.newSession();
+        Answer initial = node.ccr(session, DATA, JDiameterPgw.INITIAL, 0, msisdn, avps -> {
+            avps.addAvp(JDiameterPgw.MULTIPLE_SERVICES_INDICATOR, 1, true, false);
+            requestEmpty(mscc(avps, 100));
+            psInformation(avps);
+        });
+        assertSuccess("CCR-I", initial, 100);
+        Answer update = node.ccr(session, DATA, JDiameterPgw.UPDATE, 1, msisdn, avps -> {
+            AvpSet m = mscc(avps, 100);
+            JDiameterPgw.usedOctets(m, 400_000, 600_000, 3);
+            requestEmpty(m);
+            psInformation(avps);
+        });
+        assertSuccess("CCR-U", update, 100);
+        Answer termination = node.ccr(session, DATA, JDiameterPgw.TERMINATION, 2, msisdn, avps -> {
+            avps.addAvp(JDiameterPgw.TERMINATION_CAUSE, 1, true, false);
+            JDiameterPgw.usedOctets(mscc(avps, 100), 40_000, 60_000, 2);
+            psInformation(avps);
+        });
+        assertSuccess("CCR-T", termination, -1);
+
+        RunningEngine.Balance after = engine.balance(msisdn);
+        // 1,000,000 octets -> 977 KiB = 1,000,448; 100,000 -> 98 KiB = 100,352: 1,100,800 from the data allowance.
+        assertAll(
+                () -> assertEquals(before.bucket("data", "remaining") - 1_100_800, after.bucket("data", "remaining"), after::toString),
+                () -> assertEquals(before.bucket("data", "reserved"), after.bucket("data", "reserved")),
+                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+    }
+
+    private static void psInformation(AvpSet avps) {
+        try {
+            JDiameterNodeAvps.psInformation(avps, "46001");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Single-service event (no MSCC), as JDiameterEngineTest's SMSC, with RestComm's SMS-Information. */
+    @Test
+    void smscWithTheRestcommSmsInformationPaysFromTheSmsAllowance() throws Exception {
+        long msisdn = 8617000000002L;
+        RunningEngine.Balance before = engine.balance(msisdn);
+        Answer event = node.ccr(node.newSession(), SMS, JDiameterPgw.EVENT, 0, msisdn, avps -> {
+            avps.addAvp(JDiameterPgw.REQUESTED_ACTION, 0, true, false); // DIRECT_DEBITING
+            JDiameterNodeAvps.smsInformation(avps, "8617000000002", "13800138000", false);
+        });
+        assertSuccess("CCR-E", event, -1);
+
+        RunningEngine.Balance after = engine.balance(msisdn);
+        // 13800138000: national ("1"); one of the 50 national SMS, no money.
+        assertAll(
+                () -> assertEquals(before.bucket("sms", "remaining") - 1, after.bucket("sms", "remaining"), after::toString),
+                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+    }
+
+    @Test
+    void imsNodeWithImsInformationPaysFromTheVoiceAllowance() throws Exception {
+        long msisdn = 8617000000003L;
+        RunningEngine.Balance before = engine.balance(msisdn);
+        Session session = node.newSession();
+        String calling = "sip:+8617000000003@ims.mnc001.mcc460.3gppnetwork.org";
+        String called = "tel:+8613800138000";
+        Answer initial = node.ccr(session, VOICE, JDiameterPgw.INITIAL, 0, msisdn, avps -> {
+            avps.addAvp(JDiameterPgw.MULTIPLE_SERVICES_INDICATOR, 1, true, false);
+            requestEmpty(mscc(avps, 300));
+            JDiameterNodeAvps.imsInformation(avps, calling, called, "call-1@pcscf");
+        });
+        assertSuccess("CCR-I", initial, 300);
+        Answer update = node.ccr(session, VOICE, JDiameterPgw.UPDATE, 1, msisdn, avps -> {
+            AvpSet m = mscc(avps, 300);
+            JDiameterPgw.usedTime(m, 75, 3);
+            requestEmpty(m);
+            JDiameterNodeAvps.imsInformation(avps, calling, called, "call-1@pcscf");
+        });
+        assertSuccess("CCR-U", update, 300);
+        Answer termination = node.ccr(session, VOICE, JDiameterPgw.TERMINATION, 2, msisdn, avps -> {
+            avps.addAvp(JDiameterPgw.TERMINATION_CAUSE, 1, true, false);
+            JDiameterPgw.usedTime(mscc(avps, 300), 30, 2);
+            JDiameterNodeAvps.imsInformation(avps, calling, called, "call-1@pcscf");
+        });
+        assertSuccess("CCR-T", termination, -1);
+
+        RunningEngine.Balance after = engine.balance(msisdn);
+        // tel:+86...: national, 60 s increments per report: 75 s -> 120, 30 s -> 60; 180 s of the 100 minutes.
+        assertAll(
+                () -> assertEquals(before.bucket("voice", "remaining") - 180, after.bucket("voice", "remaining"), after::toString),
+                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+    }
+}
