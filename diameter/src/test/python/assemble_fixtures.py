@@ -328,6 +328,25 @@ def malformed():
     avps[6] = cc_type(7)
     m["bad-cc-request-type"] = ccr("CC-Request-Type 7 (valid 1..4): 5004 from the CCR decoder", avps)
 
+    # RFC 6733 §7.1.5 / §3.2: Session-Id, CC-Request-Type and CC-Request-Number occur exactly once in a CCR;
+    # a second one is answered 5009 with a copy of it (the first instance past the maximum) in Failed-AVP.
+    avps = base()
+    avps.insert(1, session_id("pgw.example.net;1700000000;43"))
+    m["duplicate-session-id"] = ccr("Two Session-Id AVPs (5009, Failed-AVP the second)", avps)
+
+    avps = base()
+    avps.insert(7, cc_type(2))
+    m["duplicate-cc-request-type"] = ccr("Two CC-Request-Type AVPs (5009, Failed-AVP the second)", avps)
+
+    avps = base()
+    avps.insert(8, cc_number(1))
+    m["duplicate-cc-request-number"] = ccr("Two CC-Request-Number AVPs (5009, Failed-AVP the second)", avps)
+
+    avps = base()
+    avps[4] = auth_app(5)
+    m["auth-application-id-contradicts-header"] = ccr(
+        "Header Application-Id 4 with Auth-Application-Id 5 (RFC 4006 §3.1: must be 4; 5004 with Failed-AVP)", avps)
+
     m["version-2"] = ccr("Header version 2 (RFC 6733 §7.1.5: 5011)", base(), version=2)
     m["reserved-header-bits"] = ccr("Reserved header flag bits set (3008, E bit)", base(), flags=REQ | PXY | 0x0F)
     m["unknown-command"] = ccr("Unknown command code 999 (3001, E bit)", base(), command=999)

@@ -45,7 +45,8 @@ public final class MessageValidator {
         }
         int from = offset + DiameterHeader.LENGTH;
         int to = offset + length;
-        long seen = walk(message.wrap(frame, from, to), from, to, frame, 0, out);
+        long singles = Grammar.singleInstance(commandCode, request);
+        long seen = walk(message.wrap(frame, from, to), from, to, frame, 0, singles, out);
         if (!out.ok()) {
             return out;
         }
@@ -62,8 +63,9 @@ public final class MessageValidator {
      * {@link Grammar#requiredBit}s of the vendor-0 codes seen; a grouped AVP's required members
      * are checked when its walk ends. The first problem stops the walk, with {@code out} filled.
      */
-    private static long walk(AvpReader m, int from, int to, ByteBuf frame, int depth, Validation out) {
+    private static long walk(AvpReader m, int from, int to, ByteBuf frame, int depth, long singles, Validation out) {
         long seen = 0;
+        long seenOnce = 0;
         for (int at = from, next; at < to; at = next) {
             long header = m.headerAt(at, to);
             if (header == AvpReader.MALFORMED) {
@@ -77,6 +79,16 @@ public final class MessageValidator {
             int avpLength = AvpReader.avpLength(header);
             if (vendor == VendorId.IETF) {
                 seen |= Grammar.requiredBit(code);
+                long once = Grammar.singleBit(code) & singles;
+                if (once != 0) {
+                    if ((seenOnce & once) != 0) {
+                        // RFC 6733 §7.1.5: Failed-AVP carries the first instance past the maximum.
+                        out.failAvp(ResultCode.DIAMETER_AVP_OCCURS_TOO_MANY_TIMES, at, avpLength,
+                                "AVP occurs more often than the command allows");
+                        return seen;
+                    }
+                    seenOnce |= once;
+                }
             }
             AvpType type = AvpDictionary.type(vendor, code);
             if (type == AvpType.UNKNOWN) {
@@ -107,7 +119,8 @@ public final class MessageValidator {
                     out.failAvp(ResultCode.DIAMETER_INVALID_AVP_VALUE, at, avpLength, "grouped AVPs nested too deep");
                     return seen;
                 }
-                long membersSeen = walk(m, dataOffset, at + avpLength, frame, depth + 1, out);
+                long membersSeen = walk(m, dataOffset, at + avpLength, frame, depth + 1,
+                        Grammar.singleInstanceMembers(vendor, code), out);
                 if (!out.ok()) {
                     return seen;
                 }
@@ -135,7 +148,7 @@ public final class MessageValidator {
             out.failAvp(ResultCode.DIAMETER_INVALID_AVP_VALUE, at, to - at, "grouped AVPs nested too deep");
             return false;
         }
-        long membersSeen = walk(m, from, to, frame, depth + 1, out);
+        long membersSeen = walk(m, from, to, frame, depth + 1, Grammar.singleInstanceMembers(vendor, code), out);
         if (!out.ok()) {
             return false;
         }

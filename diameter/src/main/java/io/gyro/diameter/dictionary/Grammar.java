@@ -54,6 +54,45 @@ public final class Grammar {
             DESTINATION_REALM, DESTINATION_HOST};
     private static final int[] SNA = {SESSION_ID, ORIGIN_HOST, ORIGIN_REALM};
 
+    /*
+     * RFC 6733 §3.2: an AVP written "< >", "{ }" or "[ ]" (no '*') occurs at most once; a second one is
+     * DIAMETER_AVP_OCCURS_TOO_MANY_TIMES (§7.1.5) with a copy of it in Failed-AVP. RFC 4006 §3.1 CCR:
+     *   < Session-Id > { Origin-Host } { Origin-Realm } { Destination-Realm } { Auth-Application-Id }
+     *   { Service-Context-Id } { CC-Request-Type } { CC-Request-Number } [ Destination-Host ] [ User-Name ]
+     *   [ CC-Sub-Session-Id ] [ Acct-Multi-Session-Id ] [ Origin-State-Id ] [ Event-Timestamp ]
+     *   [ Service-Identifier ] [ Termination-Cause ] [ Requested-Service-Unit ] [ Requested-Action ]
+     *   [ Multiple-Services-Indicator ] [ CC-Correlation-Id ] [ User-Equipment-Info ]
+     * (*[ Subscription-Id ], *[ Used-Service-Unit ], *[ Multiple-Services-Credit-Control ] may repeat.)
+     */
+    private static final int CC_SUB_SESSION_ID = 419;
+    private static final int ACCT_MULTI_SESSION_ID = 50;
+    private static final int CC_CORRELATION_ID = 411;
+    private static final int[] CCR_SINGLE = {SESSION_ID, ORIGIN_HOST, ORIGIN_REALM, DESTINATION_REALM,
+            AUTH_APPLICATION_ID, SERVICE_CONTEXT_ID, CC_REQUEST_TYPE, CC_REQUEST_NUMBER, DESTINATION_HOST, USER_NAME,
+            CC_SUB_SESSION_ID, ACCT_MULTI_SESSION_ID, ORIGIN_STATE_ID, EVENT_TIMESTAMP, SERVICE_IDENTIFIER,
+            TERMINATION_CAUSE, REQUESTED_SERVICE_UNIT, REQUESTED_ACTION, MULTIPLE_SERVICES_INDICATOR,
+            CC_CORRELATION_ID, USER_EQUIPMENT_INFO};
+    // RFC 4006 §8.46: Subscription-Id ::= { Subscription-Id-Type } { Subscription-Id-Data }
+    private static final int[] SUBSCRIPTION_ID_SINGLE = {SUBSCRIPTION_ID_TYPE, SUBSCRIPTION_ID_DATA};
+
+    /**
+     * The vendor-0 AVPs a request of this command may carry at most once at its top level, as
+     * {@link #singleBit}s ORed together; 0 when Gyro does not check the command's counts.
+     */
+    public static long singleInstance(int commandCode, boolean request) {
+        return request && commandCode == CommandCode.CREDIT_CONTROL ? CCR_SINGLE_BITS : 0;
+    }
+
+    /** {@link #singleInstance} for the members of a grouped AVP. */
+    public static long singleInstanceMembers(long vendorId, long groupCode) {
+        return vendorId == VendorId.IETF && groupCode == SUBSCRIPTION_ID ? SUBSCRIPTION_ID_SINGLE_BITS : 0;
+    }
+
+    /** The bit of a vendor-0 AVP code that some single-instance rule names, 0 for any other code. */
+    public static long singleBit(long code) {
+        return code >= 0 && code < BIT_CODES ? SINGLE_BITS[(int) code] : 0;
+    }
+
     /** Required top-level AVPs of a command, or an empty array for an unknown command. */
     public static int[] required(int commandCode, boolean request) {
         switch (commandCode) {
@@ -165,6 +204,34 @@ public final class Grammar {
                 }
             }
         }
+    }
+
+    private static final long[] SINGLE_BITS = new long[BIT_CODES];
+    private static final long CCR_SINGLE_BITS;
+    private static final long SUBSCRIPTION_ID_SINGLE_BITS;
+
+    static {
+        int bits = 0;
+        for (int[] rule : new int[][] {CCR_SINGLE, SUBSCRIPTION_ID_SINGLE}) {
+            for (int code : rule) {
+                if (SINGLE_BITS[code] == 0) {
+                    if (bits == Long.SIZE) {
+                        throw new IllegalStateException("more than 64 single-instance AVP codes");
+                    }
+                    SINGLE_BITS[code] = 1L << bits++;
+                }
+            }
+        }
+        CCR_SINGLE_BITS = maskOf(CCR_SINGLE);
+        SUBSCRIPTION_ID_SINGLE_BITS = maskOf(SUBSCRIPTION_ID_SINGLE);
+    }
+
+    private static long maskOf(int[] codes) {
+        long mask = 0;
+        for (int code : codes) {
+            mask |= SINGLE_BITS[code];
+        }
+        return mask;
     }
 
     /**

@@ -33,6 +33,15 @@ public final class CreditControlRequest {
     public static final int MAX_MSCC = 16;
     /** Recipient-Info (TS 32.299 §7.2.158A), which holds Recipient-Addresses. */
     private static final int RECIPIENT_INFO = 2026;
+    /** Tariff-Change-Usage (RFC 4006 §8.27), in a Used-Service-Unit: 0 before, 1 after the change, 2 indeterminate. */
+    private static final int TARIFF_CHANGE_USAGE = 452;
+    private static final int UNIT_AFTER_TARIFF_CHANGE = 1;
+    /** RAT-Type (TS 29.212 §5.3.31), Enumerated, vendor 10415: 1000 UTRAN, 1001 GERAN, 1004 EUTRAN ... */
+    private static final int RAT_TYPE = 1032;
+    /** Role-of-Node (TS 32.299 §7.2.190), in IMS-Information: 0 ORIGINATING, 1 TERMINATING. */
+    private static final int ROLE_OF_NODE = 829;
+    /** RAT-Type values of TS 29.212 §5.3.31 for the 3GPP-RAT-Type octet of TS 29.061 §16.4.7.2 (index: its value). */
+    private static final int[] RAT_TYPE_OF_TGPP_RAT_TYPE = {-1, 1000, 1001, 0, 1002, 1003, 1004, 1, 1005, 1006};
 
     /** Reads the frame for every level of the message, and its header. */
     private final AvpReader message = new AvpReader();
@@ -70,6 +79,22 @@ public final class CreditControlRequest {
     public long imsi;
     /** 3GPP-SGSN-MCC-MNC digits as a number (46001), or -1 when absent (home network). */
     public int sgsnMccMnc;
+    /**
+     * The PLMN (MCC-MNC as a number, like {@link #sgsnMccMnc}) of the 3GPP-User-Location-Info's cell, tracking
+     * area or routing area (TS 29.061 §16.4.7.2), or -1 when absent or of an unknown location type.
+     */
+    public int userLocationMccMnc;
+    /** Called-Station-Id (the APN, RFC 7155 §4.2.1 / TS 32.299 §7.2.33), top level or in PS-Information, or length 0. */
+    public int calledStationIdOffset;
+    public int calledStationIdLength;
+    /** The radio access: RAT-Type as TS 29.212 numbers it (3GPP-RAT-Type translated), or -1 when absent. */
+    public int ratType;
+    /** Role-of-Node of IMS-Information (0 originating, 1 terminating), or -1 when absent. */
+    public int roleOfNode;
+    /** The Auth-Application-Id AVP's value, or -1 when absent; RFC 4006 §3.1 wants the header's (4). */
+    public long authApplicationId;
+    private int authApplicationIdAt;
+    private int authApplicationIdLength;
     /** Called-Party-Address (IMS) or the SMS recipient's Address-Data, or length 0. */
     public int calledPartyOffset;
     public int calledPartyLength;
@@ -91,6 +116,14 @@ public final class CreditControlRequest {
     public final long[] usuServiceSpecificUnits = new long[MAX_MSCC];
     /** Reporting-Reason from the MSCC or its USU, -1 when absent. */
     public final int[] reportingReason = new int[MAX_MSCC];
+    /**
+     * The part of the used units (already counted in usu*) reported in Used-Service-Units marked
+     * Tariff-Change-Usage UNIT_AFTER_TARIFF_CHANGE (RFC 4006 §8.27, TS 32.299 §5.1.2.2.2): to be priced at the band
+     * after the Tariff-Time-Change of the grant.
+     */
+    public final long[] usuAfterChangeTotalOctets = new long[MAX_MSCC];
+    public final long[] usuAfterChangeTime = new long[MAX_MSCC];
+    public final long[] usuAfterChangeServiceSpecificUnits = new long[MAX_MSCC];
 
     /**
      * Whether the last decode wrote the implicit MSCC (the last slot, where a single-service
@@ -116,6 +149,12 @@ public final class CreditControlRequest {
         msisdn = -1;
         imsi = -1;
         sgsnMccMnc = -1;
+        userLocationMccMnc = -1;
+        calledStationIdOffset = calledStationIdLength = 0;
+        ratType = -1;
+        roleOfNode = -1;
+        authApplicationId = -1;
+        authApplicationIdAt = authApplicationIdLength = 0;
         calledPartyOffset = calledPartyLength = 0;
         terminationCause = -1;
         msccCount = 0;
@@ -129,6 +168,7 @@ public final class CreditControlRequest {
         rsuTotalOctets[i] = rsuTime[i] = rsuServiceSpecificUnits[i] = -1;
         usuPresent[i] = false;
         usuTotalOctets[i] = usuTime[i] = usuServiceSpecificUnits[i] = 0;
+        usuAfterChangeTotalOctets[i] = usuAfterChangeTime[i] = usuAfterChangeServiceSpecificUnits[i] = 0;
         reportingReason[i] = -1;
     }
 
@@ -173,8 +213,8 @@ public final class CreditControlRequest {
                 if (vendor == VendorId.TGPP) {
                     if (code == AvpCode.SERVICE_INFORMATION) {
                         serviceInformation(m, data, at + AvpReader.avpLength(header));
-                    } else if (code == AvpCode.TGPP_SGSN_MCC_MNC) {
-                        sgsnMccMnc = mccMnc(m, data, at + AvpReader.avpLength(header) - data);
+                    } else {
+                        networkInformation(m, code, data, at + AvpReader.avpLength(header));
                     }
                 }
                 continue;
@@ -187,6 +227,13 @@ public final class CreditControlRequest {
                 case AvpCode.ORIGIN_HOST:
                     originHostOffset = data;
                     originHostLength = at + AvpReader.avpLength(header) - data;
+                    break;
+                case AvpCode.AUTH_APPLICATION_ID:
+                    authApplicationId(m, at, header, data);
+                    break;
+                case AvpCode.CALLED_STATION_ID:
+                    calledStationIdOffset = data;
+                    calledStationIdLength = at + AvpReader.avpLength(header) - data;
                     break;
                 case AvpCode.SERVICE_CONTEXT_ID:
                     serviceContextIdOffset = data;
@@ -253,11 +300,37 @@ public final class CreditControlRequest {
                     break;
             }
         }
+        if (!authApplicationIdAgrees(buf, offset)) {
+            // RFC 4006 §3.1: the Auth-Application-Id of a CCR is 4, the Application-Id of its header; one that
+            // contradicts the header is a bad value (RFC 6733 §7.1.5, 5004), named in Failed-AVP.
+            error.failAvp(ResultCode.DIAMETER_INVALID_AVP_VALUE, authApplicationIdAt, authApplicationIdLength,
+                    "Auth-Application-Id contradicts the header's Application-Id");
+            return false;
+        }
         if (msccCount == 0 && (topUnits || topRatingGroup >= 0 || topServiceIdentifier >= 0
                 || ccRequestType == Enumerations.EVENT_REQUEST)) {
             copyImplicit(implicit, topRatingGroup, topServiceIdentifier);
         }
         return true;
+    }
+
+    private void authApplicationId(AvpReader m, int at, long header, int data) {
+        authApplicationId = m.unsigned32At(data);
+        authApplicationIdAt = at;
+        authApplicationIdLength = AvpReader.avpLength(header);
+    }
+
+    private boolean authApplicationIdAgrees(ByteBuf buf, int offset) {
+        return authApplicationId < 0
+                || authApplicationId == (DiameterHeader.applicationId(buf, offset) & 0xffff_ffffL);
+    }
+
+    /**
+     * The visited network for roaming: 3GPP-SGSN-MCC-MNC (the serving node's PLMN), else the PLMN of the
+     * 3GPP-User-Location-Info, else -1 (home).
+     */
+    public int visitedMccMnc() {
+        return sgsnMccMnc >= 0 ? sgsnMccMnc : userLocationMccMnc;
     }
 
     /** {@link #validateAndDecode}: the message is valid and decoded; both Validations are reset. */
@@ -269,6 +342,8 @@ public final class CreditControlRequest {
 
     /** The top-level AVPs RFC 4006 §3.1 requires of a CCR, as {@link Grammar#requiredBit}s. */
     private static final long CCR_REQUIRED = requiredBits(Grammar.required(CommandCode.CREDIT_CONTROL, true));
+    /** The top-level AVPs a CCR carries at most once (RFC 4006 §3.1), as {@link Grammar#singleBit}s. */
+    private static final long CCR_SINGLE = Grammar.singleInstance(CommandCode.CREDIT_CONTROL, true);
     /** Subscription-Id-Type and Subscription-Id-Data (RFC 4006 §8.46). */
     private static final long SUBSCRIPTION_ID_REQUIRED =
             requiredBits(Grammar.requiredMembers(VendorId.IETF, AvpCode.SUBSCRIPTION_ID));
@@ -345,6 +420,7 @@ public final class CreditControlRequest {
             implicitWritten = false;
         }
         long seen = 0;
+        long seenOnce = 0;
 
         for (int at = offset + DiameterHeader.LENGTH, next; at < end; at = next) {
             long header = m.headerAt(at, end);
@@ -364,8 +440,8 @@ public final class CreditControlRequest {
             int data = at + AvpReader.headerLength(header);
             int avpEnd = at + AvpReader.avpLength(header);
             if (vendor != VendorId.IETF) {
-                if (vendor == VendorId.TGPP && code == AvpCode.TGPP_SGSN_MCC_MNC) {
-                    sgsnMccMnc = mccMnc(m, data, avpEnd - data);
+                if (vendor == VendorId.TGPP && kind == PLAIN) {
+                    networkInformation(m, code, data, avpEnd);
                 } else if (kind == GROUP) {
                     if (!MessageValidator.groupValid(m, buf, vendor, code, at, data, avpEnd, 0, scratch)) {
                         return false;
@@ -377,6 +453,11 @@ public final class CreditControlRequest {
                 continue;
             }
             seen |= Grammar.requiredBit(code);
+            long once = Grammar.singleBit(code) & CCR_SINGLE;
+            if ((seenOnce & once) != 0) {
+                return false; // a second single-instance AVP: the validator answers 5009
+            }
+            seenOnce |= once;
             switch (code) {
                 case AvpCode.SESSION_ID:
                     sessionIdOffset = data;
@@ -385,6 +466,13 @@ public final class CreditControlRequest {
                 case AvpCode.ORIGIN_HOST:
                     originHostOffset = data;
                     originHostLength = avpEnd - data;
+                    break;
+                case AvpCode.AUTH_APPLICATION_ID:
+                    authApplicationId(m, at, header, data);
+                    break;
+                case AvpCode.CALLED_STATION_ID:
+                    calledStationIdOffset = data;
+                    calledStationIdLength = avpEnd - data;
                     break;
                 case AvpCode.SERVICE_CONTEXT_ID:
                     serviceContextIdOffset = data;
@@ -458,7 +546,7 @@ public final class CreditControlRequest {
                     break;
             }
         }
-        if ((seen & CCR_REQUIRED) != CCR_REQUIRED) {
+        if ((seen & CCR_REQUIRED) != CCR_REQUIRED || !authApplicationIdAgrees(buf, offset)) {
             return false;
         }
         if (msccCount == 0 && (topUnits || topRatingGroup >= 0 || topServiceIdentifier >= 0
@@ -525,7 +613,11 @@ public final class CreditControlRequest {
             if (vendor != VendorId.IETF) {
                 continue;
             }
-            seen |= Grammar.requiredBit(code);
+            long bit = Grammar.requiredBit(code);
+            if ((seen & bit & SUBSCRIPTION_ID_REQUIRED) != 0) {
+                return false; // twice: the validator answers 5009
+            }
+            seen |= bit;
             if (code == AvpCode.SUBSCRIPTION_ID_TYPE) {
                 type = m.integer32At(data);
             } else if (code == AvpCode.SUBSCRIPTION_ID_DATA) {
@@ -606,6 +698,7 @@ public final class CreditControlRequest {
         long out = -1;
         long time = -1;
         long events = -1;
+        boolean afterChange = false;
         for (int at = from, next; at < to; at = next) {
             long header = m.headerAt(at, to);
             if (header == AvpReader.MALFORMED) {
@@ -640,6 +733,9 @@ public final class CreditControlRequest {
                     case AvpCode.CC_SERVICE_SPECIFIC_UNITS:
                         events = nonNegative(m.unsigned64At(data));
                         break;
+                    case TARIFF_CHANGE_USAGE:
+                        afterChange = m.integer32At(data) == UNIT_AFTER_TARIFF_CHANGE;
+                        break;
                     default:
                         break;
                 }
@@ -647,7 +743,7 @@ public final class CreditControlRequest {
                 reportingReason[i] = m.integer32At(data);
             }
         }
-        storeUnits(i, requested, total, in, out, time, events);
+        storeUnits(i, requested, total, in, out, time, events, afterChange);
         return true;
     }
 
@@ -756,6 +852,7 @@ public final class CreditControlRequest {
         long out = -1;
         long time = -1;
         long events = -1;
+        boolean afterChange = false;
         for (int at = from, next; at < to; at = next) {
             long header = m.headerAt(at, to);
             if (header == AvpReader.MALFORMED) {
@@ -783,6 +880,9 @@ public final class CreditControlRequest {
                     case AvpCode.CC_SERVICE_SPECIFIC_UNITS:
                         events = nonNegative(m.unsigned64At(data));
                         break;
+                    case TARIFF_CHANGE_USAGE:
+                        afterChange = m.integer32At(data) == UNIT_AFTER_TARIFF_CHANGE;
+                        break;
                     default:
                         break;
                 }
@@ -790,11 +890,12 @@ public final class CreditControlRequest {
                 reportingReason[i] = m.integer32At(data);
             }
         }
-        storeUnits(i, requested, total, in, out, time, events);
+        storeUnits(i, requested, total, in, out, time, events, afterChange);
     }
 
     /** What one RSU or USU said: an RSU's units replace, a USU's are added to the MSCC's. */
-    private void storeUnits(int i, boolean requested, long total, long in, long out, long time, long events) {
+    private void storeUnits(int i, boolean requested, long total, long in, long out, long time, long events,
+            boolean afterChange) {
         if (total < 0 && (in >= 0 || out >= 0)) {
             total = saturatingAdd(Math.max(in, 0), Math.max(out, 0));
         }
@@ -804,7 +905,17 @@ public final class CreditControlRequest {
             rsuServiceSpecificUnits[i] = events;
         } else {
             addUsed(i, total, time, events);
+            if (afterChange) {
+                addUsedAfterChange(i, total, time, events);
+            }
         }
+    }
+
+    private void addUsedAfterChange(int i, long totalOctets, long time, long events) {
+        usuAfterChangeTotalOctets[i] = saturatingAdd(usuAfterChangeTotalOctets[i], Math.max(totalOctets, 0));
+        usuAfterChangeTime[i] = saturatingAdd(usuAfterChangeTime[i], Math.max(time, 0));
+        usuAfterChangeServiceSpecificUnits[i] = saturatingAdd(usuAfterChangeServiceSpecificUnits[i],
+                Math.max(events, 0));
     }
 
     /** Kept apart from {@link #storeUnits} so that both stay small enough for the JIT to inline. */
@@ -870,6 +981,7 @@ public final class CreditControlRequest {
         }
     }
 
+    /** PS-Information (TS 32.299 §7.2.158): the serving network, the location, the radio and the APN. */
     private void psInformation(AvpReader m, int from, int to) {
         for (int at = from, next; at < to; at = next) {
             long header = m.headerAt(at, to);
@@ -877,11 +989,81 @@ public final class CreditControlRequest {
                 break;
             }
             next = AvpReader.nextAt(at, header);
-            if (m.vendorAt(at, header) == VendorId.TGPP && AvpReader.code(header) == AvpCode.TGPP_SGSN_MCC_MNC) {
-                int data = at + AvpReader.headerLength(header);
-                sgsnMccMnc = mccMnc(m, data, at + AvpReader.avpLength(header) - data);
+            long vendor = m.vendorAt(at, header);
+            int code = AvpReader.code(header);
+            int data = at + AvpReader.headerLength(header);
+            int dataEnd = at + AvpReader.avpLength(header);
+            if (vendor == VendorId.TGPP) {
+                networkInformation(m, code, data, dataEnd);
+            } else if (vendor == VendorId.IETF && code == AvpCode.CALLED_STATION_ID) {
+                calledStationIdOffset = data;
+                calledStationIdLength = dataEnd - data;
             }
         }
+    }
+
+    /**
+     * The 3GPP AVPs (vendor 10415) that say where the subscriber is and over what radio, at the top level (a
+     * Rel-6 GGSN sends them there) or in PS-Information: 3GPP-SGSN-MCC-MNC, 3GPP-User-Location-Info, 3GPP-RAT-Type
+     * (TS 29.061 §16.4.7.2) and RAT-Type (TS 29.212 §5.3.31). Sizes were checked by the validator's type rules.
+     */
+    private void networkInformation(AvpReader m, int code, int data, int dataEnd) {
+        switch (code) {
+            case AvpCode.TGPP_SGSN_MCC_MNC:
+                sgsnMccMnc = mccMnc(m, data, dataEnd - data);
+                break;
+            case AvpCode.TGPP_USER_LOCATION_INFO:
+                userLocationMccMnc = userLocationPlmn(frame, data, dataEnd - data);
+                break;
+            case AvpCode.TGPP_RAT_TYPE:
+                if (dataEnd - data >= 1) {
+                    int value = frame.getUnsignedByte(data);
+                    ratType = value < RAT_TYPE_OF_TGPP_RAT_TYPE.length ? RAT_TYPE_OF_TGPP_RAT_TYPE[value] : -1;
+                }
+                break;
+            case RAT_TYPE:
+                if (dataEnd - data == 4) {
+                    ratType = m.integer32At(data);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    /*
+     * 3GPP-User-Location-Info (TS 29.061 §16.4.7.2, TS 29.274 §8.21): one octet of Geographic Location Type
+     * (0 CGI, 1 SAI, 2 RAI, 128 TAI, 129 ECGI, 130 TAI and ECGI, 131..137 eNodeB / 5GS forms), then, in every
+     * form, the PLMN as three octets of TBCD digits:
+     *     octet 1: MCC digit 2 | MCC digit 1
+     *     octet 2: MNC digit 3 | MCC digit 3   (MNC digit 3 = 0xF for a two-digit MNC)
+     *     octet 3: MNC digit 2 | MNC digit 1
+     */
+    private static final int LOCATION_TYPE_MAX = 137;
+
+    /** The PLMN of a 3GPP-User-Location-Info as MCC-MNC digits (45400, 310260), or -1. */
+    static int userLocationPlmn(ByteBuf frame, int data, int length) {
+        if (length < 4) {
+            return -1;
+        }
+        int type = frame.getUnsignedByte(data);
+        if (type > 2 && type < 128 || type > LOCATION_TYPE_MAX) {
+            return -1;
+        }
+        int o1 = frame.getUnsignedByte(data + 1);
+        int o2 = frame.getUnsignedByte(data + 2);
+        int o3 = frame.getUnsignedByte(data + 3);
+        int mcc1 = o1 & 0xf;
+        int mcc2 = o1 >>> 4;
+        int mcc3 = o2 & 0xf;
+        int mnc3 = o2 >>> 4;
+        int mnc1 = o3 & 0xf;
+        int mnc2 = o3 >>> 4;
+        if (mcc1 > 9 || mcc2 > 9 || mcc3 > 9 || mnc1 > 9 || mnc2 > 9 || mnc3 > 9 && mnc3 != 0xf) {
+            return -1;
+        }
+        int mcc = mcc1 * 100 + mcc2 * 10 + mcc3;
+        return mnc3 == 0xf ? mcc * 100 + mnc1 * 10 + mnc2 : mcc * 1000 + mnc1 * 100 + mnc2 * 10 + mnc3;
     }
 
     private void imsInformation(AvpReader m, int from, int to) {
@@ -891,9 +1073,15 @@ public final class CreditControlRequest {
                 break;
             }
             next = AvpReader.nextAt(at, header);
-            if (m.vendorAt(at, header) == VendorId.TGPP && AvpReader.code(header) == AvpCode.CALLED_PARTY_ADDRESS) {
-                int data = at + AvpReader.headerLength(header);
+            if (m.vendorAt(at, header) != VendorId.TGPP) {
+                continue;
+            }
+            int code = AvpReader.code(header);
+            int data = at + AvpReader.headerLength(header);
+            if (code == AvpCode.CALLED_PARTY_ADDRESS) {
                 calledParty(data, at + AvpReader.avpLength(header) - data);
+            } else if (code == ROLE_OF_NODE && AvpReader.avpLength(header) - AvpReader.headerLength(header) == 4) {
+                roleOfNode = m.integer32At(data);
             }
         }
     }
@@ -995,6 +1183,11 @@ public final class CreditControlRequest {
 
     public String serviceContextIdString() {
         return frame.toString(serviceContextIdOffset, serviceContextIdLength, StandardCharsets.UTF_8);
+    }
+
+    /** The Called-Station-Id (APN) as a String, "" when absent. Allocates: for tests and logs. */
+    public String calledStationIdString() {
+        return frame.toString(calledStationIdOffset, calledStationIdLength, StandardCharsets.UTF_8);
     }
 
     public String calledPartyString() {

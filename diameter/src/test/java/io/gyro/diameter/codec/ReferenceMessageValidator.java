@@ -27,6 +27,13 @@ final class ReferenceMessageValidator {
     }
 
     /** Validates the message at {@code offset} of {@code frame}, whose length field the frame decoder checked. */
+    private static final int[] NONE = {};
+    /** RFC 4006 §3.1: the CCR AVPs written without '*' (RFC 6733 §3.2: at most once). */
+    private static final int[] CCR_ONCE = {263, 264, 296, 283, 258, 461, 416, 415, 293, 1, 419, 50, 278, 55, 439,
+            295, 437, 436, 455, 411, 458};
+    /** RFC 4006 §8.46. */
+    private static final int[] SUBSCRIPTION_ID_ONCE = {450, 444};
+
     public Validation validate(ByteBuf frame, int offset, Validation out) {
         out.reset();
         int version = DiameterHeader.version(frame, offset);
@@ -47,7 +54,9 @@ final class ReferenceMessageValidator {
         if (!request && (flags & DiameterHeader.FLAG_ERROR) != 0) {
             required = Grammar.required(-1, false);
         }
-        long seen = walk(readers[0].wrap(frame, offset + DiameterHeader.LENGTH, offset + length), frame, 0, required, out);
+        int[] once = request && commandCode == 272 ? CCR_ONCE : NONE;
+        long seen = walk(readers[0].wrap(frame, offset + DiameterHeader.LENGTH, offset + length), frame, 0, required,
+                once, out);
         if (!out.ok()) {
             return out;
         }
@@ -63,11 +72,17 @@ final class ReferenceMessageValidator {
      * Walks the AVPs of {@code reader}'s run (readers[depth]), validating each, and returns the
      * bitmask of {@code required} codes seen (vendor 0 only).
      */
-    private long walk(AvpReader reader, ByteBuf frame, int depth, int[] required, Validation out) {
+    private long walk(AvpReader reader, ByteBuf frame, int depth, int[] required, int[] once, Validation out) {
         long seen = 0;
+        java.util.Set<Long> counted = new java.util.HashSet<>();
         for (int at = reader.first(); (at = reader.readAt(at)) != AvpReader.END; ) {
             long code = reader.code();
             long vendor = reader.vendorId();
+            if (vendor == VendorId.IETF && java.util.Arrays.stream(once).anyMatch(c -> c == code) && !counted.add(code)) {
+                out.failAvp(ResultCode.DIAMETER_AVP_OCCURS_TOO_MANY_TIMES, reader.avpOffset(), reader.avpLength(),
+                        "AVP occurs more often than the command allows");
+                return seen;
+            }
             if (vendor == VendorId.IETF) {
                 // A grammar names each AVP once.
                 for (int i = 0; i < required.length; i++) {
@@ -109,7 +124,8 @@ final class ReferenceMessageValidator {
                     return seen;
                 }
                 int[] members = Grammar.requiredMembers(vendor, code);
-                long membersSeen = walk(reader.enter(readers[depth + 1]), frame, depth + 1, members, out);
+                int[] membersOnce = vendor == VendorId.IETF && code == AvpCode.SUBSCRIPTION_ID ? SUBSCRIPTION_ID_ONCE : NONE;
+                long membersSeen = walk(reader.enter(readers[depth + 1]), frame, depth + 1, members, membersOnce, out);
                 if (!out.ok()) {
                     return seen;
                 }

@@ -58,6 +58,12 @@ final class ReferenceCreditControlRequest {
     public long imsi;
     /** 3GPP-SGSN-MCC-MNC digits as a number (46001), or -1 when absent (home network). */
     public int sgsnMccMnc;
+    public int userLocationMccMnc;
+    public int calledStationIdOffset;
+    public int calledStationIdLength;
+    public int ratType;
+    public int roleOfNode;
+    public long authApplicationId;
     /** Called-Party-Address (IMS) or the SMS recipient's Address-Data, or length 0. */
     public int calledPartyOffset;
     public int calledPartyLength;
@@ -79,6 +85,9 @@ final class ReferenceCreditControlRequest {
     public final long[] usuServiceSpecificUnits = new long[MAX_MSCC];
     /** Reporting-Reason from the MSCC or its USU, -1 when absent. */
     public final int[] reportingReason = new int[MAX_MSCC];
+    public final long[] usuAfterChangeTotalOctets = new long[MAX_MSCC];
+    public final long[] usuAfterChangeTime = new long[MAX_MSCC];
+    public final long[] usuAfterChangeServiceSpecificUnits = new long[MAX_MSCC];
 
     private void clear() {
         frame = null;
@@ -93,6 +102,11 @@ final class ReferenceCreditControlRequest {
         msisdn = -1;
         imsi = -1;
         sgsnMccMnc = -1;
+        userLocationMccMnc = -1;
+        calledStationIdOffset = calledStationIdLength = 0;
+        ratType = -1;
+        roleOfNode = -1;
+        authApplicationId = -1;
         calledPartyOffset = calledPartyLength = 0;
         terminationCause = -1;
         msccCount = 0;
@@ -106,6 +120,7 @@ final class ReferenceCreditControlRequest {
         rsuTotalOctets[i] = rsuTime[i] = rsuServiceSpecificUnits[i] = -1;
         usuPresent[i] = false;
         usuTotalOctets[i] = usuTime[i] = usuServiceSpecificUnits[i] = 0;
+        usuAfterChangeTotalOctets[i] = usuAfterChangeTime[i] = usuAfterChangeServiceSpecificUnits[i] = 0;
         reportingReason[i] = -1;
     }
 
@@ -127,12 +142,14 @@ final class ReferenceCreditControlRequest {
         int implicit = MAX_MSCC - 1;
 
         top.wrapMessage(buf, offset, DiameterHeader.messageLength(buf, offset));
+        int authAt = -1;
+        int authLength = 0;
         for (int at = top.first(); (at = top.readAt(at)) != AvpReader.END; ) {
             if (top.vendorId() == VendorId.TGPP) {
                 if (top.code() == AvpCode.SERVICE_INFORMATION) {
                     serviceInformation(top.enter(level1));
-                } else if (top.code() == AvpCode.TGPP_SGSN_MCC_MNC) {
-                    sgsnMccMnc = mccMnc(top);
+                } else {
+                    network(top);
                 }
                 continue;
             }
@@ -151,6 +168,15 @@ final class ReferenceCreditControlRequest {
                 case AvpCode.SERVICE_CONTEXT_ID:
                     serviceContextIdOffset = top.dataOffset();
                     serviceContextIdLength = top.dataLength();
+                    break;
+                case AvpCode.AUTH_APPLICATION_ID:
+                    authApplicationId = top.unsigned32();
+                    authAt = top.avpOffset();
+                    authLength = top.avpLength();
+                    break;
+                case AvpCode.CALLED_STATION_ID:
+                    calledStationIdOffset = top.dataOffset();
+                    calledStationIdLength = top.dataLength();
                     break;
                 case AvpCode.CC_REQUEST_TYPE:
                     ccRequestType = top.integer32();
@@ -213,11 +239,44 @@ final class ReferenceCreditControlRequest {
                     break;
             }
         }
+        if (authApplicationId >= 0 && authApplicationId != (DiameterHeader.applicationId(buf, offset) & 0xffffffffL)) {
+            error.failAvp(ResultCode.DIAMETER_INVALID_AVP_VALUE, authAt, authLength,
+                    "Auth-Application-Id contradicts the header's Application-Id");
+            return false;
+        }
         if (msccCount == 0 && (topUnits || topRatingGroup >= 0 || topServiceIdentifier >= 0
                 || ccRequestType == Enumerations.EVENT_REQUEST)) {
             copyImplicit(implicit, topRatingGroup, topServiceIdentifier);
         }
         return true;
+    }
+
+    /** 3GPP-SGSN-MCC-MNC, 3GPP-User-Location-Info, 3GPP-RAT-Type, RAT-Type (TS 29.061 §16.4.7.2, TS 29.212). */
+    private void network(AvpReader r) {
+        if (r.vendorId() != VendorId.TGPP) {
+            return;
+        }
+        switch ((int) r.code()) {
+            case AvpCode.TGPP_SGSN_MCC_MNC:
+                sgsnMccMnc = mccMnc(r);
+                break;
+            case AvpCode.TGPP_USER_LOCATION_INFO:
+                userLocationMccMnc = CreditControlRequest.userLocationPlmn(r.buffer(), r.dataOffset(), r.dataLength());
+                break;
+            case AvpCode.TGPP_RAT_TYPE: {
+                int[] map = {-1, 1000, 1001, 0, 1002, 1003, 1004, 1, 1005, 1006};
+                int v = r.dataLength() >= 1 ? r.buffer().getUnsignedByte(r.dataOffset()) : -1;
+                if (v >= 0) {
+                    ratType = v < map.length ? map[v] : -1;
+                }
+                break;
+            }
+            case 1032: // RAT-Type
+                ratType = r.integer32();
+                break;
+            default:
+                break;
+        }
     }
 
     private void copyImplicit(int implicit, long rg, long si) {
@@ -306,6 +365,7 @@ final class ReferenceCreditControlRequest {
         long out = -1;
         long time = -1;
         long events = -1;
+        boolean after = false;
         for (int at = r.first(); (at = r.readAt(at)) != AvpReader.END; ) {
             if (r.vendorId() == VendorId.TGPP) {
                 if (!requested && r.code() == AvpCode.REPORTING_REASON) {
@@ -332,6 +392,9 @@ final class ReferenceCreditControlRequest {
                 case AvpCode.CC_SERVICE_SPECIFIC_UNITS:
                     events = nonNegative(r.unsigned64());
                     break;
+                case 452: // Tariff-Change-Usage
+                    after = r.integer32() == 1;
+                    break;
                 default:
                     break;
             }
@@ -345,6 +408,12 @@ final class ReferenceCreditControlRequest {
             rsuServiceSpecificUnits[i] = events;
         } else {
             addUsed(i, total, time, events);
+            if (after) {
+                usuAfterChangeTotalOctets[i] = saturatingAdd(usuAfterChangeTotalOctets[i], Math.max(total, 0));
+                usuAfterChangeTime[i] = saturatingAdd(usuAfterChangeTime[i], Math.max(time, 0));
+                usuAfterChangeServiceSpecificUnits[i] = saturatingAdd(usuAfterChangeServiceSpecificUnits[i],
+                        Math.max(events, 0));
+            }
         }
     }
 
@@ -396,8 +465,11 @@ final class ReferenceCreditControlRequest {
             if (code == AvpCode.PS_INFORMATION) {
                 AvpReader ps = r.enter(level2);
                 for (int member = ps.first(); (member = ps.readAt(member)) != AvpReader.END; ) {
-                    if (ps.is(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP)) {
-                        sgsnMccMnc = mccMnc(ps);
+                    if (ps.is(AvpCode.CALLED_STATION_ID, VendorId.IETF)) {
+                        calledStationIdOffset = ps.dataOffset();
+                        calledStationIdLength = ps.dataLength();
+                    } else {
+                        network(ps);
                     }
                 }
             } else if (code == AvpCode.IMS_INFORMATION) {
@@ -405,6 +477,8 @@ final class ReferenceCreditControlRequest {
                 for (int member = ims.first(); (member = ims.readAt(member)) != AvpReader.END; ) {
                     if (ims.is(AvpCode.CALLED_PARTY_ADDRESS, VendorId.TGPP)) {
                         calledParty(ims.dataOffset(), ims.dataLength());
+                    } else if (ims.is(829, VendorId.TGPP) && ims.dataLength() == 4) { // Role-of-Node
+                        roleOfNode = ims.integer32();
                     }
                 }
             } else if (code == AvpCode.SMS_INFORMATION) {

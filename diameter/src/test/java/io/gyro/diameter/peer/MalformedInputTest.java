@@ -1,5 +1,6 @@
 package io.gyro.diameter.peer;
 
+import io.gyro.diameter.codec.AvpReader;
 import io.gyro.diameter.codec.DiameterHeader;
 import io.gyro.diameter.codec.MessageValidator;
 import io.gyro.diameter.codec.Validation;
@@ -49,6 +50,12 @@ class MalformedInputTest {
                 Arguments.of("missing-cc-request-type", ResultCode.DIAMETER_MISSING_AVP, AvpCode.CC_REQUEST_TYPE, false, false),
                 Arguments.of("subscription-id-without-data", ResultCode.DIAMETER_MISSING_AVP, AvpCode.SUBSCRIPTION_ID_DATA, false, false),
                 Arguments.of("bad-cc-request-type", ResultCode.DIAMETER_INVALID_AVP_VALUE, AvpCode.CC_REQUEST_TYPE, false, false),
+                // RFC 6733 §7.1.5: a second single-instance AVP is 5009, with a copy of it in Failed-AVP.
+                Arguments.of("duplicate-session-id", ResultCode.DIAMETER_AVP_OCCURS_TOO_MANY_TIMES, AvpCode.SESSION_ID, false, false),
+                Arguments.of("duplicate-cc-request-type", ResultCode.DIAMETER_AVP_OCCURS_TOO_MANY_TIMES, AvpCode.CC_REQUEST_TYPE, false, false),
+                Arguments.of("duplicate-cc-request-number", ResultCode.DIAMETER_AVP_OCCURS_TOO_MANY_TIMES, AvpCode.CC_REQUEST_NUMBER, false, false),
+                // RFC 4006 §3.1: Auth-Application-Id is the header's 4; another value is a bad value.
+                Arguments.of("auth-application-id-contradicts-header", ResultCode.DIAMETER_INVALID_AVP_VALUE, AvpCode.AUTH_APPLICATION_ID, false, false),
                 // RFC 6733 §7.1.5 answers an unsupported version with 5011; GY-PROFILE.md says 3008.
                 Arguments.of("version-2", ResultCode.DIAMETER_UNSUPPORTED_VERSION, NONE, false, false),
                 Arguments.of("reserved-header-bits", ResultCode.DIAMETER_INVALID_HDR_BITS, NONE, true, false),
@@ -93,6 +100,24 @@ class MalformedInputTest {
             assertEquals(ResultCode.DIAMETER_SUCCESS, Avps.u32(next, AvpCode.RESULT_CODE));
             next.release();
         }
+    }
+
+    @Test
+    void repeatedSessionIdNamesTheSecondInstanceInFailedAvp() {
+        peer.openWithCer();
+        peer.send(Fixtures.bytes("malformed/duplicate-session-id"));
+        ByteBuf answer = peer.nextOutbound();
+        try {
+            AvpReader member = Avps.find(answer, AvpCode.FAILED_AVP).enter(new AvpReader());
+            assertTrue(member.next());
+            assertEquals(AvpCode.SESSION_ID, member.code());
+            assertEquals("pgw.example.net;1700000000;43", member.buffer().toString(member.dataOffset(),
+                    member.dataLength(), java.nio.charset.StandardCharsets.UTF_8), "the first instance past the maximum");
+            assertEquals("pgw.example.net;1700000000;42", Avps.utf8(answer, AvpCode.SESSION_ID), "the first is echoed");
+        } finally {
+            answer.release();
+        }
+        assertTrue(peer.delivered.isEmpty(), "never reaches the application");
     }
 
     @Test
