@@ -77,7 +77,7 @@ final class JDiameterNodeAvps {
         uei.addAvp(460, "3516920100000101".getBytes(StandardCharsets.US_ASCII), true, false);
     }
 
-    /** The RestComm SMSC's SMS-Information (SmscSmsEventCcr) with a recipient. */
+    /** The RestComm SMSC's SMS-Information (SmscSmsEventCcr); a null recipient leaves Recipient-Info out. */
     static void smsInformation(AvpSet avps, String sender, String recipient, boolean internationalTon) {
         int addressType = internationalTon ? 1 : 6;
         AvpSet sms = serviceInformation(avps).addGroupedAvp(2000, TGPP, true, false);
@@ -88,9 +88,11 @@ final class JDiameterNodeAvps {
         AvpSet originatorInterface = sms.addGroupedAvp(2009, TGPP, true, false);
         utf8(originatorInterface, 2003, "0");
         utf8(originatorInterface, 2005, "esme-1");
-        AvpSet recipientAddress = sms.addGroupedAvp(2026, TGPP, true, false).addGroupedAvp(1201, TGPP, true, false);
-        enumerated(recipientAddress, 899, addressType, true);
-        utf8(recipientAddress, 897, recipient);
+        if (recipient != null) {
+            AvpSet recipientAddress = sms.addGroupedAvp(2026, TGPP, true, false).addGroupedAvp(1201, TGPP, true, false);
+            enumerated(recipientAddress, 899, addressType, true);
+            utf8(recipientAddress, 897, recipient);
+        }
         AvpSet originator = sms.addGroupedAvp(2027, TGPP, true, false);
         enumerated(originator, 899, addressType, true);
         utf8(originator, 897, sender);

@@ -125,6 +125,32 @@ class JDiameterRealNodesTest {
                 () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
     }
 
+    /**
+     * The same single-service event with no Recipient-Info: the catalogue's defaultDestination
+     * (national) prices it. basic: one of the 50 national SMS, no money; payg (no allowance):
+     * sms-std 0.10, 1,000,000 - 100,000 = 900,000 micros.
+     */
+    @Test
+    void smscWithoutARecipientIsPricedAtTheDefaultDestination() throws Exception {
+        long basic = 8617000000004L;
+        RunningEngine.Balance before = engine.balance(basic);
+        engine.send("POST", "/subscribers",
+                "{\"msisdn\":\"8617100000002\",\"imsi\":\"460990100000002\",\"package\":\"payg\",\"balance\":\"1.00\"}");
+        for (long msisdn : new long[]{basic, 8617100000002L}) {
+            Answer event = node.ccr(node.newSession(), SMS, JDiameterPgw.EVENT, 0, msisdn, avps -> {
+                avps.addAvp(JDiameterPgw.REQUESTED_ACTION, 0, true, false);
+                JDiameterNodeAvps.smsInformation(avps, Long.toString(msisdn), null, true);
+            });
+            assertSuccess("CCR-E " + msisdn, event, -1);
+        }
+        RunningEngine.Balance after = engine.balance(basic);
+        RunningEngine.Balance payg = engine.balance(8617100000002L);
+        assertAll(
+                () -> assertEquals(before.bucket("sms", "remaining") - 1, after.bucket("sms", "remaining"), after::toString),
+                () -> assertEquals(before.moneyMicros(), after.moneyMicros()),
+                () -> assertEquals(900_000, payg.moneyMicros(), payg::toString));
+    }
+
     @Test
     void imsNodeWithImsInformationPaysFromTheVoiceAllowance() throws Exception {
         long msisdn = 8617000000003L;
