@@ -50,7 +50,13 @@ final class NodeConnection implements AutoCloseable {
 
     Cca send(Request request) throws Exception {
         ByteBuf out = peer.channel().alloc().buffer(1024);
-        ByteBuf written = request.write(out, peer.nextHopByHop(), peer.nextEndToEnd());
+        ByteBuf written;
+        try {
+            written = request.write(out, peer.nextHopByHop(), peer.nextEndToEnd());
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
         ByteBuf answer = DiameterClient.call(peer, written, ANSWER_TIMEOUT_MS);
         try {
             return Cca.of(answer);

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * a 1 GiB (1,073,741,824 bytes) roaming data bucket rated per started 10 KB (roam-data-asia,
  * increment 10KB = 10,240 bytes); Hong Kong 45400 is in the asia zone.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
 class RealNodeCorpusTest {
     private static final String HOME_PLMN = "46001";
     private static final String HONG_KONG = "45400";
@@ -187,7 +187,7 @@ class RealNodeCorpusTest {
      */
     private void assertRoamingCharged(long msisdn, RunningEngine.Balance before) throws Exception {
         RunningEngine.Balance after = engine.balance(msisdn);
-        assertEquals(ceil(700_000, 10_240) + ceil(348_576, 10_240), 1_064_960);
+        assertEquals(1_064_960, ceil(700_000, 10_240) + ceil(348_576, 10_240), "the arithmetic above");
         assertAll(
                 () -> assertEquals(1_072_676_864L, after.bucketFrom("roaming-addon", "remaining"), after::toString),
                 () -> assertEquals(0, after.bucketFrom("roaming-addon", "reserved"), after::toString),
@@ -344,7 +344,6 @@ class RealNodeCorpusTest {
         RunningEngine.Balance after = engine.balance(msisdn);
         // tel:+8613800138000: "+86" is a national prefix (voice-national, 60 s increments): 180 s
         // from the 100 national minutes, no money.
-        assertEquals(120 + 60, VOICE_SECONDS_CHARGED);
         assertAll(
                 () -> assertEquals(before.bucket("voice", "remaining") - VOICE_SECONDS_CHARGED, after.bucket("voice", "remaining"), after::toString),
                 () -> assertEquals(before.bucket("voice", "reserved"), after.bucket("voice", "reserved")),
