@@ -79,7 +79,7 @@ final class NodeConnection implements AutoCloseable {
      * and vendor, every MSCC in order, and the whole answer in hex for failure messages.
      */
     record Cca(long resultCode, String errorMessage, long failedAvpCode, long failedAvpVendor, List<Mscc> msccs,
-               String hex) {
+               long costMicros, String hex) {
 
         static Cca of(ByteBuf answer) {
             int offset = answer.readerIndex();
@@ -89,6 +89,7 @@ final class NodeConnection implements AutoCloseable {
             long failedCode = -1;
             long failedVendor = -1;
             List<Mscc> msccs = new ArrayList<>();
+            long costMicros = -1;
             while (top.next()) {
                 if (top.vendorId() != 0) {
                     continue;
@@ -104,12 +105,38 @@ final class NodeConnection implements AutoCloseable {
                         }
                     }
                     case 456 -> msccs.add(mscc(top.enter(new AvpReader()))); // Multiple-Services-Credit-Control
+                    case 423 -> costMicros = costMicros(top.enter(new AvpReader())); // Cost-Information
                     default -> {
                     }
                 }
             }
-            return new Cca(resultCode, errorMessage, failedCode, failedVendor, List.copyOf(msccs),
+            return new Cca(resultCode, errorMessage, failedCode, failedVendor, List.copyOf(msccs), costMicros,
                     ByteBufUtil.hexDump(answer, offset, answer.readableBytes()));
+        }
+
+        /** Cost-Information (RFC 4006 §8.7): Unit-Value = Value-Digits x 10^Exponent, here in micros. */
+        private static long costMicros(AvpReader cost) {
+            long digits = 0;
+            int exponent = 0;
+            while (cost.next()) {
+                if (cost.vendorId() == 0 && cost.code() == 445) { // Unit-Value
+                    AvpReader unitValue = cost.enter(new AvpReader());
+                    while (unitValue.next()) {
+                        if (unitValue.code() == 447) { // Value-Digits, Integer64
+                            digits = unitValue.unsigned64();
+                        } else if (unitValue.code() == 429) { // Exponent, Integer32
+                            exponent = unitValue.integer32();
+                        }
+                    }
+                }
+            }
+            for (int e = exponent; e < -6; e++) {
+                digits /= 10;
+            }
+            for (int e = exponent; e > -6; e--) {
+                digits *= 10;
+            }
+            return digits;
         }
 
         private static Mscc mscc(AvpReader m) {

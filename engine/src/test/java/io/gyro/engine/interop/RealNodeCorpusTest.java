@@ -322,6 +322,23 @@ class RealNodeCorpusTest {
                 () -> assertEquals(0, payg.reservedMicros()));
     }
 
+    /** payg has no allowance: a national SMS is sms-std 0.10; the quote moves nothing (RFC 4006 §6.3). */
+    @Test
+    void smscPriceEnquiryQuotesTheTariffAndChargesNothing() throws Exception {
+        engine.send("POST", "/subscribers",
+                "{\"msisdn\":\"8617100000002\",\"imsi\":\"460990100000002\",\"package\":\"payg\",\"balance\":\"1.00\"}");
+        RunningEngine.Balance before = engine.balance(8617100000002L);
+        NodeConnection smsc = connect(SmscSmsEventCcr.ORIGIN_HOST, SmscSmsEventCcr.ORIGIN_REALM);
+
+        Cca quote = smsc.send(SmscSmsEventCcr.event(SmscSmsEventCcr.PRICE_ENQUIRY, "8617100000002", "13800138000", false,
+                RunningEngine.REALM, now()));
+
+        assertSuccess("CCR-E price enquiry", quote);
+        // sms-std: 0.10 per event = 100,000 micros quoted; the balance is what it was.
+        assertEquals(100_000, quote.costMicros(), quote::toString);
+        assertEquals(before.json(), engine.balance(8617100000002L).json());
+    }
+
     // ------------------------------------------------------------------ VoLTE
 
     /** 75 s then 30 s, each report rounded up to whole minutes on its own: 120 + 60 = 180 s. */

@@ -31,6 +31,7 @@ final class SmscSmsEventCcr {
     /** ChargingSbb.SERVICE_CONTEXT_ID_SMSC. */
     static final String SERVICE_CONTEXT_ID = "32274@3gpp.org";
     static final int DIRECT_DEBITING = 0;
+    static final int PRICE_ENQUIRY = 3;
 
     private static final int TGPP = NodeAvpWriter.TGPP;
     private static final int E164_FAMILY = 8;
@@ -45,13 +46,22 @@ final class SmscSmsEventCcr {
      */
     static NodeConnection.Request submit(String sender, String recipient, boolean internationalTon, String ocsRealm,
                                          long eventTimeMs) {
-        String sessionId = ORIGIN_HOST + ";" + (77_000 + SESSIONS.incrementAndGet()) + ";1";
-        return (out, hbh, e2e) -> write(out, hbh, e2e, sessionId, sender, recipient, internationalTon, ocsRealm,
-                eventTimeMs);
+        return event(DIRECT_DEBITING, sender, recipient, internationalTon, ocsRealm, eventTimeMs);
     }
 
-    private static ByteBuf write(ByteBuf out, int hbh, int e2e, String sessionId, String sender, String recipient,
-                                 boolean internationalTon, String ocsRealm, long eventTimeMs) {
+    /**
+     * The same event with another Requested-Action (RFC 4006 §8.41): RestComm only debits, but an
+     * SMSC that quotes first (PRICE_ENQUIRY) sends this shape with 3.
+     */
+    static NodeConnection.Request event(int requestedAction, String sender, String recipient, boolean internationalTon,
+                                        String ocsRealm, long eventTimeMs) {
+        String sessionId = ORIGIN_HOST + ";" + (77_000 + SESSIONS.incrementAndGet()) + ";1";
+        return (out, hbh, e2e) -> write(out, hbh, e2e, sessionId, requestedAction, sender, recipient, internationalTon,
+                ocsRealm, eventTimeMs);
+    }
+
+    private static ByteBuf write(ByteBuf out, int hbh, int e2e, String sessionId, int requestedAction, String sender,
+                                 String recipient, boolean internationalTon, String ocsRealm, long eventTimeMs) {
         int addressType = internationalTon ? 1 : 6; // AddressTypeEnum Msisdn(1), Others(6)
         NodeAvpWriter w = new NodeAvpWriter().beginCcr(out, hbh, e2e);
         // What the resource adaptor's createRoCreditControlRequest(EVENT_REQUEST) fills in.
@@ -66,7 +76,7 @@ final class SmscSmsEventCcr {
                 .u32(415, 0, true, 0) // CC-Request-Number
                 .time(55, 0, true, eventTimeMs) // Event-Timestamp
                 .group(443, 0, true).i32(450, 0, true, 0).utf8(444, 0, true, sender).endGroup() // E.164 sender
-                .i32(436, 0, true, DIRECT_DEBITING); // Requested-Action
+                .i32(436, 0, true, requestedAction); // Requested-Action
         w.group(456, 0, true) // MSCC { RSU { CC-Service-Specific-Units 1 }, Service-Identifier 1 }
                 .group(437, 0, true).u64(417, 0, true, 1).endGroup()
                 .u32(439, 0, true, 1)
