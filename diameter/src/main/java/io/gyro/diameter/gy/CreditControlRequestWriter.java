@@ -114,6 +114,20 @@ public final class CreditControlRequestWriter {
         return this;
     }
 
+    /**
+     * Used-Service-Unit of {@code octets} with Tariff-Change-Usage (RFC 4006 §8.27: 0 UNIT_BEFORE_TARIFF_CHANGE,
+     * 1 UNIT_AFTER_TARIFF_CHANGE, 2 UNIT_INDETERMINATE), as a client that splits usage at a Tariff-Time-Change sends it.
+     */
+    public CreditControlRequestWriter usedOctetsAtTariffChange(long octets, int tariffChangeUsage) {
+        writer.beginGroup(AvpCode.USED_SERVICE_UNIT)
+                .enumerated(TARIFF_CHANGE_USAGE, tariffChangeUsage)
+                .unsigned64(AvpCode.CC_TOTAL_OCTETS, octets)
+                .endGroup();
+        return this;
+    }
+
+    private static final int TARIFF_CHANGE_USAGE = 452;
+
     public CreditControlRequestWriter usedTime(long seconds, int reportingReason) {
         writer.beginGroup(AvpCode.USED_SERVICE_UNIT).unsigned32(AvpCode.CC_TIME, seconds);
         if (reportingReason >= 0) {
