@@ -1,166 +1,60 @@
 package io.gyro.diameter.dictionary;
 
-import static io.gyro.diameter.dictionary.AvpCode.*;
-import static io.gyro.diameter.dictionary.AvpType.*;
+import static io.gyro.diameter.dictionary.AvpType.ADDRESS;
+import static io.gyro.diameter.dictionary.AvpType.GROUPED;
+import static io.gyro.diameter.dictionary.AvpType.UNKNOWN;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The AVPs Gyro understands, with their data formats. Lookups are array reads: the validator
- * calls {@link #type} for every AVP of every request, on the event loop.
+ * The AVPs Gyro understands, with their data formats, read from the AVP table {@code avps.tsv}
+ * beside this class (its README.md says the columns and the sources). The table is loaded once,
+ * when this class is initialised, into flat arrays indexed by AVP code: lookups are array reads
+ * that allocate nothing, for the validator calls {@link #type} or {@link #rule} for every AVP of
+ * every request, on the event loop. A broken row stops the initialisation with a message naming
+ * its line.
  *
  * <p>An AVP not listed here is unknown: with the M bit set the request is refused with
- * DIAMETER_AVP_UNSUPPORTED (RFC 6733 §4.1), without it the AVP is ignored.
+ * DIAMETER_AVP_UNSUPPORTED (RFC 6733 §4.1), without it the AVP is ignored. Every known AVP has its
+ * data checked against its type: the length of fixed-size types, the family of an Address, the
+ * members of a Grouped AVP.
+ *
+ * <p>The M-bit rule of each AVP ({@link #mandatoryBitRule}) is recorded, not enforced. RFC 6733
+ * §4.1 makes a receiver reject a message for the M bit only when the AVP carrying it is one it does
+ * not recognise; the rules of the flag tables (§4.5, RFC 4006 §8, TS 32.299 Table 7.2.0.1) bind
+ * the sender. Real PGWs set M on AVPs whose rule is "may" or "must not" (TS 29.061 itself is
+ * inconsistent about it), and refusing them with DIAMETER_INVALID_AVP_BITS would refuse service
+ * over a bit that changes nothing in how a recognised AVP is read. So M is accepted on every known
+ * AVP, whatever its rule: lenient on flags, strict on types.
  */
 public final class AvpDictionary {
     private AvpDictionary() {
     }
 
-    private static final int IETF_SIZE = 512;
-    private static final int TGPP_SIZE = 4096;
+    /** The AVP table, on the class path beside this class. */
+    public static final String TABLE = "avps.tsv";
+
+    /** Vendor-0 codes go up to RFC 8506's 669; 3999 (the unknown AVP of the fixtures) stays out. */
+    private static final int IETF_SIZE = 1024;
+    /** 3GPP codes of TS 32.299 Rel-15 and the specifications it draws on go up to 4406 (TS 32.299). */
+    private static final int TGPP_SIZE = 8192;
     private static final byte[] IETF = new byte[IETF_SIZE];
     private static final byte[] TGPP = new byte[TGPP_SIZE];
     private static final byte[] IETF_RULES = new byte[IETF_SIZE];
     private static final byte[] TGPP_RULES = new byte[TGPP_SIZE];
-
-    static {
-        ietf(USER_NAME, UTF8_STRING);
-        ietf(FILTER_ID, UTF8_STRING);
-        ietf(CALLED_STATION_ID, UTF8_STRING);
-        ietf(EVENT_TIMESTAMP, TIME);
-        ietf(HOST_IP_ADDRESS, ADDRESS);
-        ietf(AUTH_APPLICATION_ID, UNSIGNED32);
-        ietf(ACCT_APPLICATION_ID, UNSIGNED32);
-        ietf(VENDOR_SPECIFIC_APPLICATION_ID, GROUPED);
-        ietf(SESSION_ID, UTF8_STRING);
-        ietf(ORIGIN_HOST, DIAMETER_IDENTITY);
-        ietf(SUPPORTED_VENDOR_ID, UNSIGNED32);
-        ietf(VENDOR_ID, UNSIGNED32);
-        ietf(FIRMWARE_REVISION, UNSIGNED32);
-        ietf(RESULT_CODE, UNSIGNED32);
-        ietf(PRODUCT_NAME, UTF8_STRING);
-        ietf(DISCONNECT_CAUSE, ENUMERATED);
-        ietf(ORIGIN_STATE_ID, UNSIGNED32);
-        ietf(FAILED_AVP, GROUPED);
-        ietf(ERROR_MESSAGE, UTF8_STRING);
-        ietf(ROUTE_RECORD, DIAMETER_IDENTITY);
-        ietf(DESTINATION_REALM, DIAMETER_IDENTITY);
-        ietf(PROXY_INFO, GROUPED);
-        ietf(280, DIAMETER_IDENTITY); // Proxy-Host
-        ietf(33, OCTET_STRING); // Proxy-State
-        ietf(RE_AUTH_REQUEST_TYPE, ENUMERATED);
-        ietf(DESTINATION_HOST, DIAMETER_IDENTITY);
-        ietf(TERMINATION_CAUSE, ENUMERATED);
-        ietf(ORIGIN_REALM, DIAMETER_IDENTITY);
-        ietf(EXPERIMENTAL_RESULT, GROUPED);
-        ietf(EXPERIMENTAL_RESULT_CODE, UNSIGNED32);
-        ietf(INBAND_SECURITY_ID, UNSIGNED32);
-        ietf(27, UNSIGNED32); // Session-Timeout
-        ietf(291, UNSIGNED32); // Authorization-Lifetime
-        ietf(276, UNSIGNED32); // Auth-Grace-Period
-        ietf(277, ENUMERATED); // Auth-Session-State
-        ietf(25, OCTET_STRING); // Class
-        ietf(287, UNSIGNED64); // Accounting-Sub-Session-Id
-        ietf(294, DIAMETER_IDENTITY); // Error-Reporting-Host
-        ietf(292, DIAMETER_URI); // Redirect-Host
-
-        ietf(CC_INPUT_OCTETS, UNSIGNED64);
-        ietf(CC_MONEY, GROUPED);
-        ietf(CC_OUTPUT_OCTETS, UNSIGNED64);
-        ietf(CC_REQUEST_NUMBER, UNSIGNED32);
-        ietf(CC_REQUEST_TYPE, ENUMERATED);
-        ietf(CC_SERVICE_SPECIFIC_UNITS, UNSIGNED64);
-        ietf(CC_SESSION_FAILOVER, ENUMERATED);
-        ietf(CC_TIME, UNSIGNED32);
-        ietf(CC_TOTAL_OCTETS, UNSIGNED64);
-        ietf(CHECK_BALANCE_RESULT, ENUMERATED);
-        ietf(COST_INFORMATION, GROUPED);
-        ietf(COST_UNIT, UTF8_STRING);
-        ietf(CURRENCY_CODE, UNSIGNED32);
-        ietf(CREDIT_CONTROL_FAILURE_HANDLING, ENUMERATED);
-        ietf(EXPONENT, INTEGER32);
-        ietf(FINAL_UNIT_INDICATION, GROUPED);
-        ietf(GRANTED_SERVICE_UNIT, GROUPED);
-        ietf(RATING_GROUP, UNSIGNED32);
-        ietf(REDIRECT_ADDRESS_TYPE, ENUMERATED);
-        ietf(REDIRECT_SERVER, GROUPED);
-        ietf(REDIRECT_SERVER_ADDRESS, UTF8_STRING);
-        ietf(REQUESTED_ACTION, ENUMERATED);
-        ietf(REQUESTED_SERVICE_UNIT, GROUPED);
-        ietf(RESTRICTION_FILTER_RULE, OCTET_STRING);
-        ietf(SERVICE_IDENTIFIER, UNSIGNED32);
-        ietf(SUBSCRIPTION_ID, GROUPED);
-        ietf(SUBSCRIPTION_ID_DATA, UTF8_STRING);
-        ietf(UNIT_VALUE, GROUPED);
-        ietf(USED_SERVICE_UNIT, GROUPED);
-        ietf(VALUE_DIGITS, INTEGER64);
-        ietf(VALIDITY_TIME, UNSIGNED32);
-        ietf(FINAL_UNIT_ACTION, ENUMERATED);
-        ietf(SUBSCRIPTION_ID_TYPE, ENUMERATED);
-        ietf(TARIFF_TIME_CHANGE, TIME);
-        ietf(MULTIPLE_SERVICES_INDICATOR, ENUMERATED);
-        ietf(MULTIPLE_SERVICES_CREDIT_CONTROL, GROUPED);
-        ietf(USER_EQUIPMENT_INFO, GROUPED);
-        ietf(USER_EQUIPMENT_INFO_TYPE, ENUMERATED);
-        ietf(USER_EQUIPMENT_INFO_VALUE, OCTET_STRING);
-        ietf(SERVICE_CONTEXT_ID, UTF8_STRING);
-        ietf(411, OCTET_STRING); // CC-Correlation-Id
-        ietf(419, UNSIGNED64); // CC-Sub-Session-Id
-        ietf(426, ENUMERATED); // Credit-Control
-        ietf(428, ENUMERATED); // Direct-Debiting-Failure-Handling
-        ietf(452, ENUMERATED); // Tariff-Change-Usage
-        ietf(453, UNSIGNED32); // G-S-U-Pool-Identifier
-        ietf(454, ENUMERATED); // CC-Unit-Type
-        ietf(457, GROUPED); // G-S-U-Pool-Reference
-        ietf(440, GROUPED); // Service-Parameter-Info
-        ietf(441, UNSIGNED32); // Service-Parameter-Type
-        ietf(442, OCTET_STRING); // Service-Parameter-Value
-
-        tgpp(TGPP_SGSN_MCC_MNC, UTF8_STRING);
-        tgpp(TGPP_RAT_TYPE, OCTET_STRING);
-        tgpp(TGPP_USER_LOCATION_INFO, OCTET_STRING);
-        tgpp(1, UTF8_STRING); // 3GPP-IMSI
-        tgpp(2, UNSIGNED32); // 3GPP-Charging-Id
-        tgpp(3, UNSIGNED32); // 3GPP-PDP-Type
-        tgpp(CALLING_PARTY_ADDRESS, UTF8_STRING);
-        tgpp(CALLED_PARTY_ADDRESS, UTF8_STRING);
-        tgpp(TIME_QUOTA_THRESHOLD, UNSIGNED32);
-        tgpp(VOLUME_QUOTA_THRESHOLD, UNSIGNED32);
-        tgpp(TRIGGER_TYPE, ENUMERATED);
-        tgpp(QUOTA_HOLDING_TIME, UNSIGNED32);
-        tgpp(REPORTING_REASON, ENUMERATED);
-        tgpp(SERVICE_INFORMATION, GROUPED);
-        tgpp(PS_INFORMATION, GROUPED);
-        tgpp(IMS_INFORMATION, GROUPED);
-        tgpp(ADDRESS_DATA, UTF8_STRING);
-        tgpp(RECIPIENT_ADDRESS, GROUPED);
-        tgpp(TRIGGER, GROUPED);
-        tgpp(SMS_INFORMATION, GROUPED);
-        tgpp(899, ENUMERATED); // Address-Type
-        tgpp(1202, ENUMERATED); // Addressee-Type
-        tgpp(1201, GROUPED); // Recipient-Address
-        tgpp(2026, GROUPED); // Recipient-Info
-        tgpp(886, GROUPED); // Originator-Address
-        tgpp(1247, ENUMERATED); // PDP-Context-Type
-        tgpp(1248, ENUMERATED); // MMBox-Storage-Requested
-        tgpp(1016, GROUPED); // QoS-Information
-        tgpp(POLICY_COUNTER_IDENTIFIER, UTF8_STRING);
-        tgpp(POLICY_COUNTER_STATUS, UTF8_STRING);
-        tgpp(POLICY_COUNTER_STATUS_REPORT, GROUPED);
-        tgpp(SL_REQUEST_TYPE, ENUMERATED);
-    }
-
-    private static void ietf(int code, AvpType type) {
-        IETF[code] = (byte) type.ordinal();
-        IETF_RULES[code] = ruleOf(type);
-    }
-
-    private static void tgpp(int code, AvpType type) {
-        TGPP[code] = (byte) type.ordinal();
-        TGPP_RULES[code] = ruleOf(type);
-    }
+    private static final byte[] IETF_MANDATORY_BIT = new byte[IETF_SIZE];
+    private static final byte[] TGPP_MANDATORY_BIT = new byte[TGPP_SIZE];
+    private static final String[] IETF_NAMES = new String[IETF_SIZE];
+    private static final String[] TGPP_NAMES = new String[TGPP_SIZE];
+    private static final List<AvpDefinition> DEFINITIONS;
+    private static final Map<String, AvpDefinition> BY_NAME = new HashMap<>();
 
     /** {@link #rule}: not in the dictionary. */
     public static final int RULE_UNKNOWN = 0;
-    /** {@link #rule}: data of any length (strings, identities, URIs). */
+    /** {@link #rule}: data of any length (strings, identities, URIs, IPFilterRules). */
     public static final int RULE_ANY_LENGTH = 1;
     /** {@link #rule}: an Address (RFC 6733 §4.3.1), whose length depends on its family. */
     public static final int RULE_ADDRESS = 2;
@@ -168,6 +62,30 @@ public final class AvpDictionary {
     public static final int RULE_GROUPED = 3;
     /** {@link #rule}: from here on, the rule is the exact data length of a fixed-size type (4 or 8). */
     public static final int RULE_FIXED = 4;
+
+    static {
+        List<AvpDefinition> rows = AvpTable.load(TABLE);
+        for (AvpDefinition row : rows) {
+            add(row);
+        }
+        DEFINITIONS = Collections.unmodifiableList(rows);
+    }
+
+    private static void add(AvpDefinition row) {
+        boolean ietf = row.vendorId() == VendorId.IETF;
+        int size = ietf ? IETF_SIZE : TGPP_SIZE;
+        if (row.code() >= size) {
+            throw AvpTable.broken(TABLE, row.line(), "code " + row.code() + " is beyond the lookup table of vendor "
+                    + row.vendorId() + " (" + size + " codes): enlarge " + (ietf ? "IETF_SIZE" : "TGPP_SIZE")
+                    + " in AvpDictionary");
+        }
+        int code = (int) row.code();
+        (ietf ? IETF : TGPP)[code] = (byte) row.type().ordinal();
+        (ietf ? IETF_RULES : TGPP_RULES)[code] = ruleOf(row.type());
+        (ietf ? IETF_MANDATORY_BIT : TGPP_MANDATORY_BIT)[code] = (byte) row.mandatoryBit().ordinal();
+        (ietf ? IETF_NAMES : TGPP_NAMES)[code] = row.name();
+        BY_NAME.put(row.name(), row);
+    }
 
     private static byte ruleOf(AvpType type) {
         if (type.fixedLength >= 0) {
@@ -205,5 +123,40 @@ public final class AvpDictionary {
             return code >= 0 && code < TGPP_SIZE ? AvpType.ofOrdinal(TGPP[(int) code]) : UNKNOWN;
         }
         return UNKNOWN;
+    }
+
+    /**
+     * The specification's rule for the M bit of an AVP, or {@link FlagRule#UNKNOWN}. Never
+     * allocates. Informational: the class comment says why the validator does not enforce it.
+     */
+    public static FlagRule mandatoryBitRule(long vendorId, long code) {
+        if (vendorId == VendorId.IETF) {
+            return code >= 0 && code < IETF_SIZE ? FlagRule.ofOrdinal(IETF_MANDATORY_BIT[(int) code]) : FlagRule.UNKNOWN;
+        }
+        if (vendorId == VendorId.TGPP) {
+            return code >= 0 && code < TGPP_SIZE ? FlagRule.ofOrdinal(TGPP_MANDATORY_BIT[(int) code]) : FlagRule.UNKNOWN;
+        }
+        return FlagRule.UNKNOWN;
+    }
+
+    /** The AVP's name as its specification spells it ("PS-Information"), or null when unknown. */
+    public static String name(long vendorId, long code) {
+        if (vendorId == VendorId.IETF) {
+            return code >= 0 && code < IETF_SIZE ? IETF_NAMES[(int) code] : null;
+        }
+        if (vendorId == VendorId.TGPP) {
+            return code >= 0 && code < TGPP_SIZE ? TGPP_NAMES[(int) code] : null;
+        }
+        return null;
+    }
+
+    /** Every row of the table, in the table's order. */
+    public static List<AvpDefinition> definitions() {
+        return DEFINITIONS;
+    }
+
+    /** The row named {@code name}, or null. */
+    public static AvpDefinition definition(String name) {
+        return BY_NAME.get(name);
     }
 }
