@@ -17,8 +17,15 @@ public final class ChargeResult {
     public Outcome outcome;
     public DenialReason denialReason = DenialReason.NONE;
     public long usedUnits;
-    /** Used units rounded up by the tariff's increments: bucket units + money units. */
+    /**
+     * Session grid positions this report rated: bucket units + money units (money units rounded
+     * up on the increment grid). With {@link #slackUnits}, they cover {@link #usedUnits}.
+     */
     public long ratedUnits;
+    /** Units of this report that an earlier report's rounding had already paid (no charge). */
+    public long slackUnits;
+    /** Service whose tariff and buckets rated the usage: the requested one or its {@code fallback}. */
+    public int ratedService = -1;
     public int debitCount;
     public final long[] debitBucketId = new long[Wallet.MAX_BUCKETS];
     public final long[] debitUnits = new long[Wallet.MAX_BUCKETS];
@@ -33,6 +40,18 @@ public final class ChargeResult {
     public long costMicros;
     /** Whether the result was applied to the wallet (false for enquiries). */
     public boolean applied;
+
+    // The session's position after this report: the engine stores these per session and rating
+    // group and passes them as the next request's session*Before fields. When the outcome is not
+    // CHARGED they equal the request's "before" values (nothing moved).
+    /** Raw units used in the session after this report. */
+    public long sessionUnitsAfter;
+    /** Position on the session's increment grid rated after this report (at least {@link #sessionUnitsAfter}). */
+    public long sessionRatedAfter;
+    /** Raw retail of the session's money-paid units after this report. */
+    public long sessionMoneyRawMicrosAfter;
+    /** What the session's money charges took after this report, finished: before + {@link #priceMicros}. */
+    public long sessionMoneyMicrosAfter;
 
     // explanation inputs
     public int ratedPackage = -1;
@@ -52,6 +71,8 @@ public final class ChargeResult {
         denialReason = DenialReason.NONE;
         usedUnits = 0;
         ratedUnits = 0;
+        slackUnits = 0;
+        ratedService = -1;
         debitCount = 0;
         moneyUnits = 0;
         priceMicros = 0;
@@ -59,6 +80,10 @@ public final class ChargeResult {
         uncollectedMicros = 0;
         costMicros = 0;
         applied = false;
+        sessionUnitsAfter = 0;
+        sessionRatedAfter = 0;
+        sessionMoneyRawMicrosAfter = 0;
+        sessionMoneyMicrosAfter = 0;
         ratedPackage = -1;
         tariffIndex = -1;
         rateIndex = -1;
