@@ -61,8 +61,11 @@ public final class ChargeResult {
     public int destinationZone = -1;
     public int roamingZone = -1;
     public int service = -1;
+    /** This report took the session's connection fee (its money part began here). */
     public boolean connectionFeeApplied;
+    /** The session's money part is at the minimum charge. */
     public boolean minimumApplied;
+    /** Raw retail of this report's money units (before minimum charge, roundPriceTo, connection fee). */
     public long rawRetailMicros;
     Catalogue catalogue;
 
@@ -135,6 +138,9 @@ public final class ChargeResult {
         Tariff t = c.tariff(tariffIndex);
         String unit = unitWord(c, service);
         sb.append(svc);
+        if (ratedService >= 0 && ratedService != service) {
+            sb.append(" (rated as ").append(c.serviceName(ratedService)).append(')');
+        }
         if (destinationZone >= 0) {
             sb.append(" to ").append(c.destinationName(destinationZone));
         }
@@ -147,8 +153,12 @@ public final class ChargeResult {
             sb.append(" then ").append(bandName(t, rateIndexAfterChange));
         }
         sb.append("; used ").append(usedUnits).append(' ').append(unit);
-        if (ratedUnits != usedUnits) {
-            sb.append(", rounded up to ").append(ratedUnits).append(' ').append(unit).append(" (");
+        if (slackUnits > 0) {
+            sb.append(", ").append(slackUnits).append(' ').append(unit)
+                    .append(" of them already paid by the session's rounding");
+        }
+        if (ratedUnits + slackUnits != usedUnits) {
+            sb.append(", rounded up to ").append(ratedUnits + slackUnits).append(' ').append(unit).append(" (");
             if (t.firstIncrementUnits() > 0) {
                 Quantity.format(t.firstIncrementUnits(), t.kind(), sb.append("first ")).append(", then ");
             }
@@ -175,6 +185,11 @@ public final class ChargeResult {
             }
             sb.append(" = ");
             Money.format(rawRetailMicros, sb);
+            long paidBefore = sessionMoneyMicrosAfter - priceMicros;
+            boolean earlier = sessionMoneyRawMicrosAfter != rawRetailMicros || paidBefore != 0;
+            if (earlier) {
+                Money.format(sessionMoneyRawMicrosAfter, sb.append(", session's money part "));
+            }
             if (minimumApplied) {
                 sb.append(", minimum charge ");
                 Money.format(t.minimumChargeMicros(), sb);
@@ -188,7 +203,12 @@ public final class ChargeResult {
                 Money.format(t.connectionFeeMicros(), sb);
             }
             sb.append("; price ");
-            Money.format(priceMicros, sb).append(' ').append(c.currency()).append(", paid from balance ");
+            Money.format(priceMicros, sb).append(' ').append(c.currency());
+            if (earlier) {
+                Money.format(sessionMoneyMicrosAfter, sb.append(" (session total "));
+                Money.format(paidBefore, sb.append(" less ")).append(" already paid)");
+            }
+            sb.append(", paid from balance ");
             Money.format(moneyDebitedMicros, sb);
             if (uncollectedMicros > 0) {
                 sb.append(", uncollected ");
