@@ -97,6 +97,14 @@ class RaterChargeTest {
                             assertEquals(30, r.rawRetailMicros);
                             assertEquals(10_000, r.priceMicros, "rounded up to one fen");
                         }),
+                row("dataBeyondAllowanceRoundedToKilobyteThenFen",
+                        g -> g.pkg("basic").service("data").used(15_000_000).money("50"),
+                        r -> {
+                            assertEquals(15_000_576, r.ratedUnits, "1 KB grid");
+                            assertEquals(429_170, r.rawRetailMicros);
+                            assertEquals(430_000, r.priceMicros, "0.42917 rounded up to the fen");
+                            assertEquals(71_529, r.costMicros);
+                        }),
                 row("bucketThenMoney",
                         g -> g.pkg("basic").service("voice").called("13800138000").used(90).money("50")
                                 .allowance("basic", "voice", 30),
@@ -144,6 +152,7 @@ class RaterChargeTest {
                         r -> {
                             assertEquals(0, r.bucketUnits());
                             assertEquals(0, r.priceMicros);
+                            assertEquals(400_000, r.costMicros);
                         }),
                 row("tariffChangeSplitPricesEachSide",
                         g -> g.pkg("data-max").service("data").at("2026-11-25T06:50").used(20 * MB)

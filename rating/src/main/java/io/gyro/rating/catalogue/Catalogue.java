@@ -139,7 +139,8 @@ public final class Catalogue {
     /**
      * Finds the service of a Multiple-Services-Credit-Control: Service-Context-Id plus
      * Rating-Group, else Service-Identifier, else the context's "no Rating-Group" service.
-     * Allocation-free: the context is hashed and compared char by char.
+     * Allocation-free: the context is hashed and compared char by char. APN and RAT-Type are
+     * unknown here: only match entries without {@code apns} and {@code ratTypes} apply.
      *
      * @param ratingGroup -1 when absent
      * @param serviceIdentifier -1 when absent
