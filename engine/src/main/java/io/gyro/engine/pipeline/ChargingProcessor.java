@@ -547,15 +547,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         charge.clear();
         state.rater().charge(chargeRequest, state.wallet, charge);
         EngineCounters.CHARGES.increment();
-        if (charge.outcome == Outcome.CHARGED) {
-            usedUnits = charge.sessionUnitsAfter;
-            ratedUnits = charge.sessionRatedAfter;
-            moneyRawMicros = charge.sessionMoneyRawMicrosAfter;
-            moneyMicros = charge.sessionMoneyMicrosAfter;
-        } else {
-            usedUnits = Math.addExact(usedUnits, used);
-            ratedUnits = Math.max(ratedUnits, usedUnits);
-        }
+        // The position after this charge (the position before it when nothing was charged).
+        usedUnits = charge.sessionUnitsAfter;
+        ratedUnits = charge.sessionRatedAfter;
+        moneyRawMicros = charge.sessionMoneyRawMicrosAfter;
+        moneyMicros = charge.sessionMoneyMicrosAfter;
         return state.records.charge(recordKind, state.subscriber, session.id(), e.ccRequestNumber,
                 service, ratingGroup, charge, state.wallet, nowMs, state.catalogue());
     }
