@@ -175,6 +175,23 @@ public final class CreditControlRequestWriter {
         return this;
     }
 
+    /**
+     * Service-Information/PS-Information with the APN (Called-Station-Id) and, when not null, the
+     * 3GPP-User-Location-Info octets (TS 29.061 §16.4.7.2: location type, then the PLMN in TBCD, then the cell).
+     */
+    public CreditControlRequestWriter psInformation(CharSequence apn, byte[] userLocationInfo) {
+        openServiceInformation();
+        writer.beginGroup(AvpCode.PS_INFORMATION, VendorId.TGPP);
+        if (apn != null) {
+            writer.utf8(AvpCode.CALLED_STATION_ID, apn);
+        }
+        if (userLocationInfo != null) {
+            writer.octets(AvpCode.TGPP_USER_LOCATION_INFO, VendorId.TGPP, userLocationInfo, 0, userLocationInfo.length);
+        }
+        writer.endGroup();
+        return this;
+    }
+
     /** Service-Information/IMS-Information/Called-Party-Address (voice). */
     public CreditControlRequestWriter calledParty(CharSequence address) {
         openServiceInformation();
