@@ -136,9 +136,8 @@ class GyEndToEndTest {
             cca.release();
         }
         JsonNode after = balance(MSISDN);
-        // The sample catalogue rates data per started KiB (config/CATALOGUE.md): each report rounds up.
-        long rated = ceilKiB(1_000_000) + ceilKiB(100_000);
-        assertEquals(before - rated, bucket(after, "data", "remaining"), "exactly the rated octets, from the bucket");
+        // Allowances are used to the octet (config/CATALOGUE.md "Rounding"): only what money pays is rounded.
+        assertEquals(before - 1_100_000, bucket(after, "data", "remaining"), "exactly the reported octets, from the bucket");
         assertEquals(0, bucket(after, "data", "reserved"));
         assertEquals(0, after.get("reservedMicros").asLong());
 
@@ -365,9 +364,8 @@ class GyEndToEndTest {
                 roamingLeft = b.get("remaining").asLong();
             }
         }
-        // Roaming data in Asia is rated per started 10 KB (config/catalogue.yaml, roam-data-asia).
-        long rated = (1024L * 1024 + 10_239) / 10_240 * 10_240;
-        assertEquals(1024L * 1024 * 1024 - rated, roamingLeft, "1 GiB roaming bucket less the rated MiB");
+        // The roaming bucket pays the octets used; its 10 KB grid (roam-data-asia) rounds only what money pays.
+        assertEquals(1024L * 1024 * 1024 - 1024 * 1024, roamingLeft, "1 GiB roaming bucket less the MiB used");
 
         JsonNode usage = JSON.readTree(EngineHarness.http(engine, "GET", "/subscribers/" + msisdn + "/usage", null).body());
         assertEquals(1024 * 1024, usage.get("services").get("data").get("units").asLong());
@@ -511,10 +509,6 @@ class GyEndToEndTest {
                 java.net.URI.create(base + "/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, openApi.statusCode());
         assertTrue(JSON.readTree(openApi.body()).get("paths").has("/subscribers/{msisdn}/topups"));
-    }
-
-    private static long ceilKiB(long octets) {
-        return (octets + 1023) / 1024 * 1024;
     }
 
     private static void release(ByteBuf... buffers) {

@@ -17,8 +17,15 @@ public final class ChargeResult {
     public Outcome outcome;
     public DenialReason denialReason = DenialReason.NONE;
     public long usedUnits;
-    /** Used units rounded up by the tariff's increments: bucket units + money units. */
+    /**
+     * Session grid positions this report rated: bucket units + money units (money units rounded
+     * up on the increment grid). With {@link #slackUnits}, they cover {@link #usedUnits}.
+     */
     public long ratedUnits;
+    /** Units of this report that an earlier report's rounding had already paid (no charge). */
+    public long slackUnits;
+    /** Service whose tariff and buckets rated the usage: the requested one or its {@code fallback}. */
+    public int ratedService = -1;
     public int debitCount;
     public final long[] debitBucketId = new long[Wallet.MAX_BUCKETS];
     public final long[] debitUnits = new long[Wallet.MAX_BUCKETS];
@@ -34,6 +41,18 @@ public final class ChargeResult {
     /** Whether the result was applied to the wallet (false for enquiries). */
     public boolean applied;
 
+    // The session's position after this report: the engine stores these per session and rating
+    // group and passes them as the next request's session*Before fields. When the outcome is not
+    // CHARGED they equal the request's "before" values (nothing moved).
+    /** Raw units used in the session after this report. */
+    public long sessionUnitsAfter;
+    /** Position on the session's increment grid rated after this report (at least {@link #sessionUnitsAfter}). */
+    public long sessionRatedAfter;
+    /** Raw retail of the session's money-paid units after this report. */
+    public long sessionMoneyRawMicrosAfter;
+    /** What the session's money charges took after this report, finished: before + {@link #priceMicros}. */
+    public long sessionMoneyMicrosAfter;
+
     // explanation inputs
     public int ratedPackage = -1;
     public int tariffIndex = -1;
@@ -42,8 +61,11 @@ public final class ChargeResult {
     public int destinationZone = -1;
     public int roamingZone = -1;
     public int service = -1;
+    /** This report took the session's connection fee (its money part began here). */
     public boolean connectionFeeApplied;
+    /** The session's money part is at the minimum charge. */
     public boolean minimumApplied;
+    /** Raw retail of this report's money units (before minimum charge, roundPriceTo, connection fee). */
     public long rawRetailMicros;
     Catalogue catalogue;
 
@@ -52,6 +74,8 @@ public final class ChargeResult {
         denialReason = DenialReason.NONE;
         usedUnits = 0;
         ratedUnits = 0;
+        slackUnits = 0;
+        ratedService = -1;
         debitCount = 0;
         moneyUnits = 0;
         priceMicros = 0;
@@ -59,6 +83,10 @@ public final class ChargeResult {
         uncollectedMicros = 0;
         costMicros = 0;
         applied = false;
+        sessionUnitsAfter = 0;
+        sessionRatedAfter = 0;
+        sessionMoneyRawMicrosAfter = 0;
+        sessionMoneyMicrosAfter = 0;
         ratedPackage = -1;
         tariffIndex = -1;
         rateIndex = -1;
@@ -110,6 +138,9 @@ public final class ChargeResult {
         Tariff t = c.tariff(tariffIndex);
         String unit = unitWord(c, service);
         sb.append(svc);
+        if (ratedService >= 0 && ratedService != service) {
+            sb.append(" (rated as ").append(c.serviceName(ratedService)).append(')');
+        }
         if (destinationZone >= 0) {
             sb.append(" to ").append(c.destinationName(destinationZone));
         }
@@ -122,8 +153,12 @@ public final class ChargeResult {
             sb.append(" then ").append(bandName(t, rateIndexAfterChange));
         }
         sb.append("; used ").append(usedUnits).append(' ').append(unit);
-        if (ratedUnits != usedUnits) {
-            sb.append(", rounded up to ").append(ratedUnits).append(' ').append(unit).append(" (");
+        if (slackUnits > 0) {
+            sb.append(", ").append(slackUnits).append(' ').append(unit)
+                    .append(" of them already paid by the session's rounding");
+        }
+        if (ratedUnits + slackUnits != usedUnits) {
+            sb.append(", rounded up to ").append(ratedUnits + slackUnits).append(' ').append(unit).append(" (");
             if (t.firstIncrementUnits() > 0) {
                 Quantity.format(t.firstIncrementUnits(), t.kind(), sb.append("first ")).append(", then ");
             }
@@ -150,6 +185,11 @@ public final class ChargeResult {
             }
             sb.append(" = ");
             Money.format(rawRetailMicros, sb);
+            long paidBefore = sessionMoneyMicrosAfter - priceMicros;
+            boolean earlier = sessionMoneyRawMicrosAfter != rawRetailMicros || paidBefore != 0;
+            if (earlier) {
+                Money.format(sessionMoneyRawMicrosAfter, sb.append(", session's money part "));
+            }
             if (minimumApplied) {
                 sb.append(", minimum charge ");
                 Money.format(t.minimumChargeMicros(), sb);
@@ -163,7 +203,12 @@ public final class ChargeResult {
                 Money.format(t.connectionFeeMicros(), sb);
             }
             sb.append("; price ");
-            Money.format(priceMicros, sb).append(' ').append(c.currency()).append(", paid from balance ");
+            Money.format(priceMicros, sb).append(' ').append(c.currency());
+            if (earlier) {
+                Money.format(sessionMoneyMicrosAfter, sb.append(" (session total "));
+                Money.format(paidBefore, sb.append(" less ")).append(" already paid)");
+            }
+            sb.append(", paid from balance ");
             Money.format(moneyDebitedMicros, sb);
             if (uncollectedMicros > 0) {
                 sb.append(", uncollected ");

@@ -23,8 +23,20 @@ public final class QuotaRequest {
     public int visitedMccMnc = -1;
     /** Called number for voice/SMS, or empty. */
     public CharSequence calledNumber = "";
-    /** Units already rated in this session: 0 on the first request (connection fee, first increment). */
+    /**
+     * The session's position for this service, as the last {@link ChargeResult} left it (all 0
+     * on a session's first request): see {@link ChargeRequest#sessionUnitsBefore} and the three
+     * fields after it. With them, the money reserved for a grant is exactly what
+     * {@link Rater#charge} takes when all granted units are reported, and the grant includes the
+     * slack an earlier report's rounding already paid.
+     */
     public long sessionUnitsBefore;
+    /** See {@link ChargeRequest#sessionRatedBefore}. */
+    public long sessionRatedBefore;
+    /** See {@link ChargeRequest#sessionMoneyRawMicrosBefore}. */
+    public long sessionMoneyRawMicrosBefore;
+    /** See {@link ChargeRequest#sessionMoneyMicrosBefore}. */
+    public long sessionMoneyMicrosBefore;
 
     public QuotaRequest clear() {
         packageIndex = -1;
@@ -35,6 +47,9 @@ public final class QuotaRequest {
         visitedMccMnc = -1;
         calledNumber = "";
         sessionUnitsBefore = 0;
+        sessionRatedBefore = 0;
+        sessionMoneyRawMicrosBefore = 0;
+        sessionMoneyMicrosBefore = 0;
         return this;
     }
 

@@ -11,9 +11,11 @@ public final class QuotaResult {
 
     public Outcome outcome;
     public DenialReason denialReason = DenialReason.NONE;
-    /** Units granted: bucket units plus units money pays for. */
+    /** Units granted: slack an earlier report's rounding paid, plus bucket units, plus units money pays for. */
     public long grantedUnits;
-    /** Which buckets back the grant, and how many units each. */
+    /** Units of the grant already paid by an earlier report's rounding (nothing held for them). */
+    public long slackUnits;
+    /** Which buckets back the grant, and how many units each (raw units, not rounded). */
     public int reservationCount;
     public final long[] reservedBucketId = new long[Wallet.MAX_BUCKETS];
     public final long[] reservedBucketUnits = new long[Wallet.MAX_BUCKETS];
@@ -33,9 +35,12 @@ public final class QuotaResult {
     public long tariffChangeMs;
     /** True when these are the last units the balance can buy (Final-Unit-Indication). */
     public boolean finalUnits;
+    /** The base package's Final-Unit-Action for the requested service (RFC 4006 §8.35), with its redirect URL or filter. */
     public FinalUnitAction finalUnitAction;
     public String redirectUrl;
     public String filterId;
+    /** Service whose tariff and buckets rated the grant: the requested one or its {@code fallback}; -1 when none. */
+    public int ratedService = -1;
     /** Package whose rate priced the service, tariff index, rate (band) index; -1 when none. */
     public int ratedPackage = -1;
     public int tariffIndex = -1;
@@ -47,6 +52,7 @@ public final class QuotaResult {
         outcome = null;
         denialReason = DenialReason.NONE;
         grantedUnits = 0;
+        slackUnits = 0;
         reservationCount = 0;
         moneyUnits = 0;
         reservedMicros = 0;
@@ -59,6 +65,7 @@ public final class QuotaResult {
         finalUnitAction = null;
         redirectUrl = null;
         filterId = null;
+        ratedService = -1;
         ratedPackage = -1;
         tariffIndex = -1;
         rateIndex = -1;

@@ -4,10 +4,17 @@ import io.gyro.rating.catalogue.Catalogue;
 import io.gyro.rating.catalogue.CatalogueLoadResult;
 import io.gyro.rating.catalogue.CatalogueLoader;
 
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Shared test fixtures: the sample catalogue and Shanghai local times. */
 public final class Fixtures {
@@ -18,6 +25,7 @@ public final class Fixtures {
     public static final long GB = 1024L * MB;
 
     private static Catalogue sample;
+    private static final Map<String, Catalogue> TEST_CATALOGUES = new HashMap<>();
 
     private Fixtures() {
     }
@@ -42,6 +50,24 @@ public final class Fixtures {
             sample = r.catalogue();
         }
         return sample;
+    }
+
+    /**
+     * A test catalogue from this package's test resources, e.g. {@code overage-catalogue.yaml}
+     * (1 MB increments, a 1 GB day pass): for rounding cases the sample does not have.
+     */
+    public static synchronized Catalogue resource(String name) {
+        return TEST_CATALOGUES.computeIfAbsent(name, n -> {
+            try (Reader r = new InputStreamReader(Fixtures.class.getResourceAsStream(n), StandardCharsets.UTF_8)) {
+                CatalogueLoadResult loaded = CatalogueLoader.load(n, r);
+                if (!loaded.ok()) {
+                    throw new IllegalStateException(loaded.report());
+                }
+                return loaded.catalogue();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** Epoch ms of a Shanghai local time "2026-11-25T10:00". */

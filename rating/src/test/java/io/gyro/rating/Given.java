@@ -7,12 +7,18 @@ import io.gyro.rating.tariff.BucketSource;
 /** Test DSL: a subscriber situation (package, wallet, request) on the sample catalogue. */
 public final class Given {
 
-    public final Catalogue c = Fixtures.sample();
+    public final Catalogue c;
     public final Wallet wallet = new Wallet();
     public final QuotaRequest quota = new QuotaRequest().clear();
     public final ChargeRequest charge = new ChargeRequest().clear();
 
+    /** On the sample catalogue, config/catalogue.yaml. */
     public Given() {
+        this(Fixtures.sample());
+    }
+
+    public Given(Catalogue c) {
+        this.c = c;
         at("2026-11-25T10:00");
     }
 
@@ -58,9 +64,32 @@ public final class Given {
         return this;
     }
 
-    public Given before(long units) {
-        quota.sessionUnitsBefore = units;
-        charge.sessionUnitsBefore = units;
+    /**
+     * The session's position before this request, as the previous report's ChargeResult left it:
+     * raw units used, grid position rated, raw retail of the money part, money taken.
+     */
+    public Given session(long usedUnits, long ratedUnits, String moneyRaw, String money) {
+        quota.sessionUnitsBefore = usedUnits;
+        charge.sessionUnitsBefore = usedUnits;
+        quota.sessionRatedBefore = ratedUnits;
+        charge.sessionRatedBefore = ratedUnits;
+        quota.sessionMoneyRawMicrosBefore = Money.parseMicros(moneyRaw);
+        charge.sessionMoneyRawMicrosBefore = quota.sessionMoneyRawMicrosBefore;
+        quota.sessionMoneyMicrosBefore = Money.parseMicros(money);
+        charge.sessionMoneyMicrosBefore = quota.sessionMoneyMicrosBefore;
+        return this;
+    }
+
+    /** Carries a charge's session position into the next quota and charge requests. */
+    public Given after(ChargeResult r) {
+        quota.sessionUnitsBefore = r.sessionUnitsAfter;
+        charge.sessionUnitsBefore = r.sessionUnitsAfter;
+        quota.sessionRatedBefore = r.sessionRatedAfter;
+        charge.sessionRatedBefore = r.sessionRatedAfter;
+        quota.sessionMoneyRawMicrosBefore = r.sessionMoneyRawMicrosAfter;
+        charge.sessionMoneyRawMicrosBefore = r.sessionMoneyRawMicrosAfter;
+        quota.sessionMoneyMicrosBefore = r.sessionMoneyMicrosAfter;
+        charge.sessionMoneyMicrosBefore = r.sessionMoneyMicrosAfter;
         return this;
     }
 
@@ -81,6 +110,7 @@ public final class Given {
         return this;
     }
 
+    /** Used units reported split at a Tariff-Time-Change: {@code unitsAfter} of them after it. */
     public Given tariffChange(String localTime, long unitsAfter) {
         charge.tariffChangeMs = Fixtures.at(localTime);
         charge.unitsAfterTariffChange = unitsAfter;

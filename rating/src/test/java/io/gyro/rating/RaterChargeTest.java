@@ -49,7 +49,8 @@ class RaterChargeTest {
                             assertEquals(2_100_000, r.priceMicros);
                         }),
                 row("connectionFeeOnlyOnFirstCharge",
-                        g -> g.pkg("payg").service("voice").called("+447700900123").before(60).used(7).money("50"),
+                        g -> g.pkg("payg").service("voice").called("+447700900123").session(60, 60, "2.00", "2.10")
+                                .used(7).money("50"),
                         r -> {
                             assertEquals(12, r.ratedUnits, "after the first minute: per 6 s");
                             assertEquals(400_000, r.priceMicros);
@@ -64,8 +65,18 @@ class RaterChargeTest {
                             assertTrue(r.minimumApplied);
                         }),
                 row("minimumChargeNotOnLaterCharges",
-                        g -> g.pkg("payg").service("voice").called("13800138000").before(60).used(3).money("50"),
+                        g -> g.pkg("payg").service("voice").called("13800138000").session(60, 60, "0.20", "0.20")
+                                .used(3).money("50"),
                         price(20_000)),
+                row("minimumChargeTopsUpTheSessionMoneyPart",
+                        g -> g.pkg("payg").service("voice").called("13800138000").session(12, 12, "0.04", "0.10")
+                                .used(12).money("50"),
+                        r -> {
+                            assertEquals(0, r.priceMicros, "0.08 in total is still under the 0.10 the session paid");
+                            assertEquals(80_000, r.sessionMoneyRawMicrosAfter);
+                            assertEquals(100_000, r.sessionMoneyMicrosAfter);
+                            assertTrue(r.minimumApplied);
+                        }),
                 row("minimumChargeExceeded",
                         g -> g.pkg("payg").service("voice").called("13800138000").used(31).money("50"),
                         price(120_000)),
@@ -76,7 +87,8 @@ class RaterChargeTest {
                         g -> g.pkg("data-max").service("data").used(GB + MB).money("50"),
                         price(20_490_000)),
                 row("tierBoundaryAcrossCharges",
-                        g -> g.pkg("data-max").service("data").before(GB - MB).used(2 * MB).money("50"),
+                        g -> g.pkg("data-max").service("data").session(GB - MB, GB - MB, "20.46", "20.46")
+                                .used(2 * MB).money("50"),
                         price(30_000)),
                 row("dataRoundedToKilobyteAndFen",
                         g -> g.pkg("basic").service("data").used(1).money("50"),
@@ -84,6 +96,14 @@ class RaterChargeTest {
                             assertEquals(1024, r.ratedUnits);
                             assertEquals(30, r.rawRetailMicros);
                             assertEquals(10_000, r.priceMicros, "rounded up to one fen");
+                        }),
+                row("dataBeyondAllowanceRoundedToKilobyteThenFen",
+                        g -> g.pkg("basic").service("data").used(15_000_000).money("50"),
+                        r -> {
+                            assertEquals(15_000_576, r.ratedUnits, "1 KB grid");
+                            assertEquals(429_170, r.rawRetailMicros);
+                            assertEquals(430_000, r.priceMicros, "0.42917 rounded up to the fen");
+                            assertEquals(71_529, r.costMicros);
                         }),
                 row("bucketThenMoney",
                         g -> g.pkg("basic").service("voice").called("13800138000").used(90).money("50")
@@ -94,12 +114,13 @@ class RaterChargeTest {
                             assertEquals(150_000, r.priceMicros);
                             assertEquals(90, r.ratedUnits);
                         }),
-                row("bucketPaysWholeIncrementsWhileItLasts",
+                row("bucketPaysRawUnitsNotWholeIncrements",
                         g -> g.pkg("basic").service("voice").called("13800138000").used(61).money("50")
                                 .allowance("basic", "voice", 600),
                         r -> {
-                            assertEquals(120, r.bucketUnits());
+                            assertEquals(61, r.bucketUnits(), "an allowance is spent to the second");
                             assertEquals(0, r.priceMicros);
+                            assertEquals(61, r.sessionRatedAfter);
                         }),
                 row("bucketRunningOutAbsorbsItsLastIncrement",
                         g -> g.pkg("basic").service("voice").called("13800138000").used(100).money("50")
@@ -131,6 +152,7 @@ class RaterChargeTest {
                         r -> {
                             assertEquals(0, r.bucketUnits());
                             assertEquals(0, r.priceMicros);
+                            assertEquals(400_000, r.costMicros);
                         }),
                 row("tariffChangeSplitPricesEachSide",
                         g -> g.pkg("data-max").service("data").at("2026-11-25T06:50").used(20 * MB)
@@ -138,6 +160,24 @@ class RaterChargeTest {
                         r -> {
                             assertEquals(200_000, r.priceMicros, "10 MB free at night, 10 MB at 0.02");
                             assertEquals(90_000, r.costMicros);
+                        }),
+                row("reportAfterMidnightPricedAtGrantBand",
+                        g -> g.pkg("data-max").service("data").at("2026-11-25T23:50").used(50 * MB)
+                                .tariffChange("2026-11-26T00:00", 20 * MB).money("50"),
+                        r -> {
+                            assertEquals(600_000, r.priceMicros, "30 MB at 0.02 before midnight, 20 MB free after");
+                            assertEquals(230_000, r.costMicros, "30 MB at 0.005 + 20 MB at 0.004 wholesale");
+                        }),
+                row("reportAfterMidnightWithoutSplitPricedAtGrantBand",
+                        g -> g.pkg("data-max").service("data").at("2026-11-25T23:50").used(50 * MB).money("50"),
+                        price(1_000_000)),
+                row("tariffChangeSplitSpendsAllowanceOnlyOnThePaidSide",
+                        g -> g.pkg("data-max").service("data").at("2026-11-25T23:50").used(50 * MB)
+                                .tariffChange("2026-11-26T00:00", 20 * MB).money("50")
+                                .allowance("data-max", "data", 30 * GB),
+                        r -> {
+                            assertEquals(30 * MB, r.bucketUnits(), "night data spends no allowance");
+                            assertEquals(0, r.priceMicros);
                         }),
                 row("weekendVoiceCheaper",
                         g -> g.pkg("voice-max").service("voice").called("13800138000").at("2026-11-28T10:00")
@@ -157,6 +197,37 @@ class RaterChargeTest {
                             assertEquals(0, r.priceMicros);
                             assertEquals(30_000, r.costMicros);
                         }),
+                row("smsWithoutRecipientUsesDefaultDestination",
+                        g -> g.pkg("basic").service("sms").called("").used(1).money("50"),
+                        r -> {
+                            assertEquals(100_000, r.priceMicros, "national SMS at 0.10");
+                            assertEquals("national", r.catalogue.destinationName(r.destinationZone));
+                        }),
+                row("smsWithoutRecipientFromNationalAllowance",
+                        g -> g.pkg("basic").service("sms").called("").used(1).money("50")
+                                .allowance("basic", "sms", 50),
+                        r -> {
+                            assertEquals(1, r.bucketUnits());
+                            assertEquals(0, r.priceMicros);
+                        }),
+                row("directedTrafficWithoutPassIsOrdinaryData",
+                        g -> g.pkg("basic").service("video-app").used(10 * MB).money("50")
+                                .allowance("basic", "data", GB),
+                        r -> {
+                            assertEquals(10 * MB, r.bucketUnits(), "the data allowance pays");
+                            assertEquals("data", r.catalogue.serviceName(r.ratedService));
+                        }),
+                row("directedTrafficWithPassFromItsAllowance",
+                        g -> g.pkg("basic").addon("video-app-pass").service("video-app").used(10 * MB).money("50")
+                                .allowance("basic", "data", GB).allowance("video-app-pass", "video-app", 40 * GB),
+                        r -> {
+                            assertEquals(1, r.debitCount);
+                            assertEquals(10 * MB, r.bucketUnits());
+                            assertTrue(r.toString().contains("video-app-pass"), r.toString());
+                        }),
+                row("directedTrafficWithPassBeyondItsAllowanceAtThePassPrice",
+                        g -> g.pkg("basic").addon("video-app-pass").service("video-app").used(100 * MB).money("50"),
+                        price(500_000)),
                 row("smsEventInternational",
                         g -> g.pkg("basic").service("sms").called("+447700900123").used(1).money("50"),
                         price(1_000_000)),
@@ -200,7 +271,9 @@ class RaterChargeTest {
         assertEquals(out.bucketUnits(), bucketsBefore - bucketsAfter);
         if (out.outcome == Outcome.CHARGED) {
             assertEquals(out.ratedUnits, out.bucketUnits() + out.moneyUnits);
-            assertTrue(out.ratedUnits >= out.usedUnits);
+            assertTrue(out.slackUnits + out.ratedUnits >= out.usedUnits);
+            assertEquals(g.charge.sessionRatedBefore + out.ratedUnits, out.sessionRatedAfter);
+            assertEquals(g.charge.sessionMoneyMicrosBefore + out.priceMicros, out.sessionMoneyMicrosAfter);
         }
     }
 

@@ -115,8 +115,31 @@ class RaterQuotaTest {
                         g -> g.pkg("data-max").service("data").at("2026-11-25T23:50").money("10.00"),
                         r -> {
                             assertEquals(Outcome.GRANTED, r.outcome);
+                            assertEquals(Fixtures.at("2026-11-26T00:00"), r.tariffChangeMs, "the true boundary");
+                            assertEquals(599, r.validityTimeSeconds, "ends a guard second before night data turns free");
+                        }),
+                row("validityEndsAtLeastTheGuardBeforeTheChange",
+                        g -> g.pkg("data-max").service("data").at("2026-11-25T23:59:50.400").money("10.00"),
+                        r -> {
                             assertEquals(Fixtures.at("2026-11-26T00:00"), r.tariffChangeMs);
-                            assertEquals(600, r.validityTimeSeconds, "the grant ends where night data turns free");
+                            assertEquals(8, r.validityTimeSeconds, "9.6 s to midnight: ends at 23:59:58.400");
+                            assertEquals(200_000, r.reservedMicros, "10 MB in the day band");
+                        }),
+                row("twoSecondsBeforeAChangeGetsOneSecond",
+                        g -> g.pkg("data-max").service("data").at("2026-11-25T23:59:58").money("10.00"),
+                        r -> {
+                            assertEquals(1, r.validityTimeSeconds);
+                            assertEquals(Fixtures.at("2026-11-26T00:00"), r.tariffChangeMs);
+                            assertEquals(200_000, r.reservedMicros);
+                        }),
+                row("closerThanGuardPlusOneSecondRatedInComingBand",
+                        g -> g.pkg("data-max").service("data").at("2026-11-25T23:59:58.001").money("10.00"),
+                        r -> {
+                            assertEquals(Outcome.GRANTED, r.outcome);
+                            assertEquals(0, r.reservedMicros, "night data is free");
+                            assertEquals("night", Fixtures.sample().tariff(r.tariffIndex).rate(r.rateIndex).band());
+                            assertEquals(0, r.tariffChangeMs, "07:00 is beyond the validity time");
+                            assertEquals(3600, r.validityTimeSeconds);
                         }),
                 row("voiceGrantCappedAtWeekendStart",
                         g -> g.pkg("voice-max").service("voice").called("13800138000").at("2026-11-27T23:58")
@@ -125,6 +148,35 @@ class RaterQuotaTest {
                             assertEquals(120, r.grantedUnits, "Friday 23:58 + 120 s = Saturday, cheaper band");
                             assertEquals(Fixtures.at("2026-11-28T00:00"), r.tariffChangeMs);
                             assertEquals(200_000, r.reservedMicros);
+                        }),
+                row("finalUnitActionPerServiceDataRedirects",
+                        g -> g.pkg("basic").service("data").money("0.01"),
+                        r -> {
+                            assertTrue(r.finalUnits);
+                            assertEquals(FinalUnitAction.REDIRECT, r.finalUnitAction);
+                            assertEquals("http://pay.gyro-mobile.cn/topup", r.redirectUrl);
+                        }),
+                row("finalUnitActionPerServiceVoiceTerminates",
+                        g -> g.pkg("basic").service("voice").called("13800138000").money("0"),
+                        r -> {
+                            assertEquals(Outcome.OUT_OF_CREDIT, r.outcome);
+                            assertEquals(FinalUnitAction.TERMINATE, r.finalUnitAction);
+                            assertEquals(null, r.redirectUrl);
+                        }),
+                row("smsWithoutRecipientUsesDefaultDestination",
+                        g -> g.pkg("basic").service("sms").called("").money("0").allowance("basic", "sms", 50),
+                        r -> {
+                            assertEquals(Outcome.GRANTED, r.outcome);
+                            assertEquals(1, r.grantedUnits);
+                            assertEquals(1, r.reservationCount, "the national SMS allowance pays");
+                        }),
+                row("directedTrafficWithPassHoldsItsAllowance",
+                        g -> g.pkg("basic").addon("video-app-pass").service("video-app").money("0")
+                                .allowance("basic", "data", GB).allowance("video-app-pass", "video-app", 40 * GB),
+                        r -> {
+                            assertEquals(50 * MB, r.grantedUnits, "video-app's default quota");
+                            assertEquals(1, r.reservationCount);
+                            assertEquals("video-app", Fixtures.sample().serviceName(r.ratedService));
                         }),
                 row("nightDataFree",
                         g -> g.pkg("data-max").service("data").at("2026-11-25T01:00").money("0"),

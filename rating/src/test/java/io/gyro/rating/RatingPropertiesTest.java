@@ -7,6 +7,7 @@ import net.jqwik.api.Property;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,7 +43,7 @@ class RatingPropertiesTest {
                 case SECONDS: units = r.nextInt(7200); break;
                 default: units = r.nextInt(4); break;
             }
-            long before = r.nextInt(3) == 0 ? r.nextInt(600) : 0;
+            long before = r.nextInt(3) == 0 ? (r.nextBoolean() ? r.nextInt(600) : r.nextInt(50_000_000)) : 0;
             int visited = VISITED[r.nextInt(VISITED.length)];
             String called = C.unitKind(service) == io.gyro.rating.tariff.ServiceKind.BYTES ? ""
                     : CALLED[r.nextInt(CALLED.length)];
@@ -73,8 +74,28 @@ class RatingPropertiesTest {
             charge.visitedMccMnc = visited;
             quota.calledNumber = called;
             charge.calledNumber = called;
-            quota.sessionUnitsBefore = before;
-            charge.sessionUnitsBefore = before;
+            if (before > 0) {
+                // an earlier report of this session, priced at list price: a position the rater itself produced
+                ChargeResult earlier = new ChargeResult();
+                charge.usedUnits = before;
+                new Rater(C).listPrice(charge, earlier);
+                charge.usedUnits = units;
+                if (earlier.outcome == Outcome.CHARGED) {
+                    position(earlier.sessionUnitsAfter, earlier.sessionRatedAfter, earlier.sessionMoneyRawMicrosAfter,
+                            earlier.sessionMoneyMicrosAfter);
+                }
+            }
+        }
+
+        void position(long used, long rated, long moneyRaw, long money) {
+            quota.sessionUnitsBefore = used;
+            charge.sessionUnitsBefore = used;
+            quota.sessionRatedBefore = rated;
+            charge.sessionRatedBefore = rated;
+            quota.sessionMoneyRawMicrosBefore = moneyRaw;
+            charge.sessionMoneyRawMicrosBefore = moneyRaw;
+            quota.sessionMoneyMicrosBefore = money;
+            charge.sessionMoneyMicrosBefore = money;
         }
     }
 
@@ -107,8 +128,9 @@ class RatingPropertiesTest {
             return;
         }
         assertEquals(out.ratedUnits, out.bucketUnits() + out.moneyUnits);
-        assertTrue(out.ratedUnits >= out.usedUnits, "rounding never loses usage");
-        assertTrue(out.moneyUnits == 0 || out.bucketUnits() + out.moneyUnits >= out.usedUnits);
+        assertTrue(out.slackUnits + out.ratedUnits >= out.usedUnits, "rounding never loses usage");
+        assertTrue(out.sessionRatedAfter >= out.sessionUnitsAfter);
+        assertEquals(s.charge.sessionMoneyMicrosBefore + out.priceMicros, out.sessionMoneyMicrosAfter);
         assertEquals(out.priceMicros, out.moneyDebitedMicros + out.uncollectedMicros);
         assertEquals(before.moneyMicros - out.moneyDebitedMicros, s.wallet.moneyMicros);
         for (int k = 0; k < out.debitCount; k++) {
@@ -173,5 +195,40 @@ class RatingPropertiesTest {
         rater.enquire(s.charge, s.wallet, used);
         assertEquals(grant.reservedMicros, used.priceMicros, used.toString());
         assertTrue(used.priceMicros <= s.wallet.availableMoney());
+    }
+
+    @Property(tries = 2000)
+    void aReportSplitInTwoCostsWhatItCostsWhole(@ForAll long seed) {
+        // given: the same situation twice; one reports the usage at once, the other in two parts
+        Scenario whole = new Scenario(seed);
+        Scenario parts = new Scenario(seed);
+        long used = whole.charge.usedUnits;
+        long first = used == 0 ? 0 : new Random(~seed).nextLong(used + 1);
+        Rater rater = new Rater(C);
+        ChargeResult once = new ChargeResult();
+        ChargeResult a = new ChargeResult();
+        ChargeResult b = new ChargeResult();
+        // when
+        rater.charge(whole.charge, whole.wallet, once);
+        parts.charge.usedUnits = first;
+        rater.charge(parts.charge, parts.wallet, a);
+        parts.position(a.sessionUnitsAfter, a.sessionRatedAfter, a.sessionMoneyRawMicrosAfter, a.sessionMoneyMicrosAfter);
+        parts.charge.usedUnits = used - first;
+        rater.charge(parts.charge, parts.wallet, b);
+        // then
+        assertEquals(once.outcome, b.outcome);
+        if (once.outcome != Outcome.CHARGED) {
+            return;
+        }
+        String why = once + " | " + a + " | " + b;
+        assertEquals(once.priceMicros, a.priceMicros + b.priceMicros, why);
+        assertEquals(once.costMicros, a.costMicros + b.costMicros, why);
+        assertEquals(once.moneyDebitedMicros, a.moneyDebitedMicros + b.moneyDebitedMicros, why);
+        assertEquals(once.bucketUnits(), a.bucketUnits() + b.bucketUnits(), why);
+        assertEquals(once.sessionRatedAfter, b.sessionRatedAfter, why);
+        assertEquals(once.sessionMoneyRawMicrosAfter, b.sessionMoneyRawMicrosAfter, why);
+        assertEquals(once.sessionMoneyMicrosAfter, b.sessionMoneyMicrosAfter, why);
+        assertEquals(whole.wallet.moneyMicros, parts.wallet.moneyMicros);
+        assertArrayEquals(whole.wallet.bucketRemaining, parts.wallet.bucketRemaining);
     }
 }

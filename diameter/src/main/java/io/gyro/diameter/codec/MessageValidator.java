@@ -18,7 +18,7 @@ import io.netty.buffer.ByteBuf;
  * inside the message, and the AVPs seen are noted as bits ({@link Grammar#requiredBit}).
  */
 public final class MessageValidator {
-    private static final int MAX_DEPTH = 6;
+    private static final int MAX_DEPTH = 8;
     /** Reads the frame for every level of the message. */
     private final AvpReader message = new AvpReader();
 

@@ -41,7 +41,7 @@ public final class CreditControlRequest {
     /** Role-of-Node (TS 32.299 §7.2.190), in IMS-Information: 0 ORIGINATING, 1 TERMINATING. */
     private static final int ROLE_OF_NODE = 829;
     /** RAT-Type values of TS 29.212 §5.3.31 for the 3GPP-RAT-Type octet of TS 29.061 §16.4.7.2 (index: its value). */
-    private static final int[] RAT_TYPE_OF_TGPP_RAT_TYPE = {-1, 1000, 1001, 0, 1002, 1003, 1004, 1, 1005, 1006};
+    private static final int[] RAT_TYPE_OF_TGPP_RAT_TYPE = {-1, 1000, 1001, 0, 1002, 1003, 1004, 1, 1005, 1007, 1006};
 
     /** Reads the frame for every level of the message, and its header. */
     private final AvpReader message = new AvpReader();

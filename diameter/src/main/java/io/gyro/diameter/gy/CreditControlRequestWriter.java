@@ -114,6 +114,20 @@ public final class CreditControlRequestWriter {
         return this;
     }
 
+    /**
+     * Used-Service-Unit of {@code octets} with Tariff-Change-Usage (RFC 4006 §8.27: 0 UNIT_BEFORE_TARIFF_CHANGE,
+     * 1 UNIT_AFTER_TARIFF_CHANGE, 2 UNIT_INDETERMINATE), as a client that splits usage at a Tariff-Time-Change sends it.
+     */
+    public CreditControlRequestWriter usedOctetsAtTariffChange(long octets, int tariffChangeUsage) {
+        writer.beginGroup(AvpCode.USED_SERVICE_UNIT)
+                .enumerated(TARIFF_CHANGE_USAGE, tariffChangeUsage)
+                .unsigned64(AvpCode.CC_TOTAL_OCTETS, octets)
+                .endGroup();
+        return this;
+    }
+
+    private static final int TARIFF_CHANGE_USAGE = 452;
+
     public CreditControlRequestWriter usedTime(long seconds, int reportingReason) {
         writer.beginGroup(AvpCode.USED_SERVICE_UNIT).unsigned32(AvpCode.CC_TIME, seconds);
         if (reportingReason >= 0) {
@@ -158,6 +172,23 @@ public final class CreditControlRequestWriter {
         writer.beginGroup(AvpCode.PS_INFORMATION, VendorId.TGPP)
                 .utf8(AvpCode.TGPP_SGSN_MCC_MNC, VendorId.TGPP, mccMnc)
                 .endGroup();
+        return this;
+    }
+
+    /**
+     * Service-Information/PS-Information with the APN (Called-Station-Id) and, when not null, the
+     * 3GPP-User-Location-Info octets (TS 29.061 §16.4.7.2: location type, then the PLMN in TBCD, then the cell).
+     */
+    public CreditControlRequestWriter psInformation(CharSequence apn, byte[] userLocationInfo) {
+        openServiceInformation();
+        writer.beginGroup(AvpCode.PS_INFORMATION, VendorId.TGPP);
+        if (apn != null) {
+            writer.utf8(AvpCode.CALLED_STATION_ID, apn);
+        }
+        if (userLocationInfo != null) {
+            writer.octets(AvpCode.TGPP_USER_LOCATION_INFO, VendorId.TGPP, userLocationInfo, 0, userLocationInfo.length);
+        }
+        writer.endGroup();
         return this;
     }
 

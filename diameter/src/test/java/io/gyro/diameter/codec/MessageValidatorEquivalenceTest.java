@@ -89,11 +89,11 @@ class MessageValidatorEquivalenceTest {
         }));
         messages.put("nested too deep", written(CommandCode.CREDIT_CONTROL, w -> {
             w.utf8(AvpCode.SESSION_ID, "s");
-            for (int i = 0; i < 7; i++) {
+            for (int i = 0; i < 8; i++) {
                 w.beginGroup(AvpCode.MULTIPLE_SERVICES_CREDIT_CONTROL);
             }
             w.unsigned32(AvpCode.RATING_GROUP, 1);
-            for (int i = 0; i < 7; i++) {
+            for (int i = 0; i < 8; i++) {
                 w.endGroup();
             }
         }));

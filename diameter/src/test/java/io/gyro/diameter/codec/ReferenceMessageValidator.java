@@ -17,7 +17,7 @@ import io.netty.buffer.ByteBuf;
  * and allocates nothing.
  */
 final class ReferenceMessageValidator {
-    private static final int MAX_DEPTH = 6;
+    private static final int MAX_DEPTH = 8;
     private final AvpReader[] readers = new AvpReader[MAX_DEPTH];
 
     ReferenceMessageValidator() {

@@ -148,10 +148,10 @@ class CreditControlRequestOnePassTest {
         }));
         messages.put("nested too deep inside an MSCC", CcrCorpus.written(w -> {
             w.beginMscc(100, -1);
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < 7; i++) {
                 w.raw().beginGroup(AvpCode.USED_SERVICE_UNIT);
             }
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < 7; i++) {
                 w.raw().endGroup();
             }
             w.endMscc();

@@ -264,7 +264,7 @@ final class ReferenceCreditControlRequest {
                 userLocationMccMnc = CreditControlRequest.userLocationPlmn(r.buffer(), r.dataOffset(), r.dataLength());
                 break;
             case AvpCode.TGPP_RAT_TYPE: {
-                int[] map = {-1, 1000, 1001, 0, 1002, 1003, 1004, 1, 1005, 1006};
+                int[] map = {-1, 1000, 1001, 0, 1002, 1003, 1004, 1, 1005, 1007, 1006};
                 int v = r.dataLength() >= 1 ? r.buffer().getUnsignedByte(r.dataOffset()) : -1;
                 if (v >= 0) {
                     ratType = v < map.length ? map[v] : -1;

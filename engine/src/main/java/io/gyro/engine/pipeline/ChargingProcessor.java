@@ -54,6 +54,16 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
     private final CreditControlAnswerWriter answerWriter = new CreditControlAnswerWriter();
     private final AsciiView serviceContext = new AsciiView();
     private final AsciiView calledNumber = new AsciiView();
+    private final AsciiView apn = new AsciiView();
+
+    /*
+     * The rating group's position in the session, as the session slot keeps it (Session#chargedUnits ...): loaded
+     * before its usage is charged, moved by each charge, stored with its next grant. One rating group at a time.
+     */
+    private long usedUnits;
+    private long ratedUnits;
+    private long moneyRawMicros;
+    private long moneyMicros;
 
     // Answers of the current batch, sent after the journal is written.
     private final AnswerSink[] answerPeers;
@@ -337,6 +347,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             session.called(e.called, e.calledLength);
         }
         calledNumber.wrap(session.called(), 0, session.calledLength());
+        apn.wrap(e.apn, 0, e.apnLength);
         long maxValidityMs = 0;
         if (terminate) {
             // The session ends: every reservation it holds comes back before any of its final usage is charged, so
@@ -349,8 +360,12 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
 
         for (int m = 0; m < e.msccCount; m++) {
             long ratingGroup = e.ratingGroup[m];
-            int service = catalogue.serviceIndex(serviceContext, ratingGroup, e.serviceIdentifier[m]);
             int slot = session.findSlot(ratingGroup);
+            // A CCR-U/T need not repeat PS-Information: without an APN the rating group keeps the service it was
+            // granted under (an APN-specific one included).
+            int service = slot >= 0 && e.apnLength == 0 && e.ratType < 0
+                    && session.serviceIndex(slot) < catalogue.serviceCount() ? session.serviceIndex(slot)
+                    : catalogue.serviceIndex(serviceContext, ratingGroup, e.serviceIdentifier[m], apn, e.ratType);
             if (service < 0) {
                 EngineCounters.RATING_FAILED.increment();
                 answerWriter.beginMscc(ratingGroup, e.serviceIdentifier[m], ResultCode.DIAMETER_RATING_FAILED).endMscc();
@@ -363,17 +378,16 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                 answerWriter.beginMscc(ratingGroup, e.serviceIdentifier[m], ResultCode.DIAMETER_SUCCESS).endMscc();
                 continue;
             }
-            // 1. Give back what this rating group held, then charge what was used against it.
-            long chargedBefore = slot >= 0 ? session.chargedUnits(slot) : 0;
+            // 1. Give back what this rating group held, then charge what was used against it, on the grid and at
+            //    the band of the grant it was used under (not of the moment the report arrives).
+            loadPosition(slot);
             if (slot >= 0 && !terminate) {
                 releaseSlot(slot, wallet);
             }
             if (e.usuPresent[m]) {
-                long used = usedUnits(e, m, kind);
-                long seq = chargeUsage(e, service, ratingGroup, used, chargedBefore, nowMs,
+                long seq = chargeUsage(e, m, slot, service, ratingGroup, kind, nowMs,
                         terminate ? CdrKind.SESSION_END : CdrKind.SESSION_INTERIM);
                 journalSeq = Math.max(journalSeq, seq);
-                chargedBefore = Math.addExact(chargedBefore, Math.max(used, 0));
             }
             // 2. Reserve again when the client asks for quota (an RSU, possibly empty; a CCR-I
             //    always gets a grant), unless the session ends.
@@ -394,12 +408,15 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             quotaRequest.service = service;
             quotaRequest.requestedUnits = requested;
             quotaRequest.nowMs = nowMs;
-            quotaRequest.visitedMccMnc = e.sgsnMccMnc;
+            quotaRequest.visitedMccMnc = e.visitedMccMnc;
             quotaRequest.calledNumber = calledNumber;
-            quotaRequest.sessionUnitsBefore = chargedBefore;
+            quotaRequest.sessionUnitsBefore = usedUnits;
+            quotaRequest.sessionRatedBefore = ratedUnits;
+            quotaRequest.sessionMoneyRawMicrosBefore = moneyRawMicros;
+            quotaRequest.sessionMoneyMicrosBefore = moneyMicros;
             quota.clear();
             state.rater().quota(quotaRequest, wallet, quota);
-            maxValidityMs = Math.max(maxValidityMs, writeGrant(e, m, slot, chargedBefore, service, kind, wallet, nowMs));
+            maxValidityMs = Math.max(maxValidityMs, writeGrant(e, m, slot, service, kind, wallet, nowMs));
         }
         if (terminate) {
             // Released before the loop; drop the rating groups the final CCR did not mention.
@@ -466,6 +483,17 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         }
     }
 
+    private static long usedAfterChange(RingEvent e, int m, ServiceKind kind) {
+        switch (kind) {
+            case BYTES:
+                return e.usuAfterChangeOctets[m];
+            case SECONDS:
+                return e.usuAfterChangeTime[m];
+            default:
+                return e.usuAfterChangeEvents[m];
+        }
+    }
+
     private static long requestedUnits(RingEvent e, int m, ServiceKind kind) {
         switch (kind) {
             case BYTES:
@@ -477,24 +505,54 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         }
     }
 
-    /** Prices and debits reported usage, and appends its record. Returns the record's sequence (0 if none). */
-    private long chargeUsage(RingEvent e, int service, long ratingGroup, long used, long chargedBefore, long nowMs,
-                             CdrKind kind) {
+    /** The rating group's position in the session from its slot, or the start of the grid for a new one. */
+    private void loadPosition(int slot) {
+        usedUnits = slot >= 0 ? session.chargedUnits(slot) : 0;
+        ratedUnits = slot >= 0 ? Math.max(session.ratedUnits(slot), usedUnits) : 0;
+        moneyRawMicros = slot >= 0 ? session.moneyRawMicros(slot) : 0;
+        moneyMicros = slot >= 0 ? session.moneyMicros(slot) : 0;
+    }
+
+    /**
+     * Prices and debits the usage an MSCC reports, and appends its record. Returns the record's sequence (0 if none).
+     *
+     * <p>TS 32.299 §5.1.2.2.2: usage is priced at the band of the grant it was used under, so a report that arrives
+     * after a band change for a grant made before it is priced at the earlier band; the part a Used-Service-Unit marks
+     * UNIT_AFTER_TARIFF_CHANGE is priced at the band of the Tariff-Time-Change that was sent with the grant.
+     */
+    private long chargeUsage(RingEvent e, int m, int slot, int service, long ratingGroup, ServiceKind kind, long nowMs,
+                             CdrKind recordKind) {
+        long used = usedUnits(e, m, kind);
         if (used <= 0) {
             return 0;
         }
+        long grantedAtMs = slot >= 0 && session.grantedAtMs(slot) > 0 ? session.grantedAtMs(slot) : nowMs;
+        long tariffChangeMs = slot >= 0 ? session.tariffChangeMs(slot) : 0;
+        long after = Math.min(used, usedAfterChange(e, m, kind));
         chargeRequest.clear();
         fillPackages(chargeRequest);
         chargeRequest.service = service;
         chargeRequest.usedUnits = used;
-        chargeRequest.startMs = nowMs;
-        chargeRequest.visitedMccMnc = e.sgsnMccMnc;
+        chargeRequest.startMs = Math.min(grantedAtMs, nowMs);
+        if (after > 0 && tariffChangeMs > chargeRequest.startMs) {
+            chargeRequest.unitsAfterTariffChange = after;
+            chargeRequest.tariffChangeMs = tariffChangeMs;
+        }
+        chargeRequest.visitedMccMnc = e.visitedMccMnc;
         chargeRequest.calledNumber = calledNumber;
-        chargeRequest.sessionUnitsBefore = chargedBefore;
+        chargeRequest.sessionUnitsBefore = usedUnits;
+        chargeRequest.sessionRatedBefore = ratedUnits;
+        chargeRequest.sessionMoneyRawMicrosBefore = moneyRawMicros;
+        chargeRequest.sessionMoneyMicrosBefore = moneyMicros;
         charge.clear();
         state.rater().charge(chargeRequest, state.wallet, charge);
         EngineCounters.CHARGES.increment();
-        return state.records.charge(kind, state.subscriber, session.id(), e.ccRequestNumber,
+        // The position after this charge (the position before it when nothing was charged).
+        usedUnits = charge.sessionUnitsAfter;
+        ratedUnits = charge.sessionRatedAfter;
+        moneyRawMicros = charge.sessionMoneyRawMicrosAfter;
+        moneyMicros = charge.sessionMoneyMicrosAfter;
+        return state.records.charge(recordKind, state.subscriber, session.id(), e.ccRequestNumber,
                 service, ratingGroup, charge, state.wallet, nowMs, state.catalogue());
     }
 
@@ -503,8 +561,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
      * group's session slot ({@code slot}, or a new one), or drops the slot when nothing is
      * granted. Returns the grant's validity in ms.
      */
-    private long writeGrant(RingEvent e, int m, int slot, long chargedBefore, int service, ServiceKind kind,
-                            Wallet wallet, long nowMs) {
+    private long writeGrant(RingEvent e, int m, int slot, int service, ServiceKind kind, Wallet wallet, long nowMs) {
         long ratingGroup = e.ratingGroup[m];
         long serviceIdentifier = e.serviceIdentifier[m];
         Outcome outcome = quota.outcome;
@@ -519,7 +576,8 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
                 answerWriter.beginMscc(ratingGroup, serviceIdentifier, ResultCode.DIAMETER_RESOURCES_EXCEEDED).endMscc();
                 return 0;
             }
-            session.chargedUnits(slot, chargedBefore);
+            session.chargedUnits(slot, usedUnits).ratedUnits(slot, ratedUnits).moneyRawMicros(slot, moneyRawMicros)
+                    .moneyMicros(slot, moneyMicros).grantedAtMs(slot, nowMs).tariffChangeMs(slot, quota.tariffChangeMs);
             state.rater().reserve(quota, wallet);
             session.grantedUnits(slot, quota.grantedUnits);
             session.reservedMicros(slot, quota.reservedMicros);
@@ -627,6 +685,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         int action = e.requestedAction < 0 ? Enumerations.DIRECT_DEBITING : e.requestedAction;
         serviceContext.wrap(e.serviceContextId, 0, e.serviceContextIdLength);
         calledNumber.wrap(e.called, 0, e.calledLength);
+        apn.wrap(e.apn, 0, e.apnLength);
         long journalSeq = 0;
         int topResult = ResultCode.DIAMETER_SUCCESS;
         int checkBalance = Enumerations.ENOUGH_CREDIT;
@@ -640,7 +699,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         for (int m = 0; m < count; m++) {
             long ratingGroup = e.msccCount == 0 ? -1 : e.ratingGroup[m];
             long serviceIdentifier = e.msccCount == 0 ? -1 : e.serviceIdentifier[m];
-            int service = catalogue.serviceIndex(serviceContext, ratingGroup, serviceIdentifier);
+            int service = catalogue.serviceIndex(serviceContext, ratingGroup, serviceIdentifier, apn, e.ratType);
             if (service < 0) {
                 results[m] = ResultCode.DIAMETER_RATING_FAILED;
                 units[m] = 0;
@@ -655,7 +714,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
             chargeRequest.service = service;
             chargeRequest.usedUnits = n;
             chargeRequest.startMs = e.eventTimestampMs > 0 ? e.eventTimestampMs : nowMs;
-            chargeRequest.visitedMccMnc = e.sgsnMccMnc;
+            chargeRequest.visitedMccMnc = e.visitedMccMnc;
             chargeRequest.calledNumber = calledNumber;
             charge.clear();
             switch (action) {

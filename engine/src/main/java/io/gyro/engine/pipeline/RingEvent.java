@@ -15,6 +15,8 @@ public final class RingEvent {
     public static final int MAX_SESSION_ID = 256;
     public static final int MAX_CONTEXT_ID = 64;
     public static final int MAX_CALLED = 32;
+    /** An APN's network identifier is at most 63 octets (TS 23.003 §9.1); the operator part may follow. */
+    public static final int MAX_APN = 100;
 
     public Kind kind = Kind.NONE;
     public long receivedNanos;
@@ -35,7 +37,13 @@ public final class RingEvent {
     public int requestedAction;
     public long msisdn;
     public long imsi;
-    public int sgsnMccMnc;
+    /** 3GPP-SGSN-MCC-MNC, else the PLMN of 3GPP-User-Location-Info, else -1 (home). */
+    public int visitedMccMnc;
+    /** Called-Station-Id (APN), for APN-specific services of the catalogue. */
+    public final byte[] apn = new byte[MAX_APN];
+    public int apnLength;
+    /** RAT-Type as TS 29.212 numbers it, or -1. */
+    public int ratType;
     public long eventTimestampMs;
     public int msccCount;
     public boolean singleService;
@@ -51,6 +59,10 @@ public final class RingEvent {
     public final long[] rsuTime = new long[CreditControlRequest.MAX_MSCC];
     public final long[] rsuEvents = new long[CreditControlRequest.MAX_MSCC];
     public final int[] reportingReason = new int[CreditControlRequest.MAX_MSCC];
+    /** Of the used units, those reported after the grant's Tariff-Time-Change (Tariff-Change-Usage). */
+    public final long[] usuAfterChangeOctets = new long[CreditControlRequest.MAX_MSCC];
+    public final long[] usuAfterChangeTime = new long[CreditControlRequest.MAX_MSCC];
+    public final long[] usuAfterChangeEvents = new long[CreditControlRequest.MAX_MSCC];
 
     // --- ADMIN
     public AdminTask admin;
@@ -74,7 +86,10 @@ public final class RingEvent {
         this.requestedAction = r.requestedAction;
         this.msisdn = r.msisdn;
         this.imsi = r.imsi;
-        this.sgsnMccMnc = r.sgsnMccMnc;
+        this.visitedMccMnc = r.visitedMccMnc();
+        this.apnLength = Math.min(r.calledStationIdLength, MAX_APN);
+        r.frame.getBytes(r.calledStationIdOffset, apn, 0, apnLength);
+        this.ratType = r.ratType;
         this.eventTimestampMs = r.eventTimestampMs;
         this.msccCount = r.msccCount;
         this.singleService = r.singleService;
@@ -90,6 +105,9 @@ public final class RingEvent {
             usuTime[i] = r.usuTime[i];
             usuEvents[i] = r.usuServiceSpecificUnits[i];
             reportingReason[i] = r.reportingReason[i];
+            usuAfterChangeOctets[i] = r.usuAfterChangeTotalOctets[i];
+            usuAfterChangeTime[i] = r.usuAfterChangeTime[i];
+            usuAfterChangeEvents[i] = r.usuAfterChangeServiceSpecificUnits[i];
         }
         this.admin = null;
     }

@@ -35,6 +35,11 @@ public final class Session {
     final long[] validUntilMs = new long[MAX_SLOTS];
     final int[] pairCount = new int[MAX_SLOTS];
     final long[] chargedUnits = new long[MAX_SLOTS];
+    final long[] ratedUnits = new long[MAX_SLOTS];
+    final long[] moneyRawMicros = new long[MAX_SLOTS];
+    final long[] moneyMicros = new long[MAX_SLOTS];
+    final long[] grantedAtMs = new long[MAX_SLOTS];
+    final long[] tariffChangeMs = new long[MAX_SLOTS];
     final long[] pairBucketId = new long[MAX_SLOTS * MAX_BUCKETS_PER_SLOT];
     final long[] pairUnits = new long[MAX_SLOTS * MAX_BUCKETS_PER_SLOT];
 
@@ -102,6 +107,11 @@ public final class Session {
         validUntilMs[i] = 0;
         pairCount[i] = 0;
         chargedUnits[i] = 0;
+        ratedUnits[i] = 0;
+        moneyRawMicros[i] = 0;
+        moneyMicros[i] = 0;
+        grantedAtMs[i] = 0;
+        tariffChangeMs[i] = 0;
         return i;
     }
 
@@ -126,6 +136,11 @@ public final class Session {
         System.arraycopy(validUntilMs, i + 1, validUntilMs, i, tail);
         System.arraycopy(pairCount, i + 1, pairCount, i, tail);
         System.arraycopy(chargedUnits, i + 1, chargedUnits, i, tail);
+        System.arraycopy(ratedUnits, i + 1, ratedUnits, i, tail);
+        System.arraycopy(moneyRawMicros, i + 1, moneyRawMicros, i, tail);
+        System.arraycopy(moneyMicros, i + 1, moneyMicros, i, tail);
+        System.arraycopy(grantedAtMs, i + 1, grantedAtMs, i, tail);
+        System.arraycopy(tariffChangeMs, i + 1, tariffChangeMs, i, tail);
         System.arraycopy(pairBucketId, (i + 1) * MAX_BUCKETS_PER_SLOT, pairBucketId, i * MAX_BUCKETS_PER_SLOT,
                 tail * MAX_BUCKETS_PER_SLOT);
         System.arraycopy(pairUnits, (i + 1) * MAX_BUCKETS_PER_SLOT, pairUnits, i * MAX_BUCKETS_PER_SLOT,
@@ -144,6 +159,24 @@ public final class Session {
     public long chargedUnits(int slot) { return chargedUnits[checkSlot(slot)]; }
     public Session chargedUnits(int slot, long v) { chargedUnits[checkSlot(slot)] = v; return this; }
     public Session validUntilMs(int slot, long v) { validUntilMs[checkSlot(slot)] = v; return this; }
+    /**
+     * The rating group's position on its tariff's increment grid: raw units paid from buckets plus units paid from
+     * money rounded up (at least {@link #chargedUnits}); usage up to it is already paid (CATALOGUE.md "Rounding").
+     */
+    public long ratedUnits(int slot) { return ratedUnits[checkSlot(slot)]; }
+    public Session ratedUnits(int slot, long v) { ratedUnits[checkSlot(slot)] = v; return this; }
+    /** Raw retail price of the money-paid units so far, before minimum charge, price rounding and connection fee. */
+    public long moneyRawMicros(int slot) { return moneyRawMicros[checkSlot(slot)]; }
+    public Session moneyRawMicros(int slot, long v) { moneyRawMicros[checkSlot(slot)] = v; return this; }
+    /** What money charges of this rating group took so far in the session, finished (fee, minimum, rounding). */
+    public long moneyMicros(int slot) { return moneyMicros[checkSlot(slot)]; }
+    public Session moneyMicros(int slot, long v) { moneyMicros[checkSlot(slot)] = v; return this; }
+    /** When the current grant was made: its usage is priced at the band in force then (TS 32.299 §5.1.2.2.2). */
+    public long grantedAtMs(int slot) { return grantedAtMs[checkSlot(slot)]; }
+    public Session grantedAtMs(int slot, long v) { grantedAtMs[checkSlot(slot)] = v; return this; }
+    /** The Tariff-Time-Change sent with the current grant, or 0: usage reported as after it is priced at its band. */
+    public long tariffChangeMs(int slot) { return tariffChangeMs[checkSlot(slot)]; }
+    public Session tariffChangeMs(int slot, long v) { tariffChangeMs[checkSlot(slot)] = v; return this; }
 
     public int bucketPairCount(int slot) { return pairCount[checkSlot(slot)]; }
     public long pairBucketId(int slot, int pair) { return pairBucketId[pairIndex(slot, pair)]; }
@@ -232,6 +265,11 @@ public final class Session {
         System.arraycopy(o.validUntilMs, 0, validUntilMs, 0, MAX_SLOTS);
         System.arraycopy(o.pairCount, 0, pairCount, 0, MAX_SLOTS);
         System.arraycopy(o.chargedUnits, 0, chargedUnits, 0, MAX_SLOTS);
+        System.arraycopy(o.ratedUnits, 0, ratedUnits, 0, MAX_SLOTS);
+        System.arraycopy(o.moneyRawMicros, 0, moneyRawMicros, 0, MAX_SLOTS);
+        System.arraycopy(o.moneyMicros, 0, moneyMicros, 0, MAX_SLOTS);
+        System.arraycopy(o.grantedAtMs, 0, grantedAtMs, 0, MAX_SLOTS);
+        System.arraycopy(o.tariffChangeMs, 0, tariffChangeMs, 0, MAX_SLOTS);
         System.arraycopy(o.pairBucketId, 0, pairBucketId, 0, pairBucketId.length);
         System.arraycopy(o.pairUnits, 0, pairUnits, 0, pairUnits.length);
         System.arraycopy(o.answer, 0, answer, 0, o.answerLength);

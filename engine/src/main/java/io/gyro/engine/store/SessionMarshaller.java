@@ -26,19 +26,26 @@ import net.openhft.chronicle.hash.serialization.impl.EnumMarshallable;
  *    68    4  answerLength a (0..4096)
  *    72    4  calledLength c (0..32)
  *    76   32  called number digits (the call's destination, kept for later CCR-Us without it)
- *   108 112*s slot i: +0 ratingGroup(8) +8 grantedUnits(8) +16 reservedMicros(8) +24 validUntilMs(8)
+ *   108 152*s slot i: +0 ratingGroup(8) +8 grantedUnits(8) +16 reservedMicros(8) +24 validUntilMs(8)
  *                     +32 serviceIndex(4) +36 pairCount(4) +40 4 x (bucketId(8) units(8))
- *                     +104 chargedUnits(8)
- * 108+112s  a  answer bytes
+ *                     +104 chargedUnits(8) +112 ratedUnits(8) +120 moneyRawMicros(8) +128 moneyMicros(8)
+ *                     +136 grantedAtMs(8) +144 tariffChangeMs(8)
+ * 108+152s  a  answer bytes
+ * </pre>
+ * Layout 3 (before the session's grid position was kept) had 112-byte slots ending at chargedUnits; such values
+ * are still read, with the later fields 0 (the grid then restarts once, as it did in that version).
+ * <pre>
  * </pre>
  */
 final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Session>,
         EnumMarshallable<SessionMarshaller>, InPlaceWrites.Layout<Session> {
     static final SessionMarshaller INSTANCE = new SessionMarshaller();
 
-    static final int LAYOUT = 3;
+    static final int LAYOUT = 4;
     static final int HEADER_BYTES = 108;
-    static final int SLOT_BYTES = 112;
+    static final int SLOT_BYTES = 152;
+    private static final int LAYOUT_3 = 3;
+    private static final int SLOT_BYTES_3 = 112;
     static final int EXPIRES_AT_OFFSET = 40;
     static final int MAX_BYTES = HEADER_BYTES + Session.MAX_SLOTS * SLOT_BYTES + Session.MAX_ANSWER_BYTES;
 
@@ -95,6 +102,11 @@ final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Sessi
                 out.writeLong(at + 48 + 16L * p, used ? s.pairUnits[base + p] : 0);
             }
             out.writeLong(at + 104, s.chargedUnits[i]);
+            out.writeLong(at + 112, s.ratedUnits[i]);
+            out.writeLong(at + 120, s.moneyRawMicros[i]);
+            out.writeLong(at + 128, s.moneyMicros[i]);
+            out.writeLong(at + 136, s.grantedAtMs[i]);
+            out.writeLong(at + 144, s.tariffChangeMs[i]);
         }
         out.write(at, s.answer, 0, s.answerLength);
     }
@@ -119,9 +131,10 @@ final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Sessi
             throw new IllegalStateException("corrupt session value: calledLength=" + calledLength);
         }
         s.calledLength = calledLength;
-        if (layout != LAYOUT || slots < 0 || slots > Session.MAX_SLOTS || answerLength < 0
+        int slotBytes = layout == LAYOUT_3 ? SLOT_BYTES_3 : SLOT_BYTES;
+        if ((layout != LAYOUT && layout != LAYOUT_3) || slots < 0 || slots > Session.MAX_SLOTS || answerLength < 0
                 || answerLength > Session.MAX_ANSWER_BYTES
-                || size != HEADER_BYTES + (long) slots * SLOT_BYTES + answerLength) {
+                || size != HEADER_BYTES + (long) slots * slotBytes + answerLength) {
             throw new IllegalStateException("corrupt session value: layout=" + layout + " slots=" + slots
                     + " answerLength=" + answerLength + " size=" + size);
         }
@@ -144,6 +157,12 @@ final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Sessi
                 s.pairUnits[base + p] = in.readLong();
             }
             s.chargedUnits[i] = in.readLong();
+            boolean current = layout == LAYOUT;
+            s.ratedUnits[i] = current ? in.readLong() : s.chargedUnits[i];
+            s.moneyRawMicros[i] = current ? in.readLong() : 0;
+            s.moneyMicros[i] = current ? in.readLong() : 0;
+            s.grantedAtMs[i] = current ? in.readLong() : 0;
+            s.tariffChangeMs[i] = current ? in.readLong() : 0;
         }
         in.read(s.answer, 0, answerLength);
         return s;

@@ -81,16 +81,6 @@ class JDiameterEngineTest {
         }
     }
 
-    /** The sample catalogue rates data per started KiB (increment 1KB), each reported USU on its own. */
-    private static long ceilKiB(long octets) {
-        return (octets + 1023) / 1024 * 1024;
-    }
-
-    /** voice-national: increment 60 s, each report rounded up on its own. */
-    private static long ceilMinute(long seconds) {
-        return (seconds + 59) / 60 * 60;
-    }
-
     private static void assertGranted(Answer answer, long ratingGroup, int unitCode) throws Exception {
         AvpSet m = JDiameterPgw.answerMscc(answer, ratingGroup);
         assertNotNull(m, () -> "no MSCC for rating group " + ratingGroup + ": " + describe(answer));
@@ -144,9 +134,10 @@ class JDiameterEngineTest {
         assertEquals(TERMINATION, termination.getAvps().getAvp(JDiameterPgw.CC_REQUEST_TYPE).getInteger32());
 
         RunningEngine.Balance after = engine.balance(msisdn);
-        long rated = ceilKiB(1_000_000) + ceilKiB(12_345) + ceilKiB(100_000) + ceilKiB(5_000);
-        assertEquals(before.bucket("data", "remaining") - rated, after.bucket("data", "remaining"),
-                "the data allowance pays exactly the reported octets, per started KiB per report: " + after);
+        // Allowances are used to the octet (config/CATALOGUE.md "Rounding"): the increment grid rounds only money.
+        long used = 1_000_000 + 12_345 + 100_000 + 5_000;
+        assertEquals(before.bucket("data", "remaining") - used, after.bucket("data", "remaining"),
+                "the data allowance pays exactly the reported octets: " + after);
         assertEquals(before.bucket("data", "reserved"), after.bucket("data", "reserved"), "nothing held after CCR-T");
         assertEquals(before.moneyMicros(), after.moneyMicros(), "the allowance paid, not money");
         assertEquals(0, after.reservedMicros());
@@ -184,8 +175,8 @@ class JDiameterEngineTest {
         assertEquals(SUCCESS, resultCode(termination), () -> describe(termination));
 
         RunningEngine.Balance after = engine.balance(msisdn);
-        assertEquals(before.bucket("voice", "remaining") - ceilMinute(75) - ceilMinute(30),
-                after.bucket("voice", "remaining"), "voice allowance pays per started minute per report: " + after);
+        assertEquals(before.bucket("voice", "remaining") - 75 - 30,
+                after.bucket("voice", "remaining"), "the voice allowance pays the seconds used: " + after);
         assertEquals(before.bucket("voice", "reserved"), after.bucket("voice", "reserved"));
         assertEquals(before.moneyMicros(), after.moneyMicros());
     }
@@ -297,7 +288,7 @@ class JDiameterEngineTest {
             requestEmpty(m);
         });
         RunningEngine.Balance after = engine.balance(msisdn);
-        assertEquals(before.bucket("voice", "remaining") - ceilMinute(75), after.bucket("voice", "remaining"),
+        assertEquals(before.bucket("voice", "remaining") - 75, after.bucket("voice", "remaining"),
                 "the 75 s reported in the CCR-U are charged: " + after);
         assertGranted(update, 300, CC_TIME);
     }

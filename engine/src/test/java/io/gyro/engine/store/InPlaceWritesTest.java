@@ -43,7 +43,8 @@ class InPlaceWritesTest {
         for (int i = 0; i < slots; i++) {
             int slot = s.addSlot(r.nextLong(), r.nextInt());
             s.grantedUnits(slot, r.nextLong()).reservedMicros(slot, r.nextLong()).validUntilMs(slot, r.nextLong())
-                    .chargedUnits(slot, r.nextLong());
+                    .chargedUnits(slot, r.nextLong()).ratedUnits(slot, r.nextLong()).moneyRawMicros(slot, r.nextLong())
+                    .moneyMicros(slot, r.nextLong()).grantedAtMs(slot, r.nextLong()).tariffChangeMs(slot, r.nextLong());
             int pairs = r.nextInt(Session.MAX_BUCKETS_PER_SLOT + 1);
             for (int p = 0; p < pairs; p++) {
                 assertTrue(s.addBucketUnits(slot, r.nextLong(), r.nextLong()));

@@ -4,6 +4,7 @@ import io.gyro.rating.tariff.BucketSource;
 import io.gyro.rating.tariff.PackageDef;
 import io.gyro.rating.tariff.PrefixTrie;
 import io.gyro.rating.tariff.Promotion;
+import io.gyro.rating.tariff.RatType;
 import io.gyro.rating.tariff.ServiceKind;
 import io.gyro.rating.tariff.Tariff;
 import io.gyro.rating.tariff.ZoneClock;
@@ -38,6 +39,8 @@ public final class Catalogue {
     private final long[][] ctxServiceIds;
     private final int[][] ctxServiceIdService;
     private final int[] ctxDefaultService;
+    private final AccessMatch[][] ctxAccessMatches;
+    private final int[] fallbackService;
 
     private final String[] destinationNames;
     private final boolean[] destinationBlocked;
@@ -73,6 +76,8 @@ public final class Catalogue {
         this.ctxServiceIds = p.ctxServiceIds;
         this.ctxServiceIdService = p.ctxServiceIdService;
         this.ctxDefaultService = p.ctxDefaultService;
+        this.ctxAccessMatches = p.ctxAccessMatches;
+        this.fallbackService = p.fallbackService;
         this.destinationNames = p.destinationNames;
         this.destinationBlocked = p.destinationBlocked;
         this.destinationTrie = p.destinationTrie;
@@ -134,34 +139,131 @@ public final class Catalogue {
     /**
      * Finds the service of a Multiple-Services-Credit-Control: Service-Context-Id plus
      * Rating-Group, else Service-Identifier, else the context's "no Rating-Group" service.
-     * Allocation-free: the context is hashed and compared char by char.
+     * Allocation-free: the context is hashed and compared char by char. APN and RAT-Type are
+     * unknown here: only match entries without {@code apns} and {@code ratTypes} apply.
      *
      * @param ratingGroup -1 when absent
      * @param serviceIdentifier -1 when absent
      * @return service index, or -1 when the catalogue does not know it
      */
     public int serviceIndex(CharSequence serviceContextId, long ratingGroup, long serviceIdentifier) {
+        return serviceIndex(serviceContextId, ratingGroup, serviceIdentifier, "", RatType.ABSENT);
+    }
+
+    /**
+     * As {@link #serviceIndex(CharSequence, long, long)}, with the access: the APN the session
+     * uses (Called-Station-Id, compared without regard to ASCII case) and the radio access
+     * technology (a {@link RatType} value, TS 29.212 RAT-Type). For each key in turn (the
+     * Rating-Group, else the Service-Identifier, else "neither"), the most specific match entry
+     * wins: APN and RAT-Type, then APN only, then RAT-Type only, then the entry without either.
+     * Allocation-free.
+     *
+     * @param apn empty when unknown: only entries without {@code apns} match
+     * @param ratType {@link RatType#ABSENT} when unknown: only entries without {@code ratTypes} match
+     */
+    public int serviceIndex(CharSequence serviceContextId, long ratingGroup, long serviceIdentifier, CharSequence apn,
+                            int ratType) {
         int ctx = contextIndex(serviceContextId);
         if (ctx < 0) {
             return -1;
         }
         if (ratingGroup >= 0) {
+            int q = accessMatch(ctx, AccessMatch.RATING_GROUP, ratingGroup, apn, ratType);
+            if (q >= 0) {
+                return q;
+            }
             int i = Arrays.binarySearch(ctxRatingGroups[ctx], ratingGroup);
             if (i >= 0) {
                 return ctxRatingGroupService[ctx][i];
             }
         }
         if (serviceIdentifier >= 0) {
+            int q = accessMatch(ctx, AccessMatch.SERVICE_IDENTIFIER, serviceIdentifier, apn, ratType);
+            if (q >= 0) {
+                return q;
+            }
             int i = Arrays.binarySearch(ctxServiceIds[ctx], serviceIdentifier);
             if (i >= 0) {
                 return ctxServiceIdService[ctx][i];
             }
         }
         if (ratingGroup < 0 && serviceIdentifier < 0) {
-            return ctxDefaultService[ctx];
+            int q = accessMatch(ctx, AccessMatch.NEITHER, -1, apn, ratType);
+            return q >= 0 ? q : ctxDefaultService[ctx];
         }
         return -1;
     }
+
+    /** The most specific APN/RAT-Type entry of context {@code ctx} for this key, or -1. */
+    private int accessMatch(int ctx, int keyKind, long key, CharSequence apn, int ratType) {
+        AccessMatch[] entries = ctxAccessMatches[ctx];
+        for (int i = 0; i < entries.length; i++) {
+            AccessMatch m = entries[i]; // most specific first
+            if (m.keyKind == keyKind && m.key == key && (m.ratType == RatType.ABSENT || m.ratType == ratType)
+                    && (m.apn == null || asciiEqualsIgnoreCase(m.apn, apn))) {
+                return m.service;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code lower} (already lower case) equals {@code s} ignoring ASCII case; no allocation. */
+    private static boolean asciiEqualsIgnoreCase(String lower, CharSequence s) {
+        if (s == null || s.length() != lower.length()) {
+            return false;
+        }
+        for (int i = 0, n = lower.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (c != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Service that rates {@code service} when none of a subscriber's packages prices it
+     * ({@code fallback:} in the catalogue, e.g. directed traffic is ordinary data without its
+     * pass), or -1.
+     */
+    public int fallbackService(int service) {
+        return fallbackService[service];
+    }
+
+    /**
+     * A match entry that names APNs and/or RAT-Types, expanded to one APN and one RAT-Type each.
+     * Immutable.
+     */
+    static final class AccessMatch {
+        static final int RATING_GROUP = 0;
+        static final int SERVICE_IDENTIFIER = 1;
+        static final int NEITHER = 2;
+
+        final int keyKind;
+        final long key;
+        /** Lower case, or null for any APN. */
+        final String apn;
+        /** A RatType value, or {@link RatType#ABSENT} for any. */
+        final int ratType;
+        final int service;
+
+        AccessMatch(int keyKind, long key, String apn, int ratType, int service) {
+            this.keyKind = keyKind;
+            this.key = key;
+            this.apn = apn;
+            this.ratType = ratType;
+            this.service = service;
+        }
+
+        /** 3 = APN and RAT-Type, 2 = APN, 1 = RAT-Type: the more specific entry is tried first. */
+        int specificity() {
+            return (apn != null ? 2 : 0) + (ratType != RatType.ABSENT ? 1 : 0);
+        }
+    }
+
 
     private int contextIndex(CharSequence ctx) {
         if (ctx == null) {
@@ -195,10 +297,14 @@ public final class Catalogue {
     public String destinationName(int zone) { return destinationNames[zone]; }
     public boolean destinationBlocked(int zone) { return destinationBlocked[zone]; }
 
-    /** Destination zone of a called number by longest prefix, the default zone, or -1. O(length). */
+    /**
+     * Destination zone of a called number by longest prefix, else {@code defaultDestination}, else
+     * -1. An empty number (an SMS or call whose recipient the request does not carry) is in
+     * {@code defaultDestination} too. O(length).
+     */
     public int destinationZone(CharSequence calledNumber) {
         if (calledNumber == null || calledNumber.length() == 0) {
-            return -1;
+            return defaultDestination;
         }
         return destinationTrie.lookup(calledNumber, defaultDestination);
     }
@@ -290,6 +396,8 @@ public final class Catalogue {
         long[][] ctxServiceIds;
         int[][] ctxServiceIdService;
         int[] ctxDefaultService;
+        AccessMatch[][] ctxAccessMatches;
+        int[] fallbackService;
         String[] destinationNames;
         boolean[] destinationBlocked;
         PrefixTrie destinationTrie;

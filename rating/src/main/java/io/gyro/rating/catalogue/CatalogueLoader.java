@@ -7,6 +7,7 @@ import io.gyro.rating.tariff.PackageDef;
 import io.gyro.rating.tariff.PrefixTrie;
 import io.gyro.rating.tariff.Promotion;
 import io.gyro.rating.tariff.Quantity;
+import io.gyro.rating.tariff.RatType;
 import io.gyro.rating.tariff.ServiceKind;
 import io.gyro.rating.tariff.SubscriberState;
 import io.gyro.rating.tariff.Tariff;
@@ -325,7 +326,14 @@ public final class CatalogueLoader {
             final TreeMap<Long, Integer> ratingGroups = new TreeMap<>();
             final TreeMap<Long, Integer> serviceIds = new TreeMap<>();
             int defaultService = -1;
+            /** Entries with APNs/RAT-Types, one per (key, APN, RAT-Type); claims by that tuple. */
+            final List<Catalogue.AccessMatch> accessMatches = new ArrayList<>();
+            final Map<String, Integer> accessClaims = new HashMap<>();
         }
+
+        /** APN network identifier (TS 23.003 §9.1): dot-separated labels of letters, digits and '-'. */
+        private static final java.util.regex.Pattern APN = java.util.regex.Pattern.compile(
+                "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
 
         private void services(YamlNode node, YamlNode root) {
             Map<String, YamlNode> defs = section(node, "services");
@@ -339,13 +347,17 @@ public final class CatalogueLoader {
             parts.validityTimeSeconds = new int[n];
             parts.quotaThreshold = new long[n];
             Map<String, ContextBuild> contexts = new LinkedHashMap<>();
+            Map<Integer, YamlNode> fallbacks = new LinkedHashMap<>();
             int s = 0;
             for (Map.Entry<String, YamlNode> e : defs.entrySet()) {
                 String id = e.getKey();
                 String what = "service '" + id + "'";
                 YamlNode def = e.getValue();
                 Map<String, YamlNode> f = fields(def, what, Set.of("unit", "match", "defaultQuota", "validityTime",
-                        "quotaThreshold", "description"));
+                        "quotaThreshold", "fallback", "description"));
+                if (f.get("fallback") != null && !f.get("fallback").isNull()) {
+                    fallbacks.put(s, f.get("fallback"));
+                }
                 String unit = choice(required(f, def, "unit", what), what + " unit", null,
                         "bytes", "seconds", "events", "units");
                 ServiceKind kind = kindOf(unit);
@@ -369,7 +381,7 @@ public final class CatalogueLoader {
                 List<YamlNode> matches = list(required(f, def, "match", what), what + " match");
                 for (YamlNode m : matches) {
                     Map<String, YamlNode> mf = fields(m, what + " match", Set.of("context", "ratingGroups",
-                            "ratingGroup", "serviceIdentifiers", "serviceIdentifier"));
+                            "ratingGroup", "serviceIdentifiers", "serviceIdentifier", "apns", "ratTypes"));
                     String ctx = text(required(mf, m, "context", what + " match"), what + " match context");
                     if (ctx == null) {
                         continue;
@@ -380,6 +392,30 @@ public final class CatalogueLoader {
                     List<YamlNode> sis = new ArrayList<>(list(mf.get("serviceIdentifiers"),
                             what + " serviceIdentifiers"));
                     sis.addAll(list(mf.get("serviceIdentifier"), what + " serviceIdentifier"));
+                    List<String> apns = apns(mf.get("apns"), what);
+                    List<Integer> rats = ratTypes(mf.get("ratTypes"), what);
+                    if (!apns.isEmpty() || !rats.isEmpty()) {
+                        // Directed traffic: the same keys, only for these APNs / radio access types.
+                        int claimed = 0;
+                        for (YamlNode rg : rgs) {
+                            long v = integer(rg, what + " Rating-Group", 0, 0xFFFF_FFFFL, -1);
+                            if (v >= 0) {
+                                claimAccess(cb, ctx, Catalogue.AccessMatch.RATING_GROUP, v, apns, rats, s, rg, what);
+                                claimed++;
+                            }
+                        }
+                        for (YamlNode si : sis) {
+                            long v = integer(si, what + " Service-Identifier", 0, 0xFFFF_FFFFL, -1);
+                            if (v >= 0) {
+                                claimAccess(cb, ctx, Catalogue.AccessMatch.SERVICE_IDENTIFIER, v, apns, rats, s, si, what);
+                                claimed++;
+                            }
+                        }
+                        if (rgs.isEmpty() && sis.isEmpty() && claimed == 0) {
+                            claimAccess(cb, ctx, Catalogue.AccessMatch.NEITHER, -1, apns, rats, s, m, what);
+                        }
+                        continue;
+                    }
                     for (YamlNode rg : rgs) {
                         long v = integer(rg, what + " Rating-Group", 0, 0xFFFF_FFFFL, -1);
                         if (v >= 0) {
@@ -410,6 +446,29 @@ public final class CatalogueLoader {
                 }
                 s++;
             }
+            parts.fallbackService = new int[n];
+            Arrays.fill(parts.fallbackService, -1);
+            for (Map.Entry<Integer, YamlNode> fb : fallbacks.entrySet()) {
+                int from = fb.getKey();
+                String what = "service '" + parts.serviceNames[from] + "'";
+                int to = ref(fb.getValue(), serviceIds, "service", what + " fallback");
+                if (to < 0) {
+                    continue;
+                }
+                if (to == from) {
+                    err(fb.getValue(), what + " fallback: a service cannot fall back to itself");
+                } else if (serviceKinds.get(from) != null && serviceKinds.get(to) != null
+                        && serviceKinds.get(from) != serviceKinds.get(to)) {
+                    err(fb.getValue(), what + " fallback: unit mismatch: '" + parts.serviceNames[from] + "' is counted in "
+                            + serviceKinds.get(from).yamlName() + " but '" + parts.serviceNames[to] + "' in "
+                            + serviceKinds.get(to).yamlName());
+                } else if (fallbacks.containsKey(to)) {
+                    err(fb.getValue(), what + " fallback: '" + parts.serviceNames[to]
+                            + "' has a fallback of its own; name the service that finally rates it");
+                } else {
+                    parts.fallbackService[from] = to;
+                }
+            }
             int c = contexts.size();
             parts.contexts = contexts.keySet().toArray(new String[0]);
             parts.ctxRatingGroups = new long[c][];
@@ -417,14 +476,79 @@ public final class CatalogueLoader {
             parts.ctxServiceIds = new long[c][];
             parts.ctxServiceIdService = new int[c][];
             parts.ctxDefaultService = new int[c];
+            parts.ctxAccessMatches = new Catalogue.AccessMatch[c][];
             int i = 0;
             for (ContextBuild cb : contexts.values()) {
+                // most specific first; a stable sort keeps the file's order among equals
+                cb.accessMatches.sort((a, b) -> Integer.compare(b.specificity(), a.specificity()));
+                parts.ctxAccessMatches[i] = cb.accessMatches.toArray(new Catalogue.AccessMatch[0]);
                 parts.ctxRatingGroups[i] = cb.ratingGroups.keySet().stream().mapToLong(Long::longValue).toArray();
                 parts.ctxRatingGroupService[i] = cb.ratingGroups.values().stream().mapToInt(Integer::intValue).toArray();
                 parts.ctxServiceIds[i] = cb.serviceIds.keySet().stream().mapToLong(Long::longValue).toArray();
                 parts.ctxServiceIdService[i] = cb.serviceIds.values().stream().mapToInt(Integer::intValue).toArray();
                 parts.ctxDefaultService[i] = cb.defaultService;
                 i++;
+            }
+        }
+
+        private List<String> apns(YamlNode n, String what) {
+            List<String> out = new ArrayList<>();
+            for (YamlNode a : list(n, what + " apns")) {
+                String t = text(a, what + " APN");
+                if (t == null) {
+                    continue;
+                }
+                t = t.trim();
+                if (t.length() > 100 || !APN.matcher(t).matches()) {
+                    err(a, what + ": '" + t + "' is not an APN network identifier such as video.example.cn"
+                            + " (labels of letters, digits and '-', separated by dots)");
+                    continue;
+                }
+                out.add(t.toLowerCase(Locale.ROOT));
+            }
+            return out;
+        }
+
+        private List<Integer> ratTypes(YamlNode n, String what) {
+            List<Integer> out = new ArrayList<>();
+            for (YamlNode r : list(n, what + " ratTypes")) {
+                String t = text(r, what + " RAT-Type");
+                if (t == null) {
+                    continue;
+                }
+                int v = RatType.parse(t);
+                if (v < 0) {
+                    err(r, what + ": '" + t + "' is not a RAT-Type (TS 29.212 §5.3.31); use a number such as 1004 or one of "
+                            + RatType.names());
+                    continue;
+                }
+                out.add(v);
+            }
+            return out;
+        }
+
+        /** Claims (context, key, APN, RAT-Type) for service {@code s}, one claim per APN x RAT-Type. */
+        private void claimAccess(ContextBuild cb, String ctx, int keyKind, long key, List<String> apns, List<Integer> rats,
+                                 int s, YamlNode at, String what) {
+            List<String> apnList = apns.isEmpty() ? java.util.Collections.singletonList(null) : apns;
+            List<Integer> ratList = rats.isEmpty() ? List.of(RatType.ABSENT) : rats;
+            for (String apn : apnList) {
+                for (int rat : ratList) {
+                    String claim = keyKind + "/" + key + "/" + apn + "/" + rat;
+                    Integer prev = cb.accessClaims.putIfAbsent(claim, s);
+                    if (prev != null) {
+                        if (prev != s) {
+                            String keyText = keyKind == Catalogue.AccessMatch.RATING_GROUP ? "Rating-Group " + key
+                                    : keyKind == Catalogue.AccessMatch.SERVICE_IDENTIFIER ? "Service-Identifier " + key
+                                    : "requests without Rating-Group";
+                            err(at, what + ": " + keyText + (apn != null ? " on APN " + apn : "")
+                                    + (rat != RatType.ABSENT ? " with RAT-Type " + rat : "") + " under " + ctx
+                                    + " already belongs to service '" + parts.serviceNames[prev] + "'");
+                        }
+                        continue;
+                    }
+                    cb.accessMatches.add(new Catalogue.AccessMatch(keyKind, key, apn, rat, s));
+                }
             }
         }
 
@@ -866,24 +990,37 @@ public final class CatalogueLoader {
                 FinalUnitAction action = FinalUnitAction.TERMINATE;
                 String url = null;
                 String filter = null;
+                FinalUnitAction[] serviceAction = null;
+                String[] serviceUrl = null;
+                String[] serviceFilter = null;
                 YamlNode fu = f.get("finalUnit");
                 if (fu != null) {
-                    Map<String, YamlNode> ff = fields(fu, what + " finalUnit", Set.of("action", "redirectUrl", "filterId"));
-                    String a = choice(required(ff, fu, "action", what + " finalUnit"), what + " finalUnit action",
-                            "terminate", "terminate", "redirect", "restrict");
-                    url = ff.containsKey("redirectUrl") ? text(ff.get("redirectUrl"), what + " redirectUrl") : null;
-                    filter = ff.containsKey("filterId") ? text(ff.get("filterId"), what + " filterId") : null;
-                    if ("redirect".equals(a)) {
-                        action = FinalUnitAction.REDIRECT;
-                        if (url == null) {
-                            err(fu, what + " finalUnit: redirect needs a redirectUrl (the top-up page)");
-                        } else if (!url.startsWith("http://") && !url.startsWith("https://")) {
-                            err(ff.get("redirectUrl"), what + " redirectUrl: '" + url + "' must start with http:// or https://");
-                        }
-                    } else if ("restrict".equals(a)) {
-                        action = FinalUnitAction.RESTRICT_ACCESS;
-                        if (filter == null) {
-                            err(fu, what + " finalUnit: restrict needs a filterId known to the PGW");
+                    Map<String, YamlNode> ff = fields(fu, what + " finalUnit", Set.of("action", "redirectUrl", "filterId",
+                            "services"));
+                    FinalUnit own = finalUnit(fu, ff, what + " finalUnit");
+                    action = own.action;
+                    url = own.redirectUrl;
+                    filter = own.filterId;
+                    YamlNode sv = ff.get("services");
+                    if (sv != null && !sv.isNull()) {
+                        serviceAction = new FinalUnitAction[services];
+                        serviceUrl = new String[services];
+                        serviceFilter = new String[services];
+                        String sw = what + " finalUnit services";
+                        for (Map.Entry<String, YamlNode> e2 : section(sv, sw).entrySet()) {
+                            Integer svc = serviceIds.get(e2.getKey());
+                            YamlNode entry = e2.getValue();
+                            String ew = sw + " " + e2.getKey();
+                            Map<String, YamlNode> ef = fields(entry, ew, Set.of("action", "redirectUrl", "filterId"));
+                            FinalUnit one = finalUnit(entry, ef, ew);
+                            if (svc == null) {
+                                err(sv.keys.get(e2.getKey()), sw + ": unknown service '" + e2.getKey() + "'"
+                                        + (serviceIds.isEmpty() ? "" : "; defined: " + String.join(", ", serviceIds.keySet())));
+                                continue;
+                            }
+                            serviceAction[svc] = one.action;
+                            serviceUrl[svc] = one.redirectUrl;
+                            serviceFilter[svc] = one.filterId;
                         }
                     }
                 }
@@ -1008,11 +1145,40 @@ public final class CatalogueLoader {
                     codes.add(code);
                 }
                 pkgs.add(new PackageDef(id, index, name, addon, fee, months, days, onUnpaid, action, url, filter,
-                        codes.stream().mapToInt(Integer::intValue).toArray(), table, dests, roams));
+                        serviceAction, serviceUrl, serviceFilter, codes.stream().mapToInt(Integer::intValue).toArray(),
+                        table, dests, roams));
                 index++;
             }
             parts.packages = pkgs.toArray(new PackageDef[0]);
             parts.packageIndexById = new HashMap<>(packageIds);
+        }
+
+        /** A Final-Unit-Action with what it needs (RFC 4006 §8.35-§8.37). */
+        private record FinalUnit(FinalUnitAction action, String redirectUrl, String filterId) {
+        }
+
+        /** Reads {@code action} (required), {@code redirectUrl} and {@code filterId} of a finalUnit entry. */
+        private FinalUnit finalUnit(YamlNode at, Map<String, YamlNode> ff, String what) {
+            String a = choice(required(ff, at, "action", what), what + " action",
+                    "terminate", "terminate", "redirect", "restrict");
+            String url = ff.containsKey("redirectUrl") ? text(ff.get("redirectUrl"), what + " redirectUrl") : null;
+            String filter = ff.containsKey("filterId") ? text(ff.get("filterId"), what + " filterId") : null;
+            FinalUnitAction action = FinalUnitAction.TERMINATE;
+            if ("redirect".equals(a)) {
+                action = FinalUnitAction.REDIRECT;
+                if (url == null) {
+                    err(at, what + ": redirect needs a redirectUrl (the top-up page)");
+                } else if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                    err(ff.get("redirectUrl"), what + " redirectUrl: '" + url + "' must start with http:// or https://");
+                }
+            } else if ("restrict".equals(a)) {
+                action = FinalUnitAction.RESTRICT_ACCESS;
+                if (filter == null) {
+                    err(at, what + ": restrict needs a filterId known to the PGW");
+                }
+            }
+            return new FinalUnit(action, action == FinalUnitAction.REDIRECT ? url : null,
+                    action == FinalUnitAction.RESTRICT_ACCESS ? filter : null);
         }
 
         private void promotions(YamlNode node) {

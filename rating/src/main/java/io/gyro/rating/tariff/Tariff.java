@@ -9,14 +9,20 @@ import io.gyro.rating.money.Money;
  *
  * <h2>Roundings, in the order they apply (CATALOGUE.md, "Rounding")</h2>
  * <ol>
- *   <li>Usage is rounded up to the increment grid: the first {@code firstIncrement} units of a
- *       session as one block, then whole {@code increment}s (voice "60 s then per 6 s").</li>
- *   <li>Each tier segment is priced {@code ceil(units x price / per)} in micros (never rounds down).</li>
- *   <li>The minimum charge lifts the money part of a session's first charge to at least that much.</li>
- *   <li>The retail price is rounded up to {@code roundPriceTo} (e.g. 0.01 = one fen), if set.</li>
- *   <li>The connection fee is added once, on the session's first charge, when money pays units.</li>
+ *   <li>Money-paid usage is rounded up to the increment grid, which continues from the session's
+ *       rated position: the first {@code firstIncrement} units of a session as one block, then
+ *       whole {@code increment}s (voice "60 s then per 6 s"). Allowances pay raw units.</li>
+ *   <li>Unit positions {@code [from, to)} of a session cost {@code P(to) - P(from)}, where
+ *       {@code P(x)} prices the session's first {@code x} units tier by tier, each tier's part
+ *       {@code ceil(units x price / per)} in micros: so splitting a session into reports never
+ *       adds a micro.</li>
+ *   <li>The minimum charge lifts the session's money part to at least that much.</li>
+ *   <li>The session's money part is rounded up to {@code roundPriceTo} (e.g. 0.01 = one fen), if set.</li>
+ *   <li>The connection fee is added once per session, when money pays units.</li>
  * </ol>
- * Wholesale cost follows roundings 1 and 2 only.
+ * 3-5 apply to the session's cumulative raw money ({@link #sessionMoneyPrice}); each report pays
+ * the difference from what the session already paid. Wholesale cost follows 1 (on the grid of all
+ * units used, whoever pays) and 2 only.
  */
 public final class Tariff {
 
@@ -163,6 +169,23 @@ public final class Tariff {
         return finish(p, firstCharge);
     }
 
+    /**
+     * What the money part of a session costs when its money-paid units cost {@code rawRetailMicros}
+     * in all (the session has money-paid units): at least the minimum charge, rounded up to
+     * {@code roundPriceTo}, plus the connection fee. Monotone in its argument.
+     */
+    public long sessionMoneyPrice(long rawRetailMicros) {
+        return finish(rawRetailMicros, true);
+    }
+
+    /**
+     * Grid position that covers {@code units} used from the start of a session (the grid the
+     * wholesale cost is counted on).
+     */
+    public long gridUnits(long units) {
+        return roundUsage(0, units);
+    }
+
     /** Applies minimum charge, price rounding and connection fee to a raw retail amount of units &gt; 0. */
     public long finish(long rawRetailMicros, boolean firstCharge) {
         long p = rawRetailMicros;
@@ -239,24 +262,28 @@ public final class Tariff {
             return upTo.length - 1;
         }
 
-        /** Retail micros of unit positions [from, to), each tier segment rounded up to a micro. */
+        /**
+         * Retail micros of session unit positions [from, to): {@code P(to) - P(from)}, where
+         * {@code P(x)} is the price of the session's first x units, each tier's part rounded up
+         * to a micro. Additive: [a, b) + [b, c) = [a, c).
+         */
         public long retail(long from, long to) {
-            return sum(priceMicros, from, to);
+            return to <= from ? 0 : Math.subtractExact(upToPosition(priceMicros, to), upToPosition(priceMicros, from));
         }
 
-        /** Wholesale micros of unit positions [from, to). */
+        /** Wholesale micros of session unit positions [from, to), additive like {@link #retail}. */
         public long cost(long from, long to) {
-            return sum(costMicros, from, to);
+            return to <= from ? 0 : Math.subtractExact(upToPosition(costMicros, to), upToPosition(costMicros, from));
         }
 
-        private long sum(long[] prices, long from, long to) {
+        /** Price of unit positions [0, x): per tier, {@code ceil(units in the tier x price / per)}. */
+        private long upToPosition(long[] prices, long x) {
             long total = 0;
             long tierStart = 0;
-            for (int t = 0; t < upTo.length && tierStart < to; t++) {
-                long a = Math.max(from, tierStart);
-                long b = Math.min(to, upTo[t]);
-                if (b > a) {
-                    total = Math.addExact(total, Money.priceOf(b - a, prices[t], perUnits[t]));
+            for (int t = 0; t < upTo.length && tierStart < x; t++) {
+                long b = Math.min(x, upTo[t]);
+                if (b > tierStart) {
+                    total = Math.addExact(total, Money.priceOf(b - tierStart, prices[t], perUnits[t]));
                 }
                 tierStart = upTo[t];
             }

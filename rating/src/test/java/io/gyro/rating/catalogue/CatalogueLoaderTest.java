@@ -1,6 +1,8 @@
 package io.gyro.rating.catalogue;
 
 import io.gyro.rating.Fixtures;
+import io.gyro.rating.tariff.FinalUnitAction;
+import io.gyro.rating.tariff.PackageDef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -64,6 +66,15 @@ class CatalogueLoaderTest {
             "      - { service: data, tariff: t-data }",
             "      - { service: voice, tariff: t-voice }",
             "");
+
+    /** From data's match line to voice's: cases that change both. */
+    static final String DATA_TO_VOICE_MATCH = String.join("\n",
+            "      - { context: 32251@3gpp.org, ratingGroups: [100] }",
+            "    defaultQuota: 10MB",
+            "  voice:",
+            "    unit: seconds",
+            "    match:",
+            "      - { context: 32260@3gpp.org, ratingGroups: [300] }");
 
     static String replace(String base, String oldLine, String newLine) {
         if (!base.contains(oldLine)) {
@@ -151,6 +162,46 @@ class CatalogueLoaderTest {
                 Arguments.of("redirectWithoutUrl",
                         "    fee: \"19.00\"", "    fee: \"19.00\"\n    finalUnit: { action: redirect }",
                         "finalUnit", "needs a redirectUrl"),
+                Arguments.of("finalUnitForUnknownService",
+                        "    fee: \"19.00\"", "    fee: \"19.00\"\n    finalUnit:\n      action: terminate\n      services:\n        dat: { action: terminate }",
+                        "dat: { action", "unknown service 'dat'"),
+                Arguments.of("finalUnitServiceRedirectWithoutUrl",
+                        "    fee: \"19.00\"", "    fee: \"19.00\"\n    finalUnit:\n      action: terminate\n      services:\n        data: { action: redirect }",
+                        "data: { action: redirect }", "needs a redirectUrl"),
+                Arguments.of("finalUnitServiceRestrictWithoutFilter",
+                        "    fee: \"19.00\"", "    fee: \"19.00\"\n    finalUnit:\n      action: terminate\n      services:\n        voice: { action: restrict }",
+                        "voice: { action: restrict }", "needs a filterId"),
+                Arguments.of("finalUnitServiceUnknownField",
+                        "    fee: \"19.00\"", "    fee: \"19.00\"\n    finalUnit:\n      action: terminate\n      services:\n        data:\n          action: redirect\n          redirectUrl: \"http://a.cn/\"\n          url: \"http://a.cn/\"",
+                        "url: \"http", "unknown field 'url'"),
+                Arguments.of("sameApnAndRatingGroupClaimedTwice",
+                        DATA_TO_VOICE_MATCH,
+                        DATA_TO_VOICE_MATCH.replace("ratingGroups: [100] }",
+                                        "ratingGroups: [100] }\n      - { context: 32251@3gpp.org, ratingGroups: [100], apns: [app.example] }")
+                                .replace("32260@3gpp.org, ratingGroups: [300] }",
+                                        "32251@3gpp.org, ratingGroups: [100], apns: [APP.Example] }"),
+                        "apns: [APP.Example]", "already belongs to service 'data'"),
+                Arguments.of("sameRatTypeAndRatingGroupClaimedTwice",
+                        DATA_TO_VOICE_MATCH,
+                        DATA_TO_VOICE_MATCH.replace("ratingGroups: [100] }",
+                                        "ratingGroups: [100] }\n      - { context: 32251@3gpp.org, ratingGroups: [100], ratTypes: [NR] }")
+                                .replace("32260@3gpp.org, ratingGroups: [300] }",
+                                        "32251@3gpp.org, ratingGroups: [100], ratTypes: [1006] }"),
+                        "ratTypes: [1006]", "already belongs to service 'data'"),
+                Arguments.of("unknownRatType",
+                        "      - { context: 32251@3gpp.org, ratingGroups: [100] }",
+                        "      - { context: 32251@3gpp.org, ratingGroups: [100], ratTypes: [LTE] }",
+                        "ratTypes: [LTE]", "not a RAT-Type"),
+                Arguments.of("badApn",
+                        "      - { context: 32251@3gpp.org, ratingGroups: [100] }",
+                        "      - { context: 32251@3gpp.org, ratingGroups: [100], apns: [\"app example\"] }",
+                        "app example", "not an APN"),
+                Arguments.of("fallbackInAnotherUnit",
+                        "    defaultQuota: 300s", "    defaultQuota: 300s\n    fallback: data",
+                        "fallback: data", "unit"),
+                Arguments.of("fallbackToUnknownService",
+                        "    defaultQuota: 300s", "    defaultQuota: 300s\n    fallback: vioce",
+                        "fallback: vioce", "unknown service 'vioce'"),
                 Arguments.of("allowanceWithoutRate",
                         "      - { service: data, tariff: t-data }", "", "service: data, amount", "no rate for it"),
                 Arguments.of("duplicatePrefix",
@@ -217,7 +268,8 @@ class CatalogueLoaderTest {
             CatalogueLoadResult r = CatalogueLoader.load(p);
             assertTrue(r.ok(), p + ":\n" + r.report());
             Catalogue c = r.catalogue();
-            for (String id : List.of("basic", "data-max", "voice-max", "day-pass", "payg", "roaming-addon")) {
+            for (String id : List.of("basic", "data-max", "voice-max", "day-pass", "payg", "roaming-addon",
+                    "video-app-pass")) {
                 assertTrue(c.packageIndex(id) >= 0, p + " lacks package " + id);
             }
             assertTrue(c.promotionCount() >= 1, p + " has no promotion");
@@ -246,6 +298,76 @@ class CatalogueLoaderTest {
     }
 
     @Test
+    void apnSpecificServiceMatchedFirst() {
+        // given: the sample maps Rating-Group 500, and Rating-Groups 100/101 on the partner app's APN, to video-app
+        Catalogue c = Fixtures.sample();
+        int data = c.serviceIndexByName("data");
+        int video = c.serviceIndexByName("video-app");
+        // then
+        assertEquals(data, c.serviceIndex("32251@3gpp.org", 100, -1, "", -1));
+        assertEquals(data, c.serviceIndex("32251@3gpp.org", 100, -1, "cmnet", 1004));
+        assertEquals(video, c.serviceIndex("32251@3gpp.org", 100, -1, "video.gyro-mobile.cn", 1004));
+        assertEquals(video, c.serviceIndex("32251@3gpp.org", 101, -1, new StringBuilder("VIDEO.Gyro-Mobile.CN"), -1),
+                "APN compared without case");
+        assertEquals(data, c.serviceIndex("32251@3gpp.org", 100, -1, "video.gyro-mobile.cn.mnc001", -1));
+        assertEquals(video, c.serviceIndex("32251@3gpp.org", 500, -1, "cmnet", 1006));
+        assertEquals(data, c.serviceIndex("32251@3gpp.org", 100, -1), "the 3-argument lookup is the generic entry");
+        assertEquals(data, c.fallbackService(video));
+        assertEquals(-1, c.fallbackService(data));
+    }
+
+    @Test
+    void ratTypeSpecificServiceMatchedAfterApn() {
+        // given: one Rating-Group, four services by APN and RAT-Type
+        String doc = replace(BASE, "  voice:\n", String.join("\n",
+                "  data-5g:",
+                "    unit: bytes",
+                "    match: [{ context: 32251@3gpp.org, ratingGroups: [100], ratTypes: [NR] }]",
+                "    defaultQuota: 10MB",
+                "  data-app:",
+                "    unit: bytes",
+                "    match: [{ context: 32251@3gpp.org, ratingGroups: [100], apns: [app.example] }]",
+                "    defaultQuota: 10MB",
+                "  data-app-lte:",
+                "    unit: bytes",
+                "    match: [{ context: 32251@3gpp.org, ratingGroups: [100], apns: [app.example], ratTypes: [EUTRAN, 1000] }]",
+                "    defaultQuota: 10MB",
+                "  voice:\n"));
+        CatalogueLoadResult r = load(doc);
+        assertTrue(r.ok(), r.report());
+        Catalogue c = r.catalogue();
+        // then: APN and RAT > APN > RAT > generic
+        assertEquals("data", c.serviceName(c.serviceIndex("32251@3gpp.org", 100, -1, "", -1)));
+        assertEquals("data-5g", c.serviceName(c.serviceIndex("32251@3gpp.org", 100, -1, "other.apn", 1006)));
+        assertEquals("data-app", c.serviceName(c.serviceIndex("32251@3gpp.org", 100, -1, "APP.example", 1006)));
+        assertEquals("data-app", c.serviceName(c.serviceIndex("32251@3gpp.org", 100, -1, "app.example", -1)));
+        assertEquals("data-app-lte", c.serviceName(c.serviceIndex("32251@3gpp.org", 100, -1, "app.example", 1004)));
+        assertEquals("data-app-lte", c.serviceName(c.serviceIndex("32251@3gpp.org", 100, -1, "app.example", 1000)));
+        assertEquals("data", c.serviceName(c.serviceIndex("32251@3gpp.org", 100, -1, "other.apn", 1004)));
+        assertEquals(-1, c.serviceIndex("32251@3gpp.org", 101, -1, "app.example", 1006));
+    }
+
+    @Test
+    void finalUnitActionPerService() {
+        // given: basic sends data to the top-up page and ends voice and SMS
+        Catalogue c = Fixtures.sample();
+        PackageDef basic = c.pkg(c.packageIndex("basic"));
+        int data = c.serviceIndexByName("data");
+        int voice = c.serviceIndexByName("voice");
+        int sms = c.serviceIndexByName("sms");
+        // then
+        assertEquals(FinalUnitAction.REDIRECT, basic.finalUnitAction(data));
+        assertEquals("http://pay.gyro-mobile.cn/topup", basic.redirectUrl(data));
+        assertEquals(FinalUnitAction.TERMINATE, basic.finalUnitAction(voice));
+        assertNull(basic.redirectUrl(voice));
+        assertEquals(FinalUnitAction.TERMINATE, basic.finalUnitAction(sms));
+        assertEquals(FinalUnitAction.TERMINATE, basic.finalUnitAction(), "the package's own action");
+        PackageDef payg = c.pkg(c.packageIndex("payg"));
+        assertEquals(FinalUnitAction.RESTRICT_ACCESS, payg.finalUnitAction(voice), "no per-service entry: the package's");
+        assertEquals("topup-portal-only", payg.filterId(voice));
+    }
+
+    @Test
     void destinationsByLongestPrefix() {
         Catalogue c = Fixtures.sample();
         assertEquals("national", c.destinationName(c.destinationZone("13800138000")));
@@ -254,7 +376,8 @@ class CatalogueLoaderTest {
         assertEquals("national", c.destinationName(c.destinationZone("+8613800138000")));
         assertEquals("premium", c.destinationName(c.destinationZone("12590123456")));
         assertEquals("premium", c.destinationName(c.destinationZone("+86 1259 0123")));
-        assertEquals(-1, c.destinationZone(""));
+        assertEquals("national", c.destinationName(c.destinationZone("")), "no recipient: defaultDestination");
+        assertEquals("national", c.destinationName(c.destinationZone(null)));
     }
 
     @Test
