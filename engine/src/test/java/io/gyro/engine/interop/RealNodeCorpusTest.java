@@ -28,11 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  *
  * <p>Sample-catalogue figures used below: the demo subscribers 8617000000001... (IMSI
  * 460990000000001...) are on {@code basic} with 50.00 CNY (50,000,000 micros), 3 GB of data,
- * 100 national minutes and 50 national SMS. Home data is rated per started KiB (data-std,
- * increment 1KB = 1,024 bytes), each reported USU on its own; national voice per started
- * minute (voice-national, increment 60 s); SMS per event. {@code roaming-addon} (68.00) adds
- * a 1 GiB (1,073,741,824 bytes) roaming data bucket rated per started 10 KB (roam-data-asia,
- * increment 10KB = 10,240 bytes); Hong Kong 45400 is in the asia zone.
+ * 100 national minutes and 50 national SMS. CATALOGUE.md, "Rounding": a session is rated as
+ * one piece and allowances pay the raw units used ("Allowance, to the unit"); only money is
+ * rounded to the increment grid. So an allowance loses exactly the octets / seconds reported
+ * over the session, and an SMS is one event. {@code roaming-addon} (68.00) adds a 1 GiB
+ * (1,073,741,824 bytes) roaming data allowance; Hong Kong 45400 is in its asia zone.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class RealNodeCorpusTest {
@@ -78,10 +78,6 @@ class RealNodeCorpusTest {
         }
     }
 
-    private static long ceil(long units, long increment) {
-        return (units + increment - 1) / increment * increment;
-    }
-
     // ------------------------------------------------------------------ data
 
     @Test
@@ -97,10 +93,10 @@ class RealNodeCorpusTest {
         assertSuccess("CCR-T", feg.send(session.termination(40_000, 60_000)));
 
         RunningEngine.Balance after = engine.balance(msisdn);
-        // Two reports, each rounded up to whole KiB on its own: 1,000,000 octets -> 977 KiB = 1,000,448;
-        // 100,000 octets -> 98 KiB = 100,352. The basic data allowance pays 1,100,800 octets; no money moves.
+        // 400,000 + 600,000 then 40,000 + 60,000 octets: the basic data allowance pays the 1,100,000 octets
+        // used, to the unit; no money moves.
         assertAll(
-                () -> assertEquals(before.bucket("data", "remaining") - 1_100_800, after.bucket("data", "remaining"), after::toString),
+                () -> assertEquals(before.bucket("data", "remaining") - 1_100_000, after.bucket("data", "remaining"), after::toString),
                 () -> assertEquals(before.bucket("data", "reserved"), after.bucket("data", "reserved"), "nothing held"),
                 () -> assertEquals(before.moneyMicros(), after.moneyMicros(), "no money"),
                 () -> assertEquals(0, after.reservedMicros()));
@@ -119,9 +115,9 @@ class RealNodeCorpusTest {
         assertSuccess("CCR-T", feg.send(session.termination(0, 512)));
 
         RunningEngine.Balance after = engine.balance(msisdn);
-        // 2,049 octets -> 3 KiB = 3,072; 512 octets -> 1 KiB = 1,024: 4,096 octets from the allowance.
+        // 2,048 + 1 then 0 + 512 octets: 2,561 octets from the allowance.
         assertAll(
-                () -> assertEquals(before.bucket("data", "remaining") - 4_096, after.bucket("data", "remaining"), after::toString),
+                () -> assertEquals(before.bucket("data", "remaining") - 2_561, after.bucket("data", "remaining"), after::toString),
                 () -> assertEquals(before.bucket("data", "reserved"), after.bucket("data", "reserved")),
                 () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
     }
@@ -145,9 +141,9 @@ class RealNodeCorpusTest {
         assertSuccess("CCR-T", smf.send(session.termination(50_000, 50_000, 10)));
 
         RunningEngine.Balance after = engine.balance(msisdn);
-        // CC-Input + CC-Output per report (no CC-Total-Octets): 1,000,000 -> 1,000,448; 100,000 -> 100,352.
+        // CC-Input + CC-Output per report (no CC-Total-Octets): 300,000 + 700,000 then 50,000 + 50,000 = 1,100,000.
         assertAll(
-                () -> assertEquals(before.bucket("data", "remaining") - 1_100_800, after.bucket("data", "remaining"), after::toString),
+                () -> assertEquals(before.bucket("data", "remaining") - 1_100_000, after.bucket("data", "remaining"), after::toString),
                 () -> assertEquals(before.bucket("data", "reserved"), after.bucket("data", "reserved")),
                 () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
     }
@@ -165,9 +161,9 @@ class RealNodeCorpusTest {
         assertSuccess("CCR-T", ggsn.send(session.termination(1, 0)));
 
         RunningEngine.Balance after = engine.balance(msisdn);
-        // 2,048 octets -> 2 KiB exactly = 2,048; 1 octet -> 1 KiB = 1,024: 3,072 octets.
+        // 1,024 + 1,024 then 1 + 0 octets: 2,049 octets.
         assertAll(
-                () -> assertEquals(before.bucket("data", "remaining") - 3_072, after.bucket("data", "remaining"), after::toString),
+                () -> assertEquals(before.bucket("data", "remaining") - 2_049, after.bucket("data", "remaining"), after::toString),
                 () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
     }
 
@@ -181,15 +177,14 @@ class RealNodeCorpusTest {
     }
 
     /**
-     * 700,000 then 348,576 octets in Hong Kong, each rounded up to 10,240 on its own:
-     * 69 x 10,240 = 706,560 and 35 x 10,240 = 358,400, 1,064,960 from the 1 GiB roaming bucket
-     * (1,073,741,824 - 1,064,960 = 1,072,676,864 left); the home allowance and money untouched.
+     * 700,000 then 348,576 octets in Hong Kong, 1,048,576 in all, paid to the unit by the 1 GiB
+     * roaming allowance (1,073,741,824 - 1,048,576 = 1,072,693,248 left); the home allowance and
+     * money untouched.
      */
     private void assertRoamingCharged(long msisdn, RunningEngine.Balance before) throws Exception {
         RunningEngine.Balance after = engine.balance(msisdn);
-        assertEquals(1_064_960, ceil(700_000, 10_240) + ceil(348_576, 10_240), "the arithmetic above");
         assertAll(
-                () -> assertEquals(1_072_676_864L, after.bucketFrom("roaming-addon", "remaining"), after::toString),
+                () -> assertEquals(1_072_693_248L, after.bucketFrom("roaming-addon", "remaining"), after::toString),
                 () -> assertEquals(0, after.bucketFrom("roaming-addon", "reserved"), after::toString),
                 () -> assertEquals(before.bucketFrom("basic", "remaining"), after.bucketFrom("basic", "remaining"), "home data untouched"),
                 () -> assertEquals(12_000_000, after.moneyMicros(), "no money: the roaming bucket paid"));
@@ -341,8 +336,8 @@ class RealNodeCorpusTest {
 
     // ------------------------------------------------------------------ VoLTE
 
-    /** 75 s then 30 s, each report rounded up to whole minutes on its own: 120 + 60 = 180 s. */
-    private static final long VOICE_SECONDS_CHARGED = 180;
+    /** 75 s then 30 s: the national voice allowance pays the 105 s used, to the second. */
+    private static final long VOICE_SECONDS_CHARGED = 105;
 
     private void playCall(ImsVolteCcr call) throws Exception {
         NodeConnection scscf = connect(ImsVolteCcr.ORIGIN_HOST, ImsVolteCcr.ORIGIN_REALM);
@@ -359,8 +354,7 @@ class RealNodeCorpusTest {
                 "sip:+8617000000001@ims.mnc001.mcc460.3gppnetwork.org", "tel:+8613800138000", RunningEngine.REALM, now()));
 
         RunningEngine.Balance after = engine.balance(msisdn);
-        // tel:+8613800138000: "+86" is a national prefix (voice-national, 60 s increments): 180 s
-        // from the 100 national minutes, no money.
+        // tel:+8613800138000: "+86" is a national prefix: 105 s from the 100 national minutes, no money.
         assertAll(
                 () -> assertEquals(before.bucket("voice", "remaining") - VOICE_SECONDS_CHARGED, after.bucket("voice", "remaining"), after::toString),
                 () -> assertEquals(before.bucket("voice", "reserved"), after.bucket("voice", "reserved")),
