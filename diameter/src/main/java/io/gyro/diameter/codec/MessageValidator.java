@@ -130,6 +130,12 @@ public final class MessageValidator {
                         return seen;
                     }
                 }
+                if (code == AvpCode.VENDOR_SPECIFIC_APPLICATION_ID && vendor == VendorId.IETF) {
+                    // RFC 4006 §3.1 wants a top-level Auth-Application-Id; some IMS nodes (Kamailio's ims_charging)
+                    // send it only inside Vendor-Specific-Application-Id (RFC 6733 §6.11). The application is not in
+                    // doubt (the header names it), so that one counts.
+                    seen |= membersSeen & Grammar.requiredBit(AvpCode.AUTH_APPLICATION_ID);
+                }
             }
         }
         return seen;

@@ -40,6 +40,9 @@ public final class CreditControlRequest {
     private static final int RAT_TYPE = 1032;
     /** Role-of-Node (TS 32.299 §7.2.190), in IMS-Information: 0 ORIGINATING, 1 TERMINATING. */
     private static final int ROLE_OF_NODE = 829;
+    /** Address-Type (TS 32.299 §7.2.7) in a Recipient-Address, and its value MSISDN. */
+    private static final int ADDRESS_TYPE = 899;
+    private static final int ADDRESS_TYPE_MSISDN = 1;
     /** RAT-Type values of TS 29.212 §5.3.31 for the 3GPP-RAT-Type octet of TS 29.061 §16.4.7.2 (index: its value). */
     private static final int[] RAT_TYPE_OF_TGPP_RAT_TYPE = {-1, 1000, 1001, 0, 1002, 1003, 1004, 1, 1005, 1007, 1006};
 
@@ -98,6 +101,11 @@ public final class CreditControlRequest {
     /** Called-Party-Address (IMS) or the SMS recipient's Address-Data, or length 0. */
     public int calledPartyOffset;
     public int calledPartyLength;
+    /**
+     * The SMS recipient's Address-Type is MSISDN and its digits carry no international prefix: they are an
+     * international number (country code first), to be rated as if written with '+'.
+     */
+    public boolean calledPartyInternational;
     public int terminationCause;
 
     public int msccCount;
@@ -156,6 +164,7 @@ public final class CreditControlRequest {
         authApplicationId = -1;
         authApplicationIdAt = authApplicationIdLength = 0;
         calledPartyOffset = calledPartyLength = 0;
+        calledPartyInternational = false;
         terminationCause = -1;
         msccCount = 0;
         singleService = false;
@@ -630,7 +639,7 @@ public final class CreditControlRequest {
             return false;
         }
         if (type == Enumerations.END_USER_E164) {
-            msisdn = m.digitsAt(dataOffset, dataLength);
+            msisdn = e164(m, dataOffset, dataLength);
         } else if (type == Enumerations.END_USER_IMSI) {
             imsi = m.digitsAt(dataOffset, dataLength);
         }
@@ -795,7 +804,7 @@ public final class CreditControlRequest {
             return false;
         }
         if (type == Enumerations.END_USER_E164) {
-            msisdn = m.digitsAt(dataOffset, dataLength);
+            msisdn = e164(m, dataOffset, dataLength);
         } else if (type == Enumerations.END_USER_IMSI) {
             imsi = m.digitsAt(dataOffset, dataLength);
         }
@@ -950,6 +959,17 @@ public final class CreditControlRequest {
         }
         long digits = m.digitsAt(dataOffset, dataLength);
         return digits < 0 ? 0 : (int) digits;
+    }
+
+    /**
+     * An END_USER_E164 Subscription-Id-Data (RFC 4006 §8.47): the international number in digits, which IMS nodes
+     * write with a leading '+' (TS 23.003 §13.2 "tel:+..." form, Kamailio's ims_charging among them).
+     */
+    private long e164(AvpReader m, int dataOffset, int dataLength) {
+        if (dataLength > 1 && frame.getByte(dataOffset) == '+') {
+            return m.digitsAt(dataOffset + 1, dataLength - 1);
+        }
+        return m.digitsAt(dataOffset, dataLength);
     }
 
     /** Unsigned64 values beyond 2^63 are capped rather than read as negative numbers. */
@@ -1118,19 +1138,37 @@ public final class CreditControlRequest {
         }
     }
 
+    /**
+     * The first Recipient-Address (TS 32.299 §7.2.155): its Address-Data, and whether its Address-Type (§7.2.7) says
+     * MSISDN, a number in international form (TS 23.003 §3.3: country code first) that an SMSC sends without '+'
+     * when the short message's type of number is international.
+     */
     private void recipient(AvpReader m, int from, int to) {
+        if (calledPartyLength != 0) {
+            return;
+        }
+        int addressType = -1;
         for (int at = from, next; at < to; at = next) {
             long header = m.headerAt(at, to);
             if (header == AvpReader.MALFORMED) {
                 break;
             }
             next = AvpReader.nextAt(at, header);
-            if (m.vendorAt(at, header) == VendorId.TGPP && AvpReader.code(header) == AvpCode.ADDRESS_DATA
-                    && calledPartyLength == 0) {
-                int data = at + AvpReader.headerLength(header);
+            if (m.vendorAt(at, header) != VendorId.TGPP) {
+                continue;
+            }
+            int code = AvpReader.code(header);
+            int data = at + AvpReader.headerLength(header);
+            if (code == AvpCode.ADDRESS_DATA && calledPartyLength == 0) {
                 calledParty(data, at + AvpReader.avpLength(header) - data);
+            } else if (code == ADDRESS_TYPE && AvpReader.avpLength(header) - AvpReader.headerLength(header) == 4) {
+                addressType = m.integer32At(data);
             }
         }
+        calledPartyInternational = addressType == ADDRESS_TYPE_MSISDN && calledPartyLength > 0
+                && frame.getByte(calledPartyOffset) != '+'
+                && !(calledPartyLength > 1 && frame.getByte(calledPartyOffset) == '0'
+                        && frame.getByte(calledPartyOffset + 1) == '0');
     }
 
     /**

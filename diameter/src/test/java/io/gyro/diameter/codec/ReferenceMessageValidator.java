@@ -135,6 +135,21 @@ final class ReferenceMessageValidator {
                         return seen;
                     }
                 }
+                if (vendor == VendorId.IETF && code == AvpCode.VENDOR_SPECIFIC_APPLICATION_ID) {
+                    // An Auth-Application-Id inside Vendor-Specific-Application-Id stands for the top-level one.
+                    java.util.Set<Long> inside = new java.util.HashSet<>();
+                    AvpReader group = reader.enter(new AvpReader());
+                    for (int m = group.first(); (m = group.readAt(m)) != AvpReader.END; ) {
+                        if (group.vendorId() == VendorId.IETF) {
+                            inside.add(group.code());
+                        }
+                    }
+                    for (int i = 0; i < required.length; i++) {
+                        if (required[i] == AvpCode.AUTH_APPLICATION_ID && inside.contains((long) AvpCode.AUTH_APPLICATION_ID)) {
+                            seen |= 1L << i;
+                        }
+                    }
+                }
                 // The child walk reused deeper readers only; this one is intact.
             }
         }

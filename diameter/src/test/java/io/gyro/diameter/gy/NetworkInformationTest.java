@@ -153,6 +153,65 @@ class NetworkInformationTest {
         assertEquals("+8613800138000", r.calledPartyString());
     }
 
+    /** A CCR like {@link #ccr} with its Auth-Application-Id inside Vendor-Specific-Application-Id, or nowhere. */
+    private static ByteBuf ccrWithoutTopLevelApplicationId(boolean insideVendorSpecific) {
+        DiameterWriter w = new DiameterWriter();
+        w.begin(Unpooled.buffer(), DiameterHeader.FLAG_REQUEST | DiameterHeader.FLAG_PROXIABLE,
+                CommandCode.CREDIT_CONTROL, 4, 1, 2);
+        w.utf8(AvpCode.SESSION_ID, "scscf;1;1").utf8(AvpCode.ORIGIN_HOST, "scscf.ims").utf8(AvpCode.ORIGIN_REALM, "ims")
+                .utf8(AvpCode.DESTINATION_REALM, "example.com");
+        if (insideVendorSpecific) {
+            w.beginGroup(AvpCode.VENDOR_SPECIFIC_APPLICATION_ID).unsigned32(AvpCode.VENDOR_ID, 10415)
+                    .unsigned32(AvpCode.AUTH_APPLICATION_ID, 4).endGroup();
+        }
+        w.utf8(AvpCode.SERVICE_CONTEXT_ID, "32260@3gpp.org").enumerated(AvpCode.CC_REQUEST_TYPE, 1)
+                .unsigned32(AvpCode.CC_REQUEST_NUMBER, 0);
+        return w.end();
+    }
+
+    @Test
+    void authApplicationIdOnlyInsideVendorSpecificApplicationIdIsAccepted() {
+        ByteBuf frame = ccrWithoutTopLevelApplicationId(true);
+        Validation v = new MessageValidator().validate(frame, 0, new Validation());
+        assertTrue(v.ok(), "Kamailio's ims_charging envelope: " + v);
+        Validation error = new Validation();
+        assertEquals(CreditControlRequest.DECODED,
+                new CreditControlRequest().validateAndDecode(frame, 0, new MessageValidator(), new Validation(), error));
+    }
+
+    @Test
+    void noAuthApplicationIdAnywhereIsMissing() {
+        Validation v = new MessageValidator().validate(ccrWithoutTopLevelApplicationId(false), 0, new Validation());
+        assertEquals(ResultCode.DIAMETER_MISSING_AVP, v.resultCode);
+        assertEquals(AvpCode.AUTH_APPLICATION_ID, v.missingAvpCode);
+    }
+
+    @Test
+    void e164WithAPlusIsTheSubscriber() {
+        CreditControlRequest r = decode(ccr(4, w -> w.beginGroup(AvpCode.SUBSCRIPTION_ID)
+                .enumerated(AvpCode.SUBSCRIPTION_ID_TYPE, 0).utf8(AvpCode.SUBSCRIPTION_ID_DATA, "+8617000000001")
+                .endGroup()));
+        assertEquals(8617000000001L, r.msisdn, "an IMS node writes the E.164 number with '+'");
+    }
+
+    @ParameterizedTest(name = "Address-Type {0}, {1} -> {2} international {3}")
+    @CsvSource({
+            "1, 447700900123,   447700900123,   true",   // MSISDN: international form, country code first
+            "6, 13800138000,    13800138000,    false",  // Others: as dialled
+            "1, +447700900123,  +447700900123,  false",  // already written with '+'
+            "1, 00447700900123, 00447700900123, false",  // already with the international prefix
+    })
+    void smsRecipientOfTypeMsisdnIsInternational(int addressType, String data, String called, boolean international) {
+        CreditControlRequest r = decode(ccr(4, w -> {
+            w.beginGroup(AvpCode.SERVICE_INFORMATION, TGPP).beginGroup(AvpCode.SMS_INFORMATION, TGPP)
+                    .beginGroup(2026, TGPP).beginGroup(AvpCode.RECIPIENT_ADDRESS, TGPP)
+                    .enumerated(899, TGPP, addressType).utf8(AvpCode.ADDRESS_DATA, TGPP, data)
+                    .endGroup().endGroup().endGroup().endGroup();
+        }));
+        assertEquals(called, r.calledPartyString());
+        assertEquals(international, r.calledPartyInternational);
+    }
+
     @Test
     void authApplicationIdThatContradictsTheHeaderIsRefused() {
         ByteBuf frame = ccr(5, w -> { });

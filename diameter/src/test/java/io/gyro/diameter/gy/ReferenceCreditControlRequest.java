@@ -67,6 +67,7 @@ final class ReferenceCreditControlRequest {
     /** Called-Party-Address (IMS) or the SMS recipient's Address-Data, or length 0. */
     public int calledPartyOffset;
     public int calledPartyLength;
+    public boolean calledPartyInternational;
     public int terminationCause;
 
     public int msccCount;
@@ -108,6 +109,7 @@ final class ReferenceCreditControlRequest {
         roleOfNode = -1;
         authApplicationId = -1;
         calledPartyOffset = calledPartyLength = 0;
+        calledPartyInternational = false;
         terminationCause = -1;
         msccCount = 0;
         singleService = false;
@@ -318,7 +320,8 @@ final class ReferenceCreditControlRequest {
             return false;
         }
         if (type == Enumerations.END_USER_E164) {
-            msisdn = r.digitsAt(dataOffset, dataLength);
+            boolean plus = dataLength > 1 && r.buffer().getByte(dataOffset) == '+';
+            msisdn = plus ? r.digitsAt(dataOffset + 1, dataLength - 1) : r.digitsAt(dataOffset, dataLength);
         } else if (type == Enumerations.END_USER_IMSI) {
             imsi = r.digitsAt(dataOffset, dataLength);
         }
@@ -500,11 +503,19 @@ final class ReferenceCreditControlRequest {
     }
 
     private void recipient(AvpReader r) {
+        if (calledPartyLength != 0) {
+            return;
+        }
+        int type = -1;
         for (int at = r.first(); (at = r.readAt(at)) != AvpReader.END; ) {
             if (r.is(AvpCode.ADDRESS_DATA, VendorId.TGPP) && calledPartyLength == 0) {
                 calledParty(r.dataOffset(), r.dataLength());
+            } else if (r.is(899, VendorId.TGPP) && r.dataLength() == 4) { // Address-Type
+                type = r.integer32();
             }
         }
+        String digits = calledPartyString();
+        calledPartyInternational = type == 1 && !digits.isEmpty() && !digits.startsWith("+") && !digits.startsWith("00");
     }
 
     /**

@@ -79,8 +79,15 @@ public final class RingEvent {
         r.frame.getBytes(r.sessionIdOffset, sessionId, 0, sessionIdLength);
         this.serviceContextIdLength = Math.min(r.serviceContextIdLength, MAX_CONTEXT_ID);
         r.frame.getBytes(r.serviceContextIdOffset, serviceContextId, 0, serviceContextIdLength);
-        this.calledLength = Math.min(r.calledPartyLength, MAX_CALLED);
-        r.frame.getBytes(r.calledPartyOffset, called, 0, calledLength);
+        if (r.calledPartyInternational && r.calledPartyLength < MAX_CALLED) {
+            // An MSISDN-typed SMS recipient is in international form: rate it as written with '+'.
+            called[0] = '+';
+            this.calledLength = r.calledPartyLength + 1;
+            r.frame.getBytes(r.calledPartyOffset, called, 1, r.calledPartyLength);
+        } else {
+            this.calledLength = Math.min(r.calledPartyLength, MAX_CALLED);
+            r.frame.getBytes(r.calledPartyOffset, called, 0, calledLength);
+        }
         this.ccRequestType = r.ccRequestType;
         this.ccRequestNumber = r.ccRequestNumber;
         this.requestedAction = r.requestedAction;

@@ -187,7 +187,9 @@ public final class Catalogue {
                 return ctxServiceIdService[ctx][i];
             }
         }
-        if (ratingGroup < 0 && serviceIdentifier < 0) {
+        if (ratingGroup < 0) {
+            // No Rating-Group (and no Service-Identifier the context claims): the context's entry without
+            // ratingGroups, as an SMSC that sends only Service-Identifier 1 or an SMF that sends neither needs.
             int q = accessMatch(ctx, AccessMatch.NEITHER, -1, apn, ratType);
             return q >= 0 ? q : ctxDefaultService[ctx];
         }
@@ -265,27 +267,68 @@ public final class Catalogue {
     }
 
 
+    /**
+     * The context a Service-Context-Id names: exactly as the catalogue writes it, else, for the TS 32.299 §7.1.12
+     * form {@code [[[[extensions.]MNC.]MCC.]Release.]service-context@domain} ("ext.01.001.8.32260@3gpp.org",
+     * "8.32251@3gpp.org"), the plain {@code service-context@domain} after the last '.' before the '@'.
+     */
     private int contextIndex(CharSequence ctx) {
         if (ctx == null) {
             return -1;
         }
+        int exact = contextIndex(ctx, 0);
+        if (exact >= 0) {
+            return exact;
+        }
+        int from = 0;
+        for (int i = 0, n = ctx.length(); i < n; i++) {
+            char c = ctx.charAt(i);
+            if (c == '@') {
+                break;
+            }
+            if (c == '.') {
+                from = i + 1;
+            }
+        }
+        return from > 0 ? contextIndex(ctx, from) : -1;
+    }
+
+    /** The context equal to {@code ctx} from {@code from} on, or -1. */
+    private int contextIndex(CharSequence ctx, int from) {
         int mask = contextTable.length - 1;
-        int slot = hash(ctx) & mask;
+        int slot = hash(ctx, from) & mask;
         while (true) {
             int e = contextTable[slot];
             if (e == 0) {
                 return -1;
             }
-            if (contexts[e - 1].contentEquals(ctx)) {
+            if (equalsFrom(contexts[e - 1], ctx, from)) {
                 return e - 1;
             }
             slot = (slot + 1) & mask;
         }
     }
 
+    private static boolean equalsFrom(String context, CharSequence s, int from) {
+        int n = s.length() - from;
+        if (context.length() != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (context.charAt(i) != s.charAt(from + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static int hash(CharSequence s) {
+        return hash(s, 0);
+    }
+
+    private static int hash(CharSequence s, int from) {
         int h = 0;
-        for (int i = 0, n = s.length(); i < n; i++) {
+        for (int i = from, n = s.length(); i < n; i++) {
             h = 31 * h + s.charAt(i);
         }
         return h ^ (h >>> 16);

@@ -294,7 +294,11 @@ class CatalogueLoaderTest {
         assertEquals(voice, c.serviceIndex("32251@3gpp.org", 300, -1));
         assertEquals(-1, c.serviceIndex("32251@3gpp.org", 999, -1));
         assertEquals(-1, c.serviceIndex("unknown@3gpp.org", 100, -1));
-        assertEquals(-1, c.serviceIndex("32251@3gpp.org", -1, -1));
+        assertEquals(data, c.serviceIndex("32251@3gpp.org", -1, -1), "no Rating-Group: the context's entry without one");
+        assertEquals(sms, c.serviceIndex("32274@3gpp.org", -1, 1), "a Service-Identifier no entry claims, no Rating-Group");
+        assertEquals(voice, c.serviceIndex("ext.01.001.8.32260@3gpp.org", -1, -1), "TS 32.299 §7.1.12 long form");
+        assertEquals(data, c.serviceIndex("8.32251@3gpp.org", 100, -1));
+        assertEquals(-1, c.serviceIndex("8.32251@other.org", 100, -1));
     }
 
     @Test
