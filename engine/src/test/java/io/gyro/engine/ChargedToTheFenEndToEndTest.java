@@ -1,29 +1,21 @@
 package io.gyro.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gyro.diameter.dictionary.AvpCode;
 import io.gyro.diameter.dictionary.Enumerations;
 import io.gyro.diameter.dictionary.ResultCode;
 import io.gyro.diameter.gy.CreditControlRequestWriter;
-import io.gyro.diameter.peer.LocalPeer;
-import io.gyro.diameter.peer.PeerConnection;
-import io.gyro.diameter.transport.DiameterClient;
-import io.netty.buffer.ByteBuf;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import static io.gyro.engine.GyTestClient.remaining;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,9 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cases at a band change need no sleeping.
  */
 class ChargedToTheFenEndToEndTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final byte[] PGW = "pgw.test".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] REALM = "test".getBytes(StandardCharsets.US_ASCII);
     private static final long MIB = 1024 * 1024;
     /** 23:50 in Asia/Shanghai, the catalogue zone: ten minutes before data-max's free night band. */
     private static final long BEFORE_MIDNIGHT_MS = Instant.parse("2026-12-07T15:50:00Z").toEpochMilli();
@@ -44,68 +33,24 @@ class ChargedToTheFenEndToEndTest {
     @TempDir
     Path dataDir;
     private final AtomicLong clockMs = new AtomicLong(Instant.parse("2026-12-07T04:00:00Z").toEpochMilli());
-    private Engine engine;
-    private DiameterClient client;
-    private PeerConnection peer;
-    private final CreditControlRequestWriter writer = new CreditControlRequestWriter();
+    @AutoClose
+    private GyTestClient gy;
 
     @BeforeEach
     void start() throws Exception {
-        engine = EngineHarness.start(EngineHarness.overrides(dataDir, 10), clockMs::get);
-        client = new DiameterClient(LocalPeer.builder("pgw.test", "test").build(), 1);
-        peer = client.connect(new InetSocketAddress("127.0.0.1", engine.diameterAddress().getPort()))
-                .get(10, TimeUnit.SECONDS);
+        gy = GyTestClient.start(EngineHarness.overrides(dataDir, 10), clockMs::get);
     }
 
-    @AfterEach
-    void stop() {
-        client.close();
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
+    /** Sends a CCR that must be answered 2001: {MSCC Result-Code, granted, Validity-Time}, -1 without that MSCC. */
     private long[] send(String sessionId, String context, int type, long number, long ratingGroup,
             Consumer<CreditControlRequestWriter> body) throws Exception {
-        writer.begin(peer.channel().alloc().buffer(), peer.nextHopByHop(), peer.nextEndToEnd(), sessionId, PGW, REALM,
-                "gyro.local", context, type, number);
-        body.accept(writer);
-        ByteBuf cca = DiameterClient.call(peer, writer.end(), 10_000);
-        try {
-            assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.topLevel(cca, AvpCode.RESULT_CODE));
-            long[] mscc = ratingGroup < 0 ? null : EngineHarness.mscc(cca, ratingGroup);
-            long validity = EngineHarness.validityTime(cca);
-            return mscc == null ? new long[] {-1, -1, validity} : new long[] {mscc[0], mscc[1], validity};
-        } finally {
-            cca.release();
-        }
-    }
-
-    private JsonNode balance(long msisdn) throws Exception {
-        HttpResponse<String> r = EngineHarness.http(engine, "GET", "/subscribers/" + msisdn + "/balance", null);
-        assertEquals(200, r.statusCode(), r.body());
-        return JSON.readTree(r.body());
+        GyTestClient.Cca cca = gy.exchange(sessionId, context, type, number, ratingGroup, body);
+        assertEquals(ResultCode.DIAMETER_SUCCESS, cca.resultCode());
+        return new long[] {cca.msccResultCode(), cca.granted(), cca.validityTimeSeconds()};
     }
 
     private static long money(JsonNode balance) {
         return balance.get("moneyMicros").asLong();
-    }
-
-    /** Units left in every bucket of a service. */
-    private static long remaining(JsonNode balance, String service) {
-        long sum = 0;
-        for (JsonNode b : balance.get("buckets")) {
-            if (b.get("service").asText().equals(service)) {
-                sum += b.get("remaining").asLong();
-            }
-        }
-        return sum;
-    }
-
-    private void create(long msisdn, long imsi, String pkg, String money) throws Exception {
-        HttpResponse<String> created = EngineHarness.http(engine, "POST", "/subscribers", "{\"msisdn\":\"" + msisdn
-                + "\",\"imsi\":\"" + imsi + "\",\"package\":\"" + pkg + "\",\"balance\":\"" + money + "\"}");
-        assertEquals(201, created.statusCode(), created.body());
     }
 
     @Test
@@ -114,7 +59,7 @@ class ChargedToTheFenEndToEndTest {
         // 30 s + 30 s is one 60-s first increment: 2.00 + 0.10 = 2.10. Restarting the grid at the CCR-T charged the
         // second 30 s again (1.00 more: 3.10).
         long msisdn = 8617000000002L;
-        long before = money(balance(msisdn));
+        long before = money(gy.balance(msisdn));
         String s = "pgw;call";
         send(s, "32260@3gpp.org", Enumerations.INITIAL_REQUEST, 0, 300, w -> w.msisdn(msisdn)
                 .beginMscc(300, -1).requestedTime(60).endMscc().calledParty("tel:+447700900123"));
@@ -123,7 +68,7 @@ class ChargedToTheFenEndToEndTest {
         send(s, "32260@3gpp.org", Enumerations.TERMINATION_REQUEST, 2, -1, w -> w.msisdn(msisdn)
                 .terminationCause(Enumerations.DIAMETER_LOGOUT)
                 .beginMscc(300, -1).usedTime(30, Enumerations.RR_FINAL).endMscc());
-        JsonNode after = balance(msisdn);
+        JsonNode after = gy.balance(msisdn);
         assertEquals(2_100_000, before - money(after), "one first increment and one connection fee");
         assertEquals(0, after.get("reservedMicros").asLong());
     }
@@ -133,8 +78,8 @@ class ChargedToTheFenEndToEndTest {
         // payg: data-payg 0.05 per MB in 1 KB steps, price rounded up to the fen. Three reports of 0.5 MiB are 1.5 MiB:
         // 0.075 -> 0.08. Rounding each report to the fen took 0.03 three times (0.09).
         long msisdn = 8617100000011L;
-        create(msisdn, 460990100000011L, "payg", "10.00");
-        long before = money(balance(msisdn));
+        gy.createSubscriber(msisdn, 460990100000011L, "payg", "10.00");
+        long before = money(gy.balance(msisdn));
         String s = "pgw;data";
         send(s, "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, 100, w -> w.msisdn(msisdn)
                 .beginMscc(100, -1).requestedOctets(MIB).endMscc());
@@ -146,7 +91,7 @@ class ChargedToTheFenEndToEndTest {
         send(s, "32251@3gpp.org", Enumerations.TERMINATION_REQUEST, 3, -1, w -> w.msisdn(msisdn)
                 .terminationCause(Enumerations.DIAMETER_LOGOUT)
                 .beginMscc(100, -1).usedOctets(MIB / 2, 0, Enumerations.RR_FINAL).endMscc());
-        JsonNode after = balance(msisdn);
+        JsonNode after = gy.balance(msisdn);
         assertEquals(80_000, before - money(after), "1.5 MiB at 0.05: 0.075, one fen rounding for the session");
         assertEquals(0, after.get("reservedMicros").asLong());
     }
@@ -156,17 +101,17 @@ class ChargedToTheFenEndToEndTest {
         // basic (3 GB, data-std in 1 KB steps) with the day-pass add-on (2 GB, spent first). 2 GiB + 1,000 bytes: the
         // day pass pays 2 GiB and the main allowance exactly 1,000 bytes, not a whole 1,024-byte increment.
         long msisdn = 8617000000003L;
-        HttpResponse<String> addon = EngineHarness.http(engine, "POST", "/subscribers/" + msisdn + "/addons",
+        HttpResponse<String> addon = gy.http("POST", "/subscribers/" + msisdn + "/addons",
                 "{\"package\":\"day-pass\"}");
         assertTrue(addon.statusCode() / 100 == 2, addon.body());
-        JsonNode before = balance(msisdn);
+        JsonNode before = gy.balance(msisdn);
         String s = "pgw;pass";
         send(s, "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, 100, w -> w.msisdn(msisdn)
                 .beginMscc(100, -1).requestedEmpty().endMscc());
         send(s, "32251@3gpp.org", Enumerations.TERMINATION_REQUEST, 1, -1, w -> w.msisdn(msisdn)
                 .terminationCause(Enumerations.DIAMETER_LOGOUT)
                 .beginMscc(100, -1).usedOctets(2048 * MIB + 1_000, 0, Enumerations.RR_FINAL).endMscc());
-        JsonNode after = balance(msisdn);
+        JsonNode after = gy.balance(msisdn);
         assertEquals(2048 * MIB + 1_000, remaining(before, "data") - remaining(after, "data"));
         assertEquals(money(before), money(after), "the allowances paid it all");
     }
@@ -176,8 +121,8 @@ class ChargedToTheFenEndToEndTest {
         // data-max: data free from 00:00 (night band, spends no allowance), 0.02 per MB by day (the 30 GB pay first).
         long msisdn = 8617100000012L;
         clockMs.set(BEFORE_MIDNIGHT_MS);
-        create(msisdn, 460990100000012L, "data-max", "100.00");
-        long before = remaining(balance(msisdn), "data");
+        gy.createSubscriber(msisdn, 460990100000012L, "data-max", "100.00");
+        long before = remaining(gy.balance(msisdn), "data");
         String s = "pgw;midnight";
         long[] grant = send(s, "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, 100, w -> w.msisdn(msisdn)
                 .beginMscc(100, -1).requestedEmpty().endMscc());
@@ -188,15 +133,15 @@ class ChargedToTheFenEndToEndTest {
         send(s, "32251@3gpp.org", Enumerations.TERMINATION_REQUEST, 1, -1, w -> w.msisdn(msisdn)
                 .terminationCause(Enumerations.DIAMETER_LOGOUT)
                 .beginMscc(100, -1).usedOctets(5 * MIB, 0, Enumerations.RR_FINAL).endMscc());
-        assertEquals(5 * MIB, before - remaining(balance(msisdn), "data"), "used before midnight: the day band");
+        assertEquals(5 * MIB, before - remaining(gy.balance(msisdn), "data"), "used before midnight: the day band");
     }
 
     @Test
     void usageSplitByTariffChangeUsageIsPricedOnEachSide() throws Exception {
         long msisdn = 8617100000013L;
         clockMs.set(BEFORE_MIDNIGHT_MS + 5 * 60_000);
-        create(msisdn, 460990100000013L, "data-max", "100.00");
-        long before = remaining(balance(msisdn), "data");
+        gy.createSubscriber(msisdn, 460990100000013L, "data-max", "100.00");
+        long before = remaining(gy.balance(msisdn), "data");
         String s = "pgw;split";
         send(s, "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, 100, w -> w.msisdn(msisdn)
                 .beginMscc(100, -1).requestedEmpty().endMscc());
@@ -205,7 +150,7 @@ class ChargedToTheFenEndToEndTest {
                 .terminationCause(Enumerations.DIAMETER_LOGOUT)
                 .beginMscc(100, -1).usedOctetsAtTariffChange(3 * MIB, 0).usedOctetsAtTariffChange(2 * MIB, 1)
                 .reportingReason(Enumerations.RR_FINAL).endMscc());
-        assertEquals(3 * MIB, before - remaining(balance(msisdn), "data"),
+        assertEquals(3 * MIB, before - remaining(gy.balance(msisdn), "data"),
                 "the 3 MiB before midnight from the allowance, the 2 MiB after it free");
     }
 
@@ -213,9 +158,9 @@ class ChargedToTheFenEndToEndTest {
     void smsWithoutRecipientIsChargedAtTheDefaultDestination() throws Exception {
         // basic: 50 national SMS; defaultDestination national. An SMSC that sends no recipient is still charged.
         long msisdn = 8617000000004L;
-        long before = remaining(balance(msisdn), "sms");
+        long before = remaining(gy.balance(msisdn), "sms");
         send("smsc;1", "32274@3gpp.org", Enumerations.EVENT_REQUEST, 0, -1, w -> w.msisdn(msisdn)
                 .requestedAction(Enumerations.DIRECT_DEBITING).requestedUnits(1));
-        assertEquals(1, before - remaining(balance(msisdn), "sms"));
+        assertEquals(1, before - remaining(gy.balance(msisdn), "sms"));
     }
 }

@@ -1,27 +1,19 @@
 package io.gyro.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gyro.diameter.dictionary.AvpCode;
 import io.gyro.diameter.dictionary.Enumerations;
 import io.gyro.diameter.dictionary.ResultCode;
 import io.gyro.diameter.gy.CreditControlRequestWriter;
-import io.gyro.diameter.peer.LocalPeer;
-import io.gyro.diameter.peer.PeerConnection;
-import io.gyro.diameter.transport.DiameterClient;
-import io.netty.buffer.ByteBuf;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import static io.gyro.engine.GyTestClient.remaining;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,9 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * service. A real engine over loopback, our client playing the PGW.
  */
 class NetworkInformationEndToEndTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final byte[] PGW = "pgw.test".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] REALM = "test".getBytes(StandardCharsets.US_ASCII);
     private static final long MIB = 1024 * 1024;
     /** TAI+ECGI (130) in Hong Kong, CSL (MCC 454, MNC 00: TBCD 54 f4 00). */
     private static final byte[] HONG_KONG_LOCATION = {(byte) 130, 0x54, (byte) 0xf4, 0x00, 0x00, 0x01,
@@ -43,57 +32,19 @@ class NetworkInformationEndToEndTest {
 
     @TempDir
     Path dataDir;
-    private Engine engine;
-    private DiameterClient client;
-    private PeerConnection peer;
-    private final CreditControlRequestWriter writer = new CreditControlRequestWriter();
+    @AutoClose
+    private GyTestClient gy;
 
     @BeforeEach
     void start() throws Exception {
-        engine = EngineHarness.start(EngineHarness.overrides(dataDir, 10));
-        client = new DiameterClient(LocalPeer.builder("pgw.test", "test").build(), 1);
-        peer = client.connect(new InetSocketAddress("127.0.0.1", engine.diameterAddress().getPort()))
-                .get(10, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        if (engine != null) {
-            engine.close();
-        }
+        gy = GyTestClient.start(EngineHarness.overrides(dataDir, 10));
     }
 
     /** {Result-Code, MSCC Result-Code, granted, Final-Unit-Indication present (1/0)} of the answer. */
     private long[] send(String sessionId, String context, int type, long number, long ratingGroup,
             Consumer<CreditControlRequestWriter> body) throws Exception {
-        writer.begin(peer.channel().alloc().buffer(), peer.nextHopByHop(), peer.nextEndToEnd(), sessionId, PGW, REALM,
-                "gyro.local", context, type, number);
-        body.accept(writer);
-        ByteBuf cca = DiameterClient.call(peer, writer.end(), 10_000);
-        try {
-            long[] mscc = EngineHarness.mscc(cca, ratingGroup);
-            long result = EngineHarness.topLevel(cca, AvpCode.RESULT_CODE);
-            return mscc == null ? new long[] {result, -1, -1, 0} : new long[] {result, mscc[0], mscc[1], mscc[2]};
-        } finally {
-            cca.release();
-        }
-    }
-
-    private JsonNode balance(long msisdn) throws Exception {
-        HttpResponse<String> r = EngineHarness.http(engine, "GET", "/subscribers/" + msisdn + "/balance", null);
-        assertEquals(200, r.statusCode(), r.body());
-        return JSON.readTree(r.body());
-    }
-
-    private static long remaining(JsonNode balance, String service) {
-        long sum = 0;
-        for (JsonNode b : balance.get("buckets")) {
-            if (b.get("service").asText().equals(service)) {
-                sum += b.get("remaining").asLong();
-            }
-        }
-        return sum;
+        GyTestClient.Cca cca = gy.exchange(sessionId, context, type, number, ratingGroup, body);
+        return new long[] {cca.resultCode(), cca.msccResultCode(), cca.granted(), cca.finalUnit() ? 1 : 0};
     }
 
     private void session(long msisdn, String id, long ratingGroup, long usedOctets, Consumer<CreditControlRequestWriter> ps)
@@ -128,14 +79,14 @@ class NetworkInformationEndToEndTest {
     @Test
     void directedTrafficOnTheAppsApnIsPaidByThePass() throws Exception {
         long msisdn = 8617000000003L;
-        HttpResponse<String> bought = EngineHarness.http(engine, "POST", "/subscribers/" + msisdn + "/addons",
+        HttpResponse<String> bought = gy.http("POST", "/subscribers/" + msisdn + "/addons",
                 "{\"package\":\"video-app-pass\"}");
         assertEquals(200, bought.statusCode(), bought.body());
-        JsonNode before = balance(msisdn);
+        JsonNode before = gy.balance(msisdn);
         session(msisdn, "pgw;video-apn", 100, 10 * MIB, w -> w.psInformation("video.gyro-mobile.cn", null));
         session(msisdn, "pgw;video-rg", 500, 3 * MIB, w -> w.psInformation("cmnet", null));
         session(msisdn, "pgw;web", 100, 2 * MIB, w -> w.psInformation("cmnet", null));
-        JsonNode after = balance(msisdn);
+        JsonNode after = gy.balance(msisdn);
         assertEquals(13 * MIB, remaining(before, "video-app") - remaining(after, "video-app"),
                 "the app's APN and its rating group are paid by the pass");
         assertEquals(2 * MIB, remaining(before, "data") - remaining(after, "data"), "other traffic by the data allowance");
@@ -145,9 +96,9 @@ class NetworkInformationEndToEndTest {
     @Test
     void withoutThePassAppTrafficIsOrdinaryData() throws Exception {
         long msisdn = 8617000000004L;
-        JsonNode before = balance(msisdn);
+        JsonNode before = gy.balance(msisdn);
         session(msisdn, "pgw;video-nopass", 500, 4 * MIB, w -> w.psInformation("video.gyro-mobile.cn", null));
-        assertEquals(4 * MIB, remaining(before, "data") - remaining(balance(msisdn), "data"));
+        assertEquals(4 * MIB, remaining(before, "data") - remaining(gy.balance(msisdn), "data"));
     }
 
     @Test
@@ -155,10 +106,8 @@ class NetworkInformationEndToEndTest {
         // basic: data redirects to the top-up page, calls end (terminate). With no money left an international call
         // (no allowance) is refused 4012, where the package-wide redirect used to answer a zero grant with FUI.
         long msisdn = 8617100000021L;
-        HttpResponse<String> created = EngineHarness.http(engine, "POST", "/subscribers", "{\"msisdn\":\"" + msisdn
-                + "\",\"imsi\":\"460990100000021\",\"package\":\"basic\",\"balance\":\"19.00\"}");
-        assertEquals(201, created.statusCode(), created.body());
-        assertEquals(0, balance(msisdn).get("moneyMicros").asLong(), "the first fee took it all");
+        gy.createSubscriber(msisdn, 460990100000021L, "basic", "19.00");
+        assertEquals(0, gy.balance(msisdn).get("moneyMicros").asLong(), "the first fee took it all");
         long[] call = send("ims;intl", "32260@3gpp.org", Enumerations.INITIAL_REQUEST, 0, 300, w -> w.msisdn(msisdn)
                 .beginMscc(300, -1).requestedTime(60).endMscc().calledParty("tel:+447700900123"));
         assertEquals(ResultCode.DIAMETER_CREDIT_LIMIT_REACHED, call[1], "voice: terminate");

@@ -4,7 +4,7 @@ import org.jdiameter.api.Answer;
 import org.jdiameter.api.Avp;
 import org.jdiameter.api.AvpSet;
 import org.jdiameter.api.Session;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,15 +16,19 @@ import java.util.concurrent.TimeUnit;
 import static io.gyro.engine.interop.JDiameterPgw.CC_SERVICE_SPECIFIC_UNITS;
 import static io.gyro.engine.interop.JDiameterPgw.CC_TIME;
 import static io.gyro.engine.interop.JDiameterPgw.CC_TOTAL_OCTETS;
+import static io.gyro.engine.interop.JDiameterPgw.DATA_CONTEXT;
 import static io.gyro.engine.interop.JDiameterPgw.EVENT;
 import static io.gyro.engine.interop.JDiameterPgw.INITIAL;
+import static io.gyro.engine.interop.JDiameterPgw.SMS_CONTEXT;
 import static io.gyro.engine.interop.JDiameterPgw.TERMINATION;
 import static io.gyro.engine.interop.JDiameterPgw.UPDATE;
+import static io.gyro.engine.interop.JDiameterPgw.VOICE_CONTEXT;
 import static io.gyro.engine.interop.JDiameterPgw.describe;
 import static io.gyro.engine.interop.JDiameterPgw.granted;
 import static io.gyro.engine.interop.JDiameterPgw.mscc;
 import static io.gyro.engine.interop.JDiameterPgw.requestEmpty;
 import static io.gyro.engine.interop.JDiameterPgw.resultCode;
+import static io.gyro.engine.interop.JDiameterPgw.successfulMscc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -38,9 +42,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 40, unit = TimeUnit.SECONDS)
 class JDiameterEngineTest {
-    private static final String DATA = "32251@3gpp.org";
-    private static final String VOICE = "32260@3gpp.org";
-    private static final String SMS = "32274@3gpp.org";
     private static final long SUCCESS = 2001;
     private static final long UNKNOWN_SESSION_ID = 5002;
     private static final long USER_UNKNOWN = 5030;
@@ -59,34 +60,19 @@ class JDiameterEngineTest {
 
     @TempDir
     Path dataDir;
+    @AutoClose
     private RunningEngine engine;
     private JDiameterPgw pgw;
 
     @BeforeEach
     void start() throws Exception {
         engine = RunningEngine.start(dataDir, 5);
-        pgw = JDiameterPgw.connect(engine.diameterPort(), RunningEngine.REALM);
+        pgw = engine.connectJDiameter();
     }
 
-    @AfterEach
-    void stop() {
-        try {
-            if (pgw != null) {
-                pgw.close();
-            }
-        } finally {
-            if (engine != null) {
-                engine.close();
-            }
-        }
-    }
-
+    /** The MSCC of this rating group says 2001 and grants units of this kind. */
     private static void assertGranted(Answer answer, long ratingGroup, int unitCode) throws Exception {
-        AvpSet m = JDiameterPgw.answerMscc(answer, ratingGroup);
-        assertNotNull(m, () -> "no MSCC for rating group " + ratingGroup + ": " + describe(answer));
-        Avp rc = m.getAvp(Avp.RESULT_CODE);
-        assertNotNull(rc, "per-MSCC Result-Code of rating group " + ratingGroup);
-        assertEquals(SUCCESS, rc.getUnsigned32(), "per-MSCC Result-Code of rating group " + ratingGroup);
+        AvpSet m = successfulMscc("CCA", answer, ratingGroup);
         assertTrue(granted(m, unitCode) > 0, "a Granted-Service-Unit for rating group " + ratingGroup);
     }
 
@@ -96,7 +82,7 @@ class JDiameterEngineTest {
         RunningEngine.Balance before = engine.balance(msisdn);
         Session session = pgw.newSession();
 
-        Answer initial = pgw.ccr(session, DATA, INITIAL, 0, msisdn, avps -> {
+        Answer initial = pgw.ccr(session, DATA_CONTEXT, INITIAL, 0, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.MULTIPLE_SERVICES_INDICATOR, 1, true, false);
             requestEmpty(mscc(avps, 100));
             requestEmpty(mscc(avps, 101));
@@ -113,7 +99,7 @@ class JDiameterEngineTest {
         assertEquals(before.bucket("data", "reserved") + grant100 + grant101, held.bucket("data", "reserved"),
                 "both grants are held in the data allowance: " + held);
 
-        Answer update = pgw.ccr(session, DATA, UPDATE, 1, msisdn, avps -> {
+        Answer update = pgw.ccr(session, DATA_CONTEXT, UPDATE, 1, msisdn, avps -> {
             AvpSet m100 = mscc(avps, 100);
             JDiameterPgw.usedOctets(m100, 400_000, 600_000, RR_QUOTA_EXHAUSTED);
             requestEmpty(m100);
@@ -125,7 +111,7 @@ class JDiameterEngineTest {
         assertGranted(update, 100, CC_TOTAL_OCTETS);
         assertGranted(update, 101, CC_TOTAL_OCTETS);
 
-        Answer termination = pgw.ccr(session, DATA, TERMINATION, 2, msisdn, avps -> {
+        Answer termination = pgw.ccr(session, DATA_CONTEXT, TERMINATION, 2, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.TERMINATION_CAUSE, 1, true, false); // DIAMETER_LOGOUT
             JDiameterPgw.usedOctets(mscc(avps, 100), 40_000, 60_000, RR_FINAL);
             JDiameterPgw.usedOctets(mscc(avps, 101), 5_000, 0, RR_FINAL);
@@ -150,7 +136,7 @@ class JDiameterEngineTest {
         Session session = pgw.newSession();
         // Voice needs a destination: without Called-Party-Address no tariff applies (5031 per MSCC),
         // since defaultDestination only covers numbers no prefix matches.
-        Answer initial = pgw.ccr(session, VOICE, INITIAL, 0, msisdn, avps -> {
+        Answer initial = pgw.ccr(session, VOICE_CONTEXT, INITIAL, 0, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.MULTIPLE_SERVICES_INDICATOR, 1, true, false);
             requestEmpty(mscc(avps, 300));
             JDiameterPgw.calledParty(avps, "tel:" + NATIONAL);
@@ -158,7 +144,7 @@ class JDiameterEngineTest {
         assertEquals(SUCCESS, resultCode(initial), () -> describe(initial));
         assertGranted(initial, 300, CC_TIME);
 
-        Answer update = pgw.ccr(session, VOICE, UPDATE, 1, msisdn, avps -> {
+        Answer update = pgw.ccr(session, VOICE_CONTEXT, UPDATE, 1, msisdn, avps -> {
             AvpSet m = mscc(avps, 300);
             JDiameterPgw.usedTime(m, 75, RR_QUOTA_EXHAUSTED);
             requestEmpty(m);
@@ -167,7 +153,7 @@ class JDiameterEngineTest {
         assertEquals(SUCCESS, resultCode(update), () -> describe(update));
         assertGranted(update, 300, CC_TIME);
 
-        Answer termination = pgw.ccr(session, VOICE, TERMINATION, 2, msisdn, avps -> {
+        Answer termination = pgw.ccr(session, VOICE_CONTEXT, TERMINATION, 2, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.TERMINATION_CAUSE, 1, true, false);
             JDiameterPgw.usedTime(mscc(avps, 300), 30, RR_FINAL);
             JDiameterPgw.calledParty(avps, "tel:" + NATIONAL);
@@ -183,7 +169,7 @@ class JDiameterEngineTest {
 
     private Answer smsEvent(long msisdn, int action, String recipient) throws Exception {
         Session session = pgw.newSession();
-        Answer answer = pgw.ccr(session, SMS, EVENT, 0, msisdn, avps -> {
+        Answer answer = pgw.ccr(session, SMS_CONTEXT, EVENT, 0, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.REQUESTED_ACTION, action, true, false);
             JDiameterPgw.smsRecipient(avps, recipient);
         });
@@ -276,13 +262,13 @@ class JDiameterEngineTest {
         long msisdn = 8617000000003L;
         RunningEngine.Balance before = engine.balance(msisdn);
         Session session = pgw.newSession();
-        Answer initial = pgw.ccr(session, VOICE, INITIAL, 0, msisdn, avps -> {
+        Answer initial = pgw.ccr(session, VOICE_CONTEXT, INITIAL, 0, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.MULTIPLE_SERVICES_INDICATOR, 1, true, false);
             requestEmpty(mscc(avps, 300));
             JDiameterPgw.calledParty(avps, "tel:" + NATIONAL);
         });
         assertGranted(initial, 300, CC_TIME);
-        Answer update = pgw.ccr(session, VOICE, UPDATE, 1, msisdn, avps -> {
+        Answer update = pgw.ccr(session, VOICE_CONTEXT, UPDATE, 1, msisdn, avps -> {
             AvpSet m = mscc(avps, 300);
             JDiameterPgw.usedTime(m, 75, RR_QUOTA_EXHAUSTED);
             requestEmpty(m);
@@ -309,13 +295,13 @@ class JDiameterEngineTest {
     void plusPrefixedPremiumRecipientIsRefused() throws Exception {
         long msisdn = 8617000000005L;
         Session session = pgw.newSession();
-        Answer answer = pgw.ccr(session, SMS, EVENT, 0, msisdn, avps -> {
+        Answer answer = pgw.ccr(session, SMS_CONTEXT, EVENT, 0, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.REQUESTED_ACTION, DIRECT_DEBITING, true, false);
             JDiameterPgw.smsRecipient(avps, "+8612590123");
         });
         assertEquals(END_USER_SERVICE_DENIED, resultCode(answer), () -> describe(answer));
         Session plain = pgw.newSession();
-        Answer control = pgw.ccr(plain, SMS, EVENT, 0, msisdn, avps -> {
+        Answer control = pgw.ccr(plain, SMS_CONTEXT, EVENT, 0, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.REQUESTED_ACTION, DIRECT_DEBITING, true, false);
             JDiameterPgw.smsRecipient(avps, "12590123");
         });
@@ -325,7 +311,7 @@ class JDiameterEngineTest {
     @Test
     void unknownSessionAndUnknownUser() throws Exception {
         Session never = pgw.newSession();
-        Answer update = pgw.ccr(never, DATA, UPDATE, 1, 8617000000001L, avps -> {
+        Answer update = pgw.ccr(never, DATA_CONTEXT, UPDATE, 1, 8617000000001L, avps -> {
             AvpSet m = mscc(avps, 100);
             JDiameterPgw.usedOctets(m, 1000, 1000, RR_QUOTA_EXHAUSTED);
             requestEmpty(m);
@@ -333,7 +319,7 @@ class JDiameterEngineTest {
         assertEquals(UNKNOWN_SESSION_ID, resultCode(update), () -> describe(update));
 
         Session stranger = pgw.newSession();
-        Answer initial = pgw.ccr(stranger, DATA, INITIAL, 0, 8619999999999L, avps -> requestEmpty(mscc(avps, 100)));
+        Answer initial = pgw.ccr(stranger, DATA_CONTEXT, INITIAL, 0, 8619999999999L, avps -> requestEmpty(mscc(avps, 100)));
         assertEquals(USER_UNKNOWN, resultCode(initial), () -> describe(initial));
     }
 }

@@ -24,6 +24,9 @@ import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 /**
  * A jDiameter client stack playing the PGW/SMSC towards a real engine, using the generic
  * Session/Request API. The configuration is the diameter module's interop one (JDiameterConfigs,
@@ -73,6 +76,11 @@ final class JDiameterPgw implements AutoCloseable {
     static final int UPDATE = 2;
     static final int TERMINATION = 3;
     static final int EVENT = 4;
+
+    /** Service-Context-Id of data (TS 32.251), voice (TS 32.260) and SMS (TS 32.274) charging. */
+    static final String DATA_CONTEXT = "32251@3gpp.org";
+    static final String VOICE_CONTEXT = "32260@3gpp.org";
+    static final String SMS_CONTEXT = "32274@3gpp.org";
 
     private final String destinationRealm;
     private Stack stack;
@@ -237,6 +245,20 @@ final class JDiameterPgw implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * The MSCC of this rating group in an answer, failing the test unless it is there with a Result-Code of 2001
+     * (DIAMETER_SUCCESS); {@code what} names the request in the failure message.
+     */
+    static AvpSet successfulMscc(String what, Answer answer, long ratingGroup) throws AvpDataException {
+        AvpSet m = answerMscc(answer, ratingGroup);
+        assertNotNull(m, () -> what + ": no MSCC for rating group " + ratingGroup + ": " + describe(answer));
+        Avp rc = m.getAvp(Avp.RESULT_CODE);
+        assertNotNull(rc, () -> what + ": no per-MSCC Result-Code of rating group " + ratingGroup + ": " + describe(answer));
+        assertEquals(2001, rc.getUnsigned32(),
+                () -> what + ": per-MSCC Result-Code of rating group " + ratingGroup + ": " + describe(answer));
+        return m;
     }
 
     /** The value of a unit AVP inside a Granted-Service-Unit group, or -1 when absent. */

@@ -1,10 +1,9 @@
 package io.gyro.engine.interop;
 
 import org.jdiameter.api.Answer;
-import org.jdiameter.api.Avp;
 import org.jdiameter.api.AvpSet;
 import org.jdiameter.api.Session;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,13 +12,16 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
+import static io.gyro.engine.interop.JDiameterPgw.DATA_CONTEXT;
+import static io.gyro.engine.interop.JDiameterPgw.SMS_CONTEXT;
+import static io.gyro.engine.interop.JDiameterPgw.VOICE_CONTEXT;
 import static io.gyro.engine.interop.JDiameterPgw.describe;
 import static io.gyro.engine.interop.JDiameterPgw.mscc;
 import static io.gyro.engine.interop.JDiameterPgw.requestEmpty;
 import static io.gyro.engine.interop.JDiameterPgw.resultCode;
+import static io.gyro.engine.interop.JDiameterPgw.successfulMscc;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * The corpus's Service-Information trees sent by a second Diameter stack, jDiameter, playing a
@@ -29,40 +31,23 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  */
 @Timeout(value = 40, unit = TimeUnit.SECONDS)
 class JDiameterRealNodesTest {
-    private static final String DATA = "32251@3gpp.org";
-    private static final String VOICE = "32260@3gpp.org";
-    private static final String SMS = "32274@3gpp.org";
-
     @TempDir
     Path dataDir;
+    @AutoClose
     private RunningEngine engine;
     private JDiameterPgw node;
 
     @BeforeEach
     void start() throws Exception {
         engine = RunningEngine.start(dataDir, 4);
-        node = JDiameterPgw.connect(engine.diameterPort(), RunningEngine.REALM);
+        node = engine.connectJDiameter();
     }
 
-    @AfterEach
-    void stop() {
-        try {
-            if (node != null) {
-                node.close();
-            }
-        } finally {
-            if (engine != null) {
-                engine.close();
-            }
-        }
-    }
-
+    /** Result-Code 2001 and, unless {@code ratingGroup} is -1, 2001 in the MSCC of that rating group. */
     private static void assertSuccess(String what, Answer answer, long ratingGroup) throws Exception {
         assertEquals(2001, resultCode(answer), () -> what + ": " + describe(answer));
         if (ratingGroup >= 0) {
-            AvpSet m = JDiameterPgw.answerMscc(answer, ratingGroup);
-            assertNotNull(m, () -> what + ": no MSCC for " + ratingGroup + ": " + describe(answer));
-            assertEquals(2001, m.getAvp(Avp.RESULT_CODE).getUnsigned32(), () -> what + ": " + describe(answer));
+            successfulMscc(what, answer, ratingGroup);
         }
     }
 
@@ -71,20 +56,20 @@ class JDiameterRealNodesTest {
         long msisdn = 8617000000001L;
         RunningEngine.Balance before = engine.balance(msisdn);
         Session session = node.newSession();
-        Answer initial = node.ccr(session, DATA, JDiameterPgw.INITIAL, 0, msisdn, avps -> {
+        Answer initial = node.ccr(session, DATA_CONTEXT, JDiameterPgw.INITIAL, 0, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.MULTIPLE_SERVICES_INDICATOR, 1, true, false);
             requestEmpty(mscc(avps, 100));
             psInformation(avps);
         });
         assertSuccess("CCR-I", initial, 100);
-        Answer update = node.ccr(session, DATA, JDiameterPgw.UPDATE, 1, msisdn, avps -> {
+        Answer update = node.ccr(session, DATA_CONTEXT, JDiameterPgw.UPDATE, 1, msisdn, avps -> {
             AvpSet m = mscc(avps, 100);
             JDiameterPgw.usedOctets(m, 400_000, 600_000, 3);
             requestEmpty(m);
             psInformation(avps);
         });
         assertSuccess("CCR-U", update, 100);
-        Answer termination = node.ccr(session, DATA, JDiameterPgw.TERMINATION, 2, msisdn, avps -> {
+        Answer termination = node.ccr(session, DATA_CONTEXT, JDiameterPgw.TERMINATION, 2, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.TERMINATION_CAUSE, 1, true, false);
             JDiameterPgw.usedOctets(mscc(avps, 100), 40_000, 60_000, 2);
             psInformation(avps);
@@ -112,7 +97,7 @@ class JDiameterRealNodesTest {
     void smscWithTheRestcommSmsInformationPaysFromTheSmsAllowance() throws Exception {
         long msisdn = 8617000000002L;
         RunningEngine.Balance before = engine.balance(msisdn);
-        Answer event = node.ccr(node.newSession(), SMS, JDiameterPgw.EVENT, 0, msisdn, avps -> {
+        Answer event = node.ccr(node.newSession(), SMS_CONTEXT, JDiameterPgw.EVENT, 0, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.REQUESTED_ACTION, 0, true, false); // DIRECT_DEBITING
             JDiameterNodeAvps.smsInformation(avps, "8617000000002", "13800138000", false);
         });
@@ -134,10 +119,9 @@ class JDiameterRealNodesTest {
     void smscWithoutARecipientIsPricedAtTheDefaultDestination() throws Exception {
         long basic = 8617000000004L;
         RunningEngine.Balance before = engine.balance(basic);
-        engine.send("POST", "/subscribers",
-                "{\"msisdn\":\"8617100000002\",\"imsi\":\"460990100000002\",\"package\":\"payg\",\"balance\":\"1.00\"}");
+        engine.createSubscriber(8617100000002L, 460990100000002L, "payg", "1.00");
         for (long msisdn : new long[]{basic, 8617100000002L}) {
-            Answer event = node.ccr(node.newSession(), SMS, JDiameterPgw.EVENT, 0, msisdn, avps -> {
+            Answer event = node.ccr(node.newSession(), SMS_CONTEXT, JDiameterPgw.EVENT, 0, msisdn, avps -> {
                 avps.addAvp(JDiameterPgw.REQUESTED_ACTION, 0, true, false);
                 JDiameterNodeAvps.smsInformation(avps, Long.toString(msisdn), null, true);
             });
@@ -158,20 +142,20 @@ class JDiameterRealNodesTest {
         Session session = node.newSession();
         String calling = "sip:+8617000000003@ims.mnc001.mcc460.3gppnetwork.org";
         String called = "tel:+8613800138000";
-        Answer initial = node.ccr(session, VOICE, JDiameterPgw.INITIAL, 0, msisdn, avps -> {
+        Answer initial = node.ccr(session, VOICE_CONTEXT, JDiameterPgw.INITIAL, 0, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.MULTIPLE_SERVICES_INDICATOR, 1, true, false);
             requestEmpty(mscc(avps, 300));
             JDiameterNodeAvps.imsInformation(avps, calling, called, "call-1@pcscf");
         });
         assertSuccess("CCR-I", initial, 300);
-        Answer update = node.ccr(session, VOICE, JDiameterPgw.UPDATE, 1, msisdn, avps -> {
+        Answer update = node.ccr(session, VOICE_CONTEXT, JDiameterPgw.UPDATE, 1, msisdn, avps -> {
             AvpSet m = mscc(avps, 300);
             JDiameterPgw.usedTime(m, 75, 3);
             requestEmpty(m);
             JDiameterNodeAvps.imsInformation(avps, calling, called, "call-1@pcscf");
         });
         assertSuccess("CCR-U", update, 300);
-        Answer termination = node.ccr(session, VOICE, JDiameterPgw.TERMINATION, 2, msisdn, avps -> {
+        Answer termination = node.ccr(session, VOICE_CONTEXT, JDiameterPgw.TERMINATION, 2, msisdn, avps -> {
             avps.addAvp(JDiameterPgw.TERMINATION_CAUSE, 1, true, false);
             JDiameterPgw.usedTime(mscc(avps, 300), 30, 2);
             JDiameterNodeAvps.imsInformation(avps, calling, called, "call-1@pcscf");

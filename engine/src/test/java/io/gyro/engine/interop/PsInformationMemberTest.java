@@ -1,7 +1,7 @@
 package io.gyro.engine.interop;
 
 import io.gyro.engine.interop.NodeConnection.Cca;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -39,26 +39,14 @@ class PsInformationMemberTest {
     private static final int TGPP = NodeAvpWriter.TGPP;
     private static final AtomicInteger SESSIONS = new AtomicInteger();
 
+    @AutoClose
     private RunningEngine engine;
     private NodeConnection pgw;
 
     @BeforeAll
     void start(@TempDir Path dataDir) throws Exception {
         engine = RunningEngine.start(dataDir, 2);
-        pgw = NodeConnection.open(engine.diameterPort(), "pgw.interop.test", "interop.test");
-    }
-
-    @AfterAll
-    void stop() {
-        try {
-            if (pgw != null) {
-                pgw.close();
-            }
-        } finally {
-            if (engine != null) {
-                engine.close();
-            }
-        }
+        pgw = engine.connect("pgw.interop.test", "interop.test");
     }
 
     private static Arguments row(String name, int code, Consumer<NodeAvpWriter> member) {

@@ -2,18 +2,20 @@ package io.gyro.engine.interop;
 
 import io.gyro.engine.interop.NodeConnection.Cca;
 import io.gyro.engine.interop.NodeConnection.Mscc;
-import org.junit.jupiter.api.AfterEach;
+import io.gyro.engine.interop.NodeConnection.Request;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,27 +45,12 @@ class RealNodeCorpusTest {
 
     @TempDir
     Path dataDir;
+    @AutoClose
     private RunningEngine engine;
-    private final List<NodeConnection> connections = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         engine = RunningEngine.start(dataDir, 12);
-    }
-
-    @AfterEach
-    void stop() {
-        try {
-            connections.forEach(NodeConnection::close);
-        } finally {
-            engine.close();
-        }
-    }
-
-    private NodeConnection connect(String originHost, String originRealm) throws Exception {
-        NodeConnection c = NodeConnection.open(engine.diameterPort(), originHost, originRealm);
-        connections.add(c);
-        return c;
     }
 
     private static long now() {
@@ -78,27 +65,53 @@ class RealNodeCorpusTest {
         }
     }
 
+    /**
+     * Plays one session of a node on a new connection: CCR-I, CCR-U and CCR-T, each answered 2001 throughout. Each
+     * request is built only when its turn comes, since a fixture numbers its requests as it builds them.
+     */
+    private void playSession(String originHost, String originRealm, Supplier<Request> initial, Supplier<Request> update,
+            Supplier<Request> termination) throws Exception {
+        NodeConnection node = engine.connect(originHost, originRealm);
+        assertSuccess("CCR-I", node.send(initial.get()));
+        assertSuccess("CCR-U", node.send(update.get()));
+        assertSuccess("CCR-T", node.send(termination.get()));
+    }
+
+    /**
+     * The allowance of {@code service} paid exactly {@code units} and no money moved; {@code more} are the test's
+     * further checks, all reported together.
+     */
+    private static void assertAllowancePaid(RunningEngine.Balance before, RunningEngine.Balance after, String service,
+            long units, Executable... more) {
+        Stream<Executable> allowance = Stream.of(
+                () -> assertEquals(before.bucket(service, "remaining") - units, after.bucket(service, "remaining"),
+                        after::toString),
+                () -> assertEquals(before.moneyMicros(), after.moneyMicros(), "no money"));
+        assertAll(Stream.concat(allowance, Stream.of(more)));
+    }
+
+    /** The check that nothing is held in the buckets of {@code service} once the session is over. */
+    private static Executable nothingHeld(RunningEngine.Balance before, RunningEngine.Balance after, String service) {
+        return () -> assertEquals(before.bucket(service, "reserved"), after.bucket(service, "reserved"), "nothing held");
+    }
+
     // ------------------------------------------------------------------ data
 
     @Test
     void magmaDataSessionAtHomeWithMsisdnPaysFromTheDataAllowance() throws Exception {
         long msisdn = 8617000000001L;
         RunningEngine.Balance before = engine.balance(msisdn);
-        NodeConnection feg = connect(MagmaFegCcr.ORIGIN_HOST, MagmaFegCcr.ORIGIN_REALM);
         MagmaFegCcr session = new MagmaFegCcr("460990000000001", "8617000000001", HOME_PLMN, DATA_RG,
                 RunningEngine.REALM, "ocs.gyro.test", now());
 
-        assertSuccess("CCR-I", feg.send(session.initial(1_048_576)));
-        assertSuccess("CCR-U", feg.send(session.update(400_000, 600_000, MagmaFegCcr.QUOTA_EXHAUSTED, 1_048_576)));
-        assertSuccess("CCR-T", feg.send(session.termination(40_000, 60_000)));
+        playSession(MagmaFegCcr.ORIGIN_HOST, MagmaFegCcr.ORIGIN_REALM, () -> session.initial(1_048_576),
+                () -> session.update(400_000, 600_000, MagmaFegCcr.QUOTA_EXHAUSTED, 1_048_576),
+                () -> session.termination(40_000, 60_000));
 
         RunningEngine.Balance after = engine.balance(msisdn);
         // 400,000 + 600,000 then 40,000 + 60,000 octets: the basic data allowance pays the 1,100,000 octets
         // used, to the unit; no money moves.
-        assertAll(
-                () -> assertEquals(before.bucket("data", "remaining") - 1_100_000, after.bucket("data", "remaining"), after::toString),
-                () -> assertEquals(before.bucket("data", "reserved"), after.bucket("data", "reserved"), "nothing held"),
-                () -> assertEquals(before.moneyMicros(), after.moneyMicros(), "no money"),
+        assertAllowancePaid(before, after, "data", 1_100_000, nothingHeld(before, after, "data"),
                 () -> assertEquals(0, after.reservedMicros()));
     }
 
@@ -106,20 +119,16 @@ class RealNodeCorpusTest {
     void magmaDataSessionAtHomeWithTheImsiOnlyFindsTheSubscriberByImsi() throws Exception {
         long msisdn = 8617000000002L;
         RunningEngine.Balance before = engine.balance(msisdn);
-        NodeConnection feg = connect(MagmaFegCcr.ORIGIN_HOST, MagmaFegCcr.ORIGIN_REALM);
         MagmaFegCcr session = new MagmaFegCcr("460990000000002", null, HOME_PLMN, DATA_RG, RunningEngine.REALM,
                 "ocs.gyro.test", now());
 
-        assertSuccess("CCR-I", feg.send(session.initial(1_048_576)));
-        assertSuccess("CCR-U", feg.send(session.update(2_048, 1, MagmaFegCcr.QUOTA_EXHAUSTED, 1_048_576)));
-        assertSuccess("CCR-T", feg.send(session.termination(0, 512)));
+        playSession(MagmaFegCcr.ORIGIN_HOST, MagmaFegCcr.ORIGIN_REALM, () -> session.initial(1_048_576),
+                () -> session.update(2_048, 1, MagmaFegCcr.QUOTA_EXHAUSTED, 1_048_576),
+                () -> session.termination(0, 512));
 
         RunningEngine.Balance after = engine.balance(msisdn);
         // 2,048 + 1 then 0 + 512 octets: 2,561 octets from the allowance.
-        assertAll(
-                () -> assertEquals(before.bucket("data", "remaining") - 2_561, after.bucket("data", "remaining"), after::toString),
-                () -> assertEquals(before.bucket("data", "reserved"), after.bucket("data", "reserved")),
-                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+        assertAllowancePaid(before, after, "data", 2_561, nothingHeld(before, after, "data"));
     }
 
     /**
@@ -132,48 +141,41 @@ class RealNodeCorpusTest {
     void open5gsSessionAsShippedPaysFromTheDataAllowance(boolean withMsisdn) throws Exception {
         long msisdn = withMsisdn ? 8617000000003L : 8617000000004L;
         RunningEngine.Balance before = engine.balance(msisdn);
-        NodeConnection smf = connect(Open5gsSmfCcr.ORIGIN_HOST, Open5gsSmfCcr.ORIGIN_REALM);
         Open5gsSmfCcr session = new Open5gsSmfCcr("46099000000000" + (withMsisdn ? 3 : 4),
                 withMsisdn ? Long.toString(msisdn) : null, HOME_PLMN, "ocs.gyro.test", now());
 
-        assertSuccess("CCR-I", smf.send(session.initial()));
-        assertSuccess("CCR-U", smf.send(session.update(300_000, 700_000, 60, Open5gsSmfCcr.QUOTA_EXHAUSTED)));
-        assertSuccess("CCR-T", smf.send(session.termination(50_000, 50_000, 10)));
+        playSession(Open5gsSmfCcr.ORIGIN_HOST, Open5gsSmfCcr.ORIGIN_REALM, session::initial,
+                () -> session.update(300_000, 700_000, 60, Open5gsSmfCcr.QUOTA_EXHAUSTED),
+                () -> session.termination(50_000, 50_000, 10));
 
         RunningEngine.Balance after = engine.balance(msisdn);
         // CC-Input + CC-Output per report (no CC-Total-Octets): 300,000 + 700,000 then 50,000 + 50,000 = 1,100,000.
-        assertAll(
-                () -> assertEquals(before.bucket("data", "remaining") - 1_100_000, after.bucket("data", "remaining"), after::toString),
-                () -> assertEquals(before.bucket("data", "reserved"), after.bucket("data", "reserved")),
-                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+        assertAllowancePaid(before, after, "data", 1_100_000, nothingHeld(before, after, "data"));
     }
 
     @Test
     void legacyGgsnWithTopLevel3gppAvpsAtHomePaysFromTheDataAllowance() throws Exception {
         long msisdn = 8617000000005L;
         RunningEngine.Balance before = engine.balance(msisdn);
-        NodeConnection ggsn = connect(LegacyGgsnCcr.ORIGIN_HOST, LegacyGgsnCcr.ORIGIN_REALM);
         LegacyGgsnCcr session = new LegacyGgsnCcr("8617000000005", "460990000000005", HOME_PLMN, HOME_PLMN, DATA_RG,
                 RunningEngine.REALM);
 
-        assertSuccess("CCR-I", ggsn.send(session.initial()));
-        assertSuccess("CCR-U", ggsn.send(session.update(1_024, 1_024, 3)));
-        assertSuccess("CCR-T", ggsn.send(session.termination(1, 0)));
+        playSession(LegacyGgsnCcr.ORIGIN_HOST, LegacyGgsnCcr.ORIGIN_REALM, session::initial,
+                () -> session.update(1_024, 1_024, 3), () -> session.termination(1, 0));
 
-        RunningEngine.Balance after = engine.balance(msisdn);
         // 1,024 + 1,024 then 1 + 0 octets: 2,049 octets.
-        assertAll(
-                () -> assertEquals(before.bucket("data", "remaining") - 2_049, after.bucket("data", "remaining"), after::toString),
-                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+        assertAllowancePaid(before, engine.balance(msisdn), "data", 2_049);
     }
 
     // ------------------------------------------------------------------ roaming
 
-    /** Top up 30.00 and buy roaming-addon: 50.00 + 30.00 - 68.00 = 12.00 left. */
-    private void buyRoamingAddon(long msisdn) throws Exception {
+    /** Top up 30.00 and buy roaming-addon: 50.00 + 30.00 - 68.00 = 12.00 left; the balance after it. */
+    private RunningEngine.Balance buyRoamingAddon(long msisdn) throws Exception {
         engine.send("POST", "/subscribers/" + msisdn + "/topups", "{\"amount\":\"30.00\",\"idempotencyKey\":\"roam-" + msisdn + "\"}");
         engine.send("POST", "/subscribers/" + msisdn + "/addons", "{\"package\":\"roaming-addon\"}");
-        assertEquals(12_000_000, engine.balance(msisdn).moneyMicros(), "50.00 + 30.00 - 68.00");
+        RunningEngine.Balance bought = engine.balance(msisdn);
+        assertEquals(12_000_000, bought.moneyMicros(), "50.00 + 30.00 - 68.00");
+        return bought;
     }
 
     /**
@@ -190,50 +192,41 @@ class RealNodeCorpusTest {
                 () -> assertEquals(12_000_000, after.moneyMicros(), "no money: the roaming bucket paid"));
     }
 
+    /**
+     * With the add-on bought, a legacy GGSN's session in a Hong Kong cell, 3GPP-SGSN-MCC-MNC
+     * {@code sgsnPlmn} (null: not sent), is paid by the roaming bucket.
+     */
+    private void assertLegacyGgsnRoamingCharged(long msisdn, String imsi, String sgsnPlmn) throws Exception {
+        RunningEngine.Balance before = buyRoamingAddon(msisdn);
+        LegacyGgsnCcr session = new LegacyGgsnCcr(Long.toString(msisdn), imsi, sgsnPlmn, HONG_KONG, DATA_RG,
+                RunningEngine.REALM);
+        playSession(LegacyGgsnCcr.ORIGIN_HOST, LegacyGgsnCcr.ORIGIN_REALM, session::initial,
+                () -> session.update(300_000, 400_000, 3), () -> session.termination(100_000, 248_576));
+        assertRoamingCharged(msisdn, before);
+    }
+
     @Test
     void magmaRoamingInHongKongWithTheAddOnPaysFromTheRoamingBucket() throws Exception {
         long msisdn = 8617000000006L;
-        buyRoamingAddon(msisdn);
-        RunningEngine.Balance before = engine.balance(msisdn);
-        NodeConnection feg = connect(MagmaFegCcr.ORIGIN_HOST, MagmaFegCcr.ORIGIN_REALM);
+        RunningEngine.Balance before = buyRoamingAddon(msisdn);
         MagmaFegCcr session = new MagmaFegCcr("460990000000006", "8617000000006", HONG_KONG, DATA_RG,
                 RunningEngine.REALM, "ocs.gyro.test", now());
 
-        assertSuccess("CCR-I", feg.send(session.initial(1_048_576)));
-        assertSuccess("CCR-U", feg.send(session.update(300_000, 400_000, MagmaFegCcr.QUOTA_EXHAUSTED, 1_048_576)));
-        assertSuccess("CCR-T", feg.send(session.termination(100_000, 248_576)));
+        playSession(MagmaFegCcr.ORIGIN_HOST, MagmaFegCcr.ORIGIN_REALM, () -> session.initial(1_048_576),
+                () -> session.update(300_000, 400_000, MagmaFegCcr.QUOTA_EXHAUSTED, 1_048_576),
+                () -> session.termination(100_000, 248_576));
         assertRoamingCharged(msisdn, before);
     }
 
     @Test
     void legacyGgsnRoamingFromTopLevelSgsnMccMncPaysFromTheRoamingBucket() throws Exception {
-        long msisdn = 8617000000007L;
-        buyRoamingAddon(msisdn);
-        RunningEngine.Balance before = engine.balance(msisdn);
-        NodeConnection ggsn = connect(LegacyGgsnCcr.ORIGIN_HOST, LegacyGgsnCcr.ORIGIN_REALM);
-        LegacyGgsnCcr session = new LegacyGgsnCcr("8617000000007", "460990000000007", HONG_KONG, HONG_KONG, DATA_RG,
-                RunningEngine.REALM);
-
-        assertSuccess("CCR-I", ggsn.send(session.initial()));
-        assertSuccess("CCR-U", ggsn.send(session.update(300_000, 400_000, 3)));
-        assertSuccess("CCR-T", ggsn.send(session.termination(100_000, 248_576)));
-        assertRoamingCharged(msisdn, before);
+        assertLegacyGgsnRoamingCharged(8617000000007L, "460990000000007", HONG_KONG);
     }
 
     /** The visited network only in 3GPP-User-Location-Info (a CGI of 454-00), no 3GPP-SGSN-MCC-MNC. */
     @Test
     void legacyGgsnRoamingFromUserLocationInfoOnlyPaysFromTheRoamingBucket() throws Exception {
-        long msisdn = 8617000000008L;
-        buyRoamingAddon(msisdn);
-        RunningEngine.Balance before = engine.balance(msisdn);
-        NodeConnection ggsn = connect(LegacyGgsnCcr.ORIGIN_HOST, LegacyGgsnCcr.ORIGIN_REALM);
-        LegacyGgsnCcr session = new LegacyGgsnCcr("8617000000008", "460990000000008", null, HONG_KONG, DATA_RG,
-                RunningEngine.REALM);
-
-        assertSuccess("CCR-I", ggsn.send(session.initial()));
-        assertSuccess("CCR-U", ggsn.send(session.update(300_000, 400_000, 3)));
-        assertSuccess("CCR-T", ggsn.send(session.termination(100_000, 248_576)));
-        assertRoamingCharged(msisdn, before);
+        assertLegacyGgsnRoamingCharged(8617000000008L, "460990000000008", null);
     }
 
     /**
@@ -245,7 +238,7 @@ class RealNodeCorpusTest {
     void magmaRoamingInHongKongWithoutTheAddOnIsDeniedInTheMscc() throws Exception {
         long msisdn = 8617000000009L;
         RunningEngine.Balance before = engine.balance(msisdn);
-        NodeConnection feg = connect(MagmaFegCcr.ORIGIN_HOST, MagmaFegCcr.ORIGIN_REALM);
+        NodeConnection feg = engine.connect(MagmaFegCcr.ORIGIN_HOST, MagmaFegCcr.ORIGIN_REALM);
         MagmaFegCcr session = new MagmaFegCcr("460990000000009", "8617000000009", HONG_KONG, DATA_RG,
                 RunningEngine.REALM, "ocs.gyro.test", now());
 
@@ -258,20 +251,21 @@ class RealNodeCorpusTest {
 
     // ------------------------------------------------------------------ SMS
 
+    /** The RestComm SMSC submits one SMS on a new connection (DIRECT_DEBITING), answered 2001. */
+    private void submitSms(String sender, String recipient, boolean internationalTon) throws Exception {
+        NodeConnection smsc = engine.connect(SmscSmsEventCcr.ORIGIN_HOST, SmscSmsEventCcr.ORIGIN_REALM);
+        assertSuccess("CCR-E", smsc.send(SmscSmsEventCcr.submit(sender, recipient, internationalTon, RunningEngine.REALM,
+                now())));
+    }
+
     @Test
     void smscSubmissionToANationalNumberPaysFromTheSmsAllowance() throws Exception {
         long msisdn = 8617000000010L;
         RunningEngine.Balance before = engine.balance(msisdn);
-        NodeConnection smsc = connect(SmscSmsEventCcr.ORIGIN_HOST, SmscSmsEventCcr.ORIGIN_REALM);
+        submitSms("8617000000010", "13800138000", false);
 
-        assertSuccess("CCR-E", smsc.send(SmscSmsEventCcr.submit("8617000000010", "13800138000", false,
-                RunningEngine.REALM, now())));
-
-        RunningEngine.Balance after = engine.balance(msisdn);
         // 13800138000 starts with "1": national; one event from the 50 national SMS, no money.
-        assertAll(
-                () -> assertEquals(before.bucket("sms", "remaining") - 1, after.bucket("sms", "remaining"), after::toString),
-                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+        assertAllowancePaid(before, engine.balance(msisdn), "sms", 1);
     }
 
     /**
@@ -283,10 +277,7 @@ class RealNodeCorpusTest {
     void smscSubmissionToAnInternationalNumberIsPricedInternational() throws Exception {
         long msisdn = 8617000000011L;
         RunningEngine.Balance before = engine.balance(msisdn);
-        NodeConnection smsc = connect(SmscSmsEventCcr.ORIGIN_HOST, SmscSmsEventCcr.ORIGIN_REALM);
-
-        assertSuccess("CCR-E", smsc.send(SmscSmsEventCcr.submit("8617000000011", "447700900123", true,
-                RunningEngine.REALM, now())));
+        submitSms("8617000000011", "447700900123", true);
 
         RunningEngine.Balance after = engine.balance(msisdn);
         // International: the SMS allowance is national only; sms-intl 1.00 = 1,000,000 micros from money.
@@ -299,9 +290,8 @@ class RealNodeCorpusTest {
     void smscSubmissionWithoutARecipientIsPricedAtTheDefaultDestination() throws Exception {
         long basic = 8617000000012L;
         RunningEngine.Balance basicBefore = engine.balance(basic);
-        engine.send("POST", "/subscribers",
-                "{\"msisdn\":\"8617100000001\",\"imsi\":\"460990100000001\",\"package\":\"payg\",\"balance\":\"1.00\"}");
-        NodeConnection smsc = connect(SmscSmsEventCcr.ORIGIN_HOST, SmscSmsEventCcr.ORIGIN_REALM);
+        engine.createSubscriber(8617100000001L, 460990100000001L, "payg", "1.00");
+        NodeConnection smsc = engine.connect(SmscSmsEventCcr.ORIGIN_HOST, SmscSmsEventCcr.ORIGIN_REALM);
 
         assertSuccess("CCR-E basic", smsc.send(SmscSmsEventCcr.submit("8617000000012", null, true, RunningEngine.REALM, now())));
         assertSuccess("CCR-E payg", smsc.send(SmscSmsEventCcr.submit("8617100000001", null, true, RunningEngine.REALM, now())));
@@ -310,9 +300,7 @@ class RealNodeCorpusTest {
         RunningEngine.Balance payg = engine.balance(8617100000001L);
         // defaultDestination: national. basic: one of the 50 national SMS, no money.
         // payg: no allowance, sms-std 0.10 per event: 1,000,000 - 100,000 = 900,000 micros.
-        assertAll(
-                () -> assertEquals(basicBefore.bucket("sms", "remaining") - 1, basicAfter.bucket("sms", "remaining"), basicAfter::toString),
-                () -> assertEquals(basicBefore.moneyMicros(), basicAfter.moneyMicros()),
+        assertAllowancePaid(basicBefore, basicAfter, "sms", 1,
                 () -> assertEquals(900_000, payg.moneyMicros(), payg::toString),
                 () -> assertEquals(0, payg.reservedMicros()));
     }
@@ -320,10 +308,9 @@ class RealNodeCorpusTest {
     /** payg has no allowance: a national SMS is sms-std 0.10; the quote moves nothing (RFC 4006 §6.3). */
     @Test
     void smscPriceEnquiryQuotesTheTariffAndChargesNothing() throws Exception {
-        engine.send("POST", "/subscribers",
-                "{\"msisdn\":\"8617100000002\",\"imsi\":\"460990100000002\",\"package\":\"payg\",\"balance\":\"1.00\"}");
+        engine.createSubscriber(8617100000002L, 460990100000002L, "payg", "1.00");
         RunningEngine.Balance before = engine.balance(8617100000002L);
-        NodeConnection smsc = connect(SmscSmsEventCcr.ORIGIN_HOST, SmscSmsEventCcr.ORIGIN_REALM);
+        NodeConnection smsc = engine.connect(SmscSmsEventCcr.ORIGIN_HOST, SmscSmsEventCcr.ORIGIN_REALM);
 
         Cca quote = smsc.send(SmscSmsEventCcr.event(SmscSmsEventCcr.PRICE_ENQUIRY, "8617100000002", "13800138000", false,
                 RunningEngine.REALM, now()));
@@ -339,11 +326,10 @@ class RealNodeCorpusTest {
     /** 75 s then 30 s: the national voice allowance pays the 105 s used, to the second. */
     private static final long VOICE_SECONDS_CHARGED = 105;
 
+    /** An S-CSCF's call: 30 s reserved, 75 s used and 30 more reserved, then 30 s used. */
     private void playCall(ImsVolteCcr call) throws Exception {
-        NodeConnection scscf = connect(ImsVolteCcr.ORIGIN_HOST, ImsVolteCcr.ORIGIN_REALM);
-        assertSuccess("CCR-I", scscf.send(call.initial(30)));
-        assertSuccess("CCR-U", scscf.send(call.update(75, 30)));
-        assertSuccess("CCR-T", scscf.send(call.termination(30)));
+        playSession(ImsVolteCcr.ORIGIN_HOST, ImsVolteCcr.ORIGIN_REALM, () -> call.initial(30), () -> call.update(75, 30),
+                () -> call.termination(30));
     }
 
     @Test
@@ -355,10 +341,7 @@ class RealNodeCorpusTest {
 
         RunningEngine.Balance after = engine.balance(msisdn);
         // tel:+8613800138000: "+86" is a national prefix: 105 s from the 100 national minutes, no money.
-        assertAll(
-                () -> assertEquals(before.bucket("voice", "remaining") - VOICE_SECONDS_CHARGED, after.bucket("voice", "remaining"), after::toString),
-                () -> assertEquals(before.bucket("voice", "reserved"), after.bucket("voice", "reserved")),
-                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+        assertAllowancePaid(before, after, "voice", VOICE_SECONDS_CHARGED, nothingHeld(before, after, "voice"));
     }
 
     /**
@@ -375,9 +358,6 @@ class RealNodeCorpusTest {
                 "+8617000000002", "sip:+8617000000002@ims.mnc001.mcc460.3gppnetwork.org", "tel:+8613800138000",
                 RunningEngine.REALM, now()));
 
-        RunningEngine.Balance after = engine.balance(msisdn);
-        assertAll(
-                () -> assertEquals(before.bucket("voice", "remaining") - VOICE_SECONDS_CHARGED, after.bucket("voice", "remaining"), after::toString),
-                () -> assertEquals(before.moneyMicros(), after.moneyMicros()));
+        assertAllowancePaid(before, engine.balance(msisdn), "voice", VOICE_SECONDS_CHARGED);
     }
 }

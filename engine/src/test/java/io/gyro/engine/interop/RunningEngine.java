@@ -11,16 +11,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** A real engine on free loopback ports with a fresh data directory, and its HTTP balance view. */
+/**
+ * A real engine on free loopback ports with a fresh data directory, its HTTP balance view, and the Diameter clients
+ * a test connects to it ({@link #connect}, {@link #connectJDiameter}), which {@link #close()} closes before the
+ * engine. Test code, on the test thread.
+ */
 final class RunningEngine implements AutoCloseable {
     static final String REALM = "gyro.test";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final Engine engine;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    /** How to close each client connected so far, in the order they were connected. */
+    private final List<Runnable> clientClosers = new ArrayList<>();
 
     private RunningEngine(Engine engine) {
         this.engine = engine;
@@ -56,6 +64,20 @@ final class RunningEngine implements AutoCloseable {
         return engine.diameterAddress().getPort();
     }
 
+    /** Our own client connected as a node (the Origin-Host and Origin-Realm of its CER); closed with the engine. */
+    NodeConnection connect(String originHost, String originRealm) throws Exception {
+        NodeConnection connection = NodeConnection.open(diameterPort(), originHost, originRealm);
+        clientClosers.add(connection::close);
+        return connection;
+    }
+
+    /** A jDiameter client stack connected as the PGW/SMSC ({@link JDiameterPgw}); closed with the engine. */
+    JDiameterPgw connectJDiameter() throws Exception {
+        JDiameterPgw pgw = JDiameterPgw.connect(diameterPort(), REALM);
+        clientClosers.add(pgw::close);
+        return pgw;
+    }
+
     /** GET /subscribers/{msisdn}/balance, bounded to 5 s. */
     Balance balance(long msisdn) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.httpAddress().getPort()
@@ -66,6 +88,12 @@ final class RunningEngine implements AutoCloseable {
             throw new AssertionError("balance of " + msisdn + ": HTTP " + response.statusCode() + " " + response.body());
         }
         return new Balance(JSON.readTree(response.body()));
+    }
+
+    /** POST /subscribers on a catalogue package with an opening balance ("1.00"); fails the test unless it is 2xx. */
+    void createSubscriber(long msisdn, long imsi, String pkg, String balance) throws Exception {
+        send("POST", "/subscribers", "{\"msisdn\":\"" + msisdn + "\",\"imsi\":\"" + imsi + "\",\"package\":\"" + pkg
+                + "\",\"balance\":\"" + balance + "\"}");
     }
 
     /** POST (or PATCH) with a JSON body, bounded to 5 s; fails the test unless the status is 2xx. */
@@ -122,8 +150,13 @@ final class RunningEngine implements AutoCloseable {
         }
     }
 
+    /** Closes the clients, then the engine (also when closing a client fails). */
     @Override
     public void close() {
-        engine.close();
+        try {
+            clientClosers.forEach(Runnable::run);
+        } finally {
+            engine.close();
+        }
     }
 }
