@@ -43,8 +43,6 @@ public final class CreditControlRequest {
     /** Address-Type (TS 32.299 §7.2.7) in a Recipient-Address, and its value MSISDN. */
     private static final int ADDRESS_TYPE = 899;
     private static final int ADDRESS_TYPE_MSISDN = 1;
-    /** RAT-Type values of TS 29.212 §5.3.31 for the 3GPP-RAT-Type octet of TS 29.061 §16.4.7.2 (index: its value). */
-    private static final int[] RAT_TYPE_OF_TGPP_RAT_TYPE = {-1, 1000, 1001, 0, 1002, 1003, 1004, 1, 1005, 1007, 1006};
 
     /** Reads the frame for every level of the message, and its header. */
     private final AvpReader message = new AvpReader();
@@ -90,8 +88,10 @@ public final class CreditControlRequest {
     /** Called-Station-Id (the APN, RFC 7155 §4.2.1 / TS 32.299 §7.2.33), top level or in PS-Information, or length 0. */
     public int calledStationIdOffset;
     public int calledStationIdLength;
-    /** The radio access: RAT-Type as TS 29.212 numbers it (3GPP-RAT-Type translated), or -1 when absent. */
+    /** RAT-Type (TS 29.212 §5.3.31: 1000 UTRAN, 1004 EUTRAN, 1006 NR ...), or -1 when absent. */
     public int ratType;
+    /** The 3GPP-RAT-Type octet (TS 29.061 §16.4.7.2: 1 UTRAN, 6 EUTRAN, 10 NR ...), or -1 when absent. */
+    public int tgppRatType;
     /** Role-of-Node of IMS-Information (0 originating, 1 terminating), or -1 when absent. */
     public int roleOfNode;
     /** The Auth-Application-Id AVP's value, or -1 when absent; RFC 4006 §3.1 wants the header's (4). */
@@ -160,6 +160,7 @@ public final class CreditControlRequest {
         userLocationMccMnc = -1;
         calledStationIdOffset = calledStationIdLength = 0;
         ratType = -1;
+        tgppRatType = -1;
         roleOfNode = -1;
         authApplicationId = -1;
         authApplicationIdAt = authApplicationIdLength = 0;
@@ -1037,8 +1038,7 @@ public final class CreditControlRequest {
                 break;
             case AvpCode.TGPP_RAT_TYPE:
                 if (dataEnd - data >= 1) {
-                    int value = frame.getUnsignedByte(data);
-                    ratType = value < RAT_TYPE_OF_TGPP_RAT_TYPE.length ? RAT_TYPE_OF_TGPP_RAT_TYPE[value] : -1;
+                    tgppRatType = frame.getUnsignedByte(data);
                 }
                 break;
             case RAT_TYPE:

@@ -55,6 +55,7 @@ class NetworkInformationTest {
         assertTrue(fast.onePass(frame, 0, new Validation()), "the one walk takes a valid CCR");
         assertEquals(slow.userLocationMccMnc, fast.userLocationMccMnc);
         assertEquals(slow.ratType, fast.ratType);
+        assertEquals(slow.tgppRatType, fast.tgppRatType);
         assertEquals(slow.calledStationIdString(), fast.calledStationIdString());
         assertEquals(slow.usuAfterChangeTotalOctets[0], fast.usuAfterChangeTotalOctets[0]);
         return fast;
@@ -112,7 +113,8 @@ class NetworkInformationTest {
             w.endGroup().endGroup();
         }));
         assertEquals("video.example.cn", r.calledStationIdString());
-        assertEquals(1004, r.ratType, "3GPP-RAT-Type 6 is RAT-Type EUTRAN (1004)");
+        assertEquals(6, r.tgppRatType, "3GPP-RAT-Type EUTRAN, as TS 29.061 numbers it");
+        assertEquals(-1, r.ratType);
     }
 
     @Test

@@ -62,6 +62,7 @@ final class ReferenceCreditControlRequest {
     public int calledStationIdOffset;
     public int calledStationIdLength;
     public int ratType;
+    public int tgppRatType;
     public int roleOfNode;
     public long authApplicationId;
     /** Called-Party-Address (IMS) or the SMS recipient's Address-Data, or length 0. */
@@ -106,6 +107,7 @@ final class ReferenceCreditControlRequest {
         userLocationMccMnc = -1;
         calledStationIdOffset = calledStationIdLength = 0;
         ratType = -1;
+        tgppRatType = -1;
         roleOfNode = -1;
         authApplicationId = -1;
         calledPartyOffset = calledPartyLength = 0;
@@ -265,14 +267,11 @@ final class ReferenceCreditControlRequest {
             case AvpCode.TGPP_USER_LOCATION_INFO:
                 userLocationMccMnc = CreditControlRequest.userLocationPlmn(r.buffer(), r.dataOffset(), r.dataLength());
                 break;
-            case AvpCode.TGPP_RAT_TYPE: {
-                int[] map = {-1, 1000, 1001, 0, 1002, 1003, 1004, 1, 1005, 1007, 1006};
-                int v = r.dataLength() >= 1 ? r.buffer().getUnsignedByte(r.dataOffset()) : -1;
-                if (v >= 0) {
-                    ratType = v < map.length ? map[v] : -1;
+            case AvpCode.TGPP_RAT_TYPE:
+                if (r.dataLength() >= 1) {
+                    tgppRatType = r.buffer().getUnsignedByte(r.dataOffset());
                 }
                 break;
-            }
             case 1032: // RAT-Type
                 ratType = r.integer32();
                 break;

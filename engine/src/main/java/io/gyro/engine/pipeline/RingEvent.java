@@ -2,6 +2,7 @@ package io.gyro.engine.pipeline;
 
 import io.gyro.diameter.gy.CreditControlRequest;
 import io.gyro.diameter.api.AnswerSink;
+import io.gyro.rating.tariff.RatType;
 
 /**
  * One slot of the Disruptor ring, pre-allocated and reused: either a Credit-Control-Request
@@ -42,7 +43,7 @@ public final class RingEvent {
     /** Called-Station-Id (APN), for APN-specific services of the catalogue. */
     public final byte[] apn = new byte[MAX_APN];
     public int apnLength;
-    /** RAT-Type as TS 29.212 numbers it, or -1. */
+    /** RAT-Type as TS 29.212 numbers it (from RAT-Type, else from 3GPP-RAT-Type), or -1. */
     public int ratType;
     public long eventTimestampMs;
     public int msccCount;
@@ -96,7 +97,7 @@ public final class RingEvent {
         this.visitedMccMnc = r.visitedMccMnc();
         this.apnLength = Math.min(r.calledStationIdLength, MAX_APN);
         r.frame.getBytes(r.calledStationIdOffset, apn, 0, apnLength);
-        this.ratType = r.ratType;
+        this.ratType = r.ratType >= 0 ? r.ratType : RatType.fromTs29061(r.tgppRatType);
         this.eventTimestampMs = r.eventTimestampMs;
         this.msccCount = r.msccCount;
         this.singleService = r.singleService;
