@@ -237,6 +237,31 @@ class RaterChargeTest {
                             assertEquals(103 * 10 * 1024, r.ratedUnits, "10 KB increments");
                             assertEquals(110_000, r.priceMicros, "0.100586 rounded up to the fen");
                         }),
+                row("incomingCallAtHomeCostsNothing",
+                        g -> g.pkg("basic").service("voice-incoming").called("+8617000000005").used(125).money("50")
+                                .allowance("basic", "voice", 6000),
+                        r -> {
+                            assertEquals(0, r.priceMicros);
+                            assertEquals(0, r.bucketUnits(), "an incoming call at home spends no voice allowance");
+                            assertEquals(0, r.costMicros);
+                            assertEquals("voice-incoming-home", r.catalogue.tariff(r.tariffIndex).id());
+                        }),
+                row("incomingCallRoamingInHongKongPerStartedMinute",
+                        g -> g.pkg("basic").addon("roaming-addon").service("voice-incoming").visited(45400)
+                                .called("+8617000000005").used(61).money("50").allowance("basic", "voice", 6000),
+                        r -> {
+                            assertEquals(120, r.ratedUnits, "two started minutes");
+                            assertEquals(1_980_000, r.priceMicros, "2 x 0.99");
+                            assertEquals(700_000, r.costMicros, "2 x 0.35 wholesale");
+                            assertEquals(0, r.bucketUnits(), "the home voice allowance does not pay roaming calls");
+                        }),
+                row("incomingCallRoamingWithoutAddonChargesNothing",
+                        g -> g.pkg("basic").service("voice-incoming").visited(45400).used(60).money("50"),
+                        r -> {
+                            assertEquals(Outcome.DENIED, r.outcome);
+                            assertEquals(DenialReason.ROAMING_NOT_ALLOWED, r.denialReason);
+                            assertEquals(0, r.moneyDebitedMicros);
+                        }),
                 row("premiumNumberBlockedChargesNothing",
                         g -> g.pkg("basic").service("voice").called("12590123456").used(60).money("50"),
                         r -> {

@@ -224,6 +224,31 @@ class RaterQuotaTest {
                             assertEquals(0, r.reservationCount);
                             assertEquals(1_000_000, r.reservedMicros, "10 MB at 0.10/MB in Asia");
                         }),
+                row("incomingCallAtHomeFreeWithoutMoney",
+                        g -> g.pkg("basic").service("voice-incoming").called("+8617000000005").money("0")
+                                .allowance("basic", "voice", 6000),
+                        r -> {
+                            assertEquals(Outcome.GRANTED, r.outcome);
+                            assertEquals(300, r.grantedUnits, "the default quota, free");
+                            assertEquals(0, r.reservedMicros);
+                            assertEquals(0, r.reservationCount, "no voice allowance held for an incoming call");
+                            assertFalse(r.finalUnits, "free: never final");
+                        }),
+                row("incomingCallRoamingWithoutAddonDenied",
+                        g -> g.pkg("basic").service("voice-incoming").visited(45400).money("50.00"),
+                        r -> {
+                            assertEquals(Outcome.DENIED, r.outcome);
+                            assertEquals(DenialReason.ROAMING_NOT_ALLOWED, r.denialReason, "as for an outgoing call");
+                        }),
+                row("incomingCallRoamingInEuropeReservesItsRate",
+                        g -> g.pkg("payg").addon("roaming-addon").service("voice-incoming").visited(23410)
+                                .requested(120).money("50.00").allowance("basic", "voice", 6000),
+                        r -> {
+                            assertEquals(Outcome.GRANTED, r.outcome);
+                            assertEquals(120, r.grantedUnits);
+                            assertEquals(3_980_000, r.reservedMicros, "2 min at 1.99");
+                            assertEquals(0, r.reservationCount);
+                        }),
                 row("homeNetworkIsNotRoaming",
                         g -> g.pkg("basic").service("data").visited(46001).money("50.00"),
                         r -> assertEquals(Outcome.GRANTED, r.outcome)),

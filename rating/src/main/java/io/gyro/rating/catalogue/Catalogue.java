@@ -1,6 +1,7 @@
 package io.gyro.rating.catalogue;
 
 import io.gyro.rating.tariff.BucketSource;
+import io.gyro.rating.tariff.NodeRole;
 import io.gyro.rating.tariff.PackageDef;
 import io.gyro.rating.tariff.PrefixTrie;
 import io.gyro.rating.tariff.Promotion;
@@ -139,36 +140,50 @@ public final class Catalogue {
     /**
      * Finds the service of a Multiple-Services-Credit-Control: Service-Context-Id plus
      * Rating-Group, else Service-Identifier, else the context's "no Rating-Group" service.
-     * Allocation-free: the context is hashed and compared char by char. APN and RAT-Type are
-     * unknown here: only match entries without {@code apns} and {@code ratTypes} apply.
+     * Allocation-free: the context is hashed and compared char by char. APN, RAT-Type and
+     * Role-of-Node are unknown here: only match entries without {@code apns}, {@code ratTypes}
+     * and {@code roles} apply.
      *
      * @param ratingGroup -1 when absent
      * @param serviceIdentifier -1 when absent
      * @return service index, or -1 when the catalogue does not know it
      */
     public int serviceIndex(CharSequence serviceContextId, long ratingGroup, long serviceIdentifier) {
-        return serviceIndex(serviceContextId, ratingGroup, serviceIdentifier, "", RatType.ABSENT);
+        return serviceIndex(serviceContextId, ratingGroup, serviceIdentifier, "", RatType.ABSENT, NodeRole.ABSENT);
+    }
+
+    /**
+     * As {@link #serviceIndex(CharSequence, long, long, CharSequence, int, int)} without a
+     * Role-of-Node: only match entries without {@code roles} apply.
+     */
+    public int serviceIndex(CharSequence serviceContextId, long ratingGroup, long serviceIdentifier, CharSequence apn,
+                            int ratType) {
+        return serviceIndex(serviceContextId, ratingGroup, serviceIdentifier, apn, ratType, NodeRole.ABSENT);
     }
 
     /**
      * As {@link #serviceIndex(CharSequence, long, long)}, with the access: the APN the session
-     * uses (Called-Station-Id, compared without regard to ASCII case) and the radio access
-     * technology (a {@link RatType} value, TS 29.212 RAT-Type). For each key in turn (the
+     * uses (Called-Station-Id, compared without regard to ASCII case), the radio access
+     * technology (a {@link RatType} value, TS 29.212 RAT-Type) and the role of the IMS node that
+     * asks (a {@link NodeRole} value, TS 32.299 Role-of-Node). For each key in turn (the
      * Rating-Group, else the Service-Identifier, else "neither"), the most specific match entry
-     * wins: APN and RAT-Type, then APN only, then RAT-Type only, then the entry without either.
-     * Allocation-free.
+     * wins: an entry naming the role before any that does not (the role decides who is charged
+     * for what: an incoming call is another service than an outgoing one, whatever the access),
+     * then APN before RAT-Type; in full: role+APN+RAT, role+APN, role+RAT, role, APN+RAT, APN,
+     * RAT, then the entry without any. Allocation-free.
      *
      * @param apn empty when unknown: only entries without {@code apns} match
      * @param ratType {@link RatType#ABSENT} when unknown: only entries without {@code ratTypes} match
+     * @param roleOfNode {@link NodeRole#ABSENT} when unknown: only entries without {@code roles} match
      */
     public int serviceIndex(CharSequence serviceContextId, long ratingGroup, long serviceIdentifier, CharSequence apn,
-                            int ratType) {
+                            int ratType, int roleOfNode) {
         int ctx = contextIndex(serviceContextId);
         if (ctx < 0) {
             return -1;
         }
         if (ratingGroup >= 0) {
-            int q = accessMatch(ctx, AccessMatch.RATING_GROUP, ratingGroup, apn, ratType);
+            int q = accessMatch(ctx, AccessMatch.RATING_GROUP, ratingGroup, apn, ratType, roleOfNode);
             if (q >= 0) {
                 return q;
             }
@@ -178,7 +193,7 @@ public final class Catalogue {
             }
         }
         if (serviceIdentifier >= 0) {
-            int q = accessMatch(ctx, AccessMatch.SERVICE_IDENTIFIER, serviceIdentifier, apn, ratType);
+            int q = accessMatch(ctx, AccessMatch.SERVICE_IDENTIFIER, serviceIdentifier, apn, ratType, roleOfNode);
             if (q >= 0) {
                 return q;
             }
@@ -190,18 +205,19 @@ public final class Catalogue {
         if (ratingGroup < 0) {
             // No Rating-Group (and no Service-Identifier the context claims): the context's entry without
             // ratingGroups, as an SMSC that sends only Service-Identifier 1 or an SMF that sends neither needs.
-            int q = accessMatch(ctx, AccessMatch.NEITHER, -1, apn, ratType);
+            int q = accessMatch(ctx, AccessMatch.NEITHER, -1, apn, ratType, roleOfNode);
             return q >= 0 ? q : ctxDefaultService[ctx];
         }
         return -1;
     }
 
-    /** The most specific APN/RAT-Type entry of context {@code ctx} for this key, or -1. */
-    private int accessMatch(int ctx, int keyKind, long key, CharSequence apn, int ratType) {
+    /** The most specific APN/RAT-Type/role entry of context {@code ctx} for this key, or -1. */
+    private int accessMatch(int ctx, int keyKind, long key, CharSequence apn, int ratType, int roleOfNode) {
         AccessMatch[] entries = ctxAccessMatches[ctx];
         for (int i = 0; i < entries.length; i++) {
             AccessMatch m = entries[i]; // most specific first
             if (m.keyKind == keyKind && m.key == key && (m.ratType == RatType.ABSENT || m.ratType == ratType)
+                    && (m.role == NodeRole.ABSENT || m.role == roleOfNode)
                     && (m.apn == null || asciiEqualsIgnoreCase(m.apn, apn))) {
                 return m.service;
             }
@@ -236,8 +252,8 @@ public final class Catalogue {
     }
 
     /**
-     * A match entry that names APNs and/or RAT-Types, expanded to one APN and one RAT-Type each.
-     * Immutable.
+     * A match entry that names APNs, RAT-Types and/or roles, expanded to one APN, one RAT-Type and
+     * one role each. Immutable.
      */
     static final class AccessMatch {
         static final int RATING_GROUP = 0;
@@ -250,19 +266,25 @@ public final class Catalogue {
         final String apn;
         /** A RatType value, or {@link RatType#ABSENT} for any. */
         final int ratType;
+        /** A Role-of-Node value, or {@link NodeRole#ABSENT} for any. */
+        final int role;
         final int service;
 
-        AccessMatch(int keyKind, long key, String apn, int ratType, int service) {
+        AccessMatch(int keyKind, long key, String apn, int ratType, int role, int service) {
             this.keyKind = keyKind;
             this.key = key;
             this.apn = apn;
             this.ratType = ratType;
+            this.role = role;
             this.service = service;
         }
 
-        /** 3 = APN and RAT-Type, 2 = APN, 1 = RAT-Type: the more specific entry is tried first. */
+        /**
+         * Role 4 + APN 2 + RAT-Type 1: the more specific entry is tried first, and any entry with a
+         * role before every entry without one.
+         */
         int specificity() {
-            return (apn != null ? 2 : 0) + (ratType != RatType.ABSENT ? 1 : 0);
+            return (role != NodeRole.ABSENT ? 4 : 0) + (apn != null ? 2 : 0) + (ratType != RatType.ABSENT ? 1 : 0);
         }
     }
 

@@ -7,6 +7,7 @@ import io.gyro.rating.tariff.PackageDef;
 import io.gyro.rating.tariff.PrefixTrie;
 import io.gyro.rating.tariff.Promotion;
 import io.gyro.rating.tariff.Quantity;
+import io.gyro.rating.tariff.NodeRole;
 import io.gyro.rating.tariff.RatType;
 import io.gyro.rating.tariff.ServiceKind;
 import io.gyro.rating.tariff.SubscriberState;
@@ -326,7 +327,7 @@ public final class CatalogueLoader {
             final TreeMap<Long, Integer> ratingGroups = new TreeMap<>();
             final TreeMap<Long, Integer> serviceIds = new TreeMap<>();
             int defaultService = -1;
-            /** Entries with APNs/RAT-Types, one per (key, APN, RAT-Type); claims by that tuple. */
+            /** Entries with APNs/RAT-Types/roles, one per (key, APN, RAT-Type, role); claims by that tuple. */
             final List<Catalogue.AccessMatch> accessMatches = new ArrayList<>();
             final Map<String, Integer> accessClaims = new HashMap<>();
         }
@@ -381,7 +382,7 @@ public final class CatalogueLoader {
                 List<YamlNode> matches = list(required(f, def, "match", what), what + " match");
                 for (YamlNode m : matches) {
                     Map<String, YamlNode> mf = fields(m, what + " match", Set.of("context", "ratingGroups",
-                            "ratingGroup", "serviceIdentifiers", "serviceIdentifier", "apns", "ratTypes"));
+                            "ratingGroup", "serviceIdentifiers", "serviceIdentifier", "apns", "ratTypes", "roles"));
                     String ctx = text(required(mf, m, "context", what + " match"), what + " match context");
                     if (ctx == null) {
                         continue;
@@ -394,25 +395,28 @@ public final class CatalogueLoader {
                     sis.addAll(list(mf.get("serviceIdentifier"), what + " serviceIdentifier"));
                     List<String> apns = apns(mf.get("apns"), what);
                     List<Integer> rats = ratTypes(mf.get("ratTypes"), what);
-                    if (!apns.isEmpty() || !rats.isEmpty()) {
-                        // Directed traffic: the same keys, only for these APNs / radio access types.
+                    List<Integer> roles = roles(mf.get("roles"), what);
+                    if (!apns.isEmpty() || !rats.isEmpty() || !roles.isEmpty()) {
+                        // Directed traffic, incoming calls: the same keys, only for these APNs / radio access
+                        // types / roles of the IMS node.
                         int claimed = 0;
                         for (YamlNode rg : rgs) {
                             long v = integer(rg, what + " Rating-Group", 0, 0xFFFF_FFFFL, -1);
                             if (v >= 0) {
-                                claimAccess(cb, ctx, Catalogue.AccessMatch.RATING_GROUP, v, apns, rats, s, rg, what);
+                                claimAccess(cb, ctx, Catalogue.AccessMatch.RATING_GROUP, v, apns, rats, roles, s, rg, what);
                                 claimed++;
                             }
                         }
                         for (YamlNode si : sis) {
                             long v = integer(si, what + " Service-Identifier", 0, 0xFFFF_FFFFL, -1);
                             if (v >= 0) {
-                                claimAccess(cb, ctx, Catalogue.AccessMatch.SERVICE_IDENTIFIER, v, apns, rats, s, si, what);
+                                claimAccess(cb, ctx, Catalogue.AccessMatch.SERVICE_IDENTIFIER, v, apns, rats, roles, s, si,
+                                        what);
                                 claimed++;
                             }
                         }
                         if (rgs.isEmpty() && sis.isEmpty() && claimed == 0) {
-                            claimAccess(cb, ctx, Catalogue.AccessMatch.NEITHER, -1, apns, rats, s, m, what);
+                            claimAccess(cb, ctx, Catalogue.AccessMatch.NEITHER, -1, apns, rats, roles, s, m, what);
                         }
                         continue;
                     }
@@ -527,27 +531,52 @@ public final class CatalogueLoader {
             return out;
         }
 
-        /** Claims (context, key, APN, RAT-Type) for service {@code s}, one claim per APN x RAT-Type. */
+        private List<Integer> roles(YamlNode n, String what) {
+            List<Integer> out = new ArrayList<>();
+            for (YamlNode r : list(n, what + " roles")) {
+                String t = text(r, what + " role");
+                if (t == null) {
+                    continue;
+                }
+                int v = NodeRole.parse(t);
+                if (v < 0) {
+                    err(r, what + ": '" + t + "' is not a role of node (Role-of-Node, TS 32.299); use one of "
+                            + NodeRole.names());
+                    continue;
+                }
+                out.add(v);
+            }
+            return out;
+        }
+
+        /**
+         * Claims (context, key, APN, RAT-Type, role) for service {@code s}, one claim per APN x RAT-Type x role.
+         */
         private void claimAccess(ContextBuild cb, String ctx, int keyKind, long key, List<String> apns, List<Integer> rats,
-                                 int s, YamlNode at, String what) {
+                                 List<Integer> roles, int s, YamlNode at, String what) {
             List<String> apnList = apns.isEmpty() ? java.util.Collections.singletonList(null) : apns;
             List<Integer> ratList = rats.isEmpty() ? List.of(RatType.ABSENT) : rats;
+            List<Integer> roleList = roles.isEmpty() ? List.of(NodeRole.ABSENT) : roles;
             for (String apn : apnList) {
                 for (int rat : ratList) {
-                    String claim = keyKind + "/" + key + "/" + apn + "/" + rat;
-                    Integer prev = cb.accessClaims.putIfAbsent(claim, s);
-                    if (prev != null) {
-                        if (prev != s) {
-                            String keyText = keyKind == Catalogue.AccessMatch.RATING_GROUP ? "Rating-Group " + key
-                                    : keyKind == Catalogue.AccessMatch.SERVICE_IDENTIFIER ? "Service-Identifier " + key
-                                    : "requests without Rating-Group";
-                            err(at, what + ": " + keyText + (apn != null ? " on APN " + apn : "")
-                                    + (rat != RatType.ABSENT ? " with RAT-Type " + rat : "") + " under " + ctx
-                                    + " already belongs to service '" + parts.serviceNames[prev] + "'");
+                    for (int role : roleList) {
+                        String claim = keyKind + "/" + key + "/" + apn + "/" + rat + "/" + role;
+                        Integer prev = cb.accessClaims.putIfAbsent(claim, s);
+                        if (prev != null) {
+                            if (prev != s) {
+                                String keyText = keyKind == Catalogue.AccessMatch.RATING_GROUP ? "Rating-Group " + key
+                                        : keyKind == Catalogue.AccessMatch.SERVICE_IDENTIFIER ? "Service-Identifier " + key
+                                        : "requests without Rating-Group";
+                                err(at, what + ": " + keyText + (apn != null ? " on APN " + apn : "")
+                                        + (rat != RatType.ABSENT ? " with RAT-Type " + rat : "")
+                                        + (role != NodeRole.ABSENT ? " in the " + NodeRole.name(role) + " role" : "")
+                                        + " under " + ctx + " already belongs to service '" + parts.serviceNames[prev]
+                                        + "'");
+                            }
+                            continue;
                         }
-                        continue;
+                        cb.accessMatches.add(new Catalogue.AccessMatch(keyKind, key, apn, rat, role, s));
                     }
-                    cb.accessMatches.add(new Catalogue.AccessMatch(keyKind, key, apn, rat, s));
                 }
             }
         }

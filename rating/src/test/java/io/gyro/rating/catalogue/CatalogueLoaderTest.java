@@ -2,6 +2,7 @@ package io.gyro.rating.catalogue;
 
 import io.gyro.rating.Fixtures;
 import io.gyro.rating.tariff.FinalUnitAction;
+import io.gyro.rating.tariff.NodeRole;
 import io.gyro.rating.tariff.PackageDef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -188,6 +189,27 @@ class CatalogueLoaderTest {
                                 .replace("32260@3gpp.org, ratingGroups: [300] }",
                                         "32251@3gpp.org, ratingGroups: [100], ratTypes: [1006] }"),
                         "ratTypes: [1006]", "already belongs to service 'data'"),
+                Arguments.of("sameRoleAndRatingGroupClaimedTwice",
+                        DATA_TO_VOICE_MATCH,
+                        DATA_TO_VOICE_MATCH.replace("32260@3gpp.org, ratingGroups: [300] }",
+                                "32260@3gpp.org, ratingGroups: [300], roles: [terminating] }\n"
+                                        + "      - { context: 32260@3gpp.org, ratingGroups: [300], roles: [Terminating] }")
+                                .replace("ratingGroups: [100] }",
+                                        "ratingGroups: [100] }\n      - { context: 32260@3gpp.org, ratingGroups: [300],"
+                                                + " roles: [originating, terminating] }"),
+                        "roles: [terminating] }", "Rating-Group 300 in the terminating role under"
+                                + " 32260@3gpp.org already belongs to service 'data'"),
+                Arguments.of("sameRoleWithoutRatingGroupClaimedTwice",
+                        DATA_TO_VOICE_MATCH,
+                        DATA_TO_VOICE_MATCH.replace("32260@3gpp.org, ratingGroups: [300] }",
+                                "32260@3gpp.org, roles: [terminating] }")
+                                .replace("ratingGroups: [100] }",
+                                        "ratingGroups: [100] }\n      - { context: 32260@3gpp.org, roles: [terminating] }"),
+                        "LAST:roles: [terminating] }", "requests without Rating-Group in the terminating role"),
+                Arguments.of("unknownRole",
+                        "      - { context: 32260@3gpp.org, ratingGroups: [300] }",
+                        "      - { context: 32260@3gpp.org, ratingGroups: [300], roles: [incoming] }",
+                        "roles: [incoming]", "'incoming' is not a role of node"),
                 Arguments.of("unknownRatType",
                         "      - { context: 32251@3gpp.org, ratingGroups: [100] }",
                         "      - { context: 32251@3gpp.org, ratingGroups: [100], ratTypes: [LTE] }",
@@ -349,6 +371,68 @@ class CatalogueLoaderTest {
         assertEquals("data-app-lte", c.serviceName(c.serviceIndex("32251@3gpp.org", 100, -1, "app.example", 1000)));
         assertEquals("data", c.serviceName(c.serviceIndex("32251@3gpp.org", 100, -1, "other.apn", 1004)));
         assertEquals(-1, c.serviceIndex("32251@3gpp.org", 101, -1, "app.example", 1006));
+    }
+
+    @Test
+    void terminatingRoleMatchesTheIncomingService() {
+        // given: the sample maps Rating-Group 300 (or none) under 32260@3gpp.org to voice, and the same in the
+        // terminating role (Role-of-Node 1, an incoming call) to voice-incoming
+        Catalogue c = Fixtures.sample();
+        int voice = c.serviceIndexByName("voice");
+        int incoming = c.serviceIndexByName("voice-incoming");
+        // then
+        assertEquals(incoming, c.serviceIndex("32260@3gpp.org", 300, -1, "", -1, NodeRole.TERMINATING));
+        assertEquals(incoming, c.serviceIndex("32260@3gpp.org", -1, -1, "", -1, NodeRole.TERMINATING), "no Rating-Group");
+        assertEquals(incoming, c.serviceIndex("32260@3gpp.org", -1, 1, "", -1, NodeRole.TERMINATING),
+                "a Service-Identifier no entry claims");
+        assertEquals(incoming, c.serviceIndex("ext.01.001.8.32260@3gpp.org", 300, -1, "ims", 1004, NodeRole.TERMINATING),
+                "long form, with an APN and a RAT-Type no entry names");
+        assertEquals(voice, c.serviceIndex("32260@3gpp.org", 300, -1, "", -1, NodeRole.ORIGINATING));
+        assertEquals(voice, c.serviceIndex("32260@3gpp.org", -1, -1, "", -1, NodeRole.FORWARDING));
+        assertEquals(voice, c.serviceIndex("32260@3gpp.org", 300, -1, "", -1, NodeRole.ABSENT), "no Role-of-Node");
+        assertEquals(voice, c.serviceIndex("32260@3gpp.org", 300, -1, "", -1, 7), "a role no entry names");
+        assertEquals(voice, c.serviceIndex("32260@3gpp.org", 300, -1), "the 3-argument lookup has no role");
+        assertEquals(voice, c.serviceIndex("32260@3gpp.org", 300, -1, "", -1), "the 5-argument lookup has no role");
+        assertEquals(voice, c.serviceIndex("32251@3gpp.org", 300, -1, "", -1, NodeRole.TERMINATING),
+                "no terminating entry under the PGW's context");
+        assertEquals(-1, c.serviceIndex("32260@3gpp.org", 999, -1, "", -1, NodeRole.TERMINATING));
+    }
+
+    @Test
+    void roleIsMoreSpecificThanApnAndRatType() {
+        // given: one Rating-Group, services by role, APN and RAT-Type
+        String doc = replace(BASE, "  voice:\n", String.join("\n",
+                "  voice-volte:",
+                "    unit: seconds",
+                "    match: [{ context: 32260@3gpp.org, ratingGroups: [300], apns: [ims], ratTypes: [EUTRAN] }]",
+                "    defaultQuota: 300s",
+                "  voice-in:",
+                "    unit: seconds",
+                "    match: [{ context: 32260@3gpp.org, ratingGroups: [300], roles: [terminating, forwarding] }]",
+                "    defaultQuota: 300s",
+                "  voice-in-nr:",
+                "    unit: seconds",
+                "    match: [{ context: 32260@3gpp.org, ratingGroups: [300], roles: [terminating], ratTypes: [NR] }]",
+                "    defaultQuota: 300s",
+                "  voice-out:",
+                "    unit: seconds",
+                "    match: [{ context: 32260@3gpp.org, roles: [originating] }]",
+                "    defaultQuota: 300s",
+                "  voice:\n"));
+        CatalogueLoadResult r = load(doc);
+        assertTrue(r.ok(), r.report());
+        Catalogue c = r.catalogue();
+        // then: role+RAT > role > APN+RAT > generic
+        assertEquals("voice-in-nr", c.serviceName(c.serviceIndex("32260@3gpp.org", 300, -1, "ims", 1006, 1)));
+        assertEquals("voice-in", c.serviceName(c.serviceIndex("32260@3gpp.org", 300, -1, "ims", 1004, 1)),
+                "the role wins over APN and RAT-Type");
+        assertEquals("voice-in", c.serviceName(c.serviceIndex("32260@3gpp.org", 300, -1, "", -1, 2)));
+        assertEquals("voice-volte", c.serviceName(c.serviceIndex("32260@3gpp.org", 300, -1, "IMS", 1004, 0)));
+        assertEquals("voice-volte", c.serviceName(c.serviceIndex("32260@3gpp.org", 300, -1, "ims", 1004, -1)));
+        assertEquals("voice", c.serviceName(c.serviceIndex("32260@3gpp.org", 300, -1, "", -1, 0)));
+        assertEquals("voice-out", c.serviceName(c.serviceIndex("32260@3gpp.org", -1, -1, "", -1, 0)),
+                "no Rating-Group: the originating entry without one");
+        assertEquals(-1, c.serviceIndex("32260@3gpp.org", -1, -1, "", -1, 1), "nothing claims terminating without RG");
     }
 
     @Test
