@@ -201,6 +201,33 @@ public final class CreditControlRequestWriter {
         return this;
     }
 
+    /**
+     * Service-Information/IMS-Information as an S-CSCF sends it for a VoLTE call (TS 32.299 §7.2.77):
+     * Node-Functionality S-CSCF, Role-of-Node (0 originating, 1 terminating, 2 forwarding; -1 leaves it out), and
+     * Calling-/Called-Party-Address (null leaves one out). On the terminating leg the called party is our subscriber.
+     */
+    public CreditControlRequestWriter imsInformation(int roleOfNode, CharSequence callingParty, CharSequence calledParty) {
+        openServiceInformation();
+        writer.beginGroup(AvpCode.IMS_INFORMATION, VendorId.TGPP)
+                .enumerated(NODE_FUNCTIONALITY, VendorId.TGPP, NODE_FUNCTIONALITY_S_CSCF);
+        if (roleOfNode >= 0) {
+            writer.enumerated(ROLE_OF_NODE, VendorId.TGPP, roleOfNode);
+        }
+        if (callingParty != null) {
+            writer.utf8(AvpCode.CALLING_PARTY_ADDRESS, VendorId.TGPP, callingParty);
+        }
+        if (calledParty != null) {
+            writer.utf8(AvpCode.CALLED_PARTY_ADDRESS, VendorId.TGPP, calledParty);
+        }
+        writer.endGroup();
+        return this;
+    }
+
+    /** Role-of-Node and Node-Functionality (TS 32.299 §7.2), in IMS-Information; Node-Functionality 0 is S-CSCF. */
+    private static final int ROLE_OF_NODE = 829;
+    private static final int NODE_FUNCTIONALITY = 862;
+    private static final int NODE_FUNCTIONALITY_S_CSCF = 0;
+
     /** Service-Information/SMS-Information/Recipient-Address/Address-Data (SMS). */
     public CreditControlRequestWriter smsRecipient(CharSequence address) {
         openServiceInformation();

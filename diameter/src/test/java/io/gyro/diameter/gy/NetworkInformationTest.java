@@ -155,6 +155,20 @@ class NetworkInformationTest {
         assertEquals("+8613800138000", r.calledPartyString());
     }
 
+    @Test
+    void imsInformationOfTheTerminatingLegAsOurWriterSendsIt() {
+        byte[] host = "scscf.ims".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteBuf frame = new CreditControlRequestWriter().begin(Unpooled.buffer(), 1, 2, "scscf;1;1", host, host,
+                        "example.com", "32260@3gpp.org", 1, 0)
+                .msisdn(8617000000005L)
+                .beginMscc(300, -1).requestedTime(60).endMscc()
+                .imsInformation(1, "tel:+8613800138000", "tel:+8617000000005")
+                .end();
+        CreditControlRequest r = decode(frame);
+        assertEquals(1, r.roleOfNode);
+        assertEquals("+8617000000005", r.calledPartyString(), "the called party is our subscriber");
+    }
+
     /** A CCR like {@link #ccr} with its Auth-Application-Id inside Vendor-Specific-Application-Id, or nowhere. */
     private static ByteBuf ccrWithoutTopLevelApplicationId(boolean insideVendorSpecific) {
         DiameterWriter w = new DiameterWriter();

@@ -361,11 +361,12 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         for (int m = 0; m < e.msccCount; m++) {
             long ratingGroup = e.ratingGroup[m];
             int slot = session.findSlot(ratingGroup);
-            // A CCR-U/T need not repeat PS-Information: without an APN the rating group keeps the service it was
-            // granted under (an APN-specific one included).
-            int service = slot >= 0 && e.apnLength == 0 && e.ratType < 0
+            // A CCR-U/T need not repeat PS- or IMS-Information: without an APN, RAT type and Role-of-Node the rating
+            // group keeps the service it was granted under (an APN-specific one or an incoming call's included).
+            int service = slot >= 0 && e.apnLength == 0 && e.ratType < 0 && e.roleOfNode < 0
                     && session.serviceIndex(slot) < catalogue.serviceCount() ? session.serviceIndex(slot)
-                    : catalogue.serviceIndex(serviceContext, ratingGroup, e.serviceIdentifier[m], apn, e.ratType);
+                    : catalogue.serviceIndex(serviceContext, ratingGroup, e.serviceIdentifier[m], apn, e.ratType,
+                            e.roleOfNode);
             if (service < 0) {
                 EngineCounters.RATING_FAILED.increment();
                 answerWriter.beginMscc(ratingGroup, e.serviceIdentifier[m], ResultCode.DIAMETER_RATING_FAILED).endMscc();
@@ -699,7 +700,8 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         for (int m = 0; m < count; m++) {
             long ratingGroup = e.msccCount == 0 ? -1 : e.ratingGroup[m];
             long serviceIdentifier = e.msccCount == 0 ? -1 : e.serviceIdentifier[m];
-            int service = catalogue.serviceIndex(serviceContext, ratingGroup, serviceIdentifier, apn, e.ratType);
+            int service = catalogue.serviceIndex(serviceContext, ratingGroup, serviceIdentifier, apn, e.ratType,
+                    e.roleOfNode);
             if (service < 0) {
                 results[m] = ResultCode.DIAMETER_RATING_FAILED;
                 units[m] = 0;

@@ -45,6 +45,11 @@ public final class RingEvent {
     public int apnLength;
     /** RAT-Type as TS 29.212 numbers it (from RAT-Type, else from 3GPP-RAT-Type), or -1. */
     public int ratType;
+    /**
+     * Role-of-Node of IMS-Information (TS 32.299: 0 originating, 1 terminating, 2 forwarding), or -1: picks the
+     * catalogue's role-specific services (an incoming call).
+     */
+    public int roleOfNode;
     public long eventTimestampMs;
     public int msccCount;
     public boolean singleService;
@@ -98,6 +103,7 @@ public final class RingEvent {
         this.apnLength = Math.min(r.calledStationIdLength, MAX_APN);
         r.frame.getBytes(r.calledStationIdOffset, apn, 0, apnLength);
         this.ratType = r.ratType >= 0 ? r.ratType : RatType.fromTs29061(r.tgppRatType);
+        this.roleOfNode = r.roleOfNode;
         this.eventTimestampMs = r.eventTimestampMs;
         this.msccCount = r.msccCount;
         this.singleService = r.singleService;

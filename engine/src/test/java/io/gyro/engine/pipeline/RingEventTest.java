@@ -19,7 +19,10 @@ import java.util.function.Consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What the ring slot keeps of a decoded CCR's network information: the RAT as the catalogue numbers it, the SMS recipient as rated. */
+/**
+ * What the ring slot keeps of a decoded CCR's network information: the RAT as the catalogue numbers it, the IMS
+ * Role-of-Node, the SMS recipient as rated.
+ */
 class RingEventTest {
     private static final int TGPP = (int) VendorId.TGPP;
 
@@ -46,6 +49,15 @@ class RingEventTest {
         RingEvent e = copied(w -> w.beginGroup(AvpCode.SERVICE_INFORMATION, TGPP).beginGroup(AvpCode.PS_INFORMATION, TGPP)
                 .octets(AvpCode.TGPP_RAT_TYPE, TGPP, new byte[] {(byte) octet}, 0, 1).endGroup().endGroup());
         assertEquals(ratType, e.ratType);
+    }
+
+    @ParameterizedTest(name = "Role-of-Node {0}")
+    @CsvSource({"0", "1", "2"})
+    void roleOfNodeIsKept(int role) {
+        RingEvent e = copied(w -> w.beginGroup(AvpCode.SERVICE_INFORMATION, TGPP).beginGroup(AvpCode.IMS_INFORMATION, TGPP)
+                .enumerated(829, TGPP, role).endGroup().endGroup());
+        assertEquals(role, e.roleOfNode);
+        assertEquals(-1, copied(w -> { }).roleOfNode, "absent");
     }
 
     @ParameterizedTest(name = "Address-Type {0}, {1} -> {2}")
