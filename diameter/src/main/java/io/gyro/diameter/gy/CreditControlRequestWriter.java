@@ -206,7 +206,8 @@ public final class CreditControlRequestWriter {
      * Node-Functionality S-CSCF, Role-of-Node (0 originating, 1 terminating, 2 forwarding; -1 leaves it out), and
      * Calling-/Called-Party-Address (null leaves one out). On the terminating leg the called party is our subscriber.
      */
-    public CreditControlRequestWriter imsInformation(int roleOfNode, CharSequence callingParty, CharSequence calledParty) {
+    public CreditControlRequestWriter imsInformation(int roleOfNode, CharSequence callingParty,
+                                                     CharSequence calledParty) {
         openServiceInformation();
         writer.beginGroup(AvpCode.IMS_INFORMATION, VendorId.TGPP)
                 .enumerated(NODE_FUNCTIONALITY, VendorId.TGPP, NODE_FUNCTIONALITY_S_CSCF);

@@ -54,6 +54,8 @@ final class ImsVolteCcr {
     private final String ocsRealm;
     private final long eventTimeMs;
     private int requestNumber = -1;
+    /** Role-Of-Node on every request: 0 ORIGINATING_ROLE unless {@link #terminating()}. */
+    private int roleOfNode;
 
     /**
      * @param subscriptionE164 the Subscription-Id-Data (E.164): digits, or "+" and digits as
@@ -75,6 +77,15 @@ final class ImsVolteCcr {
         this.callId = "a84b4c76e66710@pcscf" + call;
         this.ocsRealm = ocsRealm;
         this.eventTimeMs = eventTimeMs;
+    }
+
+    /**
+     * The same call charged by the terminating S-CSCF (Kamailio's {@code Ro_CCR} called with direction "term"):
+     * Role-Of-Node 1 TERMINATING_ROLE on every request; the called party is then the served subscriber.
+     */
+    ImsVolteCcr terminating() {
+        roleOfNode = 1;
+        return this;
     }
 
     /** CCR-INITIAL on the INVITE: asks for {@code reserveSeconds}. */
@@ -171,7 +182,7 @@ final class ImsVolteCcr {
             w.utf8(825, TGPP, true, "dummy"); // Event
         }
         w.endGroup()
-                .i32(829, TGPP, true, 0) // Role-Of-Node ORIGINATING_ROLE
+                .i32(829, TGPP, true, roleOfNode) // Role-Of-Node ORIGINATING_ROLE / TERMINATING_ROLE
                 .i32(862, TGPP, true, 0) // Node-Functionality S-CSCF
                 .utf8(830, TGPP, true, callId) // User-Session-Id: the Call-ID
                 .utf8(831, TGPP, true, callingParty) // Calling-Party-Address

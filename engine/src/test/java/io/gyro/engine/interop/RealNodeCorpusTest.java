@@ -360,4 +360,21 @@ class RealNodeCorpusTest {
 
         assertAllowancePaid(before, engine.balance(msisdn), "voice", VOICE_SECONDS_CHARGED);
     }
+
+    /**
+     * The same Kamailio as the terminating S-CSCF (Role-Of-Node 1 on every request; the called party is our
+     * subscriber): the catalogue's voice-incoming, free at home (voice-incoming-home), so neither the voice allowance
+     * nor money moves, where the originating call above takes 105 s of the allowance.
+     */
+    @Test
+    void kamailioTerminatingLegAtHomeIsFree() throws Exception {
+        long msisdn = 8617000000003L;
+        RunningEngine.Balance before = engine.balance(msisdn);
+        playCall(new ImsVolteCcr(ImsVolteCcr.Envelope.KAMAILIO, ImsVolteCcr.KAMAILIO_DEFAULT_CONTEXT, VOICE_RG, 1000,
+                "+8617000000003", "tel:+8613800138000", "sip:+8617000000003@ims.mnc001.mcc460.3gppnetwork.org",
+                RunningEngine.REALM, now()).terminating());
+
+        RunningEngine.Balance after = engine.balance(msisdn);
+        assertAllowancePaid(before, after, "voice", 0, nothingHeld(before, after, "voice"));
+    }
 }

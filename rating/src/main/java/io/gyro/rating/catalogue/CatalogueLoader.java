@@ -403,7 +403,8 @@ public final class CatalogueLoader {
                         for (YamlNode rg : rgs) {
                             long v = integer(rg, what + " Rating-Group", 0, 0xFFFF_FFFFL, -1);
                             if (v >= 0) {
-                                claimAccess(cb, ctx, Catalogue.AccessMatch.RATING_GROUP, v, apns, rats, roles, s, rg, what);
+                                claimAccess(cb, ctx, Catalogue.AccessMatch.RATING_GROUP, v, apns, rats, roles, s, rg,
+                                        what);
                                 claimed++;
                             }
                         }
@@ -564,9 +565,10 @@ public final class CatalogueLoader {
                         Integer prev = cb.accessClaims.putIfAbsent(claim, s);
                         if (prev != null) {
                             if (prev != s) {
-                                String keyText = keyKind == Catalogue.AccessMatch.RATING_GROUP ? "Rating-Group " + key
-                                        : keyKind == Catalogue.AccessMatch.SERVICE_IDENTIFIER ? "Service-Identifier " + key
-                                        : "requests without Rating-Group";
+                                String keyText = keyKind == Catalogue.AccessMatch.RATING_GROUP
+                                        ? "Rating-Group " + key
+                                        : keyKind == Catalogue.AccessMatch.SERVICE_IDENTIFIER
+                                        ? "Service-Identifier " + key : "requests without Rating-Group";
                                 err(at, what + ": " + keyText + (apn != null ? " on APN " + apn : "")
                                         + (rat != RatType.ABSENT ? " with RAT-Type " + rat : "")
                                         + (role != NodeRole.ABSENT ? " in the " + NodeRole.name(role) + " role" : "")
