@@ -102,7 +102,7 @@ final class CostCheck {
                     finding(CostFinding.Verdict.AT_COST, t, s, k);
                 }
             }
-            if (s.reason != null && !any && allValid) {
+            if (s.reason != null && !any && allValid && r.tierCount() > 0) {
                 report(new CatalogueProblem(file, s.reasonNode.line, s.reasonNode.column, where(t, s, -1)
                         + ": belowCost is written but no tier of this rate is at or below its wholesale cost; remove it,"
                         + " or it will also hide a later price that is", CatalogueProblem.Severity.WARNING));
