@@ -45,20 +45,43 @@ public final class CatalogueLoader {
     private CatalogueLoader() {
     }
 
-    /** Loads a catalogue file (UTF-8). */
+    /**
+     * How strictly to load.
+     *
+     * @param strict every warning is an error: a rate sold below its wholesale cost without a
+     *               {@code belowCost} reason refuses the file (CATALOGUE.md, "Rates below cost")
+     */
+    public record Options(boolean strict) {
+        /** Warnings are warnings: the file loads. */
+        public static final Options DEFAULT = new Options(false);
+        /** Warnings are errors. */
+        public static final Options STRICT = new Options(true);
+    }
+
+    /** Loads a catalogue file (UTF-8) with {@link Options#DEFAULT}. */
     public static CatalogueLoadResult load(Path file) {
+        return load(file, Options.DEFAULT);
+    }
+
+    /** Loads a catalogue file (UTF-8). */
+    public static CatalogueLoadResult load(Path file, Options options) {
         String name = file.toString();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return load(name, r);
+            return load(name, r, options);
         } catch (IOException e) {
             return new CatalogueLoadResult(null,
                     List.of(new CatalogueProblem(name, 1, 1, "cannot read the catalogue file: " + e)));
         }
     }
 
-    /** Loads a catalogue from a reader; {@code name} is used in problem locations. */
+    /** Loads a catalogue from a reader with {@link Options#DEFAULT}; {@code name} is used in problem locations. */
     public static CatalogueLoadResult load(String name, Reader reader) {
-        return new Run(name).run(reader);
+        return load(name, reader, Options.DEFAULT);
+    }
+
+    /** Loads a catalogue from a reader; {@code name} is used in problem locations. */
+    public static CatalogueLoadResult load(String name, Reader reader, Options options) {
+        return new Run(name, options).run(reader);
     }
 
     private static final Set<String> TOP = Set.of("name", "currency", "currencyNumericCode", "zone",
@@ -68,6 +91,7 @@ public final class CatalogueLoader {
     /** One load: problems and intermediate indexes. */
     private static final class Run {
         private final String file;
+        private final Options options;
         private final List<CatalogueProblem> problems = new ArrayList<>();
         private final Catalogue.Parts parts = new Catalogue.Parts();
 
@@ -82,9 +106,13 @@ public final class CatalogueLoader {
         private final Map<String, Integer> packageIds = new LinkedHashMap<>();
         private final List<BucketSource> sources = new ArrayList<>();
         private ZoneId zone = ZoneId.of("UTC");
+        /** Every tariff rate as written, and every package rate naming a tariff: for the cost check. */
+        private final List<CostCheck.Site> rateSites = new ArrayList<>();
+        private final Map<Integer, List<CostFinding.Use>> tariffUsers = new HashMap<>();
 
-        Run(String file) {
+        Run(String file, Options options) {
             this.file = file;
+            this.options = options;
         }
 
         CatalogueLoadResult run(Reader reader) {
@@ -102,15 +130,22 @@ public final class CatalogueLoader {
             tariffs(top.get("tariffs"), root);
             packages(top.get("packages"), root);
             promotions(top.get("promotions"));
+            CostCheck cost = new CostCheck(file, tariffs, tariffUsers, options.strict());
+            cost.check(rateSites);
+            problems.addAll(cost.errors);
+            List<CatalogueProblem> warnings = cost.warnings;
+            warnings.sort(BY_LINE);
             if (!problems.isEmpty()) {
-                problems.sort((a, b) -> a.line() != b.line() ? Integer.compare(a.line(), b.line())
-                        : Integer.compare(a.column(), b.column()));
-                return new CatalogueLoadResult(null, problems);
+                problems.sort(BY_LINE);
+                return new CatalogueLoadResult(null, problems, warnings, cost.findings);
             }
             parts.tariffs = tariffs.toArray(new Tariff[0]);
             parts.sources = sources.toArray(new BucketSource[0]);
-            return new CatalogueLoadResult(new Catalogue(parts), problems);
+            return new CatalogueLoadResult(new Catalogue(parts), problems, warnings, cost.findings);
         }
+
+        private static final java.util.Comparator<CatalogueProblem> BY_LINE = (a, b) -> a.line() != b.line()
+                ? Integer.compare(a.line(), b.line()) : Integer.compare(a.column(), b.column());
 
         // ------------------------------------------------------------------ helpers
 
@@ -806,7 +841,13 @@ public final class CatalogueLoader {
                 for (YamlNode rn : rateNodes) {
                     r++;
                     String rw = what + " rate " + r;
-                    Map<String, YamlNode> rf = fields(rn, rw, Set.of("band", "price", "cost", "per", "tiers"));
+                    Map<String, YamlNode> rf = fields(rn, rw, Set.of("band", "price", "cost", "per", "tiers",
+                            "belowCost"));
+                    String reason = null;
+                    YamlNode reasonNode = rf.get("belowCost");
+                    if (reasonNode != null) {
+                        reason = belowCostReason(reasonNode, rw);
+                    }
                     String band = null;
                     long[][] intervals = null;
                     YamlNode bandNode = rf.get("band");
@@ -858,7 +899,9 @@ public final class CatalogueLoader {
                     long[] price = new long[t];
                     long[] cost = new long[t];
                     long[] per = new long[t];
+                    boolean[] tierValid = new boolean[t];
                     for (int k = 0; k < t; k++) {
+                        int problemsBefore = problems.size();
                         YamlNode tn = tierNodes.get(k);
                         String tw = t > 1 || rf.containsKey("tiers") ? rw + " tier " + (k + 1) : rw;
                         Map<String, YamlNode> tf = tn == rn ? rf : fields(tn, tw, Set.of("upTo", "price", "cost", "per"));
@@ -885,7 +928,11 @@ public final class CatalogueLoader {
                                 upTo[k] = Long.MAX_VALUE;
                             }
                         }
+                        // a price or cost that did not parse reads as 0: no cost finding for it
+                        tierValid[k] = kind != null && problems.size() == problemsBefore;
                     }
+                    rateSites.add(new CostCheck.Site(index, rates.size(), rn, tierNodes, rf.containsKey("tiers"), tierValid,
+                            reason, reasonNode));
                     rates.add(new Tariff.Rate(band, upTo, price, cost, per));
                 }
                 if (defaults == 0 && !rateNodes.isEmpty()) {
@@ -933,6 +980,21 @@ public final class CatalogueLoader {
                         segRate.stream().mapToInt(Integer::intValue).toArray()));
                 index++;
             }
+        }
+
+        /**
+         * The reason of a {@code belowCost} annotation: words, not a bare yes/no, because the next
+         * person to read the price needs to know why it is below the wholesale cost.
+         */
+        private String belowCostReason(YamlNode n, String what) {
+            String s = n.kind == YamlNode.Kind.SCALAR && n.text != null ? n.text.trim() : null;
+            if (s == null || s.isEmpty() || s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")
+                    || s.equalsIgnoreCase("yes") || s.equalsIgnoreCase("no")) {
+                err(n, what + " belowCost: give the reason this rate is sold at or below its wholesale cost, in words,"
+                        + " e.g. belowCost: \"night data is a promotion\"");
+                return null;
+            }
+            return s;
         }
 
         private static boolean contains(long[][] intervals, long t) {
@@ -1101,6 +1163,9 @@ public final class CatalogueLoader {
                     }
                     serviceRated[re.service] = true;
                     entries.add(re);
+                    tariffUsers.computeIfAbsent(re.tariff, k -> new ArrayList<>()).add(new CostFinding.Use(id,
+                            parts.serviceNames[re.service], re.destination >= 0 ? parts.destinationNames[re.destination]
+                            : null, re.roaming >= 0 ? parts.roamingNames[re.roaming] : null));
                 }
                 int[] table = new int[Math.max(1, services * (dests + 1) * (roams + 1))];
                 Arrays.fill(table, -1);

@@ -10,6 +10,7 @@ import io.gyro.rating.Wallet;
 import io.gyro.rating.catalogue.Catalogue;
 import io.gyro.rating.catalogue.CatalogueLoadResult;
 import io.gyro.rating.catalogue.CatalogueLoader;
+import io.gyro.rating.catalogue.CostFinding;
 import io.gyro.rating.money.Money;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +27,10 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,6 +47,10 @@ import java.util.concurrent.Callable;
  * units = whole units; called = called number; visited = MCC-MNC when roaming; subscriber = any id:
  * when given, each subscriber gets a wallet with the package's allowances (fees are renewed as
  * periods pass and counted as revenue), else every record is priced at list price.
+ *
+ * <p>After each catalogue's totals it lists, per package, the rates that catalogue sells at or
+ * below their wholesale cost (the loader's cost findings); the loader's warnings also go to stderr
+ * as {@code file:line:col: warning: ...}. With {@code --strict} they are errors and nothing is priced.
  */
 @Command(name = "rehearsal", mixinStandardHelpOptions = true,
         description = "Replay a usage CSV through a catalogue: per-record charges, totals per package, diff.")
@@ -57,6 +65,10 @@ public final class RehearsalCommand implements Callable<Integer> {
 
     @Option(names = "--compare", description = "second catalogue: show the difference per package")
     Path compareFile;
+
+    @Option(names = "--strict", description = "treat catalogue warnings (rates below wholesale cost without a "
+            + "belowCost reason) as errors: the catalogue is refused and nothing is priced")
+    boolean strict;
 
     @Option(names = {"-t", "--totals-only"}, description = "print only the totals, not every record")
     boolean totalsOnly;
@@ -106,10 +118,13 @@ public final class RehearsalCommand implements Callable<Integer> {
         final Map<String, Subscriber> subscribers = new HashMap<>();
         final Map<String, int[]> packages = new HashMap<>();
         final Map<String, Integer> services = new HashMap<>();
+        final List<CostFinding> costFindings;
 
-        Replay(String name, Catalogue c) {
+        Replay(String name, CatalogueLoadResult loaded) {
             this.name = name;
+            Catalogue c = loaded.catalogue();
             this.catalogue = c;
+            this.costFindings = loaded.costFindings();
             this.rater = new Rater(c);
             this.renewal = new Renewal(c);
         }
@@ -138,8 +153,8 @@ public final class RehearsalCommand implements Callable<Integer> {
                     (System.nanoTime() - t0) / 1e9);
             return 0;
         }
-        Catalogue a = loadOrReport(catalogueFile, err);
-        Catalogue b = compareFile == null ? null : loadOrReport(compareFile, err);
+        CatalogueLoadResult a = loadOrReport(catalogueFile, err);
+        CatalogueLoadResult b = compareFile == null ? null : loadOrReport(compareFile, err);
         if (a == null || (compareFile != null && b == null)) {
             return 1;
         }
@@ -180,8 +195,10 @@ public final class RehearsalCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         printTotals(out, ra);
+        printCostFindings(out, ra);
         if (rb != null) {
             printTotals(out, rb);
+            printCostFindings(out, rb);
             printDiff(out, ra, rb);
         }
         out.printf(Locale.ROOT, "%n%d records priced, %d bad lines skipped, %.2f s (%.0f records/s)%n", records, bad,
@@ -190,14 +207,52 @@ public final class RehearsalCommand implements Callable<Integer> {
         return bad > 0 ? 3 : 0;
     }
 
-    private static Catalogue loadOrReport(Path file, PrintWriter err) {
-        CatalogueLoadResult r = CatalogueLoader.load(file);
+    private CatalogueLoadResult loadOrReport(Path file, PrintWriter err) {
+        CatalogueLoadResult r = CatalogueLoader.load(file,
+                strict ? CatalogueLoader.Options.STRICT : CatalogueLoader.Options.DEFAULT);
+        err.print(r.report());
+        err.flush();
         if (!r.ok()) {
-            err.print(r.report());
             err.println("rehearsal: " + file + " has " + r.problems().size() + " problem(s); nothing was priced");
             return null;
         }
-        return r.catalogue();
+        return r;
+    }
+
+    /**
+     * The catalogue's rates at or below wholesale cost, per package that uses them (a tariff used
+     * by no package under "(no package)"), each with the loader's own finding.
+     */
+    static void printCostFindings(PrintWriter out, Replay rp) {
+        Map<String, List<String>> byPackage = new LinkedHashMap<>();
+        for (int p = 0; p < rp.catalogue.packageCount(); p++) {
+            byPackage.put(rp.catalogue.packageId(p), new ArrayList<>());
+        }
+        byPackage.put("(no package)", new ArrayList<>());
+        for (CostFinding f : rp.costFindings) {
+            String status = f.accepted() ? "accepted" : f.verdict() == CostFinding.Verdict.AT_COST ? "at cost"
+                    : "BELOW COST";
+            if (f.usedBy().isEmpty()) {
+                byPackage.get("(no package)").add(status + ": " + f.report());
+            }
+            for (CostFinding.Use u : f.usedBy()) {
+                byPackage.computeIfAbsent(u.packageId(), k -> new ArrayList<>())
+                        .add(u.usage() + ", " + status + ": " + f.report());
+            }
+        }
+        long unaccepted = rp.costFindings.stream()
+                .filter(f -> !f.accepted() && f.verdict() == CostFinding.Verdict.BELOW_COST).count();
+        out.printf(Locale.ROOT, "%nRates at or below wholesale cost in %s: %d finding(s), %d below cost without a"
+                + " belowCost reason%n", rp.name, rp.costFindings.size(), unaccepted);
+        for (Map.Entry<String, List<String>> e : byPackage.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            out.println(e.getKey());
+            for (String line : e.getValue()) {
+                out.append("  ").append(line).append('\n');
+            }
+        }
     }
 
     /** Prices one line; returns why it was skipped, or null. Prints the record when {@code out} is set. */

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RehearsalCommandTest {
@@ -73,6 +74,62 @@ class RehearsalCommandTest {
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("2000 records priced, 0 bad lines skipped"), r[1]);
         assertTrue(r[1].contains("TOTAL"), r[1]);
+    }
+
+    @Test
+    void sampleRatesAtOrBelowCostArePrintedPerPackage() throws IOException {
+        // given
+        Path usage = dir.resolve("u.csv");
+        Files.writeString(usage, "data-max,2026-11-25T02:00:00,data,1048576\n");
+        // when
+        String[] r = run("-c", Fixtures.configDir().resolve("catalogue.yaml").toString(), "-u", usage.toString(),
+                "--totals-only", "--strict");
+        // then: the night band is accepted, the weekend band is at cost; strict loads it (no warning)
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("2 finding(s), 0 below cost without a belowCost reason"), r[1]);
+        assertTrue(r[1].matches("(?s).*\ndata-max\n  data, accepted: \\S*catalogue.yaml:\\d+:\\d+: note: tariff"
+                + " 'data-max-data' rate 1 \\(band 'night'\\): free .*"), r[1]);
+        assertTrue(r[1].matches("(?s).*\nvoice-max\n  voice to national, at cost: .*tariff 'voice-weekend' rate 1.*"),
+                r[1]);
+        assertFalse(r[2].contains("warning:"), r[2]);
+    }
+
+    @Test
+    void unannotatedBelowCostRateIsAWarningAndWithStrictNothingIsPriced() throws IOException {
+        // given: the sample without the night band's belowCost reason
+        String sample = Files.readString(Fixtures.configDir().resolve("catalogue.yaml"));
+        String stripped = sample.replaceAll("(?m)^ *belowCost: .*\n", "");
+        assertTrue(stripped.length() < sample.length());
+        Path cat = dir.resolve("catalogue.yaml");
+        Files.writeString(cat, stripped);
+        int line = lineOf(stripped, "price: \"0\"") - 1;
+        Path usage = dir.resolve("u.csv");
+        Files.writeString(usage, "data-max,2026-11-25T02:00:00,data,1048576\n");
+        // when
+        String[] warned = run("-c", cat.toString(), "-u", usage.toString(), "--totals-only");
+        String[] strict = run("-c", cat.toString(), "-u", usage.toString(), "--totals-only", "--strict");
+        // then: a warning with file:line on stderr, the record priced, the finding under data-max
+        assertEquals("0", warned[0], warned[2]);
+        assertTrue(warned[2].contains("catalogue.yaml:" + line + ":9: warning: tariff 'data-max-data' rate 1"
+                + " (band 'night'): free (price 0) but the wholesale cost is 0.004 per 1MB"), warned[2]);
+        assertTrue(warned[1].contains("1 below cost without a belowCost reason"), warned[1]);
+        assertTrue(warned[1].contains("data-max\n  data, BELOW COST: "), warned[1]);
+        assertTrue(warned[1].contains("1 records priced"), warned[1]);
+        // and with --strict: an error, nothing priced
+        assertEquals("1", strict[0]);
+        assertTrue(strict[2].contains("catalogue.yaml:" + line + ":9: tariff 'data-max-data' rate 1"), strict[2]);
+        assertTrue(strict[2].contains("nothing was priced"), strict[2]);
+        assertFalse(strict[1].contains("records priced"), strict[1]);
+    }
+
+    private static int lineOf(String doc, String fragment) {
+        String[] lines = doc.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains(fragment)) {
+                return i + 1;
+            }
+        }
+        throw new IllegalArgumentException(fragment);
     }
 
     @Test
