@@ -128,6 +128,10 @@ public final class Engine implements AutoCloseable {
             }
             throw new EngineConfig.ConfigException(problems);
         }
+        for (Object warning : loaded.warnings()) {
+            // Rates sold below their wholesale cost and the like (config/CATALOGUE.md): served, but said once.
+            LOG.warn("catalogue {}: {}", catalogueFile, warning);
+        }
         Path dataDir = config.path("dataDir");
         Files.createDirectories(dataDir);
         Stores stores = Stores.open(dataDir, new StoreConfig(config.longValue("stores.maxSubscribers"),
