@@ -365,6 +365,25 @@ class GyEndToEndTest {
     }
 
     @Test
+    void catalogueReloadThatMovesAServiceIsRefused() throws Exception {
+        // Buckets and open sessions name their service by its position: a reload may add services after the
+        // existing ones, not reorder them (voice put before data here).
+        String sample = java.nio.file.Files.readString(EngineHarness.repoRoot().resolve("config/catalogue.yaml"));
+        int services = sample.indexOf("\nservices:\n") + "\nservices:\n".length();
+        int voice = sample.indexOf("\n  voice:\n", services) + 1;
+        int sms = sample.indexOf("\n  sms:\n", services) + 1;
+        String reordered = sample.substring(0, services) + sample.substring(voice, sms) + sample.substring(services, voice)
+                + sample.substring(sms);
+        Path file = dataDir.resolve("reordered.yaml");
+        java.nio.file.Files.writeString(file, reordered);
+        JsonNode before = gy.balance(MSISDN);
+        HttpResponse<String> refused = gy.http("POST", "/catalogue/reload", "{\"path\":\"" + file + "\"}");
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("service data moved from position 1 to 2"), refused.body());
+        assertEquals(before, gy.balance(MSISDN), "nothing changed");
+    }
+
+    @Test
     void topUpBonusPromotionAppliesOncePerSubscriber() throws Exception {
         long msisdn = 8617000000006L;
         JsonNode first = JSON.readTree(gy.http("POST", "/subscribers/" + msisdn + "/topups",
