@@ -23,6 +23,7 @@ import io.gyro.engine.pipeline.ChargingProcessor;
 import io.gyro.engine.pipeline.ChargingState;
 import io.gyro.engine.pipeline.Records;
 import io.gyro.engine.pipeline.RingEvent;
+import io.gyro.engine.pipeline.ServiceOrder;
 import io.gyro.engine.pipeline.StartupRecovery;
 import io.gyro.engine.pipeline.TopUpKeys;
 import io.gyro.engine.status.EngineCounters;
@@ -144,6 +145,15 @@ public final class Engine implements AutoCloseable {
         DiameterServer diameter = null;
         HttpServer http = null;
         try {
+            List<String> moved = ServiceOrder.problems(ServiceOrder.recorded(dataDir), loaded.catalogue());
+            if (!moved.isEmpty()) {
+                List<String> problems = new ArrayList<>();
+                for (String problem : moved) {
+                    problems.add("catalogue=" + catalogueFile + ": " + problem + " (data directory " + dataDir + ")");
+                }
+                throw new EngineConfig.ConfigException(problems);
+            }
+            ServiceOrder.record(dataDir, loaded.catalogue());
             journal = Journal.open(dataDir.resolve(Journal.DIR_NAME),
                     new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync"), config.bool("journal.housekeeper")));
             // Only the journal's tail after the checkpoint is read (all of it without a usable checkpoint); after

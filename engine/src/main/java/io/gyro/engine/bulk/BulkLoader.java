@@ -6,6 +6,7 @@ import io.gyro.engine.cdr.JournalConfig;
 import io.gyro.engine.pipeline.Admin;
 import io.gyro.engine.pipeline.ApiException;
 import io.gyro.engine.pipeline.Records;
+import io.gyro.engine.pipeline.ServiceOrder;
 import io.gyro.engine.store.Account;
 import io.gyro.engine.store.AccountStore;
 import io.gyro.engine.store.StoreConfig;
@@ -148,6 +149,13 @@ public final class BulkLoader {
             problems.add("dataDir=" + dataDir + ": " + e.getMessage());
             throw new Refused(problems);
         }
+        try {
+            for (String problem : ServiceOrder.problems(ServiceOrder.recorded(dataDir), catalogue)) {
+                problems.add("catalogue=" + catalogueFile + ": " + problem + " (data directory " + dataDir + ")");
+            }
+        } catch (IOException e) {
+            problems.add("dataDir=" + dataDir + ": " + e.getMessage());
+        }
         long capacity = recorded != null ? recorded.maxSubscribers() : configured.maxSubscribers();
         if (plan.count() > capacity) {
             problems.add(capacityProblem(plan.count(), 0, capacity, recorded != null, dataDir));
@@ -166,6 +174,7 @@ public final class BulkLoader {
         Journal journal = null;
         long startNs = System.nanoTime();
         try {
+            ServiceOrder.record(dataDir, catalogue);
             SubscriberStore subscribers = stores.subscribers();
             long existing = subscribers.count();
             if (existing + plan.count() > capacity) {

@@ -416,7 +416,7 @@ public final class Admin {
         }
         Catalogue old = s.catalogue();
         Catalogue next = result.catalogue();
-        List<String> moved = movedServices(old, next);
+        List<String> moved = ServiceOrder.problems(ServiceOrder.of(old), next);
         if (!moved.isEmpty()) {
             throw new CatalogueRejected(moved.stream().map(problem -> file + ": " + problem).toList());
         }
@@ -458,6 +458,11 @@ public final class Admin {
             }
         }
         int subscribersRemapped = remapPromotions(s, old, next);
+        try {
+            ServiceOrder.record(s.stores.dataDir(), next);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         s.replaceCatalogue(next);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("reloaded", file.toString());
@@ -465,27 +470,6 @@ public final class Admin {
         out.put("packages", next.packageCount());
         out.put("accountsRemapped", changed.size());
         return out;
-    }
-
-    /**
-     * Account buckets and open session slots name their service by its position in the catalogue's list of services,
-     * so a reload keeps every service where it was: each service of the catalogue in service stays at its position
-     * (new services go after them), none is dropped. What breaks that, one line per service.
-     */
-    static List<String> movedServices(Catalogue old, Catalogue next) {
-        List<String> problems = new ArrayList<>();
-        for (int i = 0; i < old.serviceCount(); i++) {
-            String name = old.serviceName(i);
-            int at = next.serviceIndexByName(name);
-            if (at < 0) {
-                problems.add("service " + name + " is in the catalogue in service but not in the new one: balances and"
-                        + " open sessions refer to it");
-            } else if (at != i) {
-                problems.add("service " + name + " moved from position " + (i + 1) + " to " + (at + 1)
-                        + " of services: keep the services in service in their order and add new ones after them");
-            }
-        }
-        return problems;
     }
 
     /**
