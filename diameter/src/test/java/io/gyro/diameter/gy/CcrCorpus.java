@@ -74,6 +74,24 @@ final class CcrCorpus {
             w.smsRecipient("+8613900000003");
             w.requestedAction(7);
         }));
+        messages.put("network information", written(w -> {
+            // 3GPP-User-Location-Info TAI+ECGI in 45400, APN, RAT-Type, Tariff-Change-Usage, '+' E.164, Role-of-Node.
+            w.subscriptionId(Enumerations.END_USER_E164, "+8617000000001");
+            w.beginMscc(100, -1).usedOctetsAtTariffChange(3_000_000, 0).usedOctetsAtTariffChange(2_000_000, 1)
+                    .requestedEmpty().endMscc();
+            w.raw().octets(AvpCode.TGPP_RAT_TYPE, (int) VendorId.TGPP, new byte[] {6}, 0, 1);
+            w.psInformation("video.gyro-mobile.cn", new byte[] {(byte) 130, 0x54, (byte) 0xf4, 0x00, 0, 1,
+                    0x54, (byte) 0xf4, 0x00, 0, 0, 0, 1});
+            w.imsInformation(1, "tel:+8613800138000", "tel:+8617000000001");
+        }));
+        messages.put("sms recipient of type MSISDN", written(w -> {
+            w.msisdn(8617000000001L).requestedUnits(1);
+            w.raw().beginGroup(AvpCode.SERVICE_INFORMATION, (int) VendorId.TGPP)
+                    .beginGroup(AvpCode.SMS_INFORMATION, (int) VendorId.TGPP).beginGroup(2026, (int) VendorId.TGPP)
+                    .beginGroup(AvpCode.RECIPIENT_ADDRESS, (int) VendorId.TGPP).enumerated(899, (int) VendorId.TGPP, 1)
+                    .utf8(AvpCode.ADDRESS_DATA, (int) VendorId.TGPP, "447700900123").endGroup().endGroup().endGroup()
+                    .endGroup();
+        }));
         messages.put("too many MSCCs", written(w -> {
             for (int i = 0; i < CreditControlRequest.MAX_MSCC; i++) {
                 w.beginMscc(i, -1).usedUnits(i).requestedEmpty().endMscc();
