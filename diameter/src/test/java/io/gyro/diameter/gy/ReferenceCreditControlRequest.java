@@ -265,7 +265,7 @@ final class ReferenceCreditControlRequest {
                 sgsnMccMnc = mccMnc(r);
                 break;
             case AvpCode.TGPP_USER_LOCATION_INFO:
-                userLocationMccMnc = CreditControlRequest.userLocationPlmn(r.buffer(), r.dataOffset(), r.dataLength());
+                userLocationMccMnc = ServiceInformation.userLocationPlmn(r.buffer(), r.dataOffset(), r.dataLength());
                 break;
             case AvpCode.TGPP_RAT_TYPE:
                 if (r.dataLength() >= 1) {
