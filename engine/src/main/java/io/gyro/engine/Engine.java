@@ -200,7 +200,7 @@ public final class Engine implements AutoCloseable {
             disruptor = new Disruptor<>(RingEvent::new, ringSize,
                     new DefaultThreadFactory("gyro-charging", true), ProducerType.MULTI,
                     waitStrategy(config.string("pipeline.waitStrategy")));
-            ChargingProcessor processor = new ChargingProcessor(state, clock::getAsLong, ringSize);
+            ChargingProcessor processor = new ChargingProcessor(state, clock.getAsLong(), ringSize);
             disruptor.handleEventsWith(processor);
             disruptor.start();
             RingBuffer<RingEvent> ring = disruptor.getRingBuffer();
@@ -210,11 +210,12 @@ public final class Engine implements AutoCloseable {
             int sweep = config.integer("sessions.sweepIntervalMs");
             ticker.scheduleAtFixedRate(() -> ring.tryPublishEvent((event, seq) -> {
                 event.kind = RingEvent.Kind.TICK;
+                event.timeMs = clock.getAsLong();
                 event.receivedNanos = System.nanoTime();
             }), sweep, sweep, TimeUnit.MILLISECONDS);
 
             diameter = new DiameterServer(local,
-                    new GyApplication(ring, config.integer("diameter.maxInFlightPerPeer")),
+                    new GyApplication(ring, config.integer("diameter.maxInFlightPerPeer"), clock),
                     config.integer("diameter.ioThreads"), true);
             InetSocketAddress diameterAddress = diameter.bind(
                     new InetSocketAddress(config.string("diameter.host"), config.integer("diameter.port")));
@@ -233,7 +234,7 @@ public final class Engine implements AutoCloseable {
             http = new HttpServer();
             Engine[] self = new Engine[1];
             String token = ApiToken.resolve(config.string("http.token"), dataDir);
-            HttpApi api = new HttpApi(task -> publish(ring, task), clock,
+            HttpApi api = new HttpApi(task -> publish(ring, task, clock.getAsLong()), clock,
                     ignored -> self[0].status(), token);
             InetSocketAddress httpAddress = http.bind(
                     new InetSocketAddress(config.string("http.host"), config.integer("http.port")), api,
@@ -273,9 +274,10 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private static boolean publish(RingBuffer<RingEvent> ring, AdminTask task) {
+    private static boolean publish(RingBuffer<RingEvent> ring, AdminTask task, long timeMs) {
         return ring.tryPublishEvent((event, seq, t) -> {
             event.kind = RingEvent.Kind.ADMIN;
+            event.timeMs = timeMs;
             event.admin = t;
             event.receivedNanos = System.nanoTime();
         }, task);
