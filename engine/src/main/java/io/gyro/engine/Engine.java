@@ -78,12 +78,16 @@ public final class Engine implements AutoCloseable {
     private final long startedMs;
     private volatile boolean closed;
     private final String apiToken;
+    /** The engine clock (epoch ms) inputs are stamped with. */
+    private final java.util.function.LongSupplier clock;
 
     private Engine(Stores stores, Journal journal, JournalCheckpoint checkpoint, TopUpKeys topUpKeys,
                    Disruptor<RingEvent> disruptor, ChargingProcessor processor, ScheduledExecutorService ticker,
                    DiameterServer diameter, HttpServer http, InetSocketAddress diameterAddress,
-                   InetSocketAddress httpAddress, long startedMs, String apiToken) {
+                   InetSocketAddress httpAddress, long startedMs, String apiToken,
+                   java.util.function.LongSupplier clock) {
         this.apiToken = apiToken;
+        this.clock = clock;
         this.stores = stores;
         this.journal = journal;
         this.checkpoint = checkpoint;
@@ -240,7 +244,7 @@ public final class Engine implements AutoCloseable {
                     new InetSocketAddress(config.string("http.host"), config.integer("http.port")), api,
                     config.integer("http.maxBodyBytes"));
             Engine engine = new Engine(stores, journal, checkpoint, topUpKeys, disruptor, processor, ticker, diameter, http,
-                    diameterAddress, httpAddress, startedMs, token);
+                    diameterAddress, httpAddress, startedMs, token, clock);
             self[0] = engine;
             LOG.info("Gyro engine up in {} ms: Diameter {} ({} transport) as {} / {}, HTTP API http://{}:{}/ , data {}",
                     System.currentTimeMillis() - t0, diameterAddress, diameter.transport(), local.originHost,
@@ -272,6 +276,28 @@ public final class Engine implements AutoCloseable {
             stores.closeAfterFailedStart();
             throw e;
         }
+    }
+
+    /**
+     * Publishes a timer tick stamped with the engine clock now and returns once the charging thread has processed it
+     * (the stale sweep and the renewals done up to that time). For tests that move the clock: they wait for this
+     * instead of sleeping, so a "nothing happened yet" check cannot pass because the tick had not run.
+     */
+    public void tick() throws Exception {
+        AdminTask done = new AdminTask() {
+            @Override
+            protected Object run(ChargingState state) {
+                return Boolean.TRUE;
+            }
+        };
+        long timeMs = clock.getAsLong();
+        ring.publishEvent((event, seq) -> {
+            event.kind = RingEvent.Kind.TICK;
+            event.timeMs = timeMs;
+            event.admin = done;
+            event.receivedNanos = System.nanoTime();
+        });
+        done.result.get(10, TimeUnit.SECONDS);
     }
 
     private static boolean publish(RingBuffer<RingEvent> ring, AdminTask task, long timeMs) {

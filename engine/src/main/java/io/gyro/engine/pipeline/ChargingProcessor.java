@@ -101,6 +101,9 @@ public final class ChargingProcessor implements EventHandler<RingEvent>, CreditC
                 case TICK:
                     sweeper.sweep(nowMs, TICK_SWEEP_LIMIT);
                     renewals.renewDue(nowMs);
+                    if (event.admin != null) {
+                        event.admin.execute(state);   // a tick someone waits for (Engine#tick): it is done
+                    }
                     break;
                 default:
                     break;

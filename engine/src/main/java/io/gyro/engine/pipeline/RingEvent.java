@@ -77,7 +77,7 @@ public final class RingEvent {
     public final long[] usuAfterChangeTime = new long[CreditControlRequest.MAX_MSCC];
     public final long[] usuAfterChangeEvents = new long[CreditControlRequest.MAX_MSCC];
 
-    // --- ADMIN
+    // --- ADMIN (and a TICK someone waits for: completed once the tick is processed)
     public AdminTask admin;
 
     /** Copies what the processor needs from a decoded CCR (event-loop thread), stamped with {@code timeMs}. */
