@@ -38,14 +38,12 @@ public final class EventCharging {
 
     public void serve(RingEvent e, Session session, long nowMs, CreditOutcome out) {
         out.clear();
-        out.request = parties.resolve(e, session, true);
+        out.request = parties.open(e, session, true, nowMs);
         if (out.request != CreditOutcome.Request.SERVED) {
             return;
         }
         Catalogue catalogue = state.catalogue();
         Wallet wallet = state.wallet;
-        ChargingState.toWallet(state.account, wallet);
-        wallet.dropExpired(nowMs);
         int action = e.requestedAction < 0 ? Enumerations.DIRECT_DEBITING : e.requestedAction;
         out.requestedAction = action;
         serviceContext.wrap(e.serviceContextId, 0, e.serviceContextIdLength);

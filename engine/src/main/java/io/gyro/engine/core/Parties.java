@@ -49,6 +49,19 @@ final class Parties {
         return CreditOutcome.Request.SERVED;
     }
 
+    /**
+     * {@link #resolve} and, when served, the account into {@link ChargingState#wallet} without its expired buckets:
+     * where every request the core serves begins.
+     */
+    CreditOutcome.Request open(RingEvent e, Session session, boolean initial, long nowMs) {
+        CreditOutcome.Request request = resolve(e, session, initial);
+        if (request == CreditOutcome.Request.SERVED) {
+            ChargingState.toWallet(state.account, state.wallet);
+            state.wallet.dropExpired(nowMs);
+        }
+        return request;
+    }
+
     void fillPackages(QuotaRequest q) {
         q.packageIndex = state.packageIndex(state.subscriber);
         for (int i = 0; i < state.subscriber.addOnCount(); i++) {

@@ -58,14 +58,12 @@ public final class SessionCharging {
      */
     public void serve(RingEvent e, Session session, long nowMs, boolean initial, CreditOutcome out) {
         out.clear();
-        out.request = parties.resolve(e, session, initial);
+        out.request = parties.open(e, session, initial, nowMs);
         if (out.request != CreditOutcome.Request.SERVED) {
             return;
         }
         Catalogue catalogue = state.catalogue();
         Wallet wallet = state.wallet;
-        ChargingState.toWallet(state.account, wallet);
-        wallet.dropExpired(nowMs);
         boolean terminate = e.ccRequestType == Enumerations.TERMINATION_REQUEST;
         long journalSeq = 0;
         serviceContext.wrap(e.serviceContextId, 0, e.serviceContextIdLength);
