@@ -1,6 +1,9 @@
 package io.gyro.engine.cdr;
 
-/** What a charging record records. Written by name into the journal: rename nothing. */
+/**
+ * What a charging record records. Written by name into the journal, and by ordinal into the write-ahead log
+ * ({@code io.gyro.engine.wal.CdrWalCodec}): rename nothing, reorder nothing, add new kinds at the end.
+ */
 public enum CdrKind {
     /** Usage reported by a CCR-Update (RFC 4006 §8.3 UPDATE_REQUEST) and charged. */
     SESSION_INTERIM,

@@ -4,10 +4,12 @@ import io.gyro.engine.store.Account;
 import io.gyro.engine.store.SessionKey;
 
 /**
- * Reusable builder of one charging record. The charging processor takes the journal's instance
- * ({@link Journal#record()}), calls {@link #reset}, fills what applies and hands it to
- * {@link Journal#append}, which assigns the seq and writes the JSON line. Primitive fields and
- * fixed arrays only: building and appending a record allocates nothing. Not thread-safe.
+ * Reusable builder of one charging record. {@code pipeline.Records} calls {@link #reset}, fills what applies
+ * and appends it: to the write-ahead log ({@code io.gyro.engine.wal.CdrWalCodec}, binary), from which the CDR
+ * export decodes it into its own instance and hands it to {@link Journal#append(CdrRecord, long)}; or, without a
+ * log, straight to {@link Journal#append(CdrRecord)}, which assigns the seq. Either way the journal writes the
+ * JSON line. Primitive fields and fixed arrays only: building, encoding, decoding and appending a record
+ * allocate nothing. Not thread-safe: one instance per thread.
  *
  * <p>The account's full after-state ({@link #afterState(Account)}) makes a record enough, on its own, to
  * put the account back where it was after this act: {@link JournalRecovery} relies on it.
