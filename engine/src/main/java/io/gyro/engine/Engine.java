@@ -172,7 +172,8 @@ public final class Engine implements AutoCloseable {
             // The write-ahead log is the record of truth; the JSON journal is its export. Whatever the log holds
             // beyond the journal (a kill came before the export) is exported now, before recovery reads the journal.
             wal = Wal.open(dataDir.resolve(Wal.DIR_NAME),
-                    new WalConfig(config.longValue("wal.segmentBytes"), config.bool("journal.fsync")));
+                    new WalConfig(config.longValue("wal.segmentBytes"), config.bool("journal.fsync"),
+                            config.bool("journal.housekeeper")));
             wal.continueAfter(journal.writtenSeq());
             export = new CdrExport(wal, journal);
             long exported = export.drain();

@@ -55,6 +55,12 @@ public class WalBenchmark extends EngineForks {
 
     @Param({"wal", "json"})
     public String sink;
+    /**
+     * The log's prefaulter ({@code journal.housekeeper} in the engine); off in the run of 2026-12-07, which was made
+     * before it existed.
+     */
+    @Param("false")
+    public boolean prefault;
 
     private Path dir;
     private Wal wal;
@@ -69,7 +75,7 @@ public class WalBenchmark extends EngineForks {
     public void open() throws IOException {
         dir = Files.createTempDirectory("gyro-wal-bench");
         if (sink.equals("wal")) {
-            wal = Wal.open(dir, WalConfig.defaults());
+            wal = Wal.open(dir, new WalConfig(WalConfig.DEFAULT_SEGMENT_BYTES, false, prefault));
             record = new CdrRecord();
         } else {
             journal = Journal.open(dir, new JournalConfig(JournalConfig.DEFAULT_MAX_FILE_BYTES, false, true));

@@ -3,6 +3,9 @@ package io.gyro.engine.bulk;
 import io.gyro.engine.EngineConfig;
 import io.gyro.engine.cdr.Journal;
 import io.gyro.engine.cdr.JournalConfig;
+import io.gyro.engine.wal.CdrExport;
+import io.gyro.engine.wal.Wal;
+import io.gyro.engine.wal.WalConfig;
 import io.gyro.engine.pipeline.Admin;
 import io.gyro.engine.pipeline.ApiException;
 import io.gyro.engine.pipeline.Records;
@@ -172,6 +175,8 @@ public final class BulkLoader {
                     + "; stop the engine before a bulk load"));
         }
         Journal journal = null;
+        Wal wal = null;
+        CdrExport export = null;
         long startNs = System.nanoTime();
         try {
             ServiceOrder.record(dataDir, catalogue);
@@ -187,7 +192,16 @@ public final class BulkLoader {
             if (plan.journal()) {
                 journal = Journal.open(dataDir.resolve(Journal.DIR_NAME),
                         new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync"), config.bool("journal.housekeeper")));
-                records = new Records(journal);
+                // the write-ahead log first, as the engine writes them: the JSON journal is its export, and what a
+                // killed engine left in the log only is exported before anything new is appended
+                wal = Wal.open(dataDir.resolve(Wal.DIR_NAME),
+                        new WalConfig(config.longValue("wal.segmentBytes"), config.bool("journal.fsync"),
+                            config.bool("journal.housekeeper")));
+                wal.continueAfter(journal.writtenSeq());
+                export = new CdrExport(wal, journal);
+                export.drain();
+                export.start();
+                records = new Records(wal, export, journal, null);
             }
             progress.printf(Locale.ROOT, "bulk-load: %,d subscribers from MSISDN %d (IMSI %d) on %s with %s %s into %s "
                             + "(capacity %,d, %,d there already)%n", plan.count(), plan.firstMsisdn(), plan.firstImsi(),
@@ -204,6 +218,11 @@ public final class BulkLoader {
                     "aborted: " + e.getMessage());
             throw e;
         } finally {
+            if (wal != null) {
+                wal.endOfBatch();
+                export.close();
+                wal.close();
+            }
             if (journal != null) {
                 journal.close();
             }

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * any thread: {@link WalReader}s on other threads read up to it. {@link #open} on the lifecycle thread.
  *
  * <p>Durability: {@link #append} copies the record into the mapping, so once it returns the record is in the OS
- * page cache and survives a kill -9 of the process, without a system call. {@link #endOfBatch} forces the
+ * page cache and survives a kill -9 of the process, without a system call; with {@link WalConfig#prefault()} a
+ * {@link WalPrefaulter} has made the pages ahead writable, so it takes no page fault either. {@link #endOfBatch} forces the
  * batch's bytes to the device when {@link WalConfig#fsyncPerBatch()} is set (survives a power cut), then
  * publishes them to readers (a volatile store), so an export never runs ahead of what is durable. A kill can leave
  * a torn last record: {@link #open} finds the last valid one (stopping at a zero length, a bad CRC, a seq out of
@@ -77,6 +78,8 @@ public final class Wal implements AutoCloseable {
     private final WalConfig config;
     private final CRC32C crc = new CRC32C();
     private final long tornBytesCut;
+    /** Null when {@link WalConfig#prefault()} is off. */
+    private final WalPrefaulter prefaulter;
 
     private FileChannel channel;
     /** The current segment, mapped whole, little-endian; null until the first append of a new log. */
@@ -99,6 +102,7 @@ public final class Wal implements AutoCloseable {
         this.lastSeq = lastSeq;
         this.publishedSeq = lastSeq;
         this.tornBytesCut = tornBytesCut;
+        this.prefaulter = config.prefault() ? new WalPrefaulter() : null;
     }
 
     /**
@@ -147,6 +151,9 @@ public final class Wal implements AutoCloseable {
             wal.capacity = (int) size;
             wal.position = scan.end;
             wal.forcedUpTo = scan.end;
+            if (wal.prefaulter != null) {
+                wal.prefaulter.writing(m, scan.end);
+            }
             LOG.info("WAL open in {}: {} segments, last seq {}", dir, segments.size(), scan.lastSeq);
             return wal;
         } catch (IOException | RuntimeException e) {
@@ -304,6 +311,9 @@ public final class Wal implements AutoCloseable {
         }
         publishedSeq = lastSeq;
         dirty = false;
+        if (prefaulter != null) {
+            prefaulter.writing(mapped, position);
+        }
     }
 
     /** Ends the current segment (forced when fsync is on, so nothing unforced is left behind) and starts one. */
@@ -323,6 +333,9 @@ public final class Wal implements AutoCloseable {
             position = SEGMENT_HEADER_BYTES;
             forcedUpTo = 0;
             rotateNext = false;
+            if (prefaulter != null) {
+                prefaulter.writing(m, position);
+            }
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -336,7 +349,10 @@ public final class Wal implements AutoCloseable {
         if (force && position > forcedUpTo) {
             mapped.force(forcedUpTo, position - forcedUpTo);
         }
-        MappedFiles.unmap(mapped);
+        if (prefaulter == null || prefaulter.stopped()) {
+            MappedFiles.unmap(mapped);
+        }
+        // else the prefaulter may still touch it: dropped, the garbage collector unmaps it
         mapped = null;
         crcView = null;
         if (force) {
@@ -374,7 +390,15 @@ public final class Wal implements AutoCloseable {
     @Override
     public void close() throws IOException {
         endOfBatch();
+        if (prefaulter != null) {
+            prefaulter.close();
+        }
         closeSegment(true);
+    }
+
+    /** Pages the prefaulter faulted in (0 without one), for tests. */
+    long pagesPrefaulted() {
+        return prefaulter == null ? 0 : prefaulter.pagesTouched();
     }
 
     static int align(int offset) {

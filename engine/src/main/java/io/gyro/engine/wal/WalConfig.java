@@ -9,8 +9,12 @@ package io.gyro.engine.wal;
  * @param fsyncPerBatch when true, {@link Wal#endOfBatch()} forces what the batch wrote to the device (msync)
  *                      before publishing it, so records survive a power cut, not only a kill -9. The engine
  *                      reads it from {@code journal.fsync}, the setting the JSON journal had for the same promise.
+ * @param prefault      when true, a {@link WalPrefaulter} thread faults in the pages just ahead of the writer, so
+ *                      the charging thread takes no page fault per fresh page. The engine reads it from
+ *                      {@code journal.housekeeper} (the same trade-off: off on a host whose CPUs are
+ *                      oversubscribed). The two-argument constructor leaves it off.
  */
-public record WalConfig(long segmentBytes, boolean fsyncPerBatch) {
+public record WalConfig(long segmentBytes, boolean fsyncPerBatch, boolean prefault) {
     public static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
     /** A CDR record is at most ~8 KiB ({@link CdrWalCodec#MAX_PAYLOAD_BYTES}); smaller segments would hold one or two. */
     public static final long MIN_SEGMENT_BYTES = 64L * 1024;
@@ -24,8 +28,13 @@ public record WalConfig(long segmentBytes, boolean fsyncPerBatch) {
         }
     }
 
-    /** 64 MiB segments, no fsync. */
+    /** Without the prefaulter. */
+    public WalConfig(long segmentBytes, boolean fsyncPerBatch) {
+        this(segmentBytes, fsyncPerBatch, false);
+    }
+
+    /** 64 MiB segments, no fsync, no prefaulter. */
     public static WalConfig defaults() {
-        return new WalConfig(DEFAULT_SEGMENT_BYTES, false);
+        return new WalConfig(DEFAULT_SEGMENT_BYTES, false, false);
     }
 }

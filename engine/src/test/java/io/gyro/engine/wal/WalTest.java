@@ -269,6 +269,33 @@ class WalTest {
     }
 
     @Test
+    void thePrefaulterTouchesPagesAheadAndLeavesEveryRecordIntact() throws Exception {
+        int total = 30_000;
+        try (Wal wal = Wal.open(dir, new WalConfig(1 << 20, false, true))) {
+            TestPayload p = new TestPayload();
+            for (long s = 1; s <= total; s++) {
+                wal.append(T0 + s, p.of(s, lengthOf(s)));
+                if (s % 32 == 0) {
+                    wal.endOfBatch();
+                    if (s % 3200 == 0) {
+                        // give the prefaulter a moment, so it runs ahead of the writer and beside it
+                        Thread.sleep(2);
+                    }
+                }
+            }
+            wal.endOfBatch();
+            assertTrue(wal.pagesPrefaulted() > 0, "pages faulted in ahead of the writer");
+            try (WalReader r = wal.reader(1)) {
+                assertEquals(total, readAll(r, 1));
+            }
+        }
+        try (Wal wal = Wal.open(dir, new WalConfig(1 << 20, false, true))) {
+            assertEquals(total, wal.lastSeq());
+            assertEquals(0, wal.tornBytesCut());
+        }
+    }
+
+    @Test
     void continueAfterStartsTheLogAtTheJournalsNextSeq() throws Exception {
         try (Wal wal = Wal.open(dir, WalConfig.defaults())) {
             wal.continueAfter(41);
