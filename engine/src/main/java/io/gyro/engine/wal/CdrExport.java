@@ -187,6 +187,27 @@ public final class CdrExport implements Journal.Upstream, AutoCloseable {
     }
 
     /**
+     * Stops the exporter's thread where it is and exports nothing more, as a kill would leave it; for tests that
+     * simulate one. The journal and the log stay open.
+     */
+    public void halt() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+            running = false;
+        }
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        failed = true;
+    }
+
+    /**
      * Stops the exporter's thread and exports what the log published since (the log's writer must have stopped
      * and ended its batch). Lifecycle thread.
      */

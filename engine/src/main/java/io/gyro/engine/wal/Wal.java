@@ -111,7 +111,13 @@ public final class Wal implements AutoCloseable {
      */
     public static Wal open(Path dir, WalConfig config) throws IOException {
         Files.createDirectories(dir);
-        List<Path> segments = segments(dir);
+        List<Path> segments = new ArrayList<>(segments(dir));
+        while (!segments.isEmpty() && Files.size(segments.get(segments.size() - 1)) == 0) {
+            // created by a process killed before it could map it: it never held a record
+            Path empty = segments.remove(segments.size() - 1);
+            LOG.warn("WAL {}: removed an empty segment a crash left", empty.getFileName());
+            Files.delete(empty);
+        }
         if (segments.isEmpty()) {
             return new Wal(dir, config, 0, 0);
         }

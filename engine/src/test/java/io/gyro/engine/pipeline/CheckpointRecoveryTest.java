@@ -14,6 +14,9 @@ import io.gyro.engine.store.Account;
 import io.gyro.engine.store.StoreConfig;
 import io.gyro.engine.store.Stores;
 import io.gyro.engine.store.Subscriber;
+import io.gyro.engine.wal.CdrExport;
+import io.gyro.engine.wal.Wal;
+import io.gyro.engine.wal.WalConfig;
 import io.gyro.rating.Rater;
 import io.gyro.rating.Wallet;
 import io.gyro.rating.catalogue.Catalogue;
@@ -51,6 +54,11 @@ class CheckpointRecoveryTest {
     Path root;
     private final long nowMs = Instant.parse("2026-01-10T04:00:00Z").toEpochMilli();
 
+    /** Records go through the write-ahead log and its export, as in the engine ({@link CheckpointRecoveryWalTest}). */
+    boolean throughWal() {
+        return false;
+    }
+
     @BeforeAll
     static void loadCatalogue() {
         Path p = Path.of("").toAbsolutePath();
@@ -67,6 +75,9 @@ class CheckpointRecoveryTest {
         final Path data = root.resolve("data");
         final Stores stores;
         final Journal journal;
+        /** Null unless {@link #throughWal()}. */
+        final Wal wal;
+        final CdrExport export;
         final JournalCheckpoint checkpoint;
         final TopUpKeys keys;
         final StartupRecovery.Result startup;
@@ -76,10 +87,26 @@ class CheckpointRecoveryTest {
         Run() throws Exception {
             stores = Stores.open(data, new StoreConfig(1000, 1000));
             journal = Journal.open(data.resolve(Journal.DIR_NAME), JournalConfig.defaults());
+            if (throughWal()) {
+                // as Engine.start: what the log holds beyond the journal is exported before recovery reads it
+                wal = Wal.open(data.resolve(Wal.DIR_NAME), WalConfig.defaults());
+                wal.continueAfter(journal.writtenSeq());
+                export = new CdrExport(wal, journal);
+                export.drain();
+            } else {
+                wal = null;
+                export = null;
+            }
             checkpoint = JournalCheckpoint.open(data, stores.accounts()::accountWrites);
             keys = TopUpKeys.open(data);
             startup = StartupRecovery.recover(journal, stores, checkpoint, keys, nowMs, 60_000);
-            state = new ChargingState(stores, new Records(journal, checkpoint), new Rater(catalogue),
+            Records records = new Records(journal, checkpoint);
+            if (wal != null) {
+                journal.exportOf(export);
+                export.start();
+                records = new Records(wal, export, journal, checkpoint);
+            }
+            state = new ChargingState(stores, records, new Rater(catalogue),
                     new ChargingState.Settings("ocs".getBytes(StandardCharsets.US_ASCII),
                             "realm".getBytes(StandardCharsets.US_ASCII), 60_000), keys);
             processor = new ChargingProcessor(state, nowMs, 16);
@@ -103,8 +130,19 @@ class CheckpointRecoveryTest {
             return a.moneyMicros();
         }
 
+        /** With the log: waits until the JSON journal holds every record (a test that edits its file needs them). */
+        void exported() {
+            if (export != null) {
+                assertTrue(state.records.awaitExport(5_000));
+            }
+        }
+
         /** What a kill -9 leaves: nothing closed or forced, no clean-shutdown marker. */
         void kill() throws Exception {
+            if (export != null) {
+                // the exporter dies where it is: what it had not exported stays in the log only
+                export.halt();
+            }
             stores.close();
             Files.delete(data.resolve(Stores.CLEAN_SHUTDOWN_MARKER));
         }
@@ -112,6 +150,10 @@ class CheckpointRecoveryTest {
         /** A clean stop: the processor ends its last batch, then everything is closed. */
         void close() throws Exception {
             batchEnd();
+            if (wal != null) {
+                export.close();
+                wal.close();
+            }
             journal.close();
             checkpoint.close();
             keys.close();
@@ -444,6 +486,7 @@ class CheckpointRecoveryTest {
     void aDistrustedCheckpointIsResetOnDiskBeforeTheJournalIsRead() throws Exception {
         Run first = provisioned();
         first.checkpoint.advance(first.journal.lastSeq() + 5); // as if journal records were lost
+        first.exported();
         first.kill();
         Path data = root.resolve("data");
         // a journal that cannot be read to its end: the start fails half way, as a kill there would leave it

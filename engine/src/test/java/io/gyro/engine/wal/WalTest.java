@@ -183,6 +183,20 @@ class WalTest {
     }
 
     @Test
+    void anEmptySegmentACrashLeftIsRemovedAtOpen() throws Exception {
+        try (Wal wal = Wal.open(dir, WalConfig.defaults())) {
+            appendMany(wal, 1, 10);
+        }
+        // a kill between creating the next segment and mapping it
+        Files.createFile(dir.resolve(Wal.segmentName(11)));
+        try (Wal wal = Wal.open(dir, WalConfig.defaults())) {
+            assertEquals(10, wal.lastSeq());
+            assertEquals(1, Wal.segments(dir).size());
+            appendMany(wal, 11, 12);
+        }
+    }
+
+    @Test
     void aBadCrcStopsTheScanAndWhatFollowsIsCut() throws Exception {
         try (Wal wal = Wal.open(dir, WalConfig.defaults())) {
             appendMany(wal, 1, 10);
