@@ -38,6 +38,11 @@ public final class CdrRecord {
     private static final byte[] K_BUCKETS = JsonLineWriter.key("buckets");
     private static final byte[] K_IDEMPOTENCY_KEY = JsonLineWriter.key("idempotencyKey");
     private static final byte[] K_EXPLANATION = JsonLineWriter.key("explanation");
+    private static final byte[] K_IMSI = JsonLineWriter.key("imsi");
+    private static final byte[] K_VISITED_MCC_MNC = JsonLineWriter.key("visitedMccMnc");
+    private static final byte[] K_CALLED_NUMBER = JsonLineWriter.key("calledNumber");
+    private static final byte[] K_USAGE_START_MS = JsonLineWriter.key("usageStartMs");
+    private static final byte[] K_USAGE_STOP_MS = JsonLineWriter.key("usageStopMs");
 
     public static final int MAX_BUCKETS_TOUCHED = Account.MAX_BUCKETS;
     /** Longer explanations are cut (the journal line has a fixed-size buffer). */
@@ -45,6 +50,10 @@ public final class CdrRecord {
     public static final int MAX_IDEMPOTENCY_KEY_CHARS = 128;
     /** {@link #ccRequestNumber} / {@link #ratingGroup} when the act has none. */
     public static final long NONE = -1;
+    /** Longer called numbers are cut (the engine keeps at most 32 bytes of one, {@code RingEvent.MAX_CALLED}). */
+    public static final int MAX_CALLED_NUMBER_BYTES = 64;
+    /** {@link #visitedMccMnc} when the record names no visited network (home, or not known). */
+    public static final int NO_VISITED_NETWORK = -1;
 
     CdrKind kind;
     long tsMs;
@@ -74,6 +83,16 @@ public final class CdrRecord {
     final StringBuilder idempotencyKey = new StringBuilder(MAX_IDEMPOTENCY_KEY_CHARS);
     final StringBuilder explanation = new StringBuilder(MAX_EXPLANATION_CHARS);
 
+    /** The subscriber's IMSI; 0 when not known. */
+    long imsi;
+    /** MCC-MNC digits of the visited network as the engine has it ({@code RingEvent.visitedMccMnc}); -1 none. */
+    int visitedMccMnc = NO_VISITED_NETWORK;
+    final byte[] calledNumber = new byte[MAX_CALLED_NUMBER_BYTES];
+    int calledNumberLength;
+    /** The usage this record charges ran from {@code usageStartMs} to {@code usageStopMs} (epoch ms); NONE when not given. */
+    long usageStartMs = NONE;
+    long usageStopMs = NONE;
+
     /** Starts a new record of {@code kind} at {@code tsMs} (epoch ms, handed in by the caller). */
     public CdrRecord reset(CdrKind kind, long tsMs) {
         this.kind = kind;
@@ -94,6 +113,11 @@ public final class CdrRecord {
         hasAfterState = false;
         idempotencyKey.setLength(0);
         explanation.setLength(0);
+        imsi = 0;
+        visitedMccMnc = NO_VISITED_NETWORK;
+        calledNumberLength = 0;
+        usageStartMs = NONE;
+        usageStopMs = NONE;
         return this;
     }
 
@@ -113,6 +137,21 @@ public final class CdrRecord {
     public CdrRecord uncollectedMicros(long v) { uncollectedMicros = v; return this; }
     /** The period a recurring fee paid for: start-up recovery moves the subscriber's renewal date from it. */
     public CdrRecord renewedPeriod(long startMs, long endMs) { periodStartMs = startMs; periodEndMs = endMs; return this; }
+
+    /** The subscriber's IMSI (0: not known, left out of the JSON line). */
+    public CdrRecord imsi(long v) { imsi = v; return this; }
+    /** The visited network's MCC-MNC digits as {@code RingEvent.visitedMccMnc} holds them; -1 (home) is left out. */
+    public CdrRecord visitedMccMnc(int v) { visitedMccMnc = v; return this; }
+    /** Start and stop (epoch ms) of the usage this record charges; NONE leaves either out. */
+    public CdrRecord usagePeriod(long startMs, long stopMs) { usageStartMs = startMs; usageStopMs = stopMs; return this; }
+
+    /** The called number as the request carried it (ASCII digits, '+' first when international); cut at 64 bytes. */
+    public CdrRecord calledNumber(byte[] src, int offset, int length) {
+        int n = Math.max(0, Math.min(length, MAX_CALLED_NUMBER_BYTES));
+        System.arraycopy(src, offset, calledNumber, 0, n);
+        calledNumberLength = n;
+        return this;
+    }
 
     public CdrRecord sessionId(SessionKey id) {
         sessionId.copyFrom(id);
@@ -181,10 +220,40 @@ public final class CdrRecord {
 
     public CdrKind kind() { return kind; }
     public long tsMs() { return tsMs; }
+    public long msisdn() { return msisdn; }
+    public long accountId() { return accountId; }
+    public boolean hasSessionId() { return hasSessionId; }
+    /** The session id; meaningful only when {@link #hasSessionId()}. */
+    public SessionKey sessionId() { return sessionId; }
+    public long ccRequestNumber() { return ccRequestNumber; }
+    public int service() { return service; }
+    public long ratingGroup() { return ratingGroup; }
+    public long units() { return units; }
+    public long retailMicros() { return retailMicros; }
+    public long wholesaleMicros() { return wholesaleMicros; }
+    public long uncollectedMicros() { return uncollectedMicros; }
+    public long periodStartMs() { return periodStartMs; }
+    public long periodEndMs() { return periodEndMs; }
+    public int touchedCount() { return touchedCount; }
+    public long touchedId(int i) { return touchedId[i]; }
+    public long touchedUnits(int i) { return touchedUnits[i]; }
+    public long touchedRemainingAfter(int i) { return touchedRemainingAfter[i]; }
+    public boolean hasAfterState() { return hasAfterState; }
+    /** The after-state; meaningful only when {@link #hasAfterState()}. Read it, do not change it. */
+    public Account after() { return after; }
+    public CharSequence idempotencyKey() { return idempotencyKey; }
+    public CharSequence explanation() { return explanation; }
+    public long imsi() { return imsi; }
+    public int visitedMccMnc() { return visitedMccMnc; }
+    public byte[] calledNumber() { return calledNumber; }
+    public int calledNumberLength() { return calledNumberLength; }
+    public long usageStartMs() { return usageStartMs; }
+    public long usageStopMs() { return usageStopMs; }
 
     /**
      * Writes the record as one JSON line, fields in a fixed order, seq first. Optional fields are left
-     * out when empty (sessionId, ccRequestNumber, ratingGroup, uncollectedMicros, idempotencyKey). Buckets
+     * out when empty (sessionId, ccRequestNumber, ratingGroup, uncollectedMicros, idempotencyKey, imsi,
+     * visitedMccMnc, calledNumber, usageStartMs, usageStopMs), so readers written before a field existed still parse. Buckets
      * are arrays of numbers, to keep a line short: {@code bucketsTouched} rows are
      * {@code [id, units, remainingAfter]} and {@code buckets} rows (the after-state) are
      * {@code [id, service, remaining, reserved, expiryMs, priority, source]}.
@@ -249,6 +318,21 @@ public final class CdrRecord {
         }
         if (idempotencyKey.length() > 0) {
             w.fieldString(K_IDEMPOTENCY_KEY, idempotencyKey);
+        }
+        if (imsi != 0) {
+            w.field(K_IMSI, imsi);
+        }
+        if (visitedMccMnc != NO_VISITED_NETWORK) {
+            w.field(K_VISITED_MCC_MNC, visitedMccMnc);
+        }
+        if (calledNumberLength > 0) {
+            w.fieldUtf8(K_CALLED_NUMBER, calledNumber, 0, calledNumberLength);
+        }
+        if (usageStartMs != NONE) {
+            w.field(K_USAGE_START_MS, usageStartMs);
+        }
+        if (usageStopMs != NONE) {
+            w.field(K_USAGE_STOP_MS, usageStopMs);
         }
         w.fieldString(K_EXPLANATION, explanation);
         w.endObject();

@@ -40,6 +40,14 @@ public final class JournalEntry {
     public List<BucketState> buckets;
     public String idempotencyKey;
     public String explanation;
+    /** 0 when the record names none. */
+    public long imsi;
+    /** MCC-MNC digits of the visited network; {@link CdrRecord#NO_VISITED_NETWORK} when none. */
+    public int visitedMccMnc = CdrRecord.NO_VISITED_NETWORK;
+    public String calledNumber;
+    /** Start and stop of the charged usage, epoch ms; {@link CdrRecord#NONE} when not given. */
+    public long usageStartMs = CdrRecord.NONE;
+    public long usageStopMs = CdrRecord.NONE;
 
     /** A bucket that paid for (or got back) units in this act; a row {@code [id, units, remainingAfter]} in the line. */
     @JsonFormat(shape = JsonFormat.Shape.ARRAY)
