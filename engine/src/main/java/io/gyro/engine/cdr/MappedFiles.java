@@ -9,13 +9,13 @@ import java.nio.MappedByteBuffer;
  * {@code sun.misc.Unsafe#invokeCleaner} (module jdk.unsupported, open to the class path). The buffer
  * must not be touched afterwards.
  */
-final class MappedFiles {
+public final class MappedFiles {
     private static final sun.misc.Unsafe UNSAFE = unsafe();
 
     private MappedFiles() {
     }
 
-    static void unmap(MappedByteBuffer buffer) {
+    public static void unmap(MappedByteBuffer buffer) {
         UNSAFE.invokeCleaner(buffer);
     }
 
