@@ -32,9 +32,20 @@ import org.slf4j.LoggerFactory;
  * {@code cdr-YYYYMMDD-NNNN.jsonl} (UTC day of the records, then a counter from 0001), rotated at each
  * new day and before a file would pass {@link JournalConfig#maxFileBytes()}.
  *
- * <p>Threads: {@link #append}, {@link #endOfBatch} and the readers are called by the charging processor
- * thread only (the HTTP API's queries travel through it too). {@link #open} and {@link #close} by the
- * lifecycle thread while the processor is stopped.
+ * <p>Two ways to feed it. Directly ({@code pipeline.Records(Journal)}: the bulk loader, tests, benchmarks), the
+ * writer calls {@link #append(CdrRecord)}. In the engine it is the export of the write-ahead log
+ * ({@code io.gyro.engine.wal.CdrExport}): the exporter's thread calls {@link #append(CdrRecord, long)} with the
+ * log's seq, and {@link #exportOf} names the log ({@link Upstream}), whose last seq {@link #lastSeq()} then
+ * answers, as the charging processor expects of it.
+ *
+ * <p>Threads: {@link #append}, {@link #endOfBatch} on the writing thread (the charging processor when fed
+ * directly, the exporter's thread when it is an export). The readers ({@link #read}, {@link #scan},
+ * {@link #scanAfter}) may run on another thread at the same time: they read only complete lines, up to the size
+ * of the file being written that the writer publishes after each line (a release store), and no file started
+ * after that. With an {@link Upstream}, the readers first wait for the export of every record the log holds
+ * ({@link Upstream#awaitExport}), and are then called on the log's writer thread only (the charging processor:
+ * the HTTP API's queries travel through it, and so does its failure path). {@link #open} and {@link #close} by
+ * the lifecycle thread while nothing writes.
  *
  * <p>Durability: the current file is memory-mapped, {@link JournalConfig#maxFileBytes()} long, and
  * {@link #append} copies the line into the mapping: once it returns the line is in the OS page cache,
@@ -74,6 +85,10 @@ public final class Journal implements AutoCloseable {
     private int currentIndex;
     private long currentSize;
     private long lastSeq;
+    /** The file being written and how far, for readers on other threads; replaced at each rotation. */
+    private volatile Live live;
+    /** The write-ahead log this journal is the export of, or null. */
+    private volatile Upstream upstream;
     private boolean dirty;
     private boolean failed;
     /** Rotations that took the housekeeper's spare file (the others made the file themselves). */
@@ -90,6 +105,7 @@ public final class Journal implements AutoCloseable {
         this.currentIndex = currentIndex;
         this.currentSize = currentSize;
         this.tornBytesTruncated = tornBytesTruncated;
+        this.live = currentFile == null ? null : new Live(currentFile, currentSize);
         this.housekeeper = config.housekeeper()
                 ? new JournalHousekeeper(dir, config.maxFileBytes(), JournalConfig.PREFAULT_BYTES) : null;
     }
@@ -161,10 +177,22 @@ public final class Journal implements AutoCloseable {
      *                              caller must not answer: the charge is not recorded)
      */
     public long append(CdrRecord r) {
+        return append(r, lastSeq + 1);
+    }
+
+    /**
+     * Writes {@code r} with the seq it already has (the write-ahead log's, for the export), which must follow
+     * the last one written.
+     *
+     * @throws IllegalArgumentException when {@code seq} is not above the last seq written
+     */
+    public long append(CdrRecord r, long seq) {
         if (failed) {
             throw new IllegalStateException("journal failed earlier; appends refused");
         }
-        long seq = lastSeq + 1;
+        if (seq <= lastSeq) {
+            throw new IllegalArgumentException("journal seq " + seq + " is not after the last one written, " + lastSeq);
+        }
         writer.reset();
         r.writeTo(writer, seq);
         int len = writer.position();
@@ -186,6 +214,7 @@ public final class Journal implements AutoCloseable {
         mapped.put(at, line, 0, len - 1);
         mapped.put(at + len - 1, (byte) '\n');
         currentSize += len;
+        Live.SIZE.setRelease(live, currentSize);
         lastSeq = seq;
         dirty = true;
         return seq;
@@ -243,6 +272,7 @@ public final class Journal implements AutoCloseable {
         currentIndex = index;
         currentSize = 0;
         forcedUpTo = 0;
+        live = new Live(f, 0);
         if (housekeeper != null && oldMapped != null) {
             if (mapped == null) {
                 mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, config.maxFileBytes());
@@ -253,9 +283,93 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Seq of the last record written (0 when the journal is empty). */
+    /**
+     * Seq of the last record written (0 when the journal is empty); when the journal is the export of a
+     * write-ahead log ({@link #exportOf}), the last seq of the log, whose records up to it reach this journal
+     * through the export (the charging processor reads it on the log's writer thread).
+     */
     public long lastSeq() {
+        Upstream u = upstream;
+        return u == null ? lastSeq : u.lastSeq();
+    }
+
+    /** Seq of the last record written into this journal's files (the writing thread's view). */
+    public long writtenSeq() {
         return lastSeq;
+    }
+
+    /**
+     * The write-ahead log whose export this journal is, as the readers and {@link #lastSeq()} see it: a record of
+     * the log may not be in the files yet. Implemented by {@code io.gyro.engine.wal.CdrExport}.
+     */
+    public interface Upstream {
+        /** Seq of the last record appended to the log (its writer's thread). */
+        long lastSeq();
+
+        /**
+         * Returns once every record appended to the log is in the journal's files; on the log's writer thread.
+         *
+         * @throws IllegalStateException when the export does not get there in time
+         */
+        void awaitExport();
+    }
+
+    /** Makes this journal the export of {@code log} (lifecycle thread, before the log's writer starts); null: none. */
+    public void exportOf(Upstream log) {
+        this.upstream = log;
+    }
+
+    private void awaitUpstream() {
+        Upstream u = upstream;
+        if (u != null) {
+            u.awaitExport();
+        }
+    }
+
+    /** The file being written and its published size (a release store after each line). */
+    private static final class Live {
+        static final java.lang.invoke.VarHandle SIZE;
+
+        static {
+            try {
+                SIZE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Live.class, "size", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final Path file;
+        @SuppressWarnings("unused")
+        private long size;
+
+        Live(Path file, long size) {
+            this.file = file;
+            this.size = size;
+        }
+
+        long size() {
+            return (long) SIZE.getAcquire(this);
+        }
+    }
+
+    /** The journal's files a reader may read now: none started after the live one, which is read to its size. */
+    private record View(List<Path> files, Path liveFile, long liveSize) {
+    }
+
+    private View view() throws IOException {
+        Live l = live;
+        if (l == null) {
+            return new View(new ArrayList<>(), null, 0);
+        }
+        long size = l.size();
+        String liveName = l.file.getFileName().toString();
+        List<Path> files = new ArrayList<>();
+        for (Path f : listFiles(dir)) {
+            if (f.getFileName().toString().compareTo(liveName) <= 0) {
+                files.add(f);
+            }
+        }
+        return new View(files, l.file, size);
     }
 
     /** For tests: rotations that took a spare file, and the housekeeper (null when off). */
@@ -281,16 +395,18 @@ public final class Journal implements AutoCloseable {
      * For the HTTP API: allocates, reads files from the first UTC day of the period on.
      */
     public List<JournalEntry> read(long msisdn, long fromMs, long toMs, int limit) throws IOException {
+        awaitUpstream();
+        View view = view();
         List<JournalEntry> out = new ArrayList<>();
         long fromDay = Math.floorDiv(fromMs, MS_PER_DAY);
         String needle = "\"msisdn\":" + msisdn + ",";
-        for (Path f : listFiles(dir)) {
+        for (Path f : view.files()) {
             Matcher m = FILE_NAME.matcher(f.getFileName().toString());
             // a file of day D holds records of day D (or earlier, if the clock stepped back): skip older days
             if (!m.matches() || epochDayOf(Long.parseLong(m.group(1))) < fromDay) {
                 continue;
             }
-            try (BufferedReader r = reader(f, f.equals(currentFile) ? currentSize : Long.MAX_VALUE)) {
+            try (BufferedReader r = reader(f, f.equals(view.liveFile()) ? view.liveSize() : Long.MAX_VALUE)) {
                 String s;
                 while ((s = r.readLine()) != null) {
                     if (!s.contains(needle)) {
@@ -311,7 +427,9 @@ public final class Journal implements AutoCloseable {
 
     /** Every record in seq order, for recovery and tests; close it when done. */
     public Scanner scan() throws IOException {
-        return new Scanner(listFiles(dir), currentFile, currentSize, 0);
+        awaitUpstream();
+        View view = view();
+        return new Scanner(view.files(), view.liveFile(), view.liveSize(), 0);
     }
 
     /**
@@ -330,9 +448,11 @@ public final class Journal implements AutoCloseable {
      * one file ({@link JournalSeek}), so nothing before it is parsed. {@code afterSeq = 0} is {@link #scan()}.
      */
     public Scanner scanAfter(long afterSeq) throws IOException {
-        List<Path> files = listFiles(dir);
-        JournalSeek.Position at = JournalSeek.find(files, afterSeq, currentFile, currentSize);
-        return new Scanner(files.subList(at.fileIndex(), files.size()), currentFile, currentSize, at.offset());
+        awaitUpstream();
+        View view = view();
+        List<Path> files = view.files();
+        JournalSeek.Position at = JournalSeek.find(files, afterSeq, view.liveFile(), view.liveSize());
+        return new Scanner(files.subList(at.fileIndex(), files.size()), view.liveFile(), view.liveSize(), at.offset());
     }
 
     /** Iterates every record of every journal file in order; parses with Jackson. */
