@@ -30,6 +30,9 @@ import io.gyro.engine.status.EngineCounters;
 import io.gyro.engine.status.LatencyHistogram;
 import io.gyro.engine.store.StoreConfig;
 import io.gyro.engine.store.Stores;
+import io.gyro.engine.wal.CdrExport;
+import io.gyro.engine.wal.Wal;
+import io.gyro.engine.wal.WalConfig;
 import io.gyro.rating.Rater;
 import io.gyro.rating.catalogue.CatalogueLoadResult;
 import io.gyro.rating.catalogue.CatalogueLoader;
@@ -65,6 +68,8 @@ public final class Engine implements AutoCloseable {
 
     private final Stores stores;
     private final Journal journal;
+    private final Wal wal;
+    private final CdrExport export;
     private final JournalCheckpoint checkpoint;
     private final TopUpKeys topUpKeys;
     private final Disruptor<RingEvent> disruptor;
@@ -79,13 +84,15 @@ public final class Engine implements AutoCloseable {
     private volatile boolean closed;
     private final String apiToken;
 
-    private Engine(Stores stores, Journal journal, JournalCheckpoint checkpoint, TopUpKeys topUpKeys,
+    private Engine(Stores stores, Journal journal, Wal wal, CdrExport export, JournalCheckpoint checkpoint, TopUpKeys topUpKeys,
                    Disruptor<RingEvent> disruptor, ChargingProcessor processor, ScheduledExecutorService ticker,
                    DiameterServer diameter, HttpServer http, InetSocketAddress diameterAddress,
                    InetSocketAddress httpAddress, long startedMs, String apiToken) {
         this.apiToken = apiToken;
         this.stores = stores;
         this.journal = journal;
+        this.wal = wal;
+        this.export = export;
         this.checkpoint = checkpoint;
         this.topUpKeys = topUpKeys;
         this.disruptor = disruptor;
@@ -138,6 +145,8 @@ public final class Engine implements AutoCloseable {
         Stores stores = Stores.open(dataDir, new StoreConfig(config.longValue("stores.maxSubscribers"),
                 config.longValue("stores.maxSessions")));
         Journal journal = null;
+        Wal wal = null;
+        CdrExport export = null;
         JournalCheckpoint checkpoint = null;
         TopUpKeys topUpKeys = null;
         Disruptor<RingEvent> disruptor = null;
@@ -156,6 +165,17 @@ public final class Engine implements AutoCloseable {
             ServiceOrder.record(dataDir, loaded.catalogue());
             journal = Journal.open(dataDir.resolve(Journal.DIR_NAME),
                     new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync"), config.bool("journal.housekeeper")));
+            // The write-ahead log is the record of truth; the JSON journal is its export. Whatever the log holds
+            // beyond the journal (a kill came before the export) is exported now, before recovery reads the journal.
+            wal = Wal.open(dataDir.resolve(Wal.DIR_NAME),
+                    new WalConfig(config.longValue("wal.segmentBytes"), config.bool("journal.fsync")));
+            wal.continueAfter(journal.writtenSeq());
+            export = new CdrExport(wal, journal);
+            long exported = export.drain();
+            if (exported > 0) {
+                LOG.warn("write-ahead log: exported {} records the JSON journal lacked (up to seq {})", exported,
+                        journal.writtenSeq());
+            }
             // Only the journal's tail after the checkpoint is read (all of it without a usable checkpoint); after
             // an unclean stop that one parse also rolls accounts forward and feeds the session reconciliation.
             long recoveryStartNs = System.nanoTime();
@@ -180,7 +200,9 @@ public final class Engine implements AutoCloseable {
                     .maxMessageSize(config.integer("diameter.maxMessageSize"))
                     .policy(policy(config.list("diameter.peers")))
                     .build();
-            Records records = new Records(journal, checkpoint);
+            journal.exportOf(export);
+            export.start();
+            Records records = new Records(wal, export, journal, checkpoint);
             ChargingState state = new ChargingState(stores, records, new Rater(loaded.catalogue()),
                     new ChargingState.Settings(local.originHostBytes, local.originRealmBytes,
                             config.integer("sessions.graceSeconds") * 1000L,
@@ -238,7 +260,7 @@ public final class Engine implements AutoCloseable {
             InetSocketAddress httpAddress = http.bind(
                     new InetSocketAddress(config.string("http.host"), config.integer("http.port")), api,
                     config.integer("http.maxBodyBytes"));
-            Engine engine = new Engine(stores, journal, checkpoint, topUpKeys, disruptor, processor, ticker, diameter, http,
+            Engine engine = new Engine(stores, journal, wal, export, checkpoint, topUpKeys, disruptor, processor, ticker, diameter, http,
                     diameterAddress, httpAddress, startedMs, token);
             self[0] = engine;
             LOG.info("Gyro engine up in {} ms: Diameter {} ({} transport) as {} / {}, HTTP API http://{}:{}/ , data {}",
@@ -258,6 +280,12 @@ public final class Engine implements AutoCloseable {
             }
             if (disruptor != null) {
                 disruptor.halt();
+            }
+            if (export != null) {
+                export.close();
+            }
+            if (wal != null) {
+                wal.close();
             }
             if (journal != null) {
                 journal.close();
@@ -326,6 +354,7 @@ public final class Engine implements AutoCloseable {
         out.put("openPeers", diameter.peers().open().size());
         out.put("ringRemainingCapacity", ring.remainingCapacity());
         out.put("journalLastSeq", journal.lastSeq());
+        out.put("cdrExportedSeq", export.exportedSeq());
         Map<String, Long> counters = new LinkedHashMap<>();
         for (EngineCounters c : EngineCounters.values()) {
             counters.put(c.name(), c.get());
@@ -359,6 +388,14 @@ public final class Engine implements AutoCloseable {
             disruptor.halt();
         }
         diameter.close();
+        // the processor has stopped: this thread ends the log's last batch, the export catches up, then both close
+        try {
+            wal.endOfBatch();
+            export.close();
+            wal.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("closing the write-ahead log or its CDR export failed; the next start exports what is missing", e);
+        }
         try {
             journal.close();
         } catch (IOException e) {

@@ -175,6 +175,12 @@ public final class EngineConfig {
         }
         checkInt(problems, "sessions.graceSeconds", 0, 86_400);
         checkInt(problems, "sessions.sweepIntervalMs", 50, 60_000);
+        checkLong(problems, "wal.segmentBytes", io.gyro.engine.wal.WalConfig.MIN_SEGMENT_BYTES,
+                io.gyro.engine.wal.WalConfig.MAX_SEGMENT_BYTES);
+        String segment = values.get("wal.segmentBytes");
+        if (segment != null && segment.trim().matches("\\d{1,18}") && Long.parseLong(segment.trim()) % 8 != 0) {
+            problems.add("wal.segmentBytes=" + segment + ": must be a multiple of 8");
+        }
         checkLong(problems, "journal.maxFileBytes", JournalConfig.MIN_MAX_FILE_BYTES, JournalConfig.MAX_MAX_FILE_BYTES);
         checkBool(problems, "journal.fsync");
         checkBool(problems, "journal.housekeeper");

@@ -393,9 +393,19 @@ public final class Admin {
         return out;
     }
 
-    /** Charging records of a subscriber in [from, to). Reads the journal files (not the hot path). */
+    /** How long a records or usage query waits for the CDR export to catch up with the write-ahead log. */
+    public static final long EXPORT_WAIT_MS = 5_000;
+
+    /**
+     * Charging records of a subscriber in [from, to). Reads the journal files (not the hot path), after waiting
+     * (at most {@value #EXPORT_WAIT_MS} ms) for the export of every record the write-ahead log holds.
+     */
     public static List<JournalEntry> records(ChargingState s, long msisdn, long fromMs, long toMs, int limit) {
         findSubscriber(s, msisdn);
+        if (!s.records.awaitExport(EXPORT_WAIT_MS)) {
+            throw ApiException.unavailable("the CDR export is behind the write-ahead log (last seq "
+                    + s.records.lastSeq() + ") by more than " + EXPORT_WAIT_MS + " ms; try again");
+        }
         try {
             return s.records.journal().read(msisdn, fromMs, toMs, limit);
         } catch (IOException e) {

@@ -21,4 +21,9 @@ public final class ApiException extends RuntimeException {
     public static ApiException conflict(String message) {
         return new ApiException(409, message);
     }
+
+    /** The engine cannot answer now (503), e.g. the CDR export is behind; the caller may retry. */
+    public static ApiException unavailable(String message) {
+        return new ApiException(503, message);
+    }
 }

@@ -5,6 +5,9 @@ import io.gyro.engine.cdr.CdrRecord;
 import io.gyro.engine.cdr.Journal;
 import io.gyro.engine.cdr.JournalCheckpoint;
 import io.gyro.engine.store.Account;
+import io.gyro.engine.wal.CdrExport;
+import io.gyro.engine.wal.CdrWalCodec;
+import io.gyro.engine.wal.Wal;
 import io.gyro.engine.store.SessionKey;
 import io.gyro.engine.store.Subscriber;
 import io.gyro.rating.ChargeResult;
@@ -12,40 +15,146 @@ import io.gyro.rating.Wallet;
 import io.gyro.rating.catalogue.Catalogue;
 
 /**
- * Turns the processor's acts into charging records: fills the journal's reusable record with
- * who, what, how much, which buckets, the account's after-state and the rating explanation,
- * and appends it. Processor thread only; allocates nothing per record.
+ * Turns the processor's acts into charging records: fills a reusable record with who, what, how much, which
+ * buckets, the account's after-state and the rating explanation, and appends it: to the write-ahead log
+ * ({@link Wal}, binary, {@link CdrWalCodec}) in the engine, whose {@link CdrExport} writes the JSON journal off
+ * this thread; or straight to the JSON {@link Journal} without a log (bulk loader, tests, benchmarks).
+ * Processor thread only (the lifecycle thread before it starts); allocates nothing per record.
+ *
+ * <p>The network context of a request ({@link #network}, {@link #usagePeriod}) goes into the usage records
+ * ({@link #charge}, {@link #refund}) that follow it; the other kinds carry none.
  */
 public final class Records {
     private final Journal journal;
+    /** Null when records go straight to the journal. */
+    private final Wal wal;
+    private final CdrExport export;
     private final JournalCheckpoint checkpoint;
+    private final CdrRecord record;
+    private final CdrWalCodec codec = new CdrWalCodec();
     private final Account after = new Account();
     private final StringBuilder explanation = new StringBuilder(CdrRecord.MAX_EXPLANATION_CHARS);
+
+    private long imsi;
+    private int visitedMccMnc = CdrRecord.NO_VISITED_NETWORK;
+    private final byte[] called = new byte[CdrRecord.MAX_CALLED_NUMBER_BYTES];
+    private int calledLength;
+    private long usageStartMs = CdrRecord.NONE;
+    private long usageStopMs = CdrRecord.NONE;
 
     /** Without a checkpoint (tests, benchmarks): every start reads the whole journal. */
     public Records(Journal journal) {
         this(journal, null);
     }
 
-    /** @param checkpoint advanced at every {@link #flush()}, or null */
+    /** Straight to the JSON journal. @param checkpoint advanced at every {@link #flush()}, or null */
     public Records(Journal journal, JournalCheckpoint checkpoint) {
         this.journal = journal;
+        this.wal = null;
+        this.export = null;
         this.checkpoint = checkpoint;
+        this.record = journal.record();
     }
 
+    /**
+     * To the write-ahead log; {@code export} writes the JSON journal from it.
+     *
+     * @param checkpoint advanced at every {@link #flush()} to the log's seq (the export keeps the seq), or null
+     */
+    public Records(Wal wal, CdrExport export, Journal journal, JournalCheckpoint checkpoint) {
+        this.journal = journal;
+        this.wal = wal;
+        this.export = export;
+        this.checkpoint = checkpoint;
+        this.record = new CdrRecord();
+    }
+
+    /**
+     * The JSON journal (the export, when there is a log). With a log its {@link Journal#lastSeq()} is the log's,
+     * and its readers first wait for the export (on this thread only).
+     */
     public Journal journal() {
         return journal;
     }
 
+    /** The write-ahead log, or null when records go straight to the journal. */
+    public Wal wal() {
+        return wal;
+    }
+
+    /** Seq of the last record appended (log or journal). */
+    public long lastSeq() {
+        return wal != null ? wal.lastSeq() : journal.lastSeq();
+    }
+
+    /**
+     * Makes the JSON journal hold every record appended so far, for a query that reads it: publishes the log and
+     * waits for the export, at most {@code timeoutMs}. Nothing to do without a log.
+     *
+     * @return false when the export did not get there in time
+     */
+    public boolean awaitExport(long timeoutMs) {
+        if (wal == null) {
+            return true;
+        }
+        wal.endOfBatch();
+        return export.awaitExported(wal.lastSeq(), timeoutMs);
+    }
+
+    /**
+     * The network context of the request being processed, carried by the usage records ({@link #charge},
+     * {@link #refund}) that follow, until the next call or {@link #clearNetwork()}: the IMSI (0: unknown), the
+     * visited network's MCC-MNC ({@code RingEvent.visitedMccMnc}, -1 home) and the called number's bytes
+     * ({@code RingEvent.called}, length 0: none).
+     */
+    public void network(long imsi, int visitedMccMnc, byte[] called, int calledLength) {
+        this.imsi = imsi;
+        this.visitedMccMnc = visitedMccMnc;
+        int n = Math.max(0, Math.min(calledLength, this.called.length));
+        if (n > 0) {
+            System.arraycopy(called, 0, this.called, 0, n);
+        }
+        this.calledLength = n;
+    }
+
+    /** Forgets the network context and any usage period (after a request). */
+    public void clearNetwork() {
+        imsi = 0;
+        visitedMccMnc = CdrRecord.NO_VISITED_NETWORK;
+        calledLength = 0;
+        usageStartMs = CdrRecord.NONE;
+        usageStopMs = CdrRecord.NONE;
+    }
+
+    /**
+     * Start and stop (epoch ms) of the usage the next {@link #charge} or {@link #refund} records; used by that one
+     * record only.
+     */
+    public void usagePeriod(long startMs, long stopMs) {
+        this.usageStartMs = startMs;
+        this.usageStopMs = stopMs;
+    }
+
     private CdrRecord begin(CdrKind kind, Subscriber subscriber, long nowMs) {
-        return journal.record().reset(kind, nowMs).msisdn(subscriber.msisdn()).accountId(subscriber.accountId());
+        return record.reset(kind, nowMs).msisdn(subscriber.msisdn()).accountId(subscriber.accountId());
+    }
+
+    /** Adds the request's network context and usage period to a usage record. */
+    private CdrRecord usage(CdrRecord r) {
+        r.imsi(imsi).visitedMccMnc(visitedMccMnc).usagePeriod(usageStartMs, usageStopMs);
+        if (calledLength > 0) {
+            r.calledNumber(called, 0, calledLength);
+        }
+        usageStartMs = CdrRecord.NONE;
+        usageStopMs = CdrRecord.NONE;
+        return r;
     }
 
     private long finish(CdrRecord r, Subscriber subscriber, Wallet wallet) {
         after.clear(subscriber.accountId());
         ChargingState.fromWallet(wallet, after);
         r.afterState(after);
-        return journal.append(r);
+        return wal != null ? wal.append(r.tsMs(), codec.wrap(r)) : journal.append(r);
     }
 
     /** Usage or an event that was priced and debited. */
@@ -60,6 +169,7 @@ public final class Records {
                 .wholesaleMicros(charge.costMicros)
                 .uncollectedMicros(charge.uncollectedMicros)
                 .sessionId(sessionId);
+        usage(r);
         for (int i = 0; i < charge.debitCount; i++) {
             int b = wallet.indexOfBucket(charge.debitBucketId[i]);
             r.bucketTouched(charge.debitBucketId[i], charge.debitUnits[i], b >= 0 ? wallet.bucketRemaining[b] : 0);
@@ -81,6 +191,7 @@ public final class Records {
                 .retailMicros(-refundMicros)
                 .sessionId(sessionId)
                 .explanation("refund of the list price of the units");
+        usage(r);
         return finish(r, subscriber, wallet);
     }
 
@@ -121,14 +232,19 @@ public final class Records {
     }
 
     /**
-     * Ends a processor batch (fsync when configured). Called after every write of the batch's requests (and
+     * Ends a processor batch: forces the log (or the journal) when fsync is configured and publishes it to the
+     * export. Called after every write of the batch's requests (and
      * of the housekeeping that follows them), so it also advances the journal checkpoint to the last record:
      * each of those records has had all its map writes.
      */
     public void flush() {
-        journal.endOfBatch();
+        if (wal != null) {
+            wal.endOfBatch();
+        } else {
+            journal.endOfBatch();
+        }
         if (checkpoint != null) {
-            checkpoint.advance(journal.lastSeq());
+            checkpoint.advance(lastSeq());
         }
     }
 
