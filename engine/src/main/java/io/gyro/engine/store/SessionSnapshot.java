@@ -211,6 +211,23 @@ public final class SessionSnapshot {
         }
     }
 
+    /**
+     * The log seq of the oldest snapshot kept (the one a start falls back to when the newest is damaged): the session
+     * log must keep every record after it. -1 when there is none.
+     */
+    public static long oldestKeptSeq(Path dataDir) throws IOException {
+        Path dir = dataDir.resolve(DIR_NAME);
+        if (!Files.isDirectory(dir)) {
+            return -1;
+        }
+        List<Path> all = snapshots(dir);
+        if (all.isEmpty()) {
+            return -1;
+        }
+        Matcher m = NAME.matcher(all.get(all.size() - 1).getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
     /** Snapshots of the directory, newest (highest log seq) first. */
     private static List<Path> snapshots(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();

@@ -4,19 +4,24 @@ import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 
 /**
- * Open Gy sessions by Session-Id, in a file-persisted Chronicle Map, so that a restart continues them
- * and a retransmission is answered from the stored answer. Called by the charging processor thread
- * only. {@link #read(Session)}, {@link #write(Session)} and {@link #remove(SessionKey)} allocate
- * nothing: the key is the session's own {@link SessionKey}, filled from the AVP bytes.
+ * Open Gy sessions by Session-Id, in an in-memory (off-heap) Chronicle Map: no file behind it, so the charging thread
+ * never takes the write-protect faults of a mapped file's writeback. Every write and removal is also appended to the
+ * {@link SessionLog}, whose snapshots and records give the sessions back after a stop or a kill -9, so that a restart
+ * continues them and a retransmission is answered from the stored answer. Called by the charging processor thread
+ * only. {@link #read(Session)}, {@link #write(Session)} and {@link #remove(SessionKey)} allocate nothing: the key is
+ * the session's own {@link SessionKey}, filled from the AVP bytes.
  */
 public final class SessionStore {
+    /** The persisted map of the versions before the session log: read once at open, then deleted. */
     static final String FILE_NAME = "sessions.cm3";
 
     private final ChronicleMap<SessionKey, Session> map;
+    private final SessionLog log;
     private final SessionKey scratchKey = new SessionKey();
 
-    SessionStore(ChronicleMap<SessionKey, Session> map) {
+    SessionStore(ChronicleMap<SessionKey, Session> map, SessionLog log) {
         this.map = map;
+        this.log = log;
     }
 
     static ChronicleMapBuilder<SessionKey, Session> builder(long entries) {
@@ -61,17 +66,31 @@ public final class SessionStore {
             throw new IllegalArgumentException("session id not set");
         }
         InPlaceWrites.write(map, session.id, session, SessionMarshaller.INSTANCE);
+        log.written(session);
     }
 
-    public void remove(SessionKey id) {
-        map.remove(id);
+    /** Removes the session (at {@code timeMs}, the time the log records); nothing when there is none. */
+    public void remove(SessionKey id, long timeMs) {
+        if (map.remove(id) != null) {
+            log.removed(id, timeMs);
+        }
     }
 
     /** Removes by an id given as characters. */
-    public void remove(CharSequence sessionId) {
+    public void remove(CharSequence sessionId, long timeMs) {
         if (scratchKey.set(sessionId)) {
-            map.remove(scratchKey);
+            remove(scratchKey, timeMs);
         }
+    }
+
+    /** The end of a charging batch: what the batch logged is forced (when configured) and published. */
+    public void endOfBatch() {
+        log.endOfBatch();
+    }
+
+    /** The session log (snapshots, its position). */
+    public SessionLog log() {
+        return log;
     }
 
     public boolean exists(SessionKey id) {
@@ -102,7 +121,20 @@ public final class SessionStore {
         return ok[0];
     }
 
-    void close() {
-        map.close();
+    void close() throws java.io.IOException {
+        try {
+            log.close();
+        } finally {
+            map.close();
+        }
+    }
+
+    /** Closes like a kill -9 would leave it: no last snapshot (tests). */
+    void closeWithoutSnapshot() throws java.io.IOException {
+        try {
+            log.closeWithoutSnapshot();
+        } finally {
+            map.close();
+        }
     }
 }
