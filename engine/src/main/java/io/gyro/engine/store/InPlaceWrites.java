@@ -30,6 +30,11 @@ final class InPlaceWrites {
     }
 
     static <K, V> void write(ChronicleMap<K, V> map, K key, V value, Layout<V> layout) {
+        write(map, key, value, layout, true);
+    }
+
+    /** @param checksums whether the map stores entry checksums (a persisted map does; an in-memory one does not) */
+    static <K, V> void write(ChronicleMap<K, V> map, K key, V value, Layout<V> layout, boolean checksums) {
         try (ExternalMapQueryContext<K, V, ?> c = map.queryContext(key)) {
             c.writeLock().lock();
             MapEntry<K, V> entry = c.entry();
@@ -43,7 +48,7 @@ final class InPlaceWrites {
                 return;
             }
             layout.writeInPlace((RandomDataOutput) stored.bytes(), stored.offset(), value);
-            if (entry instanceof ChecksumEntry) {
+            if (checksums && entry instanceof ChecksumEntry) {
                 ((ChecksumEntry) entry).updateChecksum();
             }
         }

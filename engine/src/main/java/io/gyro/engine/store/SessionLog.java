@@ -58,6 +58,8 @@ public final class SessionLog implements AutoCloseable {
     private volatile long snapshotsTaken;
     private volatile long lastSnapshotSessions;
     private boolean closed;
+    /** The latest record time logged (record times are informative: replay applies records in seq order). */
+    private long lastTimeMs;
 
     private SessionLog(Path dataDir, ChronicleMap<SessionKey, Session> map, Wal wal) {
         this.dataDir = dataDir;
@@ -134,14 +136,15 @@ public final class SessionLog implements AutoCloseable {
         return new Opened(new SessionLog(dataDir, map, wal), loaded.sessions, applied, millis);
     }
 
-    /** Logs a session's after-state (charging thread). */
+    /** Logs a session's after-state (charging thread), at the session's last activity. */
     void written(Session session) {
+        lastTimeMs = Math.max(lastTimeMs, session.lastActivityMs());
         wal.append(session.lastActivityMs(), sessionPayload.wrap(session));
     }
 
-    /** Logs a session's removal (charging thread). */
-    void removed(SessionKey id, long timeMs) {
-        wal.append(timeMs, removedPayload.wrap(id));
+    /** Logs a session's removal (charging thread), at the latest time the log has seen. */
+    void removed(SessionKey id) {
+        wal.append(lastTimeMs, removedPayload.wrap(id));
     }
 
     /** The end of a charging batch: forces (when configured) and publishes what it logged. */
@@ -166,6 +169,12 @@ public final class SessionLog implements AutoCloseable {
                 LOG.warn("session snapshot failed (the log keeps everything until the next one): {}", e.toString());
             }
         }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** A snapshot at the log's end, now, on the caller's thread (no charging thread may be writing). */
+    void snapshotNow() throws IOException {
+        wal.endOfBatch();
+        snapshot(wal.lastSeq());
     }
 
     /**

@@ -65,21 +65,20 @@ public final class SessionStore {
         if (session.id.length == 0) {
             throw new IllegalArgumentException("session id not set");
         }
-        InPlaceWrites.write(map, session.id, session, SessionMarshaller.INSTANCE);
+        InPlaceWrites.write(map, session.id, session, SessionMarshaller.INSTANCE, false);
         log.written(session);
     }
 
-    /** Removes the session (at {@code timeMs}, the time the log records); nothing when there is none. */
-    public void remove(SessionKey id, long timeMs) {
-        if (map.remove(id) != null) {
-            log.removed(id, timeMs);
-        }
+    /** Removes the session, if there is one (the log records the removal either way: replaying it is harmless). */
+    public void remove(SessionKey id) {
+        map.remove(id);
+        log.removed(id);
     }
 
     /** Removes by an id given as characters. */
-    public void remove(CharSequence sessionId, long timeMs) {
+    public void remove(CharSequence sessionId) {
         if (scratchKey.set(sessionId)) {
-            remove(scratchKey, timeMs);
+            remove(scratchKey);
         }
     }
 
@@ -112,13 +111,6 @@ public final class SessionStore {
             e.value().getUsing(reused);
             visitor.accept(reused);
         });
-    }
-
-    /** Whether every stored entry's checksum matches its bytes (tests of the in-place writes). */
-    boolean checksumsHold() {
-        boolean[] ok = {true};
-        map.forEachEntry(e -> ok[0] &= ((net.openhft.chronicle.hash.ChecksumEntry) e).checkSum());
-        return ok[0];
     }
 
     void close() throws java.io.IOException {

@@ -20,6 +20,7 @@ import net.openhft.chronicle.hash.impl.BigSegmentHeader;
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import io.gyro.engine.wal.WalConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,7 +115,12 @@ public final class Stores implements AutoCloseable {
      *                               the directory open; nothing is touched then
      */
     public static Stores open(Path dataDir, StoreConfig config) throws IOException {
-        return open(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()));
+        return open(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()), WalConfig.defaults());
+    }
+
+    /** As {@link #open(Path, StoreConfig)}, with the session log's settings (the engine's: fsync per batch ...). */
+    public static Stores open(Path dataDir, StoreConfig config, WalConfig sessionLog) throws IOException {
+        return open(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()), sessionLog);
     }
 
     /**
@@ -170,7 +176,7 @@ public final class Stores implements AutoCloseable {
                         + "cleanly (e.g. gyro serve, then Ctrl-C), then audit");
             }
             return openLocked(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()), lockChannel, lock,
-                    startNs);
+                    startNs, WalConfig.defaults());
         } catch (IOException | RuntimeException e) {
             lockChannel.close();
             throw e;
@@ -191,12 +197,17 @@ public final class Stores implements AutoCloseable {
      * (a power of two; tests use it to shard small stores). A directory that has its maps keeps its own count.
      */
     static Stores open(Path dataDir, StoreConfig config, int freshAccountShards) throws IOException {
+        return open(dataDir, config, freshAccountShards, WalConfig.defaults());
+    }
+
+    private static Stores open(Path dataDir, StoreConfig config, int freshAccountShards, WalConfig sessionLog)
+            throws IOException {
         long startNs = System.nanoTime();
         Files.createDirectories(dataDir);
         FileLock lock = lockDataDir(dataDir);
         FileChannel lockChannel = lock.channel();
         try {
-            return openLocked(dataDir, config, freshAccountShards, lockChannel, lock, startNs);
+            return openLocked(dataDir, config, freshAccountShards, lockChannel, lock, startNs, sessionLog);
         } catch (IOException | RuntimeException e) {
             lockChannel.close();
             throw e;
@@ -204,7 +215,7 @@ public final class Stores implements AutoCloseable {
     }
 
     private static Stores openLocked(Path dataDir, StoreConfig config, int freshAccountShards, FileChannel lockChannel,
-                                     FileLock lock, long startNs) throws IOException {
+                                     FileLock lock, long startNs, WalConfig sessionLogConfig) throws IOException {
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
         StoreConfig recorded = recordedCapacity(dataDir);
         Path imsiDirty = dataDir.resolve(IMSI_DIRTY_FILE);
@@ -260,10 +271,15 @@ public final class Stores implements AutoCloseable {
                     dataDir, SubscriberStore.FILE_NAME);
             Opening<LongKey, LongKey> imsiOpen = new Opening<>(SubscriberStore.imsiBuilder(effective.maxSubscribers()),
                     dataDir, SubscriberStore.IMSI_FILE_NAME);
-            Opening<SessionKey, Session> sessionOpen = new Opening<>(SessionStore.builder(effective.maxSessions()),
-                    dataDir, SessionStore.FILE_NAME);
+            // Sessions live in memory (SessionLog); a persisted map of an older version is read once, below.
+            boolean legacySessions = Files.exists(dataDir.resolve(SessionStore.FILE_NAME));
+            Opening<SessionKey, Session> sessionOpen = legacySessions ? new Opening<>(
+                    SessionStore.builder(effective.maxSessions()), dataDir, SessionStore.FILE_NAME) : null;
             List<Opening<?, ?>> openings = new ArrayList<>(accountOpens);
-            openings.addAll(List.of(subscriberOpen, imsiOpen, sessionOpen));
+            openings.addAll(List.of(subscriberOpen, imsiOpen));
+            if (sessionOpen != null) {
+                openings.add(sessionOpen);
+            }
             openAll(openings, unclean, listener, opened);
             @SuppressWarnings("unchecked")
             ChronicleMap<LongKey, Account>[] accountMaps = new ChronicleMap[accountShards];
@@ -273,7 +289,24 @@ public final class Stores implements AutoCloseable {
             AccountStore accountStore = new AccountStore(accountMaps, RecentAccountWrites.open(dataDir));
             ChronicleMap<LongKey, Subscriber> subscriberMap = subscriberOpen.map;
             ChronicleMap<LongKey, LongKey> imsiMap = imsiOpen.map;
-            ChronicleMap<SessionKey, Session> sessionMap = sessionOpen.map;
+            ChronicleMap<SessionKey, Session> sessionMap = SessionStore.builder(effective.maxSessions()).create();
+            opened.add(sessionMap);
+            SessionLog.Opened sessionLog = SessionLog.open(dataDir, sessionMap, sessionLogConfig);
+            if (sessionOpen != null) {
+                // Upgrade: the persisted sessions become the first snapshot, then the old file goes.
+                Session reused = new Session();
+                sessionOpen.map.forEachEntry(e -> {
+                    e.key().getUsing(reused.id);
+                    e.value().getUsing(reused);
+                    sessionMap.put(reused.id, reused);
+                });
+                opened.remove(sessionOpen.map);
+                sessionOpen.map.close();
+                sessionLog.log.snapshotNow();
+                Files.delete(dataDir.resolve(SessionStore.FILE_NAME));
+                LOG.info("data dir {}: {} sessions moved from {} to the session log's first snapshot", dataDir,
+                        sessionMap.longSize(), SessionStore.FILE_NAME);
+            }
             StringBuilder recoveredNames = new StringBuilder();
             StringBuilder timings = new StringBuilder();
             int recoveredCount = 0;
@@ -305,8 +338,10 @@ public final class Stores implements AutoCloseable {
                     openMillis, unclean,
                     recoveredCount, recoveredNames, corruptions.get(), unclean && indexMayLack, repairs, repairMillis,
                     accountStore.count(), subscriberMap.longSize(), sessionMap.longSize());
-            LOG.info("stores open: {}", timings);
-            return new Stores(dataDir, lockChannel, lock, accountStore, subscriberStore, new SessionStore(sessionMap),
+            LOG.info("stores open: {}; sessions: {} from the snapshot, {} log records applied, in {} ms", timings,
+                    sessionLog.snapshotSessions, sessionLog.logRecordsApplied, sessionLog.millis);
+            return new Stores(dataDir, lockChannel, lock, accountStore, subscriberStore,
+                    new SessionStore(sessionMap, sessionLog.log),
                     unclean, openMillis, corruptions.get(), repairs, effective, unclean && indexMayLack, recoveredCount);
         } catch (IOException | RuntimeException e) {
             for (ChronicleMap<?, ?> m : opened) {
