@@ -182,6 +182,9 @@ public final class SessionLog implements AutoCloseable {
      * log segments only records before the older kept snapshot are in.
      */
     private void snapshot(long logSeq) throws IOException {
+        if (logSeq == SessionSnapshot.newestSeq(dataDir)) {
+            return;   // nothing logged since the newest snapshot: it is this one (a read-only run leaves no trace)
+        }
         long startNs = System.nanoTime();
         SessionSnapshot.write(dataDir, map, logSeq, System.currentTimeMillis());
         long olderSnapshotSeq = SessionSnapshot.oldestKeptSeq(dataDir);

@@ -211,6 +211,17 @@ public final class SessionSnapshot {
         }
     }
 
+    /** The log seq of the newest snapshot, or -1 when there is none. */
+    public static long newestSeq(Path dataDir) throws IOException {
+        Path dir = dataDir.resolve(DIR_NAME);
+        if (!Files.isDirectory(dir)) {
+            return -1;
+        }
+        List<Path> all = snapshots(dir);
+        Matcher m = all.isEmpty() ? null : NAME.matcher(all.get(0).getFileName().toString());
+        return m != null && m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
     /**
      * The log seq of the oldest snapshot kept (the one a start falls back to when the newest is damaged): the session
      * log must keep every record after it. -1 when there is none.

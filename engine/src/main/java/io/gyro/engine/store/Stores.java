@@ -289,7 +289,9 @@ public final class Stores implements AutoCloseable {
             AccountStore accountStore = new AccountStore(accountMaps, RecentAccountWrites.open(dataDir));
             ChronicleMap<LongKey, Subscriber> subscriberMap = subscriberOpen.map;
             ChronicleMap<LongKey, LongKey> imsiMap = imsiOpen.map;
-            ChronicleMap<SessionKey, Session> sessionMap = SessionStore.builder(effective.maxSessions()).create();
+            // Closed by Stores#close after its last snapshot, not by Chronicle's own shutdown hook before it.
+            ChronicleMap<SessionKey, Session> sessionMap = SessionStore.builder(effective.maxSessions())
+                    .skipCloseOnExitHook(true).create();
             opened.add(sessionMap);
             SessionLog.Opened sessionLog = SessionLog.open(dataDir, sessionMap, sessionLogConfig);
             if (sessionOpen != null) {
