@@ -136,7 +136,7 @@ public final class Engine implements AutoCloseable {
         Path dataDir = config.path("dataDir");
         Files.createDirectories(dataDir);
         Stores stores = Stores.open(dataDir, new StoreConfig(config.longValue("stores.maxSubscribers"),
-                config.longValue("stores.maxSessions")));
+                config.longValue("stores.maxSessions"), config.longValue("stores.maxEndedSessions")));
         Journal journal = null;
         JournalCheckpoint checkpoint = null;
         TopUpKeys topUpKeys = null;

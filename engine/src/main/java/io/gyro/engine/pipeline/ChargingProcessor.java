@@ -253,24 +253,14 @@ public final class ChargingProcessor implements EventHandler<RingEvent> {
         }
     }
 
-    private long sessionCount;
-    private long sessionCountAtNanos = System.nanoTime() - 1_000_000_000L;
-
     /**
-     * A new session must fit before anything is charged: with the session store at its configured
+     * A new session must fit before anything is charged: with the live sessions at their configured
      * capacity, new sessions and events are refused with 3004 DIAMETER_TOO_BUSY (the PGW may try
-     * another OCS or retry), while running sessions continue.
+     * another OCS or retry), while running sessions continue. Ended sessions kept for retransmissions
+     * are not counted: they have their own bounded map (SessionStore), which never refuses one.
      */
     private boolean sessionStoreFull() {
-        long nowNanos = System.nanoTime();
-        if (nowNanos - sessionCountAtNanos > 100_000_000L) {
-            // Counting the map visits every segment: refresh at most ten times a second and
-            // count the sessions added in between.
-            sessionCount = state.stores.sessions().count();
-            sessionCountAtNanos = nowNanos;
-        }
-        if (sessionCount < state.settings.maxSessions) {
-            sessionCount++;
+        if (state.stores.sessions().count() < state.settings.maxSessions) {
             return false;
         }
         EngineCounters.SESSION_STORE_FULL.increment();

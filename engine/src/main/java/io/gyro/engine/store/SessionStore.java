@@ -1,22 +1,72 @@
 package io.gyro.engine.store;
 
+import java.util.function.Consumer;
+
+import io.gyro.diameter.dictionary.Enumerations;
+import io.gyro.engine.status.EngineCounters;
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.MapEntry;
+import net.openhft.chronicle.map.MapSegmentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Open Gy sessions by Session-Id, in a file-persisted Chronicle Map, so that a restart continues them
- * and a retransmission is answered from the stored answer. Called by the charging processor thread
- * only. {@link #read(Session)}, {@link #write(Session)} and {@link #remove(SessionKey)} allocate
- * nothing: the key is the session's own {@link SessionKey}, filled from the AVP bytes.
+ * Gy sessions by Session-Id, in two file-persisted Chronicle Maps, so that a restart continues them and a
+ * retransmission is answered from the stored answer (RFC 4006 §7). Called by the charging processor thread only
+ * (and by start-up recovery before it runs). {@link #read(Session)}, {@link #write(Session)} and
+ * {@link #remove(SessionKey)} allocate nothing: the key is the session's own {@link SessionKey}, filled from the
+ * AVP bytes.
+ *
+ * <ul>
+ *   <li>Live sessions ({@value #FILE_NAME}): running ones, with their reservation slots. {@link #count()} counts
+ *       these only, and only these are bounded by {@code stores.maxSessions}.</li>
+ *   <li>Ended sessions ({@value #ENDED_FILE_NAME}): after their CCR-T or CCR-EVENT they are kept for the grace
+ *       period only so that a retransmission of that last request gets its stored answer. They keep only that
+ *       ({@link EndedSessionMarshaller}: ids, request number and type, expiry, answer bytes). Their map has its own
+ *       capacity ({@code stores.maxEndedSessions}); when it is full the oldest ended sessions are dropped
+ *       ({@link EngineCounters#ENDED_SESSIONS_DROPPED}), so an ended session never costs a new one its place.</li>
+ * </ul>
+ *
+ * <p>{@link #write(Session)} of a session whose last request was a TERMINATION or an EVENT, with no slot open,
+ * moves it: first out of the live map, then into the ended one. A kill -9 between the two leaves the session in
+ * neither map, never in both: its answer had not left (answers leave after the batch's writes), a retransmission
+ * gets 5002 DIAMETER_UNKNOWN_SESSION_ID and nothing is charged twice (the request's account write came first, and a
+ * journaled charge is marked again by start-up reconciliation). Both in both maps would let a stale live copy with
+ * its reservations shadow the ended one.
  */
 public final class SessionStore {
     static final String FILE_NAME = "sessions.cm3";
+    static final String ENDED_FILE_NAME = "ended-sessions.cm3";
+    private static final Logger LOG = LoggerFactory.getLogger(SessionStore.class);
 
-    private final ChronicleMap<SessionKey, Session> map;
+    private final ChronicleMap<SessionKey, Session> live;
+    private final ChronicleMap<SessionKey, Session> ended;
+    private final long maxEnded;
     private final SessionKey scratchKey = new SessionKey();
+    /** Entries of each map, counted at open ({@code longSize}) and kept by every insert and remove here. */
+    private long liveCount;
+    private long endedCount;
 
-    SessionStore(ChronicleMap<SessionKey, Session> map) {
-        this.map = map;
+    /** The ended map's segment the next drop of old entries starts at (round robin). */
+    private int dropSegment;
+    private long scanMinExpiryMs;
+    private long scanMaxExpiryMs;
+    private long scanCutoffMs;
+    private int scanEntries;
+    private final Consumer<MapEntry<SessionKey, Session>> measureSegment = this::measure;
+    private final Consumer<MapEntry<SessionKey, Session>> dropOlderHalf = this::dropIfOld;
+
+    SessionStore(ChronicleMap<SessionKey, Session> live, ChronicleMap<SessionKey, Session> ended, long maxEnded) {
+        if (maxEnded < 1) {
+            throw new IllegalArgumentException("maxEnded=" + maxEnded + " must be at least 1");
+        }
+        this.live = live;
+        this.ended = ended;
+        this.maxEnded = maxEnded;
+        this.liveCount = live.longSize();
+        this.endedCount = ended.longSize();
     }
 
     static ChronicleMapBuilder<SessionKey, Session> builder(long entries) {
@@ -35,12 +85,31 @@ public final class SessionStore {
     }
 
     /**
-     * Reads the session whose id is {@code into.id()}.
+     * The ended sessions' map for {@code entries} of them. {@link #write} keeps the count at {@code entries}; the
+     * bloat factor lets a segment that receives more than its share grow a tier instead of failing.
+     */
+    static ChronicleMapBuilder<SessionKey, Session> endedBuilder(long entries) {
+        return ChronicleMapBuilder.of(SessionKey.class, Session.class)
+                .name("ended-sessions")
+                .entries(entries)
+                .keyMarshallers(SessionKey.Marshaller.INSTANCE, SessionKey.Marshaller.INSTANCE)
+                .averageKeySize(48)
+                .valueMarshallers(EndedSessionMarshaller.INSTANCE, EndedSessionMarshaller.INSTANCE)
+                // a CCA-T is ~200 bytes, a CCA-EVENT with its MSCC ~300; the largest value is 4,164 bytes
+                .averageValueSize(EndedSessionMarshaller.HEADER_BYTES + 250)
+                .maxChunksPerEntry(256)
+                .maxBloatFactor(2.0)
+                .putReturnsNull(true)
+                .removeReturnsNull(true);
+    }
+
+    /**
+     * Reads the session whose id is {@code into.id()}: a live one, else an ended one (with no slots).
      *
      * @return false when there is none ({@code into} keeps its id, other fields untouched)
      */
     public boolean read(Session into) {
-        return map.getUsing(into.id, into) != null;
+        return live.getUsing(into.id, into) != null || ended.getUsing(into.id, into) != null;
     }
 
     /**
@@ -55,40 +124,151 @@ public final class SessionStore {
         return read(into);
     }
 
-    /** Creates or replaces the session under {@code session.id()} (in place when its stored size is unchanged). */
+    /**
+     * Creates or replaces the session under {@code session.id()} (in place when its stored size is unchanged). An
+     * ended session (last request TERMINATION or EVENT, no slot open) moves to the ended map; see the class doc.
+     */
     public void write(Session session) {
         if (session.id.length == 0) {
             throw new IllegalArgumentException("session id not set");
         }
-        InPlaceWrites.write(map, session.id, session, SessionMarshaller.INSTANCE);
+        if (isEnded(session)) {
+            writeEnded(session);
+            return;
+        }
+        if (InPlaceWrites.write(live, session.id, session, SessionMarshaller.INSTANCE)) {
+            liveCount++;
+            // A Session-Id names one session (RFC 6733 §8.8): an ended one of the same id is gone for good.
+            if (InPlaceWrites.remove(ended, session.id)) {
+                endedCount--;
+            }
+        }
     }
 
+    /**
+     * Ended: RFC 4006 §8.3, nothing follows a TERMINATION_REQUEST or an EVENT_REQUEST but its retransmission. A
+     * session that still holds a slot (the processor releases them all first) stays live, so no reservation is lost.
+     */
+    private static boolean isEnded(Session s) {
+        return (s.lastRequestType == Enumerations.TERMINATION_REQUEST
+                || s.lastRequestType == Enumerations.EVENT_REQUEST) && s.slotCount == 0;
+    }
+
+    private void writeEnded(Session session) {
+        if (InPlaceWrites.remove(live, session.id)) {
+            liveCount--;
+        }
+        if (endedCount >= maxEnded && !ended.containsKey(session.id)) {
+            dropOldest();
+        }
+        try {
+            if (InPlaceWrites.write(ended, session.id, session, EndedSessionMarshaller.INSTANCE)) {
+                endedCount++;
+            }
+        } catch (IllegalStateException segmentFull) {
+            // Chronicle could not place it (a segment past its tiers): the session is not kept, and a
+            // retransmission of its last request gets 5002 DIAMETER_UNKNOWN_SESSION_ID. Never an exception here.
+            EngineCounters.ENDED_SESSIONS_DROPPED.increment();
+            io.gyro.engine.status.ErrorLog.error(LOG, "ended session not kept: the ended-session map is full",
+                    segmentFull);
+        }
+    }
+
+    /**
+     * Makes room in the full ended map: takes the next segment (round robin) and drops its older half by expiry,
+     * which, as Session-Ids hash evenly over segments, is about the oldest ended sessions of the whole map (those
+     * whose retransmission is least likely). One segment of N frees ~1/(2N) of the capacity, so this runs about once
+     * per that many ended sessions. Bounded by the segment count.
+     */
+    private void dropOldest() {
+        int segments = ended.segments();
+        for (int tried = 0; tried < segments && endedCount >= maxEnded; tried++) {
+            int segment = dropSegment;
+            dropSegment = (segment + 1) % segments;
+            try (MapSegmentContext<SessionKey, Session, ?> c = ended.segmentContext(segment)) {
+                scanEntries = 0;
+                scanMinExpiryMs = Long.MAX_VALUE;
+                scanMaxExpiryMs = Long.MIN_VALUE;
+                c.forEachSegmentEntry(measureSegment);
+                if (scanEntries == 0) {
+                    continue;
+                }
+                // at least the entry that expires first; all of them when every expiry is the same
+                scanCutoffMs = scanMinExpiryMs + (scanMaxExpiryMs - scanMinExpiryMs) / 2;
+                c.forEachSegmentEntry(dropOlderHalf);
+            }
+        }
+    }
+
+    private void measure(MapEntry<SessionKey, Session> e) {
+        long expiresAtMs = expiresAtMs(e);
+        scanMinExpiryMs = Math.min(scanMinExpiryMs, expiresAtMs);
+        scanMaxExpiryMs = Math.max(scanMaxExpiryMs, expiresAtMs);
+        scanEntries++;
+    }
+
+    private void dropIfOld(MapEntry<SessionKey, Session> e) {
+        if (expiresAtMs(e) <= scanCutoffMs) {
+            e.doRemove();
+            endedCount--;
+            EngineCounters.ENDED_SESSIONS_DROPPED.increment();
+        }
+    }
+
+    private static long expiresAtMs(MapEntry<SessionKey, Session> e) {
+        Data<Session> v = e.value();
+        return v.bytes().readLong(v.offset() + EndedSessionMarshaller.EXPIRES_AT_OFFSET);
+    }
+
+    /** Removes the session from whichever map holds it. */
     public void remove(SessionKey id) {
-        map.remove(id);
+        if (InPlaceWrites.remove(live, id)) {
+            liveCount--;
+        }
+        if (InPlaceWrites.remove(ended, id)) {
+            endedCount--;
+        }
     }
 
     /** Removes by an id given as characters. */
     public void remove(CharSequence sessionId) {
         if (scratchKey.set(sessionId)) {
-            map.remove(scratchKey);
+            remove(scratchKey);
         }
     }
 
     public boolean exists(SessionKey id) {
-        return map.containsKey(id);
+        return live.containsKey(id) || ended.containsKey(id);
     }
 
+    /** Live sessions (running, with their reservations): what {@code stores.maxSessions} bounds. Constant time. */
     public long count() {
-        return map.longSize();
+        return liveCount;
+    }
+
+    /** Ended sessions kept for retransmissions; at most {@link #maxEnded()}. Constant time. */
+    public long endedCount() {
+        return endedCount;
+    }
+
+    /** Capacity of the ended sessions' map: beyond it the oldest are dropped. */
+    public long maxEnded() {
+        return maxEnded;
     }
 
     /**
-     * Visits every session with a reused value (its id set). The visitor must not write to this
-     * store. For start-up recovery, not the hot path.
+     * Visits every session, live ones first, then ended ones (no slots), with a reused value (its id set). The
+     * visitor must not write to this store. For start-up recovery, the audit and the processor's expiry wheel, not
+     * the hot path.
      */
-    public void forEach(java.util.function.Consumer<Session> visitor) {
+    public void forEach(Consumer<Session> visitor) {
         Session reused = new Session();
-        map.forEachEntry(e -> {
+        live.forEachEntry(e -> {
+            e.key().getUsing(reused.id);
+            e.value().getUsing(reused);
+            visitor.accept(reused);
+        });
+        ended.forEachEntry(e -> {
             e.key().getUsing(reused.id);
             e.value().getUsing(reused);
             visitor.accept(reused);
@@ -98,11 +278,16 @@ public final class SessionStore {
     /** Whether every stored entry's checksum matches its bytes (tests of the in-place writes). */
     boolean checksumsHold() {
         boolean[] ok = {true};
-        map.forEachEntry(e -> ok[0] &= ((net.openhft.chronicle.hash.ChecksumEntry) e).checkSum());
+        live.forEachEntry(e -> ok[0] &= ((net.openhft.chronicle.hash.ChecksumEntry) e).checkSum());
+        ended.forEachEntry(e -> ok[0] &= ((net.openhft.chronicle.hash.ChecksumEntry) e).checkSum());
         return ok[0];
     }
 
     void close() {
-        map.close();
+        try {
+            ended.close();
+        } finally {
+            live.close();
+        }
     }
 }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens and closes the Chronicle Map files of a data directory: accounts, subscribers (+ IMSI index)
- * and sessions. Called from the lifecycle thread at start and stop; the stores it hands out belong to
+ * and sessions (live and ended). Called from the lifecycle thread at start and stop; the stores it hands out belong to
  * the charging processor thread.
  *
  * <p>Clean-shutdown marker: {@link #close()} writes {@value #CLEAN_SHUTDOWN_MARKER} after every map is
@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *   &lt;data&gt;/accounts.cm3        account id -&gt; Account (or accounts-00.cm3 .. -15.cm3: AccountStore's shards)
  *   &lt;data&gt;/subscribers.cm3     MSISDN -&gt; Subscriber
  *   &lt;data&gt;/imsi-index.cm3      IMSI -&gt; MSISDN
- *   &lt;data&gt;/sessions.cm3        Session-Id -&gt; Session
+ *   &lt;data&gt;/sessions.cm3        Session-Id -&gt; Session (live: running sessions)
+ *   &lt;data&gt;/ended-sessions.cm3  Session-Id -&gt; what a retransmission of an ended session needs (SessionStore)
  *   &lt;data&gt;/store-capacity      the capacities the maps were created with (see below)
  *   &lt;data&gt;/imsi-index.dirty    the IMSI index was written since the last clean close (see below)
  *   &lt;data&gt;/recent-account-writes  ids of the last account writes, for recovery (RecentAccountWrites)
@@ -61,13 +62,18 @@ import org.slf4j.LoggerFactory;
  * a kill -9. So the capacities are written to {@value #CAPACITY_FILE} when the maps are first created
  * (before any map file exists), and every later open builds the maps with those recorded values, whatever
  * {@link StoreConfig} says; {@link #capacity()} reports what is in effect. A directory made before this
- * file existed uses the configured values, as it always did.
+ * file existed uses the configured values, as it always did. A directory made before the ended-session map
+ * existed has a capacity file without {@code maxEndedSessions}: the configured value is added to the file before
+ * that map is created (its first open by this version), and kept from then on.
  */
 public final class Stores implements AutoCloseable {
     public static final String CLEAN_SHUTDOWN_MARKER = "clean-shutdown";
     /** Held (OS file lock) while a process has the directory open; the OS drops it when the process dies. */
     public static final String LOCK_FILE = "lock";
-    /** {@code maxSubscribers=N}, {@code maxSessions=N} and {@code accountShards=N}, written once, before the maps are created. */
+    /**
+     * {@code maxSubscribers=N}, {@code maxSessions=N}, {@code maxEndedSessions=N} and {@code accountShards=N}, written
+     * once, before the maps are created ({@code maxEndedSessions} added later to a directory from before it).
+     */
     public static final String CAPACITY_FILE = "store-capacity";
     /** Present while the IMSI index may miss an entry after a kill: made before the first index write of a run. */
     public static final String IMSI_DIRTY_FILE = "imsi-index.dirty";
@@ -206,10 +212,12 @@ public final class Stores implements AutoCloseable {
     private static Stores openLocked(Path dataDir, StoreConfig config, int freshAccountShards, FileChannel lockChannel,
                                      FileLock lock, long startNs) throws IOException {
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
+        recordEndedCapacityOfOlderDir(dataDir, config);
         StoreConfig recorded = recordedCapacity(dataDir);
         Path imsiDirty = dataDir.resolve(IMSI_DIRTY_FILE);
         String[] files = {AccountStore.FILE_NAME, AccountStore.fileName(0, AccountStore.MAX_SHARDS),
-                SubscriberStore.FILE_NAME, SubscriberStore.IMSI_FILE_NAME, SessionStore.FILE_NAME};
+                SubscriberStore.FILE_NAME, SubscriberStore.IMSI_FILE_NAME, SessionStore.FILE_NAME,
+                SessionStore.ENDED_FILE_NAME};
         boolean anyMapFile = false;
         for (String f : files) {
             anyMapFile |= Files.exists(dataDir.resolve(f));
@@ -225,9 +233,10 @@ public final class Stores implements AutoCloseable {
             recorded = config;
         }
         if (recorded != null && !recorded.equals(config)) {
-            LOG.info("data dir {}: maps were created for maxSubscribers={} maxSessions={} ({}); using those, not the "
-                            + "configured maxSubscribers={} maxSessions={}", dataDir, recorded.maxSubscribers(),
-                    recorded.maxSessions(), CAPACITY_FILE, config.maxSubscribers(), config.maxSessions());
+            LOG.info("data dir {}: maps were created for maxSubscribers={} maxSessions={} maxEndedSessions={} ({}); "
+                            + "using those, not the configured maxSubscribers={} maxSessions={} maxEndedSessions={}",
+                    dataDir, recorded.maxSubscribers(), recorded.maxSessions(), recorded.maxEndedSessions(),
+                    CAPACITY_FILE, config.maxSubscribers(), config.maxSessions(), config.maxEndedSessions());
         }
         StoreConfig effective = recorded != null ? recorded : config;
         // A directory without the capacity file predates the dirty flag: its index state is unknown.
@@ -262,8 +271,10 @@ public final class Stores implements AutoCloseable {
                     dataDir, SubscriberStore.IMSI_FILE_NAME);
             Opening<SessionKey, Session> sessionOpen = new Opening<>(SessionStore.builder(effective.maxSessions()),
                     dataDir, SessionStore.FILE_NAME);
+            Opening<SessionKey, Session> endedOpen = new Opening<>(SessionStore.endedBuilder(
+                    effective.maxEndedSessions()), dataDir, SessionStore.ENDED_FILE_NAME);
             List<Opening<?, ?>> openings = new ArrayList<>(accountOpens);
-            openings.addAll(List.of(subscriberOpen, imsiOpen, sessionOpen));
+            openings.addAll(List.of(subscriberOpen, imsiOpen, sessionOpen, endedOpen));
             openAll(openings, unclean, listener, opened);
             @SuppressWarnings("unchecked")
             ChronicleMap<LongKey, Account>[] accountMaps = new ChronicleMap[accountShards];
@@ -274,6 +285,7 @@ public final class Stores implements AutoCloseable {
             ChronicleMap<LongKey, Subscriber> subscriberMap = subscriberOpen.map;
             ChronicleMap<LongKey, LongKey> imsiMap = imsiOpen.map;
             ChronicleMap<SessionKey, Session> sessionMap = sessionOpen.map;
+            SessionStore sessionStore = new SessionStore(sessionMap, endedOpen.map, effective.maxEndedSessions());
             StringBuilder recoveredNames = new StringBuilder();
             StringBuilder timings = new StringBuilder();
             int recoveredCount = 0;
@@ -301,12 +313,12 @@ public final class Stores implements AutoCloseable {
             });
             long openMillis = (System.nanoTime() - startNs) / 1_000_000;
             LOG.info("stores open in {} ms (recovery={}, maps recovered={} [{}], corruptions={} (held locks not counted), "
-                            + "imsi index checked={}, repairs={} in {} ms): {} accounts, {} subscribers, {} sessions",
-                    openMillis, unclean,
+                            + "imsi index checked={}, repairs={} in {} ms): {} accounts, {} subscribers, {} sessions, "
+                            + "{} ended sessions", openMillis, unclean,
                     recoveredCount, recoveredNames, corruptions.get(), unclean && indexMayLack, repairs, repairMillis,
-                    accountStore.count(), subscriberMap.longSize(), sessionMap.longSize());
+                    accountStore.count(), subscriberMap.longSize(), sessionStore.count(), sessionStore.endedCount());
             LOG.info("stores open: {}", timings);
-            return new Stores(dataDir, lockChannel, lock, accountStore, subscriberStore, new SessionStore(sessionMap),
+            return new Stores(dataDir, lockChannel, lock, accountStore, subscriberStore, sessionStore,
                     unclean, openMillis, corruptions.get(), repairs, effective, unclean && indexMayLack, recoveredCount);
         } catch (IOException | RuntimeException e) {
             for (ChronicleMap<?, ?> m : opened) {
@@ -324,6 +336,24 @@ public final class Stores implements AutoCloseable {
      * @throws IOException when the file exists but cannot be read or parsed
      */
     public static StoreConfig recordedCapacity(Path dataDir) throws IOException {
+        java.util.Properties p = capacityFile(dataDir);
+        if (p == null) {
+            return null;
+        }
+        try {
+            // A directory from before the ended-session map records none until its next open (see the class doc).
+            String ended = p.getProperty("maxEndedSessions");
+            return new StoreConfig(Long.parseLong(p.getProperty("maxSubscribers", "").trim()),
+                    Long.parseLong(p.getProperty("maxSessions", "").trim()),
+                    ended == null ? StoreConfig.DEFAULT_MAX_ENDED_SESSIONS : Long.parseLong(ended.trim()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(dataDir.resolve(CAPACITY_FILE) + ": cannot read the recorded capacities ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    /** {@value #CAPACITY_FILE}'s properties, or null when there is none. */
+    private static java.util.Properties capacityFile(Path dataDir) throws IOException {
         Path file = dataDir.resolve(CAPACITY_FILE);
         if (!Files.exists(file)) {
             return null;
@@ -332,12 +362,34 @@ public final class Stores implements AutoCloseable {
         try (var in = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
             p.load(in);
         }
-        try {
-            return new StoreConfig(Long.parseLong(p.getProperty("maxSubscribers", "").trim()),
-                    Long.parseLong(p.getProperty("maxSessions", "").trim()));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": cannot read the recorded capacities (" + e.getMessage() + ")", e);
+        return p;
+    }
+
+    /**
+     * A directory whose {@value #CAPACITY_FILE} predates the ended-session map gets the configured
+     * {@code maxEndedSessions} added to it, before that map's file is created, so that a recovery after a kill
+     * lays the map out as it was created. The other values are kept as they are.
+     */
+    private static void recordEndedCapacityOfOlderDir(Path dataDir, StoreConfig config) throws IOException {
+        java.util.Properties p = capacityFile(dataDir);
+        if (p == null || p.getProperty("maxEndedSessions") != null) {
+            return;
         }
+        if (Files.exists(dataDir.resolve(SessionStore.ENDED_FILE_NAME))) {
+            LOG.warn("data dir {}: {} exists but {} records no maxEndedSessions; recording the configured {}",
+                    dataDir, SessionStore.ENDED_FILE_NAME, CAPACITY_FILE, config.maxEndedSessions());
+        }
+        StringBuilder text = new StringBuilder("# capacities the Chronicle Map files were created with; never edit\n");
+        for (String name : new String[]{"maxSubscribers", "maxSessions", "accountShards"}) {
+            String value = p.getProperty(name);
+            if (value != null) {
+                text.append(name).append('=').append(value.trim()).append('\n');
+            }
+        }
+        text.append("maxEndedSessions=").append(config.maxEndedSessions()).append('\n');
+        replaceCapacityFile(dataDir, text.toString());
+        LOG.info("data dir {}: created before the ended-session map; its capacity maxEndedSessions={} recorded in {}",
+                dataDir, config.maxEndedSessions(), CAPACITY_FILE);
     }
 
     /**
@@ -396,13 +448,16 @@ public final class Stores implements AutoCloseable {
     }
 
     private static void writeCapacity(Path dataDir, StoreConfig config, int accountShards) throws IOException {
+        replaceCapacityFile(dataDir, "# capacities the Chronicle Map files were created with; never edit\n"
+                + "maxSubscribers=" + config.maxSubscribers() + "\nmaxSessions=" + config.maxSessions()
+                + "\nmaxEndedSessions=" + config.maxEndedSessions() + "\naccountShards=" + accountShards + "\n");
+    }
+
+    private static void replaceCapacityFile(Path dataDir, String text) throws IOException {
         Path tmp = dataDir.resolve(CAPACITY_FILE + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap(("# capacities the Chronicle Map files were created with; never edit\n"
-                    + "maxSubscribers=" + config.maxSubscribers() + "\nmaxSessions=" + config.maxSessions()
-                    + "\naccountShards=" + accountShards + "\n")
-                    .getBytes(StandardCharsets.US_ASCII)));
+            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
             ch.force(true);
         }
         Files.move(tmp, dataDir.resolve(CAPACITY_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
