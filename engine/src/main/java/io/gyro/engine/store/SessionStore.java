@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
 public final class SessionStore {
     static final String FILE_NAME = "sessions.cm3";
     static final String ENDED_FILE_NAME = "ended-sessions.cm3";
+    private static final long ENTRIES_PER_ENDED_SEGMENT = 512;
+    /** Each time the drop cutoff must rise, it takes this fraction of what is left up to the newest expiry. */
+    private static final int CUTOFF_STEPS = 4;
     private static final Logger LOG = LoggerFactory.getLogger(SessionStore.class);
 
     private final ChronicleMap<SessionKey, Session> live;
@@ -49,14 +52,18 @@ public final class SessionStore {
     private long liveCount;
     private long endedCount;
 
-    /** The ended map's segment the next drop of old entries starts at (round robin). */
+    /*
+     * Dropping the oldest ended sessions when their map is full (dropOldest): ended sessions expiring at or before
+     * dropCutoffMs go first; the cutoff only rises, from the oldest expiry found towards the newest one written.
+     */
+    private long dropCutoffMs = Long.MIN_VALUE;
+    private long newestEndedExpiryMs = Long.MIN_VALUE;
+    /** The ended map's segment the next drop looks at (round robin). */
     private int dropSegment;
-    private long scanMinExpiryMs;
-    private long scanMaxExpiryMs;
-    private long scanCutoffMs;
-    private int scanEntries;
-    private final Consumer<MapEntry<SessionKey, Session>> measureSegment = this::measure;
-    private final Consumer<MapEntry<SessionKey, Session>> dropOlderHalf = this::dropIfOld;
+    private int scanDropped;
+    private int scanKept;
+    private long scanKeptMinExpiryMs;
+    private final Consumer<MapEntry<SessionKey, Session>> dropBeforeCutoff = this::dropIfBeforeCutoff;
 
     SessionStore(ChronicleMap<SessionKey, Session> live, ChronicleMap<SessionKey, Session> ended, long maxEnded) {
         if (maxEnded < 1) {
@@ -92,6 +99,8 @@ public final class SessionStore {
         return ChronicleMapBuilder.of(SessionKey.class, Session.class)
                 .name("ended-sessions")
                 .entries(entries)
+                // small segments (at most ~512 entries): a drop of the oldest looks at one at a time (dropOldest)
+                .minSegments((int) Math.min(1 << 16, Math.max(1, entries / ENTRIES_PER_ENDED_SEGMENT)))
                 .keyMarshallers(SessionKey.Marshaller.INSTANCE, SessionKey.Marshaller.INSTANCE)
                 .averageKeySize(48)
                 .valueMarshallers(EndedSessionMarshaller.INSTANCE, EndedSessionMarshaller.INSTANCE)
@@ -158,6 +167,7 @@ public final class SessionStore {
         if (InPlaceWrites.remove(live, session.id)) {
             liveCount--;
         }
+        newestEndedExpiryMs = Math.max(newestEndedExpiryMs, session.expiresAtMs);
         if (endedCount >= maxEnded && !ended.containsKey(session.id)) {
             dropOldest();
         }
@@ -175,10 +185,16 @@ public final class SessionStore {
     }
 
     /**
-     * Makes room in the full ended map: takes the next segment (round robin) and drops its older half by expiry,
-     * which, as Session-Ids hash evenly over segments, is about the oldest ended sessions of the whole map (those
-     * whose retransmission is least likely). One segment of N frees ~1/(2N) of the capacity, so this runs about once
-     * per that many ended sessions. Bounded by the segment count.
+     * Makes room in the full ended map by dropping its oldest entries (those whose retransmission is least likely):
+     * looks at the next segment (round robin) and drops every entry that expires at or before {@link #dropCutoffMs};
+     * when none does, the cutoff rises by 1/{@value #CUTOFF_STEPS} of the way from that segment's oldest entry to
+     * the newest ended session, and the segment is looked at again. Session-Ids hash evenly over the segments, so a
+     * segment's oldest entry is close to the map's, and the cutoff climbs from the oldest expiries up: what is
+     * dropped comes from the oldest 1/{@value #CUTOFF_STEPS} of the time span the map holds, a segment at a time
+     * (a few hundred entries, of which about 1/{@value #CUTOFF_STEPS} go). Stops at the first drop: at most two looks
+     * at one non-empty segment, and at most one look at each empty one. Measured at the default 1.2M capacity (4,096
+     * segments) writing 300,000 past full on a loaded 2-core box: about one drop per 75 ended sessions, 98% of the
+     * oldest 300,000 dropped, the newest all kept.
      */
     private void dropOldest() {
         int segments = ended.segments();
@@ -186,32 +202,34 @@ public final class SessionStore {
             int segment = dropSegment;
             dropSegment = (segment + 1) % segments;
             try (MapSegmentContext<SessionKey, Session, ?> c = ended.segmentContext(segment)) {
-                scanEntries = 0;
-                scanMinExpiryMs = Long.MAX_VALUE;
-                scanMaxExpiryMs = Long.MIN_VALUE;
-                c.forEachSegmentEntry(measureSegment);
-                if (scanEntries == 0) {
-                    continue;
+                scanSegment(c);
+                if (scanDropped == 0 && scanKept > 0) {
+                    long from = scanKeptMinExpiryMs;
+                    long step = newestEndedExpiryMs > from ? (newestEndedExpiryMs - from) / CUTOFF_STEPS : 0;
+                    dropCutoffMs = Math.max(dropCutoffMs, from + step);
+                    scanSegment(c);
                 }
-                // at least the entry that expires first; all of them when every expiry is the same
-                scanCutoffMs = scanMinExpiryMs + (scanMaxExpiryMs - scanMinExpiryMs) / 2;
-                c.forEachSegmentEntry(dropOlderHalf);
             }
         }
     }
 
-    private void measure(MapEntry<SessionKey, Session> e) {
-        long expiresAtMs = expiresAtMs(e);
-        scanMinExpiryMs = Math.min(scanMinExpiryMs, expiresAtMs);
-        scanMaxExpiryMs = Math.max(scanMaxExpiryMs, expiresAtMs);
-        scanEntries++;
+    private void scanSegment(MapSegmentContext<SessionKey, Session, ?> c) {
+        scanDropped = 0;
+        scanKept = 0;
+        scanKeptMinExpiryMs = Long.MAX_VALUE;
+        c.forEachSegmentEntry(dropBeforeCutoff);
     }
 
-    private void dropIfOld(MapEntry<SessionKey, Session> e) {
-        if (expiresAtMs(e) <= scanCutoffMs) {
+    private void dropIfBeforeCutoff(MapEntry<SessionKey, Session> e) {
+        long expiresAtMs = expiresAtMs(e);
+        if (expiresAtMs <= dropCutoffMs) {
             e.doRemove();
             endedCount--;
+            scanDropped++;
             EngineCounters.ENDED_SESSIONS_DROPPED.increment();
+        } else {
+            scanKept++;
+            scanKeptMinExpiryMs = Math.min(scanKeptMinExpiryMs, expiresAtMs);
         }
     }
 
