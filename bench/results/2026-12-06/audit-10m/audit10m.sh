@@ -5,7 +5,7 @@
 # audit twice (the second with the page cache warm); delete the directory.
 # Jars: /tmp/audit10m/j (benchmarks.jar and jvm.flags copied from bench/target and engine/target of branch audit).
 # SKIP_BULK=1: start from the serve step on an existing directory (attempt 2 below: attempt 1's kill -9 hit a wrapper
-# shell instead of the JVM, see raw/attempt1-out.txt; the JVM was then killed -9 idle, and attempt 2's first start
+# shell instead of the JVM, see raw/attempt1-out.txt (no longer kept; README.md has its figures); the JVM was then killed -9 idle, and attempt 2's first start
 # recovers from that).
 # usage (the whole cycle under the box-wide lock):
 #   flock /tmp/gyro-bench.lock bench/results/2026-12-06/audit-10m/audit10m.sh /tmp/audit10m/d 20 > out.txt 2>&1

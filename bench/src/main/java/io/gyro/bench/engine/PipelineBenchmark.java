@@ -172,7 +172,7 @@ public class PipelineBenchmark extends EngineForks {
         if (created != subscribers) {
             throw new IllegalStateException("provisioned " + created + " of " + subscribers);
         }
-        processor = new ChargingProcessor(state, () -> nowMs, BATCH);
+        processor = new ChargingProcessor(state, nowMs, BATCH);
         step = new int[window];
         generation = new long[window];
         for (int s = 0; s < STEPS; s++) {
@@ -245,7 +245,7 @@ public class PipelineBenchmark extends EngineForks {
     /** Filling a ring slot from the decoded CCR (the event loop's share, included in gySession). */
     @Benchmark
     public int baseline() {
-        event.copyFrom(sink, templates[(int) (sequence++ % STEPS)]);
+        event.copyFrom(sink, templates[(int) (sequence++ % STEPS)], nowMs);
         int n = event.sessionIdLength;
         event.clear();
         return n;
@@ -268,13 +268,13 @@ public class PipelineBenchmark extends EngineForks {
         if (s == 0) {
             generation[slot]++;
         }
-        e.copyFrom(sink, templates[s]);
+        nowMs = startMs + n * 1000 / clockRate;
+        e.copyFrom(sink, templates[s], nowMs);
         digits(e.sessionId, SLOT_AT, 4, slot);
         digits(e.sessionId, GENERATION_AT, 10, generation[slot]);
         e.msisdn = FIRST_MSISDN + (slot * 7919L + generation[slot] * 31) % subscribers;
         e.hopByHop = (int) n;
         step[slot] = s + 1 == STEPS ? 0 : s + 1;
-        nowMs = startMs + n * 1000 / clockRate;
         return n;
     }
 

@@ -17,6 +17,8 @@ import io.gyro.engine.status.EngineCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 
+import java.util.function.LongSupplier;
+
 /**
  * The engine's Diameter entry point, on the Netty event loops: decode a CCR in place, copy the
  * fields the processor needs into a ring slot, publish. No business logic and no locks here.
@@ -24,8 +26,8 @@ import io.netty.util.concurrent.FastThreadLocal;
  * (never a silent drop, never an unbounded queue).
  */
 public final class GyApplication implements DiameterApplication {
-    private static final EventTranslatorTwoArg<RingEvent, PeerConnection, CreditControlRequest> TRANSLATOR =
-            (event, sequence, peer, request) -> event.copyFrom(peer, request);
+    /** Fills a ring slot and stamps it with the engine clock: the time the charging core will use for it. */
+    private final EventTranslatorTwoArg<RingEvent, PeerConnection, CreditControlRequest> translator;
 
     /** Per event-loop decoding state: the one-walk decoder and the error answer writer. */
     private static final class LoopState {
@@ -44,9 +46,11 @@ public final class GyApplication implements DiameterApplication {
     private final RingBuffer<RingEvent> ring;
     private final int maxInFlightPerPeer;
 
-    public GyApplication(RingBuffer<RingEvent> ring, int maxInFlightPerPeer) {
+    /** @param clockMs the engine clock (epoch ms), read here, on the event loop, once per request */
+    public GyApplication(RingBuffer<RingEvent> ring, int maxInFlightPerPeer, LongSupplier clockMs) {
         this.ring = ring;
         this.maxInFlightPerPeer = maxInFlightPerPeer;
+        this.translator = (event, sequence, peer, request) -> event.copyFrom(peer, request, clockMs.getAsLong());
     }
 
     /**
@@ -81,7 +85,7 @@ public final class GyApplication implements DiameterApplication {
             answerError(peer, frame, state, state.error);
             return;
         }
-        if (peer.inFlight() > maxInFlightPerPeer || !ring.tryPublishEvent(TRANSLATOR, peer, request)) {
+        if (peer.inFlight() > maxInFlightPerPeer || !ring.tryPublishEvent(translator, peer, request)) {
             EngineCounters.TOO_BUSY.increment();
             state.error.reset().fail(ResultCode.DIAMETER_TOO_BUSY, "charging pipeline is full");
             answerError(peer, frame, state, state.error);

@@ -20,6 +20,13 @@ public final class RingEvent {
     public static final int MAX_APN = 100;
 
     public Kind kind = Kind.NONE;
+    /**
+     * When this input entered the engine (epoch ms), stamped by its publisher: the event loop for a CCR, the HTTP
+     * thread for an admin task, the ticker for a tick. The charging core's only clock (ARCHITECTURE.md, "The core is
+     * a deterministic state machine"): it never reads one itself, so the same inputs give the same state and answers.
+     */
+    public long timeMs;
+    /** For the engine latency histogram only (System.nanoTime at decode); never read by the charging logic. */
     public long receivedNanos;
 
     // --- CCR
@@ -70,12 +77,13 @@ public final class RingEvent {
     public final long[] usuAfterChangeTime = new long[CreditControlRequest.MAX_MSCC];
     public final long[] usuAfterChangeEvents = new long[CreditControlRequest.MAX_MSCC];
 
-    // --- ADMIN
+    // --- ADMIN (and a TICK someone waits for: completed once the tick is processed)
     public AdminTask admin;
 
-    /** Copies what the processor needs from a decoded CCR (event-loop thread). */
-    public void copyFrom(AnswerSink peer, CreditControlRequest r) {
+    /** Copies what the processor needs from a decoded CCR (event-loop thread), stamped with {@code timeMs}. */
+    public void copyFrom(AnswerSink peer, CreditControlRequest r, long timeMs) {
         this.kind = Kind.CCR;
+        this.timeMs = timeMs;
         this.receivedNanos = System.nanoTime();
         this.peer = peer;
         this.hopByHop = r.hopByHop;

@@ -82,13 +82,14 @@ class CheckpointRecoveryTest {
             state = new ChargingState(stores, new Records(journal, checkpoint), new Rater(catalogue),
                     new ChargingState.Settings("ocs".getBytes(StandardCharsets.US_ASCII),
                             "realm".getBytes(StandardCharsets.US_ASCII), 60_000), keys);
-            processor = new ChargingProcessor(state, () -> nowMs, 16);
+            processor = new ChargingProcessor(state, nowMs, 16);
         }
 
         /** The end of a processor batch (here a timer tick's). */
         void batchEnd() {
             RingEvent tick = new RingEvent();
             tick.kind = RingEvent.Kind.TICK;
+            tick.timeMs = nowMs;
             processor.onEvent(tick, 0, true);
         }
 

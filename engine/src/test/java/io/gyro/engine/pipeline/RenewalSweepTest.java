@@ -37,8 +37,8 @@ class RenewalSweepTest {
             ChargingState state = new ChargingState(stores, new Records(journal), new Rater(loaded.catalogue()),
                     new ChargingState.Settings("ocs".getBytes(StandardCharsets.US_ASCII),
                             "realm".getBytes(StandardCharsets.US_ASCII), 60_000));
-            ChargingProcessor processor = new ChargingProcessor(state, () -> nowMs, 16);
             nowMs = Instant.parse("2026-01-10T04:00:00Z").toEpochMilli();
+            ChargingProcessor processor = new ChargingProcessor(state, nowMs, 16);
             long fee = loaded.catalogue().pkg(loaded.catalogue().packageIndex("basic")).feeMicros();
             // Enough for the first fee and exactly one renewal.
             Admin.createSubscriber(state, 8617000000001L, 460990000000001L, "basic", 2 * fee, false, nowMs);
@@ -46,12 +46,12 @@ class RenewalSweepTest {
             assertEquals(Money.format(fee), first.get("money"));
 
             nowMs = Instant.parse("2026-02-10T04:00:00Z").toEpochMilli();
-            tick(processor);
+            tick(processor, nowMs);
             assertEquals(Money.format(0), Admin.balance(state, 8617000000001L, nowMs).get("money"), "second fee paid");
             assertEquals(SubscriberState.ACTIVE, Admin.findSubscriber(state, 8617000000001L).state());
 
             nowMs = Instant.parse("2026-03-10T04:00:00Z").toEpochMilli();
-            tick(processor);
+            tick(processor, nowMs);
             assertEquals(SubscriberState.SUSPENDED, Admin.findSubscriber(state, 8617000000001L).state(),
                     "no money for the third fee");
             assertEquals(2L, journal.read(8617000000001L, 0, Long.MAX_VALUE, 100).stream()
@@ -59,9 +59,9 @@ class RenewalSweepTest {
 
             // Still unpaid at the next passes: tried again, but the suspension is recorded once.
             nowMs += 3_600_000;
-            tick(processor);
+            tick(processor, nowMs);
             nowMs += 3_600_000;
-            tick(processor);
+            tick(processor, nowMs);
             assertEquals(1L, journal.read(8617000000001L, 0, Long.MAX_VALUE, 100).stream()
                     .filter(e -> e.kind == io.gyro.engine.cdr.CdrKind.ADJUSTMENT).count(), "one suspension record");
         }
@@ -77,7 +77,7 @@ class RenewalSweepTest {
                     new ChargingState.Settings("ocs".getBytes(StandardCharsets.US_ASCII),
                             "realm".getBytes(StandardCharsets.US_ASCII), 60_000));
             nowMs = Instant.parse("2026-01-10T04:00:00Z").toEpochMilli();
-            ChargingProcessor processor = new ChargingProcessor(state, () -> nowMs, 16);
+            ChargingProcessor processor = new ChargingProcessor(state, nowMs, 16);
             long fee = loaded.catalogue().pkg(loaded.catalogue().packageIndex("basic")).feeMicros();
             int n = 3_000;
             for (int i = 0; i < n; i++) {
@@ -87,14 +87,14 @@ class RenewalSweepTest {
             // A month later, the processor's clock moves in steps of one second: within one pass
             // (60 s) every subscriber is renewed exactly once.
             nowMs = Instant.parse("2026-02-10T04:00:00Z").toEpochMilli();
-            tick(processor);   // a jump of a month: one full pass
+            tick(processor, nowMs);   // a jump of a month: one full pass
             long afterJump = io.gyro.engine.status.EngineCounters.RENEWALS.get() - renewalsBefore;
             assertEquals(n, afterJump, "renewed by the full pass after the clock jump");
             nowMs = Instant.parse("2026-03-10T04:00:00Z").toEpochMilli() - 30_000;
-            tick(processor);   // another jump: nothing due yet
+            tick(processor, nowMs);   // another jump: nothing due yet
             for (int s = 0; s < 61; s++) {
                 nowMs += 1000;
-                tick(processor);
+                tick(processor, nowMs);
             }
             assertEquals(2L * n, io.gyro.engine.status.EngineCounters.RENEWALS.get() - renewalsBefore,
                     "every subscriber renewed once more within a pass of one-second steps");
@@ -126,9 +126,10 @@ class RenewalSweepTest {
         }
     }
 
-    private static void tick(ChargingProcessor processor) {
+    private static void tick(ChargingProcessor processor, long nowMs) {
         RingEvent tick = new RingEvent();
         tick.kind = RingEvent.Kind.TICK;
+        tick.timeMs = nowMs;
         processor.onEvent(tick, 0, true);
     }
 

@@ -39,7 +39,7 @@ class RingEventTest {
         Validation v = new Validation();
         assertEquals(CreditControlRequest.DECODED, r.validateAndDecode(frame, 0, new MessageValidator(), v, new Validation()), v.toString());
         RingEvent e = new RingEvent();
-        e.copyFrom(null, r);
+        e.copyFrom(null, r, 0);
         return e;
     }
 
