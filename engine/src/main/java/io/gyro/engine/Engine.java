@@ -147,7 +147,7 @@ public final class Engine implements AutoCloseable {
         Path dataDir = config.path("dataDir");
         Files.createDirectories(dataDir);
         Stores stores = Stores.open(dataDir, new StoreConfig(config.longValue("stores.maxSubscribers"),
-                config.longValue("stores.maxSessions")),
+                config.longValue("stores.maxSessions"), config.longValue("stores.maxEndedSessions")),
                 new WalConfig(config.longValue("wal.segmentBytes"), config.bool("journal.fsync")));
         Journal journal = null;
         Wal wal = null;

@@ -165,6 +165,7 @@ public final class EngineConfig {
         checkText(problems, "catalogue");
         checkLong(problems, "stores.maxSubscribers", 10, 100_000_000);
         checkLong(problems, "stores.maxSessions", 10, 100_000_000);
+        checkLong(problems, "stores.maxEndedSessions", 10, 100_000_000);
         int ring = checkInt(problems, "pipeline.ringSize", 64, 1 << 24);
         if (ring > 0 && Integer.bitCount(ring) != 1) {
             problems.add("pipeline.ringSize=" + ring + ": must be a power of two");

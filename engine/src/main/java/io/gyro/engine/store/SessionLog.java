@@ -6,7 +6,6 @@ import io.gyro.engine.wal.WalPayload;
 import io.gyro.engine.wal.WalReader;
 import io.gyro.engine.wal.WalRecordKind;
 import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.map.ChronicleMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,7 @@ public final class SessionLog implements AutoCloseable {
     private static final int LAYOUT = 1;
 
     private final Path dataDir;
-    private final ChronicleMap<SessionKey, Session> map;
+    private final SessionStore store;
     private final Wal wal;
     private final SessionPayload sessionPayload = new SessionPayload();
     private final RemovedPayload removedPayload = new RemovedPayload();
@@ -61,9 +60,9 @@ public final class SessionLog implements AutoCloseable {
     /** The latest record time logged (record times are informative: replay applies records in seq order). */
     private long lastTimeMs;
 
-    private SessionLog(Path dataDir, ChronicleMap<SessionKey, Session> map, Wal wal) {
+    private SessionLog(Path dataDir, SessionStore store, Wal wal) {
         this.dataDir = dataDir;
-        this.map = map;
+        this.store = store;
         this.wal = wal;
     }
 
@@ -83,13 +82,12 @@ public final class SessionLog implements AutoCloseable {
     }
 
     /**
-     * Fills the empty in-memory {@code map} from the newest snapshot and the log after it, and opens the log for
-     * appending.
+     * Fills the empty in-memory {@code store} from the newest snapshot and the log after it, opens the log for
+     * appending and attaches it to the store (every later change is logged).
      */
-    public static Opened open(Path dataDir, ChronicleMap<SessionKey, Session> map, WalConfig config)
-            throws IOException {
+    public static Opened open(Path dataDir, SessionStore store, WalConfig config) throws IOException {
         long startNs = System.nanoTime();
-        SessionSnapshot.Loaded loaded = SessionSnapshot.load(dataDir, map);
+        SessionSnapshot.Loaded loaded = SessionSnapshot.load(dataDir, store);
         Path dir = dataDir.resolve(DIR_NAME);
         Wal wal = Wal.open(dir, config);
         long applied = 0;
@@ -116,9 +114,9 @@ public final class SessionLog implements AutoCloseable {
                     b.get(at + 2 + keyLength, value, 0, size);
                     valueBytes.readPositionRemaining(0, size);
                     SessionMarshaller.INSTANCE.read(valueBytes, size, session);
-                    map.put(session.id, session);
+                    store.apply(session);
                 } else if (reader.kind() == WalRecordKind.SESSION_REMOVED) {
-                    map.remove(session.id);
+                    store.applyRemove(session.id);
                 } else {
                     throw new IOException("session log record " + reader.seq() + " has kind " + reader.kind());
                 }
@@ -133,7 +131,9 @@ public final class SessionLog implements AutoCloseable {
             wal.continueAfter(loaded.logSeq);
         }
         long millis = (System.nanoTime() - startNs) / 1_000_000;
-        return new Opened(new SessionLog(dataDir, map, wal), loaded.sessions, applied, millis);
+        SessionLog log = new SessionLog(dataDir, store, wal);
+        store.attach(log);
+        return new Opened(log, loaded.sessions, applied, millis);
     }
 
     /** Logs a session's after-state (charging thread), at the session's last activity. */
@@ -174,7 +174,7 @@ public final class SessionLog implements AutoCloseable {
     /** A snapshot at the log's end, now, on the caller's thread (no charging thread may be writing). */
     void snapshotNow() throws IOException {
         wal.endOfBatch();
-        snapshot(wal.lastSeq());
+        snapshot(wal.lastSeq(), true);
     }
 
     /**
@@ -182,15 +182,20 @@ public final class SessionLog implements AutoCloseable {
      * log segments only records before the older kept snapshot are in.
      */
     private void snapshot(long logSeq) throws IOException {
-        if (logSeq == SessionSnapshot.newestSeq(dataDir)) {
+        snapshot(logSeq, false);
+    }
+
+    /** @param always also when nothing was logged since the newest snapshot (the store was changed unlogged) */
+    private void snapshot(long logSeq, boolean always) throws IOException {
+        if (!always && logSeq == SessionSnapshot.newestSeq(dataDir)) {
             return;   // nothing logged since the newest snapshot: it is this one (a read-only run leaves no trace)
         }
         long startNs = System.nanoTime();
-        SessionSnapshot.write(dataDir, map, logSeq, System.currentTimeMillis());
+        SessionSnapshot.write(dataDir, store, logSeq, System.currentTimeMillis());
         long olderSnapshotSeq = SessionSnapshot.oldestKeptSeq(dataDir);
         deleteSegmentsBefore(olderSnapshotSeq + 1);
         lastSnapshotMs = (System.nanoTime() - startNs) / 1_000_000;
-        lastSnapshotSessions = map.longSize();
+        lastSnapshotSessions = store.count() + store.endedCount();
         snapshotsTaken++;
     }
 

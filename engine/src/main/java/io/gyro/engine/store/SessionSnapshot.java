@@ -1,7 +1,6 @@
 package io.gyro.engine.store;
 
 import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.map.ChronicleMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,8 +77,7 @@ public final class SessionSnapshot {
      * Writes every session of {@code map} as of now to a new snapshot that starts from {@code logSeq} (read before
      * this call: every change after it must be in the log). Returns the file.
      */
-    public static Path write(Path dataDir, ChronicleMap<SessionKey, Session> map, long logSeq, long takenAtMs)
-            throws IOException {
+    public static Path write(Path dataDir, SessionStore store, long logSeq, long takenAtMs) throws IOException {
         Path dir = dataDir.resolve(DIR_NAME);
         Files.createDirectories(dir);
         Path file = dir.resolve(String.format("sessions-%020d.snap", logSeq));
@@ -96,14 +94,11 @@ public final class SessionSnapshot {
             out.writeLong(takenAtMs);
             byte[] value = new byte[SessionMarshaller.MAX_BYTES];
             Bytes<byte[]> valueBytes = Bytes.wrapForWrite(value);
-            Session reused = new Session();
             IOException[] failed = {null};
-            map.forEachEntry(e -> {
+            store.forEach(reused -> {
                 if (failed[0] != null) {
                     return;
                 }
-                e.key().getUsing(reused.id);
-                e.value().getUsing(reused);
                 int size = (int) SessionMarshaller.INSTANCE.size(reused);
                 SessionMarshaller.INSTANCE.writeInPlace(valueBytes, 0, reused);
                 try {
@@ -138,26 +133,26 @@ public final class SessionSnapshot {
     }
 
     /** Loads the newest whole snapshot into {@code map} (emptied first); a broken one is skipped with a warning. */
-    public static Loaded load(Path dataDir, ChronicleMap<SessionKey, Session> map) throws IOException {
+    public static Loaded load(Path dataDir, SessionStore store) throws IOException {
         Path dir = dataDir.resolve(DIR_NAME);
         if (!Files.isDirectory(dir)) {
             return new Loaded(-1, 0, null);
         }
         for (Path file : snapshots(dir)) {
-            map.clear();
+            store.clear();
             try {
-                long[] result = read(file, map);
+                long[] result = read(file, store);
                 return new Loaded(result[0], result[1], file);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("session snapshot {} is not usable ({}); trying an older one", file, e.toString());
             }
         }
-        map.clear();
+        store.clear();
         return new Loaded(-1, 0, null);
     }
 
     /** Reads and checks one snapshot into the map: returns {log seq, sessions}. */
-    private static long[] read(Path file, ChronicleMap<SessionKey, Session> map) throws IOException {
+    private static long[] read(Path file, SessionStore store) throws IOException {
         long total = Files.size(file);
         if (total < 24 + 2 + 8 + 4) {
             throw new EOFException("shorter than an empty snapshot: " + total + " bytes");
@@ -197,7 +192,7 @@ public final class SessionSnapshot {
                 in.readFully(value, 0, size);
                 valueBytes.readPositionRemaining(0, size);
                 SessionMarshaller.INSTANCE.read(valueBytes, size, session);
-                map.put(session.id, session);
+                store.apply(session);
                 count++;
             }
             long written = in.readLong();

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens and closes the Chronicle Map files of a data directory: accounts, subscribers (+ IMSI index)
- * and sessions. Called from the lifecycle thread at start and stop; the stores it hands out belong to
+ * and sessions (live and ended). Called from the lifecycle thread at start and stop; the stores it hands out belong to
  * the charging processor thread.
  *
  * <p>Clean-shutdown marker: {@link #close()} writes {@value #CLEAN_SHUTDOWN_MARKER} after every map is
@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *   &lt;data&gt;/accounts.cm3        account id -&gt; Account (or accounts-00.cm3 .. -15.cm3: AccountStore's shards)
  *   &lt;data&gt;/subscribers.cm3     MSISDN -&gt; Subscriber
  *   &lt;data&gt;/imsi-index.cm3      IMSI -&gt; MSISDN
- *   &lt;data&gt;/sessions.cm3        Session-Id -&gt; Session
+ *   &lt;data&gt;/sessions.cm3        Session-Id -&gt; Session (live: running sessions)
+ *   &lt;data&gt;/ended-sessions.cm3  Session-Id -&gt; what a retransmission of an ended session needs (SessionStore)
  *   &lt;data&gt;/store-capacity      the capacities the maps were created with (see below)
  *   &lt;data&gt;/imsi-index.dirty    the IMSI index was written since the last clean close (see below)
  *   &lt;data&gt;/recent-account-writes  ids of the last account writes, for recovery (RecentAccountWrites)
@@ -62,13 +63,17 @@ import org.slf4j.LoggerFactory;
  * a kill -9. So the capacities are written to {@value #CAPACITY_FILE} when the maps are first created
  * (before any map file exists), and every later open builds the maps with those recorded values, whatever
  * {@link StoreConfig} says; {@link #capacity()} reports what is in effect. A directory made before this
- * file existed uses the configured values, as it always did.
+ * file existed uses the configured values, as it always did. The session maps are in memory (SessionLog) and
+ * take this run's {@code maxSessions} and {@code maxEndedSessions}, whatever the file records.
  */
 public final class Stores implements AutoCloseable {
     public static final String CLEAN_SHUTDOWN_MARKER = "clean-shutdown";
     /** Held (OS file lock) while a process has the directory open; the OS drops it when the process dies. */
     public static final String LOCK_FILE = "lock";
-    /** {@code maxSubscribers=N}, {@code maxSessions=N} and {@code accountShards=N}, written once, before the maps are created. */
+    /**
+     * {@code maxSubscribers=N}, {@code maxSessions=N}, {@code maxEndedSessions=N} and {@code accountShards=N}, written
+     * once, before the maps are created.
+     */
     public static final String CAPACITY_FILE = "store-capacity";
     /** Present while the IMSI index may miss an entry after a kill: made before the first index write of a run. */
     public static final String IMSI_DIRTY_FILE = "imsi-index.dirty";
@@ -236,9 +241,10 @@ public final class Stores implements AutoCloseable {
             recorded = config;
         }
         if (recorded != null && !recorded.equals(config)) {
-            LOG.info("data dir {}: maps were created for maxSubscribers={} maxSessions={} ({}); using those, not the "
-                            + "configured maxSubscribers={} maxSessions={}", dataDir, recorded.maxSubscribers(),
-                    recorded.maxSessions(), CAPACITY_FILE, config.maxSubscribers(), config.maxSessions());
+            LOG.info("data dir {}: maps were created for maxSubscribers={} maxSessions={} maxEndedSessions={} ({}); "
+                            + "using those, not the configured maxSubscribers={} maxSessions={} maxEndedSessions={}",
+                    dataDir, recorded.maxSubscribers(), recorded.maxSessions(), recorded.maxEndedSessions(),
+                    CAPACITY_FILE, config.maxSubscribers(), config.maxSessions(), config.maxEndedSessions());
         }
         StoreConfig effective = recorded != null ? recorded : config;
         // A directory without the capacity file predates the dirty flag: its index state is unknown.
@@ -289,25 +295,30 @@ public final class Stores implements AutoCloseable {
             AccountStore accountStore = new AccountStore(accountMaps, RecentAccountWrites.open(dataDir));
             ChronicleMap<LongKey, Subscriber> subscriberMap = subscriberOpen.map;
             ChronicleMap<LongKey, LongKey> imsiMap = imsiOpen.map;
-            // Closed by Stores#close after its last snapshot, not by Chronicle's own shutdown hook before it.
-            ChronicleMap<SessionKey, Session> sessionMap = SessionStore.builder(effective.maxSessions())
+            // Sessions live in memory, sized by this run's settings (SessionLog brings them back). Closed by
+            // Stores#close after its last snapshot, not by Chronicle's own shutdown hook before it.
+            ChronicleMap<SessionKey, Session> sessionMap = SessionStore.builder(config.maxSessions())
                     .skipCloseOnExitHook(true).create();
             opened.add(sessionMap);
-            SessionLog.Opened sessionLog = SessionLog.open(dataDir, sessionMap, sessionLogConfig);
+            ChronicleMap<SessionKey, Session> endedMap = SessionStore.endedBuilder(config.maxEndedSessions())
+                    .skipCloseOnExitHook(true).create();
+            opened.add(endedMap);
+            SessionStore sessionStore = new SessionStore(sessionMap, endedMap, config.maxEndedSessions());
+            SessionLog.Opened sessionLog = SessionLog.open(dataDir, sessionStore, sessionLogConfig);
             if (sessionOpen != null) {
                 // Upgrade: the persisted sessions become the first snapshot, then the old file goes.
                 Session reused = new Session();
                 sessionOpen.map.forEachEntry(e -> {
                     e.key().getUsing(reused.id);
                     e.value().getUsing(reused);
-                    sessionMap.put(reused.id, reused);
+                    sessionStore.apply(reused);
                 });
                 opened.remove(sessionOpen.map);
                 sessionOpen.map.close();
                 sessionLog.log.snapshotNow();
                 Files.delete(dataDir.resolve(SessionStore.FILE_NAME));
                 LOG.info("data dir {}: {} sessions moved from {} to the session log's first snapshot", dataDir,
-                        sessionMap.longSize(), SessionStore.FILE_NAME);
+                        sessionStore.count() + sessionStore.endedCount(), SessionStore.FILE_NAME);
             }
             StringBuilder recoveredNames = new StringBuilder();
             StringBuilder timings = new StringBuilder();
@@ -336,14 +347,13 @@ public final class Stores implements AutoCloseable {
             });
             long openMillis = (System.nanoTime() - startNs) / 1_000_000;
             LOG.info("stores open in {} ms (recovery={}, maps recovered={} [{}], corruptions={} (held locks not counted), "
-                            + "imsi index checked={}, repairs={} in {} ms): {} accounts, {} subscribers, {} sessions",
-                    openMillis, unclean,
+                            + "imsi index checked={}, repairs={} in {} ms): {} accounts, {} subscribers, {} sessions, "
+                            + "{} ended sessions", openMillis, unclean,
                     recoveredCount, recoveredNames, corruptions.get(), unclean && indexMayLack, repairs, repairMillis,
-                    accountStore.count(), subscriberMap.longSize(), sessionMap.longSize());
+                    accountStore.count(), subscriberMap.longSize(), sessionStore.count(), sessionStore.endedCount());
             LOG.info("stores open: {}; sessions: {} from the snapshot, {} log records applied, in {} ms", timings,
                     sessionLog.snapshotSessions, sessionLog.logRecordsApplied, sessionLog.millis);
-            return new Stores(dataDir, lockChannel, lock, accountStore, subscriberStore,
-                    new SessionStore(sessionMap, sessionLog.log),
+            return new Stores(dataDir, lockChannel, lock, accountStore, subscriberStore, sessionStore,
                     unclean, openMillis, corruptions.get(), repairs, effective, unclean && indexMayLack, recoveredCount);
         } catch (IOException | RuntimeException e) {
             for (ChronicleMap<?, ?> m : opened) {
@@ -361,6 +371,24 @@ public final class Stores implements AutoCloseable {
      * @throws IOException when the file exists but cannot be read or parsed
      */
     public static StoreConfig recordedCapacity(Path dataDir) throws IOException {
+        java.util.Properties p = capacityFile(dataDir);
+        if (p == null) {
+            return null;
+        }
+        try {
+            // A directory from before the ended-session map records none until its next open (see the class doc).
+            String ended = p.getProperty("maxEndedSessions");
+            return new StoreConfig(Long.parseLong(p.getProperty("maxSubscribers", "").trim()),
+                    Long.parseLong(p.getProperty("maxSessions", "").trim()),
+                    ended == null ? StoreConfig.DEFAULT_MAX_ENDED_SESSIONS : Long.parseLong(ended.trim()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(dataDir.resolve(CAPACITY_FILE) + ": cannot read the recorded capacities ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    /** {@value #CAPACITY_FILE}'s properties, or null when there is none. */
+    private static java.util.Properties capacityFile(Path dataDir) throws IOException {
         Path file = dataDir.resolve(CAPACITY_FILE);
         if (!Files.exists(file)) {
             return null;
@@ -369,12 +397,7 @@ public final class Stores implements AutoCloseable {
         try (var in = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
             p.load(in);
         }
-        try {
-            return new StoreConfig(Long.parseLong(p.getProperty("maxSubscribers", "").trim()),
-                    Long.parseLong(p.getProperty("maxSessions", "").trim()));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": cannot read the recorded capacities (" + e.getMessage() + ")", e);
-        }
+        return p;
     }
 
     /**
@@ -433,13 +456,16 @@ public final class Stores implements AutoCloseable {
     }
 
     private static void writeCapacity(Path dataDir, StoreConfig config, int accountShards) throws IOException {
+        replaceCapacityFile(dataDir, "# capacities the Chronicle Map files were created with; never edit\n"
+                + "maxSubscribers=" + config.maxSubscribers() + "\nmaxSessions=" + config.maxSessions()
+                + "\nmaxEndedSessions=" + config.maxEndedSessions() + "\naccountShards=" + accountShards + "\n");
+    }
+
+    private static void replaceCapacityFile(Path dataDir, String text) throws IOException {
         Path tmp = dataDir.resolve(CAPACITY_FILE + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap(("# capacities the Chronicle Map files were created with; never edit\n"
-                    + "maxSubscribers=" + config.maxSubscribers() + "\nmaxSessions=" + config.maxSessions()
-                    + "\naccountShards=" + accountShards + "\n")
-                    .getBytes(StandardCharsets.US_ASCII)));
+            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
             ch.force(true);
         }
         Files.move(tmp, dataDir.resolve(CAPACITY_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);

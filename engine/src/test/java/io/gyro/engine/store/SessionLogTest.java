@@ -1,7 +1,6 @@
 package io.gyro.engine.store;
 
 import io.gyro.engine.wal.WalConfig;
-import net.openhft.chronicle.map.ChronicleMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +24,11 @@ class SessionLogTest {
     @TempDir
     Path dir;
 
+    private static SessionStore store() {
+        return new SessionStore(SessionStore.builder(10_000).create(), SessionStore.endedBuilder(10_000).create(),
+                10_000);
+    }
+
     private static Session session(Session s, int i, int requestNumber) {
         s.clear();
         s.id().set("pgw.log;" + i);
@@ -42,10 +46,9 @@ class SessionLogTest {
     @Test
     void aKilledRunComesBackFromTheSnapshotAndTheLogAfterIt() throws Exception {
         Map<String, Long> expected = new TreeMap<>();
-        ChronicleMap<SessionKey, Session> first = SessionStore.builder(10_000).create();
-        SessionLog.Opened opened = SessionLog.open(dir, first, CONFIG);
+        SessionStore store = store();
+        SessionLog.Opened opened = SessionLog.open(dir, store, CONFIG);
         assertEquals(0, opened.snapshotSessions);
-        SessionStore store = new SessionStore(first, opened.log);
         Session s = new Session();
         for (int i = 0; i < 400; i++) {
             store.write(session(s, i, 0));
@@ -74,25 +77,20 @@ class SessionLogTest {
         }
         store.endOfBatch();
         // the kill: no last snapshot
-        opened.log.closeWithoutSnapshot();
-        first.close();
+        store.closeWithoutSnapshot();
 
-        ChronicleMap<SessionKey, Session> second = SessionStore.builder(10_000).create();
+        SessionStore second = store();
         try {
             SessionLog.Opened again = SessionLog.open(dir, second, CONFIG);
             assertEquals(300, again.snapshotSessions, "the snapshot had the 300 sessions left then");
             assertTrue(again.logRecordsApplied > 150, "and the log after it was applied: " + again.logRecordsApplied);
             Map<String, Long> found = new TreeMap<>();
-            Session back = new Session();
-            second.forEachEntry(e -> {
-                e.key().getUsing(back.id);
-                e.value().getUsing(back);
+            second.forEach(back -> {
                 found.put(back.id.toString(), back.lastCcRequestNumber());
                 int i = Integer.parseInt(back.id.toString().substring("pgw.log;".length()));
                 assertEquals((byte) (299 + i + back.lastCcRequestNumber()), back.answer()[299], "the stored answer");
             });
             assertEquals(expected, found);
-            again.log.close();
         } finally {
             second.close();
         }
@@ -100,10 +98,9 @@ class SessionLogTest {
 
     @Test
     void theLogBeforeTheOlderKeptSnapshotIsDeleted() throws Exception {
-        ChronicleMap<SessionKey, Session> map = SessionStore.builder(10_000).create();
+        SessionStore store = store();
         try {
-            SessionLog.Opened opened = SessionLog.open(dir, map, CONFIG);
-            SessionStore store = new SessionStore(map, opened.log);
+            SessionLog.Opened opened = SessionLog.open(dir, store, CONFIG);
             Session s = new Session();
             for (int round = 0; round < 4; round++) {
                 for (int i = 0; i < 300; i++) {
@@ -118,14 +115,17 @@ class SessionLogTest {
             }
             // 4 rounds of ~120 KiB each in 64 KiB segments: ~8 made, only the last two rounds' are needed
             assertTrue(segments <= 5, "segments kept: " + segments);
-            opened.log.close();
-            map.clear();
-            SessionLog.Opened again = SessionLog.open(dir, map, CONFIG);
-            assertEquals(300, again.snapshotSessions);
-            assertEquals(0, again.logRecordsApplied, "a clean close leaves nothing after its snapshot");
-            again.log.close();
+            store.close();
+            SessionStore again = store();
+            try {
+                SessionLog.Opened reopened = SessionLog.open(dir, again, CONFIG);
+                assertEquals(300, reopened.snapshotSessions);
+                assertEquals(0, reopened.logRecordsApplied, "a clean close leaves nothing after its snapshot");
+            } finally {
+                again.close();
+            }
         } finally {
-            map.close();
+            store.closeWithoutSnapshot();
         }
     }
 }

@@ -28,10 +28,13 @@ class SessionSnapshotTest {
         maps.forEach(ChronicleMap::close);
     }
 
-    private ChronicleMap<SessionKey, Session> map() {
-        ChronicleMap<SessionKey, Session> m = SessionStore.builder(10_000).create();
-        maps.add(m);
-        return m;
+    /** A store over in-memory maps, without a log (the snapshot alone is under test). */
+    private SessionStore store() {
+        ChronicleMap<SessionKey, Session> live = SessionStore.builder(10_000).create();
+        ChronicleMap<SessionKey, Session> ended = SessionStore.endedBuilder(10_000).create();
+        maps.add(live);
+        maps.add(ended);
+        return new SessionStore(live, ended, 10_000);
     }
 
     private static Session session(int i) {
@@ -53,23 +56,24 @@ class SessionSnapshotTest {
 
     @Test
     void aWholeSnapshotLoadsEverySessionBack() throws IOException {
-        ChronicleMap<SessionKey, Session> live = map();
+        SessionStore live = store();
         for (int i = 0; i < 3000; i++) {
             Session s = session(i);
-            live.put(s.id(), s);
+            live.apply(s);
         }
         Path file = SessionSnapshot.write(dir, live, 4242, 1_700_000_000_000L);
         assertTrue(Files.exists(file));
 
-        ChronicleMap<SessionKey, Session> loaded = map();
+        SessionStore loaded = store();
         SessionSnapshot.Loaded result = SessionSnapshot.load(dir, loaded);
         assertEquals(4242, result.logSeq);
         assertEquals(3000, result.sessions);
-        assertEquals(3000, loaded.longSize());
+        assertEquals(3000, loaded.count());
         Session back = new Session();
         for (int i = 0; i < 3000; i += 7) {
             Session s = session(i);
-            assertTrue(loaded.getUsing(s.id(), back) != null, "session " + i);
+            back.id().copyFrom(s.id());
+            assertTrue(loaded.read(back), "session " + i);
             assertEquals(s.lastCcRequestNumber(), back.lastCcRequestNumber());
             assertEquals(s.slotCount(), back.slotCount());
             for (int slot = 0; slot < s.slotCount(); slot++) {
@@ -83,53 +87,53 @@ class SessionSnapshotTest {
 
     @Test
     void aCorruptNewestSnapshotFallsBackToTheOneBefore() throws IOException {
-        ChronicleMap<SessionKey, Session> live = map();
+        SessionStore live = store();
         for (int i = 0; i < 50; i++) {
             Session s = session(i);
-            live.put(s.id(), s);
+            live.apply(s);
         }
         SessionSnapshot.write(dir, live, 10, 1L);
         for (int i = 50; i < 80; i++) {
             Session s = session(i);
-            live.put(s.id(), s);
+            live.apply(s);
         }
         Path newest = SessionSnapshot.write(dir, live, 20, 2L);
         byte[] bytes = Files.readAllBytes(newest);
         bytes[bytes.length / 2] ^= 0x5A;
         Files.write(newest, bytes);
 
-        ChronicleMap<SessionKey, Session> loaded = map();
+        SessionStore loaded = store();
         SessionSnapshot.Loaded result = SessionSnapshot.load(dir, loaded);
         assertEquals(10, result.logSeq, "the older snapshot, with the longer log after it");
-        assertEquals(50, loaded.longSize());
+        assertEquals(50, loaded.count());
     }
 
     @Test
     void aTornSnapshotIsNotLoaded() throws IOException {
-        ChronicleMap<SessionKey, Session> live = map();
+        SessionStore live = store();
         for (int i = 0; i < 40; i++) {
             Session s = session(i);
-            live.put(s.id(), s);
+            live.apply(s);
         }
         Path only = SessionSnapshot.write(dir, live, 7, 1L);
         byte[] bytes = Files.readAllBytes(only);
         Files.write(only, Arrays.copyOf(bytes, bytes.length - 9));
-        ChronicleMap<SessionKey, Session> loaded = map();
+        SessionStore loaded = store();
         SessionSnapshot.Loaded result = SessionSnapshot.load(dir, loaded);
         assertEquals(-1, result.logSeq, "no usable snapshot: the whole log is replayed");
         assertNull(result.file);
-        assertEquals(0, loaded.longSize());
+        assertEquals(0, loaded.count());
     }
 
     @Test
     void onlyTheTwoNewestAreKept() throws IOException {
-        ChronicleMap<SessionKey, Session> live = map();
+        SessionStore live = store();
         for (long seq = 1; seq <= 4; seq++) {
             SessionSnapshot.write(dir, live, seq, seq);
         }
         try (var files = Files.list(dir.resolve(SessionSnapshot.DIR_NAME))) {
             assertEquals(2, files.count());
         }
-        assertEquals(4, SessionSnapshot.load(dir, map()).logSeq);
+        assertEquals(4, SessionSnapshot.load(dir, store()).logSeq);
     }
 }
