@@ -147,7 +147,9 @@ public final class Engine implements AutoCloseable {
         Path dataDir = config.path("dataDir");
         Files.createDirectories(dataDir);
         Stores stores = Stores.open(dataDir, new StoreConfig(config.longValue("stores.maxSubscribers"),
-                config.longValue("stores.maxSessions")));
+                config.longValue("stores.maxSessions"), config.longValue("stores.maxEndedSessions")),
+                new WalConfig(config.longValue("wal.segmentBytes"), config.bool("journal.fsync"),
+                        config.bool("journal.housekeeper")));
         Journal journal = null;
         Wal wal = null;
         CdrExport export = null;
@@ -229,7 +231,9 @@ public final class Engine implements AutoCloseable {
                     waitStrategy(config.string("pipeline.waitStrategy")));
             ChargingProcessor processor = new ChargingProcessor(state, clock.getAsLong(), ringSize);
             disruptor.handleEventsWith(processor);
+            stores.sessions().endOfBatch();   // what start-up recovery logged, published before the first batch
             disruptor.start();
+            stores.sessions().log().startSnapshots(config.integer("sessions.snapshotSeconds") * 1000L);
             RingBuffer<RingEvent> ring = disruptor.getRingBuffer();
 
             ticker = Executors.newSingleThreadScheduledExecutor(

@@ -165,6 +165,7 @@ public final class EngineConfig {
         checkText(problems, "catalogue");
         checkLong(problems, "stores.maxSubscribers", 10, 100_000_000);
         checkLong(problems, "stores.maxSessions", 10, 100_000_000);
+        checkLong(problems, "stores.maxEndedSessions", 10, 100_000_000);
         int ring = checkInt(problems, "pipeline.ringSize", 64, 1 << 24);
         if (ring > 0 && Integer.bitCount(ring) != 1) {
             problems.add("pipeline.ringSize=" + ring + ": must be a power of two");
@@ -175,6 +176,7 @@ public final class EngineConfig {
         }
         checkInt(problems, "sessions.graceSeconds", 0, 86_400);
         checkInt(problems, "sessions.sweepIntervalMs", 50, 60_000);
+        checkInt(problems, "sessions.snapshotSeconds", 1, 3_600);
         checkLong(problems, "wal.segmentBytes", io.gyro.engine.wal.WalConfig.MIN_SEGMENT_BYTES,
                 io.gyro.engine.wal.WalConfig.MAX_SEGMENT_BYTES);
         String segment = values.get("wal.segmentBytes");

@@ -36,6 +36,7 @@ public final class EngineHarness {
         o.put("demo.count", String.valueOf(demoCount));
         o.put("stores.maxSubscribers", "10000");
         o.put("stores.maxSessions", "10000");
+        o.put("stores.maxEndedSessions", "10000");
         o.put("pipeline.ringSize", "1024");
         return o;
     }

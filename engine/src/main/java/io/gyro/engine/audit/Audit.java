@@ -180,7 +180,7 @@ public final class Audit {
         Stores stores;
         try {
             stores = Stores.openStopped(dataDir, new StoreConfig(config.longValue("stores.maxSubscribers"),
-                    config.longValue("stores.maxSessions")));
+                    config.longValue("stores.maxSessions"), config.longValue("stores.maxEndedSessions")));
         } catch (Stores.NotClosedCleanly e) {
             throw new Refused("dataDir=" + dataDir + ": " + e.getMessage(), e);
         } catch (IllegalStateException e) {

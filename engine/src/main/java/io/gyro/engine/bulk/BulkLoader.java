@@ -144,7 +144,7 @@ public final class BulkLoader {
         List<String> problems = check(plan, catalogue, nowMs);
         Path dataDir = config.path("dataDir");
         StoreConfig configured = new StoreConfig(config.longValue("stores.maxSubscribers"),
-                config.longValue("stores.maxSessions"));
+                config.longValue("stores.maxSessions"), config.longValue("stores.maxEndedSessions"));
         StoreConfig recorded;
         try {
             recorded = Stores.recordedCapacity(dataDir);

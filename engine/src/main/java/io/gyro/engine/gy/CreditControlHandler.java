@@ -28,9 +28,6 @@ public final class CreditControlHandler {
         void queue(RingEvent request, ByteBuf answer);
     }
 
-    /** The stored session count is refreshed this often (counting visits every segment of the map). */
-    private static final long SESSION_COUNT_REFRESH_MS = 100;
-
     private final ChargingState state;
     private final SessionCharging sessionCharging;
     private final EventCharging eventCharging;
@@ -41,8 +38,6 @@ public final class CreditControlHandler {
     private final CreditOutcome outcome = new CreditOutcome();
     /** Where the current request's session is filed in the sweeper at the latest (MAX_VALUE: not filed). */
     private long filedExpiryMs;
-    private long sessionCount;
-    private long sessionCountAtMs = Long.MIN_VALUE / 2;
 
     public CreditControlHandler(ChargingState state, StaleSessionSweeper sweeper, Answers out) {
         this.state = state;
@@ -144,18 +139,13 @@ public final class CreditControlHandler {
     }
 
     /**
-     * A new session must fit before anything is charged: with the session store at its configured capacity, new
+     * A new session must fit before anything is charged: with the live sessions at their configured capacity, new
      * sessions and events are refused with 3004 DIAMETER_TOO_BUSY (the PGW may try another OCS or retry), while
-     * running sessions continue. Counting the map visits every segment, so the count is refreshed every
-     * {@value #SESSION_COUNT_REFRESH_MS} ms of request time and the sessions added in between are counted here.
+     * running sessions continue. Ended sessions kept for retransmissions are not counted: they have their own bounded
+     * map (SessionStore), which never refuses one. The live count is kept by the store, exact and in constant time.
      */
     private boolean sessionStoreFull(long nowMs) {
-        if (nowMs - sessionCountAtMs > SESSION_COUNT_REFRESH_MS || nowMs < sessionCountAtMs) {
-            sessionCount = state.stores.sessions().count();
-            sessionCountAtMs = nowMs;
-        }
-        if (sessionCount < state.settings.maxSessions) {
-            sessionCount++;
+        if (state.stores.sessions().count() < state.settings.maxSessions) {
             return false;
         }
         EngineCounters.SESSION_STORE_FULL.increment();

@@ -131,6 +131,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent>, CreditC
         // steady; the tick does the rest when traffic is idle.
         sweeper.sweep(nowMs, BATCH_SWEEP_LIMIT);
         renewals.renewDue(nowMs);
+        state.stores.sessions().endOfBatch();
         state.records.flush();
         long handedNanos = System.nanoTime();
         for (int i = 0; i < answerCount; i++) {

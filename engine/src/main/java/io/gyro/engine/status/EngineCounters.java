@@ -20,6 +20,11 @@ public enum EngineCounters {
     JOURNAL_RECORDS,
     ADMIN_TASKS,
     SESSION_STORE_FULL,
+    /**
+     * Ended sessions (kept after CCR-T/CCR-EVENT for retransmissions) dropped before their grace ran out because the
+     * ended-session map was full (stores.maxEndedSessions): a retransmission of theirs gets 5002, not the answer.
+     */
+    ENDED_SESSIONS_DROPPED,
     PROCESSOR_ERRORS,
     /** Batches the charging processor ended (journal flushed, answers handed over): requests per batch = CCR_RECEIVED / this. */
     PROCESSOR_BATCHES;

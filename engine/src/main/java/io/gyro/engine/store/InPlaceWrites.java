@@ -29,23 +29,50 @@ final class InPlaceWrites {
     private InPlaceWrites() {
     }
 
-    static <K, V> void write(ChronicleMap<K, V> map, K key, V value, Layout<V> layout) {
+    /** @return true when {@code key} was new (an insert), false when its value was replaced */
+    static <K, V> boolean write(ChronicleMap<K, V> map, K key, V value, Layout<V> layout) {
+        return write(map, key, value, layout, true);
+    }
+
+    /**
+     * @param checksums whether the map stores entry checksums (a persisted map does; an in-memory one does not)
+     * @return true when {@code key} was new (an insert), false when its value was replaced
+     */
+    static <K, V> boolean write(ChronicleMap<K, V> map, K key, V value, Layout<V> layout, boolean checksums) {
         try (ExternalMapQueryContext<K, V, ?> c = map.queryContext(key)) {
             c.writeLock().lock();
             MapEntry<K, V> entry = c.entry();
             if (entry == null) {
                 c.insert(c.absentEntry(), c.wrapValueAsData(value));
-                return;
+                return true;
             }
             Data<V> stored = entry.value();
             if (stored.size() != layout.size(value)) {
                 c.replaceValue(entry, c.wrapValueAsData(value));
-                return;
+                return false;
             }
             layout.writeInPlace((RandomDataOutput) stored.bytes(), stored.offset(), value);
-            if (entry instanceof ChecksumEntry) {
+            if (checksums && entry instanceof ChecksumEntry) {
                 ((ChecksumEntry) entry).updateChecksum();
             }
+            return false;
+        }
+    }
+
+    /**
+     * Removes {@code key} with one lookup, under the segment's lock as {@code remove} does.
+     *
+     * @return whether it was there
+     */
+    static <K, V> boolean remove(ChronicleMap<K, V> map, K key) {
+        try (ExternalMapQueryContext<K, V, ?> c = map.queryContext(key)) {
+            c.updateLock().lock();
+            MapEntry<K, V> entry = c.entry();
+            if (entry == null) {
+                return false;
+            }
+            c.remove(entry);
+            return true;
         }
     }
 }

@@ -20,12 +20,13 @@ import net.openhft.chronicle.hash.impl.BigSegmentHeader;
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import io.gyro.engine.wal.WalConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Opens and closes the Chronicle Map files of a data directory: accounts, subscribers (+ IMSI index)
- * and sessions. Called from the lifecycle thread at start and stop; the stores it hands out belong to
+ * and sessions (live and ended). Called from the lifecycle thread at start and stop; the stores it hands out belong to
  * the charging processor thread.
  *
  * <p>Clean-shutdown marker: {@link #close()} writes {@value #CLEAN_SHUTDOWN_MARKER} after every map is
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *   &lt;data&gt;/accounts.cm3        account id -&gt; Account (or accounts-00.cm3 .. -15.cm3: AccountStore's shards)
  *   &lt;data&gt;/subscribers.cm3     MSISDN -&gt; Subscriber
  *   &lt;data&gt;/imsi-index.cm3      IMSI -&gt; MSISDN
- *   &lt;data&gt;/sessions.cm3        Session-Id -&gt; Session
+ *   &lt;data&gt;/sessions.cm3        Session-Id -&gt; Session (live: running sessions)
+ *   &lt;data&gt;/ended-sessions.cm3  Session-Id -&gt; what a retransmission of an ended session needs (SessionStore)
  *   &lt;data&gt;/store-capacity      the capacities the maps were created with (see below)
  *   &lt;data&gt;/imsi-index.dirty    the IMSI index was written since the last clean close (see below)
  *   &lt;data&gt;/recent-account-writes  ids of the last account writes, for recovery (RecentAccountWrites)
@@ -61,13 +63,17 @@ import org.slf4j.LoggerFactory;
  * a kill -9. So the capacities are written to {@value #CAPACITY_FILE} when the maps are first created
  * (before any map file exists), and every later open builds the maps with those recorded values, whatever
  * {@link StoreConfig} says; {@link #capacity()} reports what is in effect. A directory made before this
- * file existed uses the configured values, as it always did.
+ * file existed uses the configured values, as it always did. The session maps are in memory (SessionLog) and
+ * take this run's {@code maxSessions} and {@code maxEndedSessions}, whatever the file records.
  */
 public final class Stores implements AutoCloseable {
     public static final String CLEAN_SHUTDOWN_MARKER = "clean-shutdown";
     /** Held (OS file lock) while a process has the directory open; the OS drops it when the process dies. */
     public static final String LOCK_FILE = "lock";
-    /** {@code maxSubscribers=N}, {@code maxSessions=N} and {@code accountShards=N}, written once, before the maps are created. */
+    /**
+     * {@code maxSubscribers=N}, {@code maxSessions=N}, {@code maxEndedSessions=N} and {@code accountShards=N}, written
+     * once, before the maps are created.
+     */
     public static final String CAPACITY_FILE = "store-capacity";
     /** Present while the IMSI index may miss an entry after a kill: made before the first index write of a run. */
     public static final String IMSI_DIRTY_FILE = "imsi-index.dirty";
@@ -114,7 +120,12 @@ public final class Stores implements AutoCloseable {
      *                               the directory open; nothing is touched then
      */
     public static Stores open(Path dataDir, StoreConfig config) throws IOException {
-        return open(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()));
+        return open(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()), WalConfig.defaults());
+    }
+
+    /** As {@link #open(Path, StoreConfig)}, with the session log's settings (the engine's: fsync per batch ...). */
+    public static Stores open(Path dataDir, StoreConfig config, WalConfig sessionLog) throws IOException {
+        return open(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()), sessionLog);
     }
 
     /**
@@ -170,7 +181,7 @@ public final class Stores implements AutoCloseable {
                         + "cleanly (e.g. gyro serve, then Ctrl-C), then audit");
             }
             return openLocked(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()), lockChannel, lock,
-                    startNs);
+                    startNs, WalConfig.defaults());
         } catch (IOException | RuntimeException e) {
             lockChannel.close();
             throw e;
@@ -191,12 +202,17 @@ public final class Stores implements AutoCloseable {
      * (a power of two; tests use it to shard small stores). A directory that has its maps keeps its own count.
      */
     static Stores open(Path dataDir, StoreConfig config, int freshAccountShards) throws IOException {
+        return open(dataDir, config, freshAccountShards, WalConfig.defaults());
+    }
+
+    private static Stores open(Path dataDir, StoreConfig config, int freshAccountShards, WalConfig sessionLog)
+            throws IOException {
         long startNs = System.nanoTime();
         Files.createDirectories(dataDir);
         FileLock lock = lockDataDir(dataDir);
         FileChannel lockChannel = lock.channel();
         try {
-            return openLocked(dataDir, config, freshAccountShards, lockChannel, lock, startNs);
+            return openLocked(dataDir, config, freshAccountShards, lockChannel, lock, startNs, sessionLog);
         } catch (IOException | RuntimeException e) {
             lockChannel.close();
             throw e;
@@ -204,7 +220,7 @@ public final class Stores implements AutoCloseable {
     }
 
     private static Stores openLocked(Path dataDir, StoreConfig config, int freshAccountShards, FileChannel lockChannel,
-                                     FileLock lock, long startNs) throws IOException {
+                                     FileLock lock, long startNs, WalConfig sessionLogConfig) throws IOException {
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
         StoreConfig recorded = recordedCapacity(dataDir);
         Path imsiDirty = dataDir.resolve(IMSI_DIRTY_FILE);
@@ -225,9 +241,10 @@ public final class Stores implements AutoCloseable {
             recorded = config;
         }
         if (recorded != null && !recorded.equals(config)) {
-            LOG.info("data dir {}: maps were created for maxSubscribers={} maxSessions={} ({}); using those, not the "
-                            + "configured maxSubscribers={} maxSessions={}", dataDir, recorded.maxSubscribers(),
-                    recorded.maxSessions(), CAPACITY_FILE, config.maxSubscribers(), config.maxSessions());
+            LOG.info("data dir {}: maps were created for maxSubscribers={} maxSessions={} maxEndedSessions={} ({}); "
+                            + "using those, not the configured maxSubscribers={} maxSessions={} maxEndedSessions={}",
+                    dataDir, recorded.maxSubscribers(), recorded.maxSessions(), recorded.maxEndedSessions(),
+                    CAPACITY_FILE, config.maxSubscribers(), config.maxSessions(), config.maxEndedSessions());
         }
         StoreConfig effective = recorded != null ? recorded : config;
         // A directory without the capacity file predates the dirty flag: its index state is unknown.
@@ -260,10 +277,15 @@ public final class Stores implements AutoCloseable {
                     dataDir, SubscriberStore.FILE_NAME);
             Opening<LongKey, LongKey> imsiOpen = new Opening<>(SubscriberStore.imsiBuilder(effective.maxSubscribers()),
                     dataDir, SubscriberStore.IMSI_FILE_NAME);
-            Opening<SessionKey, Session> sessionOpen = new Opening<>(SessionStore.builder(effective.maxSessions()),
-                    dataDir, SessionStore.FILE_NAME);
+            // Sessions live in memory (SessionLog); a persisted map of an older version is read once, below.
+            boolean legacySessions = Files.exists(dataDir.resolve(SessionStore.FILE_NAME));
+            Opening<SessionKey, Session> sessionOpen = legacySessions ? new Opening<>(
+                    SessionStore.builder(effective.maxSessions()), dataDir, SessionStore.FILE_NAME) : null;
             List<Opening<?, ?>> openings = new ArrayList<>(accountOpens);
-            openings.addAll(List.of(subscriberOpen, imsiOpen, sessionOpen));
+            openings.addAll(List.of(subscriberOpen, imsiOpen));
+            if (sessionOpen != null) {
+                openings.add(sessionOpen);
+            }
             openAll(openings, unclean, listener, opened);
             @SuppressWarnings("unchecked")
             ChronicleMap<LongKey, Account>[] accountMaps = new ChronicleMap[accountShards];
@@ -273,7 +295,31 @@ public final class Stores implements AutoCloseable {
             AccountStore accountStore = new AccountStore(accountMaps, RecentAccountWrites.open(dataDir));
             ChronicleMap<LongKey, Subscriber> subscriberMap = subscriberOpen.map;
             ChronicleMap<LongKey, LongKey> imsiMap = imsiOpen.map;
-            ChronicleMap<SessionKey, Session> sessionMap = sessionOpen.map;
+            // Sessions live in memory, sized by this run's settings (SessionLog brings them back). Closed by
+            // Stores#close after its last snapshot, not by Chronicle's own shutdown hook before it.
+            ChronicleMap<SessionKey, Session> sessionMap = SessionStore.builder(config.maxSessions())
+                    .skipCloseOnExitHook(true).create();
+            opened.add(sessionMap);
+            ChronicleMap<SessionKey, Session> endedMap = SessionStore.endedBuilder(config.maxEndedSessions())
+                    .skipCloseOnExitHook(true).create();
+            opened.add(endedMap);
+            SessionStore sessionStore = new SessionStore(sessionMap, endedMap, config.maxEndedSessions());
+            SessionLog.Opened sessionLog = SessionLog.open(dataDir, sessionStore, sessionLogConfig);
+            if (sessionOpen != null) {
+                // Upgrade: the persisted sessions become the first snapshot, then the old file goes.
+                Session reused = new Session();
+                sessionOpen.map.forEachEntry(e -> {
+                    e.key().getUsing(reused.id);
+                    e.value().getUsing(reused);
+                    sessionStore.apply(reused);
+                });
+                opened.remove(sessionOpen.map);
+                sessionOpen.map.close();
+                sessionLog.log.snapshotNow();
+                Files.delete(dataDir.resolve(SessionStore.FILE_NAME));
+                LOG.info("data dir {}: {} sessions moved from {} to the session log's first snapshot", dataDir,
+                        sessionStore.count() + sessionStore.endedCount(), SessionStore.FILE_NAME);
+            }
             StringBuilder recoveredNames = new StringBuilder();
             StringBuilder timings = new StringBuilder();
             int recoveredCount = 0;
@@ -301,12 +347,13 @@ public final class Stores implements AutoCloseable {
             });
             long openMillis = (System.nanoTime() - startNs) / 1_000_000;
             LOG.info("stores open in {} ms (recovery={}, maps recovered={} [{}], corruptions={} (held locks not counted), "
-                            + "imsi index checked={}, repairs={} in {} ms): {} accounts, {} subscribers, {} sessions",
-                    openMillis, unclean,
+                            + "imsi index checked={}, repairs={} in {} ms): {} accounts, {} subscribers, {} sessions, "
+                            + "{} ended sessions", openMillis, unclean,
                     recoveredCount, recoveredNames, corruptions.get(), unclean && indexMayLack, repairs, repairMillis,
-                    accountStore.count(), subscriberMap.longSize(), sessionMap.longSize());
-            LOG.info("stores open: {}", timings);
-            return new Stores(dataDir, lockChannel, lock, accountStore, subscriberStore, new SessionStore(sessionMap),
+                    accountStore.count(), subscriberMap.longSize(), sessionStore.count(), sessionStore.endedCount());
+            LOG.info("stores open: {}; sessions: {} from the snapshot, {} log records applied, in {} ms", timings,
+                    sessionLog.snapshotSessions, sessionLog.logRecordsApplied, sessionLog.millis);
+            return new Stores(dataDir, lockChannel, lock, accountStore, subscriberStore, sessionStore,
                     unclean, openMillis, corruptions.get(), repairs, effective, unclean && indexMayLack, recoveredCount);
         } catch (IOException | RuntimeException e) {
             for (ChronicleMap<?, ?> m : opened) {
@@ -324,6 +371,24 @@ public final class Stores implements AutoCloseable {
      * @throws IOException when the file exists but cannot be read or parsed
      */
     public static StoreConfig recordedCapacity(Path dataDir) throws IOException {
+        java.util.Properties p = capacityFile(dataDir);
+        if (p == null) {
+            return null;
+        }
+        try {
+            // A directory from before the ended-session map records none until its next open (see the class doc).
+            String ended = p.getProperty("maxEndedSessions");
+            return new StoreConfig(Long.parseLong(p.getProperty("maxSubscribers", "").trim()),
+                    Long.parseLong(p.getProperty("maxSessions", "").trim()),
+                    ended == null ? StoreConfig.DEFAULT_MAX_ENDED_SESSIONS : Long.parseLong(ended.trim()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(dataDir.resolve(CAPACITY_FILE) + ": cannot read the recorded capacities ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    /** {@value #CAPACITY_FILE}'s properties, or null when there is none. */
+    private static java.util.Properties capacityFile(Path dataDir) throws IOException {
         Path file = dataDir.resolve(CAPACITY_FILE);
         if (!Files.exists(file)) {
             return null;
@@ -332,12 +397,7 @@ public final class Stores implements AutoCloseable {
         try (var in = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
             p.load(in);
         }
-        try {
-            return new StoreConfig(Long.parseLong(p.getProperty("maxSubscribers", "").trim()),
-                    Long.parseLong(p.getProperty("maxSessions", "").trim()));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": cannot read the recorded capacities (" + e.getMessage() + ")", e);
-        }
+        return p;
     }
 
     /**
@@ -396,13 +456,16 @@ public final class Stores implements AutoCloseable {
     }
 
     private static void writeCapacity(Path dataDir, StoreConfig config, int accountShards) throws IOException {
+        replaceCapacityFile(dataDir, "# capacities the Chronicle Map files were created with; never edit\n"
+                + "maxSubscribers=" + config.maxSubscribers() + "\nmaxSessions=" + config.maxSessions()
+                + "\nmaxEndedSessions=" + config.maxEndedSessions() + "\naccountShards=" + accountShards + "\n");
+    }
+
+    private static void replaceCapacityFile(Path dataDir, String text) throws IOException {
         Path tmp = dataDir.resolve(CAPACITY_FILE + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap(("# capacities the Chronicle Map files were created with; never edit\n"
-                    + "maxSubscribers=" + config.maxSubscribers() + "\nmaxSessions=" + config.maxSessions()
-                    + "\naccountShards=" + accountShards + "\n")
-                    .getBytes(StandardCharsets.US_ASCII)));
+            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
             ch.force(true);
         }
         Files.move(tmp, dataDir.resolve(CAPACITY_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -7,4 +7,10 @@ public final class WalRecordKind {
 
     /** A charging record ({@link CdrWalCodec}): every act the JSON CDR export carries. */
     public static final int CDR = 1;
+
+    /** A session's whole after-state, in the session log ({@code io.gyro.engine.store.SessionLog}). */
+    public static final int SESSION = 2;
+
+    /** A session removed, in the session log. */
+    public static final int SESSION_REMOVED = 3;
 }

@@ -46,6 +46,7 @@ class BulkLoaderTest {
         o.put("catalogue", repoRoot().resolve("config/catalogue.yaml").toString());
         o.put("stores.maxSubscribers", String.valueOf(maxSubscribers));
         o.put("stores.maxSessions", "1000");
+        o.put("stores.maxEndedSessions", "2000");
         return EngineConfig.load(null, o);
     }
 
@@ -83,7 +84,7 @@ class BulkLoaderTest {
         assertEquals(2_000, again.skipped());
         assertEquals(2_500, again.totalSubscribers());
 
-        assertEquals(new StoreConfig(5_000, 1_000), Stores.recordedCapacity(dir));
+        assertEquals(new StoreConfig(5_000, 1_000, 2_000), Stores.recordedCapacity(dir));
         List<String> manifest = Files.readAllLines(dir.resolve(BulkLoader.MANIFEST));
         assertEquals(2, manifest.size());
         assertTrue(manifest.get(0).contains("\"created\":2000") && manifest.get(0).contains("\"balanceMicros\":50000000"),

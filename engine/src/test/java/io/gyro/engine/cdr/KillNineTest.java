@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.gyro.diameter.dictionary.Enumerations;
 import io.gyro.engine.store.Account;
 import io.gyro.engine.store.Session;
 import io.gyro.engine.store.Stores;
@@ -147,6 +148,9 @@ class KillNineTest {
                 assertEquals(i, session.lastCcRequestNumber());
                 assertEquals(300, session.answerLength());
                 assertEquals((byte) (i + 299), session.answer()[299]);
+                // every other one ended (KillNineWriter): kept apart, with no slot, its answer intact
+                assertEquals(i % 2 == 0 ? 0 : 1, session.slotCount(), "session " + i);
+                assertEquals(i % 2 == 0 ? Enumerations.TERMINATION_REQUEST : 0, session.lastRequestType(), "session " + i);
                 assertTrue(stores.subscribers().findByMsisdn(8617000000000L + i, sub), "subscriber " + i);
                 assertTrue(stores.subscribers().findByImsi(460990000000000L + i, sub), "imsi " + i);
             }

@@ -2,6 +2,7 @@ package io.gyro.engine.cdr;
 
 import java.nio.file.Path;
 
+import io.gyro.diameter.dictionary.Enumerations;
 import io.gyro.engine.store.Account;
 import io.gyro.engine.store.AccountStore;
 import io.gyro.engine.store.Session;
@@ -13,7 +14,7 @@ import io.gyro.engine.store.SubscriberStore;
 
 /**
  * Child process of {@link KillNineTest}: charges in a loop in the recommended order (journal, then
- * maps) and prints {@code ACK <i> <seq>} once an iteration is complete, i.e. when its answer would have
+ * maps; every other session is then ended, which moves it to the ended-session map) and prints {@code ACK <i> <seq>} once an iteration is complete, i.e. when its answer would have
  * left. Runs until killed. Arguments: data directory, first iteration, and optionally {@code housekeeper}
  * to run the journal with its housekeeper thread (so a kill can also leave a spare file and full files
  * not yet cut).
@@ -76,6 +77,12 @@ public final class KillNineWriter {
             }
             s.answerLength(300);
             sessions.write(s);
+            if (i % 2 == 0) {
+                // Ended, as after its CCR-T: moves from the live map to the ended-session map.
+                s.removeSlot(slot);
+                s.lastRequestType(Enumerations.TERMINATION_REQUEST);
+                sessions.write(s);
+            }
 
             sub.clear().msisdn(8617000000000L + i).imsi(460990000000000L + i).accountId(id).packageId("basic");
             subscribers.create(sub);

@@ -138,8 +138,10 @@ class KillNineEngineTest {
 
             // Clean stop and restart: same money everywhere, no recovery needed.
             engine.stop();
+            String stoppedLog = ChildEngine.tail(engine.log);
             engine = ChildEngine.start(dataDir, logDir, kills + 1, settings, probe, startBound);
-            assertEquals(null, engine.logLine("unclean stop detected"), "a clean stop needs no recovery");
+            assertEquals(null, engine.logLine("unclean stop detected"), "a clean stop needs no recovery; the stop:\n"
+                    + stoppedLog);
             Map<Long, Long> after = verify(engine, shared, readJournal(dataDir.resolve("journal")),
                     "after a clean stop and restart");
             assertEquals(before, after, "money of every account across a clean restart");
