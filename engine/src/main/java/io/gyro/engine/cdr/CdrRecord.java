@@ -2,6 +2,7 @@ package io.gyro.engine.cdr;
 
 import io.gyro.engine.store.Account;
 import io.gyro.engine.store.SessionKey;
+import io.gyro.engine.store.Subscriber;
 
 /**
  * Reusable builder of one charging record. The charging processor takes the journal's instance
@@ -38,11 +39,15 @@ public final class CdrRecord {
     private static final byte[] K_BUCKETS = JsonLineWriter.key("buckets");
     private static final byte[] K_IDEMPOTENCY_KEY = JsonLineWriter.key("idempotencyKey");
     private static final byte[] K_EXPLANATION = JsonLineWriter.key("explanation");
+    private static final byte[] K_PACKAGE_ID = JsonLineWriter.key("packageId");
+    private static final byte[] K_SERVICE_NAME = JsonLineWriter.key("serviceName");
 
     public static final int MAX_BUCKETS_TOUCHED = Account.MAX_BUCKETS;
     /** Longer explanations are cut (the journal line has a fixed-size buffer). */
     public static final int MAX_EXPLANATION_CHARS = 2048;
     public static final int MAX_IDEMPOTENCY_KEY_CHARS = 128;
+    /** Longer service names are left out (the journal line has a fixed-size buffer). */
+    public static final int MAX_SERVICE_NAME_CHARS = 128;
     /** {@link #ccRequestNumber} / {@link #ratingGroup} when the act has none. */
     public static final long NONE = -1;
 
@@ -74,6 +79,11 @@ public final class CdrRecord {
     final StringBuilder idempotencyKey = new StringBuilder(MAX_IDEMPOTENCY_KEY_CHARS);
     final StringBuilder explanation = new StringBuilder(MAX_EXPLANATION_CHARS);
 
+    /** The subscriber's base package at the time of the act (margin per package); empty when not known. */
+    final StringBuilder packageId = new StringBuilder(Subscriber.MAX_PACKAGE_ID_LENGTH);
+    /** The catalogue's name of {@link #service} (the index alone depends on the catalogue); null when not known. */
+    String serviceName;
+
     /** Starts a new record of {@code kind} at {@code tsMs} (epoch ms, handed in by the caller). */
     public CdrRecord reset(CdrKind kind, long tsMs) {
         this.kind = kind;
@@ -94,6 +104,8 @@ public final class CdrRecord {
         hasAfterState = false;
         idempotencyKey.setLength(0);
         explanation.setLength(0);
+        packageId.setLength(0);
+        serviceName = null;
         return this;
     }
 
@@ -103,6 +115,20 @@ public final class CdrRecord {
     /** Service as the catalogue numbers it (data, SMS, voice...). */
     public CdrRecord service(int v) { service = v; return this; }
     public CdrRecord ratingGroup(long v) { ratingGroup = v; return this; }
+    /**
+     * The catalogue's name of the service ({@code Catalogue.serviceName}); null, or a name longer than
+     * {@value #MAX_SERVICE_NAME_CHARS} characters, leaves it out of the line.
+     */
+    public CdrRecord serviceName(String v) {
+        serviceName = v != null && v.length() <= MAX_SERVICE_NAME_CHARS ? v : null;
+        return this;
+    }
+    /** Copies the subscriber's base package id (no allocation); an empty one is left out of the line. */
+    public CdrRecord packageId(Subscriber subscriber) {
+        packageId.setLength(0);
+        subscriber.packageIdTo(packageId);
+        return this;
+    }
     /** Units used (octets, seconds, messages) by this act. */
     public CdrRecord units(long v) { units = v; return this; }
     /** Price charged to the subscriber; negative for a refund. */
@@ -184,7 +210,8 @@ public final class CdrRecord {
 
     /**
      * Writes the record as one JSON line, fields in a fixed order, seq first. Optional fields are left
-     * out when empty (sessionId, ccRequestNumber, ratingGroup, uncollectedMicros, idempotencyKey). Buckets
+     * out when empty (packageId, sessionId, ccRequestNumber, serviceName, ratingGroup, uncollectedMicros,
+     * idempotencyKey), so readers written before a field existed still parse. Buckets
      * are arrays of numbers, to keep a line short: {@code bucketsTouched} rows are
      * {@code [id, units, remainingAfter]} and {@code buckets} rows (the after-state) are
      * {@code [id, service, remaining, reserved, expiryMs, priority, source]}.
@@ -197,6 +224,9 @@ public final class CdrRecord {
         w.fieldAscii(K_KIND, kind.name());
         w.field(K_MSISDN, msisdn);
         w.field(K_ACCOUNT_ID, accountId);
+        if (packageId.length() > 0) {
+            w.fieldString(K_PACKAGE_ID, packageId);
+        }
         if (hasSessionId) {
             w.fieldUtf8(K_SESSION_ID, sessionId.bytes(), 0, sessionId.length());
         }
@@ -204,6 +234,9 @@ public final class CdrRecord {
             w.field(K_CC_REQUEST_NUMBER, ccRequestNumber);
         }
         w.field(K_SERVICE, service);
+        if (serviceName != null) {
+            w.fieldString(K_SERVICE_NAME, serviceName);
+        }
         if (ratingGroup != NONE) {
             w.field(K_RATING_GROUP, ratingGroup);
         }

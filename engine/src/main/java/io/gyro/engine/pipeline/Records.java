@@ -21,6 +21,8 @@ public final class Records {
     private final JournalCheckpoint checkpoint;
     private final Account after = new Account();
     private final StringBuilder explanation = new StringBuilder(CdrRecord.MAX_EXPLANATION_CHARS);
+    /** Names the services of usage records; set by {@link ChargingState} (null: records carry the index only). */
+    private Catalogue catalogue;
 
     /** Without a checkpoint (tests, benchmarks): every start reads the whole journal. */
     public Records(Journal journal) {
@@ -37,11 +39,22 @@ public final class Records {
         return journal;
     }
 
+    /** The catalogue whose service names usage records carry from now on (processor thread, between requests). */
+    public void catalogue(Catalogue catalogue) {
+        this.catalogue = catalogue;
+    }
+
+    private String serviceName(int service) {
+        return catalogue != null && service >= 0 && service < catalogue.serviceCount()
+                ? catalogue.serviceName(service) : null;
+    }
+
     private CdrRecord begin(CdrKind kind, Subscriber subscriber, long nowMs) {
         return journal.record().reset(kind, nowMs).msisdn(subscriber.msisdn()).accountId(subscriber.accountId());
     }
 
     private long finish(CdrRecord r, Subscriber subscriber, Wallet wallet) {
+        r.packageId(subscriber);
         after.clear(subscriber.accountId());
         ChargingState.fromWallet(wallet, after);
         r.afterState(after);
@@ -54,6 +67,7 @@ public final class Records {
         CdrRecord r = begin(kind, subscriber, nowMs)
                 .ccRequestNumber(ccRequestNumber)
                 .service(service)
+                .serviceName(serviceName(service))
                 .ratingGroup(ratingGroup)
                 .units(charge.usedUnits)
                 .retailMicros(charge.moneyDebitedMicros)
@@ -76,6 +90,7 @@ public final class Records {
         CdrRecord r = begin(CdrKind.REFUND, subscriber, nowMs)
                 .ccRequestNumber(ccRequestNumber)
                 .service(service)
+                .serviceName(serviceName(service))
                 .ratingGroup(ratingGroup)
                 .units(units)
                 .retailMicros(-refundMicros)
