@@ -1,0 +1,123 @@
+package io.gyro.engine.report;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads the charging-record files ({@code <data>/journal/cdr-YYYYMMDD-NNNN.jsonl}, one JSON object a line) as a
+ * reader from outside the writer: by their documented name and format only, never through the journal's classes,
+ * so it works the same on the JSON-lines export of the write-ahead log. Only complete lines are handed over: a file
+ * is read up to its first NUL byte (the live file is memory-mapped with a zero tail) and a last line without its
+ * newline (being written, or torn by a kill) is left for the next read.
+ *
+ * <p>Called on the report worker thread and the margin alarm's thread; never on the charging thread or an event
+ * loop. Stateless; allocates per call.
+ */
+public final class RecordFiles {
+    private static final Pattern FILE_NAME = Pattern.compile("cdr-(\\d{4})(\\d{2})(\\d{2})-(\\d{4})\\.jsonl");
+    private static final int CHUNK = 1 << 16;
+
+    private RecordFiles() {
+    }
+
+    /** One record file: its path and the UTC day its name gives (days since 1970-01-01). */
+    public record DayFile(Path path, long epochDay) {
+    }
+
+    /** Receives one complete line, without its newline: {@code buf[offset, offset + length)}, valid during the call. */
+    @FunctionalInterface
+    public interface LineSink {
+        void line(byte[] buf, int offset, int length);
+    }
+
+    /** The record files of {@code dir}, by name (by day, then by counter); empty when the directory does not exist. */
+    public static List<DayFile> list(Path dir) throws IOException {
+        List<DayFile> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        List<Path> paths;
+        try (Stream<Path> s = Files.list(dir)) {
+            paths = s.sorted().toList();
+        }
+        for (Path p : paths) {
+            long day = dayOf(p);
+            if (day != Long.MIN_VALUE) {
+                out.add(new DayFile(p, day));
+            }
+        }
+        return out;
+    }
+
+    /** The UTC day a record file's name gives, or {@code Long.MIN_VALUE} for any other name. */
+    public static long dayOf(Path file) {
+        Matcher m = FILE_NAME.matcher(file.getFileName().toString());
+        if (!m.matches()) {
+            return Long.MIN_VALUE;
+        }
+        try {
+            return java.time.LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                    Integer.parseInt(m.group(3))).toEpochDay();
+        } catch (java.time.DateTimeException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    /**
+     * Hands every complete line of {@code file} from byte {@code from} (a line start) to {@code sink}, and returns the
+     * offset just past the last complete line: where the next read of a growing file starts. Stops at the first NUL
+     * byte. A line longer than {@code maxLineBytes} is skipped whole (a record is far shorter; that is not one).
+     */
+    public static long readLines(Path file, long from, int maxLineBytes, LineSink sink) throws IOException {
+        byte[] line = new byte[Math.min(maxLineBytes, CHUNK)];
+        int lineLength = 0;
+        boolean overlong = false;
+        long offset = from;
+        long done = from;
+        byte[] chunk = new byte[CHUNK];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+             InputStream in = Channels.newInputStream(ch.position(from))) {
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    byte b = chunk[i];
+                    if (b == 0) {
+                        return done;
+                    }
+                    offset++;
+                    if (b == '\n') {
+                        if (!overlong && lineLength > 0) {
+                            sink.line(line, 0, lineLength);
+                        }
+                        lineLength = 0;
+                        overlong = false;
+                        done = offset;
+                        continue;
+                    }
+                    if (overlong) {
+                        continue;
+                    }
+                    if (lineLength == line.length) {
+                        if (line.length >= maxLineBytes) {
+                            overlong = true;
+                            continue;
+                        }
+                        line = java.util.Arrays.copyOf(line, Math.min(maxLineBytes, line.length * 2));
+                    }
+                    line[lineLength++] = b;
+                }
+            }
+        }
+        return done;
+    }
+}
