@@ -247,4 +247,35 @@ class MarginEndToEndTest {
         assertEquals(0, JSON.readTree(empty.body()).get("total").get("records").asLong());
         assertEquals(404, gy.http("POST", "/reports/margin?from=2026-12-01&to=2026-12-01", "{}").statusCode());
     }
+
+    @Test
+    void theMarginCommandPrintsTheReportAsTables() throws Exception {
+        start();
+        gy.createSubscriber(PAYG, 460990100000011L, "payg", "10.00");
+        dataSession("pgw;payg-data", PAYG, MIB / 2, MIB / 2, MIB / 2);
+        String api = "http://127.0.0.1:" + gy.engine().httpAddress().getPort();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int ok;
+        int bad;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            ok = new CommandLine(new Main()).execute("margin", "--api", api, "--token", gy.engine().apiToken(),
+                    "--from", "2026-12-07");
+            bad = new CommandLine(new Main()).execute("margin", "--api", api, "--token", gy.engine().apiToken(),
+                    "--from", "2026-12-08", "--to", "2026-12-07");
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, ok, err.toString(StandardCharsets.UTF_8));
+        assertTrue(printed.contains("Margin from 2026-12-07 to 2026-12-07 (UTC days)"), printed);
+        assertTrue(printed.matches("(?s).*\\n  data\\s+3\\s+0\\.08\\s+0\\.0075\\s+0\\.0725\\s+0\\.00\\n.*"), printed);
+        assertEquals(1, bad);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("is after to=2026-12-07"), err.toString(StandardCharsets.UTF_8));
+    }
 }
