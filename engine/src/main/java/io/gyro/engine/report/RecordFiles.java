@@ -76,7 +76,8 @@ public final class RecordFiles {
     /**
      * Hands every complete line of {@code file} from byte {@code from} (a line start) to {@code sink}, and returns the
      * offset just past the last complete line: where the next read of a growing file starts. Stops at the first NUL
-     * byte. A line longer than {@code maxLineBytes} is skipped whole (a record is far shorter; that is not one).
+     * byte. A line longer than {@code maxLineBytes} is skipped whole (a record is far shorter; that is not one). A file
+     * removed since it was listed reads as empty.
      */
     public static long readLines(Path file, long from, int maxLineBytes, LineSink sink) throws IOException {
         byte[] line = new byte[Math.min(maxLineBytes, CHUNK)];
@@ -85,8 +86,13 @@ public final class RecordFiles {
         long offset = from;
         long done = from;
         byte[] chunk = new byte[CHUNK];
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-             InputStream in = Channels.newInputStream(ch.position(from))) {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return from; // removed since it was listed (housekeeping): nothing to read
+        }
+        try (ch; InputStream in = Channels.newInputStream(ch.position(from))) {
             int n;
             while ((n = in.read(chunk)) > 0) {
                 for (int i = 0; i < n; i++) {
