@@ -114,6 +114,27 @@ class MarginReportTest {
     }
 
     @Test
+    void linesCutByTheReadBufferAreReadWholeAndAnOverlongLineIsSkipped() throws IOException {
+        // given: about 3 MiB of records (the reader's buffer is 1 MiB, so lines straddle its end), one 40 KiB line
+        StringBuilder sb = new StringBuilder();
+        int n = 8000;
+        for (int i = 0; i < n; i++) {
+            sb.append(usage("EVENT", DEC1 + i, "basic", "sms", 100_000, 30_000)).append('\n');
+            if (i == n / 2) {
+                sb.append("{\"kind\":\"EVENT\",\"tsMs\":").append(DEC1).append(",\"x\":\"").append("y".repeat(40_000))
+                        .append("\"}\n");
+            }
+        }
+        Files.writeString(dir.resolve("cdr-20261201-0001.jsonl"), sb);
+        // when
+        MarginReport r = MarginReport.read(dir, D1, D1, List.of());
+        // then
+        assertEquals(n, r.total().records());
+        assertEquals((long) n, r.toJson().get("linesRead"));
+        assertEquals(n * 100_000L, r.total().revenueMicros());
+    }
+
+    @Test
     void recordsWrittenBeforePackageAndServiceNamesAreNamedByTheServiceOrder() throws IOException {
         // given
         write("cdr-20261201-0001.jsonl", usage("EVENT", DEC1, null, null, 100_000, 30_000),
