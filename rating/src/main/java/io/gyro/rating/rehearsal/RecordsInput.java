@@ -4,13 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -113,53 +111,65 @@ final class RecordsInput {
         return out;
     }
 
-    /** Reads every complete line of {@code files}, in order, into {@code sink}. */
+    /**
+     * Reads every complete line of {@code files}, in order, into {@code sink}: in 1 MiB reads, each line parsed where it
+     * lies in the buffer (a line the buffer's end cuts moves to its start before the next read).
+     */
     static void read(List<Path> files, Sink sink) throws IOException {
         Record r = new Record();
-        byte[] line = new byte[4096];
+        byte[] chunk = new byte[1 << 20];
         for (Path f : files) {
             long lineNo = 0;
-            int length = 0;
+            int carried = 0;
             boolean overlong = false;
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(f), 1 << 16)) {
-                int b;
-                while ((b = in.read()) > 0) {
-                    if (b != '\n') {
-                        if (length == line.length) {
-                            if (length >= MAX_LINE_BYTES) {
-                                overlong = true;
-                                continue;
+            try (InputStream in = Files.newInputStream(f)) {
+                file:
+                while (true) {
+                    int n = in.read(chunk, carried, chunk.length - carried);
+                    if (n <= 0) {
+                        break;
+                    }
+                    int end = carried + n;
+                    int lineStart = 0;
+                    for (int i = carried; i < end; i++) {
+                        byte b = chunk[i];
+                        if (b == 0) {
+                            break file; // the zero tail of a live (memory-mapped) file
+                        }
+                        if (b != '\n') {
+                            continue;
+                        }
+                        lineNo++;
+                        if (overlong || i - lineStart > MAX_LINE_BYTES) {
+                            sink.unreadable(f + ":" + lineNo, "longer than " + MAX_LINE_BYTES + " bytes");
+                        } else if (i > lineStart) {
+                            String why = parse(chunk, lineStart, i - lineStart, r);
+                            if (why == null) {
+                                sink.record(r, f + ":" + lineNo);
+                            } else {
+                                sink.unreadable(f + ":" + lineNo, why);
                             }
-                            line = Arrays.copyOf(line, length * 2);
                         }
-                        if (!overlong) {
-                            line[length++] = (byte) b;
-                        }
-                        continue;
+                        overlong = false;
+                        lineStart = i + 1;
                     }
-                    lineNo++;
-                    String where = f + ":" + lineNo;
-                    if (overlong) {
-                        sink.unreadable(where, "longer than " + MAX_LINE_BYTES + " bytes");
-                    } else if (length > 0) {
-                        String why = parse(line, length, r);
-                        if (why == null) {
-                            sink.record(r, where);
-                        } else {
-                            sink.unreadable(where, why);
-                        }
+                    int tail = end - lineStart;
+                    if (overlong || tail > MAX_LINE_BYTES) {
+                        overlong = true;
+                        carried = 0;
+                    } else {
+                        System.arraycopy(chunk, lineStart, chunk, 0, tail);
+                        carried = tail;
                     }
-                    length = 0;
-                    overlong = false;
                 }
             }
         }
     }
 
     /** Parses one line into {@code r}; returns why it is not a record, or null. */
-    static String parse(byte[] buf, int length, Record r) {
+    static String parse(byte[] buf, int offset, int length, Record r) {
         r.clear();
-        try (JsonParser p = JSON.createParser(buf, 0, length)) {
+        try (JsonParser p = JSON.createParser(buf, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return "not a JSON object";
             }
