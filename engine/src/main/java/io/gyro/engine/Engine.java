@@ -367,12 +367,12 @@ public final class Engine implements AutoCloseable {
         out.put("openPeers", diameter.peers().open().size());
         out.put("ringRemainingCapacity", ring.remainingCapacity());
         out.put("journalLastSeq", journal.lastSeq());
-        out.put("negativeMarginAlarms", reports.alarm().alarms());
         Map<String, Long> counters = new LinkedHashMap<>();
         for (EngineCounters c : EngineCounters.values()) {
             counters.put(c.name(), c.get());
         }
         out.put("counters", counters);
+        out.put("negativeMarginAlarms", reports.alarm().alarms());
         out.put("engineLatencyMicros", LatencyHistogram.summaryMicros(latencySnapshot()));
         Map<String, Long> peer = new LinkedHashMap<>();
         for (io.gyro.diameter.peer.Counters c : io.gyro.diameter.peer.Counters.values()) {

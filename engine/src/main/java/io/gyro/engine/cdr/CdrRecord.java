@@ -21,9 +21,11 @@ public final class CdrRecord {
     private static final byte[] K_KIND = JsonLineWriter.key("kind");
     private static final byte[] K_MSISDN = JsonLineWriter.key("msisdn");
     private static final byte[] K_ACCOUNT_ID = JsonLineWriter.key("accountId");
+    private static final byte[] K_PACKAGE_ID = JsonLineWriter.key("packageId");
     private static final byte[] K_SESSION_ID = JsonLineWriter.key("sessionId");
     private static final byte[] K_CC_REQUEST_NUMBER = JsonLineWriter.key("ccRequestNumber");
     private static final byte[] K_SERVICE = JsonLineWriter.key("service");
+    private static final byte[] K_SERVICE_NAME = JsonLineWriter.key("serviceName");
     private static final byte[] K_RATING_GROUP = JsonLineWriter.key("ratingGroup");
     private static final byte[] K_UNITS = JsonLineWriter.key("units");
     private static final byte[] K_RETAIL_MICROS = JsonLineWriter.key("retailMicros");
@@ -39,8 +41,6 @@ public final class CdrRecord {
     private static final byte[] K_BUCKETS = JsonLineWriter.key("buckets");
     private static final byte[] K_IDEMPOTENCY_KEY = JsonLineWriter.key("idempotencyKey");
     private static final byte[] K_EXPLANATION = JsonLineWriter.key("explanation");
-    private static final byte[] K_PACKAGE_ID = JsonLineWriter.key("packageId");
-    private static final byte[] K_SERVICE_NAME = JsonLineWriter.key("serviceName");
 
     public static final int MAX_BUCKETS_TOUCHED = Account.MAX_BUCKETS;
     /** Longer explanations are cut (the journal line has a fixed-size buffer). */
@@ -55,10 +55,14 @@ public final class CdrRecord {
     long tsMs;
     long msisdn;
     long accountId;
+    /** The subscriber's base package at the time of the act (margin per package); empty: not known, left out. */
+    final StringBuilder packageId = new StringBuilder(Subscriber.MAX_PACKAGE_ID_LENGTH);
     final SessionKey sessionId = new SessionKey();
     boolean hasSessionId;
     long ccRequestNumber = NONE;
     int service;
+    /** The catalogue's name of {@link #service} (the index alone depends on the catalogue); null: left out. */
+    String serviceName;
     long ratingGroup = NONE;
     long units;
     long retailMicros;
@@ -79,20 +83,17 @@ public final class CdrRecord {
     final StringBuilder idempotencyKey = new StringBuilder(MAX_IDEMPOTENCY_KEY_CHARS);
     final StringBuilder explanation = new StringBuilder(MAX_EXPLANATION_CHARS);
 
-    /** The subscriber's base package at the time of the act (margin per package); empty when not known. */
-    final StringBuilder packageId = new StringBuilder(Subscriber.MAX_PACKAGE_ID_LENGTH);
-    /** The catalogue's name of {@link #service} (the index alone depends on the catalogue); null when not known. */
-    String serviceName;
-
     /** Starts a new record of {@code kind} at {@code tsMs} (epoch ms, handed in by the caller). */
     public CdrRecord reset(CdrKind kind, long tsMs) {
         this.kind = kind;
         this.tsMs = tsMs;
         msisdn = 0;
         accountId = 0;
+        packageId.setLength(0);
         hasSessionId = false;
         ccRequestNumber = NONE;
         service = 0;
+        serviceName = null;
         ratingGroup = NONE;
         units = 0;
         retailMicros = 0;
@@ -104,8 +105,6 @@ public final class CdrRecord {
         hasAfterState = false;
         idempotencyKey.setLength(0);
         explanation.setLength(0);
-        packageId.setLength(0);
-        serviceName = null;
         return this;
     }
 
@@ -210,8 +209,7 @@ public final class CdrRecord {
 
     /**
      * Writes the record as one JSON line, fields in a fixed order, seq first. Optional fields are left
-     * out when empty (packageId, sessionId, ccRequestNumber, serviceName, ratingGroup, uncollectedMicros,
-     * idempotencyKey), so readers written before a field existed still parse. Buckets
+     * out when empty (sessionId, ccRequestNumber, ratingGroup, uncollectedMicros, idempotencyKey). Buckets
      * are arrays of numbers, to keep a line short: {@code bucketsTouched} rows are
      * {@code [id, units, remainingAfter]} and {@code buckets} rows (the after-state) are
      * {@code [id, service, remaining, reserved, expiryMs, priority, source]}.

@@ -39,16 +39,6 @@ public final class Records {
         return journal;
     }
 
-    /** The catalogue whose service names usage records carry from now on (processor thread, between requests). */
-    public void catalogue(Catalogue catalogue) {
-        this.catalogue = catalogue;
-    }
-
-    private String serviceName(int service) {
-        return catalogue != null && service >= 0 && service < catalogue.serviceCount()
-                ? catalogue.serviceName(service) : null;
-    }
-
     private CdrRecord begin(CdrKind kind, Subscriber subscriber, long nowMs) {
         return journal.record().reset(kind, nowMs).msisdn(subscriber.msisdn()).accountId(subscriber.accountId());
     }
@@ -155,5 +145,15 @@ public final class Records {
         if (checkpoint != null) {
             checkpoint.hold(seq);
         }
+    }
+
+    /** The catalogue whose service names usage records carry from now on (processor thread, between requests). */
+    public void catalogue(Catalogue catalogue) {
+        this.catalogue = catalogue;
+    }
+
+    private String serviceName(int service) {
+        return catalogue != null && service >= 0 && service < catalogue.serviceCount()
+                ? catalogue.serviceName(service) : null;
     }
 }
