@@ -92,15 +92,15 @@ final class RecordsReplay {
         });
         double seconds = (System.nanoTime() - t0) / 1e9;
         String recordedName = "recorded charges (" + files.size() + " record files)";
-        RehearsalCommand.printTotals(out, recordedName, ra.catalogue.currency(), recorded);
-        RehearsalCommand.printTotals(out, ra.name, ra.catalogue.currency(), ra.totals);
-        RehearsalCommand.printCostFindings(out, ra);
-        RehearsalCommand.printDiff(out, "recorded", recorded, ra.name, ra.totals);
+        RehearsalTables.printTotals(out, recordedName, ra.catalogue.currency(), recorded);
+        RehearsalTables.printTotals(out, ra.name, ra.catalogue.currency(), ra.totals);
+        RehearsalTables.printCostFindings(out, ra);
+        RehearsalTables.printDiff(out, "recorded", recorded, ra.name, ra.totals);
         if (rb != null) {
-            RehearsalCommand.printTotals(out, rb.name, rb.catalogue.currency(), rb.totals);
-            RehearsalCommand.printCostFindings(out, rb);
-            RehearsalCommand.printDiff(out, "recorded", recorded, rb.name, rb.totals);
-            RehearsalCommand.printDiff(out, ra.name, ra.totals, rb.name, rb.totals);
+            RehearsalTables.printTotals(out, rb.name, rb.catalogue.currency(), rb.totals);
+            RehearsalTables.printCostFindings(out, rb);
+            RehearsalTables.printDiff(out, "recorded", recorded, rb.name, rb.totals);
+            RehearsalTables.printDiff(out, ra.name, ra.totals, rb.name, rb.totals);
         }
         out.printf(Locale.ROOT, "%n%d records priced, %d bad lines skipped, %.2f s (%.0f records/s)%n", counts[0],
                 counts[1], seconds, counts[0] / Math.max(seconds, 1e-9));

@@ -27,9 +27,7 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -258,12 +256,12 @@ public final class RehearsalCommand implements Callable<Integer> {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        printTotals(out, ra.name, ra.catalogue.currency(), ra.totals);
-        printCostFindings(out, ra);
+        RehearsalTables.printTotals(out, ra.name, ra.catalogue.currency(), ra.totals);
+        RehearsalTables.printCostFindings(out, ra);
         if (rb != null) {
-            printTotals(out, rb.name, rb.catalogue.currency(), rb.totals);
-            printCostFindings(out, rb);
-            printDiff(out, ra.name, ra.totals, rb.name, rb.totals);
+            RehearsalTables.printTotals(out, rb.name, rb.catalogue.currency(), rb.totals);
+            RehearsalTables.printCostFindings(out, rb);
+            RehearsalTables.printDiff(out, ra.name, ra.totals, rb.name, rb.totals);
         }
         out.printf(Locale.ROOT, "%n%d records priced, %d bad lines skipped, %.2f s (%.0f records/s)%n", records, bad,
                 seconds, records / Math.max(seconds, 1e-9));
@@ -281,42 +279,6 @@ public final class RehearsalCommand implements Callable<Integer> {
             return null;
         }
         return r;
-    }
-
-    /**
-     * The catalogue's rates at or below wholesale cost, per package that uses them (a tariff used
-     * by no package under "(no package)"), each with the loader's own finding.
-     */
-    static void printCostFindings(PrintWriter out, Replay rp) {
-        Map<String, List<String>> byPackage = new LinkedHashMap<>();
-        for (int p = 0; p < rp.catalogue.packageCount(); p++) {
-            byPackage.put(rp.catalogue.packageId(p), new ArrayList<>());
-        }
-        byPackage.put("(no package)", new ArrayList<>());
-        for (CostFinding f : rp.costFindings) {
-            String status = f.accepted() ? "accepted" : f.verdict() == CostFinding.Verdict.AT_COST ? "at cost"
-                    : "BELOW COST";
-            if (f.usedBy().isEmpty()) {
-                byPackage.get("(no package)").add(status + ": " + f.report());
-            }
-            for (CostFinding.Use u : f.usedBy()) {
-                byPackage.computeIfAbsent(u.packageId(), k -> new ArrayList<>())
-                        .add(u.usage() + ", " + status + ": " + f.report());
-            }
-        }
-        long unaccepted = rp.costFindings.stream()
-                .filter(f -> !f.accepted() && f.verdict() == CostFinding.Verdict.BELOW_COST).count();
-        out.printf(Locale.ROOT, "%nRates at or below wholesale cost in %s: %d finding(s), %d below cost without a"
-                + " belowCost reason%n", rp.name, rp.costFindings.size(), unaccepted);
-        for (Map.Entry<String, List<String>> e : byPackage.entrySet()) {
-            if (e.getValue().isEmpty()) {
-                continue;
-            }
-            out.println(e.getKey());
-            for (String line : e.getValue()) {
-                out.append("  ").append(line).append('\n');
-            }
-        }
     }
 
     /** Reads one CSV line into {@code u}; returns why it cannot be priced, or null. */
@@ -596,42 +558,5 @@ public final class RehearsalCommand implements Callable<Integer> {
             start = end + 1;
         }
         return f;
-    }
-
-    static void printTotals(PrintWriter out, String name, String currency, Map<String, Totals> totals) {
-        out.printf(Locale.ROOT, "%nTotals for %s (%s)%n", name, currency);
-        out.printf(Locale.ROOT, "%-16s %10s %10s %16s %14s %12s %16s %16s %14s%n", "package", "records", "refused",
-                "usage revenue", "fee revenue", "refunds", "wholesale cost", "margin", "uncollected");
-        Totals sum = new Totals();
-        for (Map.Entry<String, Totals> e : totals.entrySet()) {
-            row(out, e.getKey(), e.getValue());
-            sum.add(e.getValue());
-        }
-        row(out, "TOTAL", sum);
-    }
-
-    private static void row(PrintWriter out, String name, Totals t) {
-        out.printf(Locale.ROOT, "%-16s %10d %10d %16s %14s %12s %16s %16s %14s%n", name, t.records, t.notCharged,
-                Money.format(t.usageRevenueMicros), Money.format(t.feeRevenueMicros), Money.format(t.refundMicros),
-                Money.format(t.costMicros), Money.format(t.revenue() - t.costMicros), Money.format(t.uncollectedMicros));
-    }
-
-    static void printDiff(PrintWriter out, String nameA, Map<String, Totals> a, String nameB, Map<String, Totals> b) {
-        out.printf(Locale.ROOT, "%nDifference per package (%s minus %s)%n", nameB, nameA);
-        out.printf(Locale.ROOT, "%-16s %16s %16s %16s %16s %9s%n", "package", "revenue before", "revenue after",
-                "revenue delta", "margin delta", "change");
-        TreeMap<String, Boolean> names = new TreeMap<>();
-        a.keySet().forEach(k -> names.put(k, true));
-        b.keySet().forEach(k -> names.put(k, true));
-        for (String k : names.keySet()) {
-            Totals ta = a.getOrDefault(k, new Totals());
-            Totals tb = b.getOrDefault(k, new Totals());
-            long delta = tb.revenue() - ta.revenue();
-            long marginDelta = (tb.revenue() - tb.costMicros) - (ta.revenue() - ta.costMicros);
-            String pct = ta.revenue() == 0 ? "n/a"
-                    : String.format(Locale.ROOT, "%+.1f%%", delta * 100.0 / ta.revenue());
-            out.printf(Locale.ROOT, "%-16s %16s %16s %16s %16s %9s%n", k, Money.format(ta.revenue()),
-                    Money.format(tb.revenue()), Money.format(delta), Money.format(marginDelta), pct);
-        }
     }
 }
