@@ -26,6 +26,7 @@ import io.gyro.engine.pipeline.RingEvent;
 import io.gyro.engine.pipeline.ServiceOrder;
 import io.gyro.engine.pipeline.StartupRecovery;
 import io.gyro.engine.pipeline.TopUpKeys;
+import io.gyro.engine.report.Reports;
 import io.gyro.engine.status.EngineCounters;
 import io.gyro.engine.status.LatencyHistogram;
 import io.gyro.engine.store.StoreConfig;
@@ -78,6 +79,7 @@ public final class Engine implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final DiameterServer diameter;
     private final HttpServer http;
+    private final Reports reports;
     private final InetSocketAddress diameterAddress;
     private final InetSocketAddress httpAddress;
     private final long startedMs;
@@ -88,7 +90,7 @@ public final class Engine implements AutoCloseable {
 
     private Engine(Stores stores, Journal journal, Wal wal, CdrExport export, JournalCheckpoint checkpoint, TopUpKeys topUpKeys,
                    Disruptor<RingEvent> disruptor, ChargingProcessor processor, ScheduledExecutorService ticker,
-                   DiameterServer diameter, HttpServer http, InetSocketAddress diameterAddress,
+                   DiameterServer diameter, HttpServer http, Reports reports, InetSocketAddress diameterAddress,
                    InetSocketAddress httpAddress, long startedMs, String apiToken,
                    java.util.function.LongSupplier clock) {
         this.apiToken = apiToken;
@@ -105,6 +107,7 @@ public final class Engine implements AutoCloseable {
         this.ticker = ticker;
         this.diameter = diameter;
         this.http = http;
+        this.reports = reports;
         this.diameterAddress = diameterAddress;
         this.httpAddress = httpAddress;
         this.startedMs = startedMs;
@@ -116,6 +119,11 @@ public final class Engine implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return httpAddress;
+    }
+
+    /** The report worker and the negative-margin alarm. */
+    public Reports reports() {
+        return reports;
     }
 
     /** The bearer token the HTTP API requires. */
@@ -159,6 +167,7 @@ public final class Engine implements AutoCloseable {
         ScheduledExecutorService ticker = null;
         DiameterServer diameter = null;
         HttpServer http = null;
+        Reports reports = null;
         try {
             List<String> moved = ServiceOrder.problems(ServiceOrder.recorded(dataDir), loaded.catalogue());
             if (!moved.isEmpty()) {
@@ -265,13 +274,14 @@ public final class Engine implements AutoCloseable {
             http = new HttpServer();
             Engine[] self = new Engine[1];
             String token = ApiToken.resolve(config.string("http.token"), dataDir);
+            reports = new Reports(dataDir, config.integer("reports.marginAlarmSeconds"), clock);
             HttpApi api = new HttpApi(task -> publish(ring, task, clock.getAsLong()), clock,
-                    ignored -> self[0].status(), token);
+                    ignored -> self[0].status(), token, reports);
             InetSocketAddress httpAddress = http.bind(
                     new InetSocketAddress(config.string("http.host"), config.integer("http.port")), api,
                     config.integer("http.maxBodyBytes"));
-            Engine engine = new Engine(stores, journal, wal, export, checkpoint, topUpKeys, disruptor, processor, ticker, diameter, http,
-                    diameterAddress, httpAddress, startedMs, token, clock);
+            Engine engine = new Engine(stores, journal, wal, export, checkpoint, topUpKeys, disruptor, processor, ticker,
+                    diameter, http, reports, diameterAddress, httpAddress, startedMs, token, clock);
             self[0] = engine;
             LOG.info("Gyro engine up in {} ms: Diameter {} ({} transport) as {} / {}, HTTP API http://{}:{}/ , data {}",
                     System.currentTimeMillis() - t0, diameterAddress, diameter.transport(), local.originHost,
@@ -281,6 +291,9 @@ public final class Engine implements AutoCloseable {
             // A port in use or a bad key store: undo what started, so nothing keeps running.
             if (http != null) {
                 http.close();
+            }
+            if (reports != null) {
+                reports.close();
             }
             if (diameter != null) {
                 diameter.close();
@@ -393,6 +406,7 @@ public final class Engine implements AutoCloseable {
             counters.put(c.name(), c.get());
         }
         out.put("counters", counters);
+        out.put("negativeMarginAlarms", reports.alarm().alarms());
         out.put("engineLatencyMicros", LatencyHistogram.summaryMicros(latencySnapshot()));
         Map<String, Long> peer = new LinkedHashMap<>();
         for (io.gyro.diameter.peer.Counters c : io.gyro.diameter.peer.Counters.values()) {
@@ -411,6 +425,7 @@ public final class Engine implements AutoCloseable {
         }
         closed = true;
         http.close();
+        reports.close();
         diameter.stopAccepting();
         diameter.disconnectPeers(3000);
         ticker.shutdownNow();

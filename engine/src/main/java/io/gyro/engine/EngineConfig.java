@@ -186,6 +186,7 @@ public final class EngineConfig {
         checkLong(problems, "journal.maxFileBytes", JournalConfig.MIN_MAX_FILE_BYTES, JournalConfig.MAX_MAX_FILE_BYTES);
         checkBool(problems, "journal.fsync");
         checkBool(problems, "journal.housekeeper");
+        checkInt(problems, "reports.marginAlarmSeconds", 0, 86_400);
         checkBool(problems, "demo.provision");
         checkInt(problems, "demo.count", 0, 10_000_000);
         checkLong(problems, "demo.firstMsisdn", 1, 999_999_999_999_999L);

@@ -25,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "gyro", mixinStandardHelpOptions = true, version = "Gyro 0.1.0",
         description = "Gyro: real-time prepaid charging engine (Diameter Gy OCS).",
         subcommands = {Main.Serve.class, Main.BulkLoad.class, Main.Audit.class, Main.AddSubscriber.class, Main.TopUp.class, Main.Balance.class,
-                Main.Usage.class, Main.Records.class, Main.Status.class,
+                Main.Usage.class, Main.Records.class, Main.Margin.class, Main.Status.class,
                 io.gyro.rating.rehearsal.RehearsalCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
@@ -229,22 +229,29 @@ public final class Main implements Runnable {
         Path dataDir;
 
         int call(String method, String path, String json) throws Exception {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + ApiToken.forClient(token, dataDir));
-            request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json));
-            HttpResponse<String> response;
-            try {
-                response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (java.io.IOException e) {
-                System.err.println("cannot reach the Gyro engine at " + api + " (" + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); is `gyro serve` running?");
+            HttpResponse<String> response = send(method, path, json, Duration.ofSeconds(30));
+            if (response == null) {
                 return 3;
             }
             (response.statusCode() < 300 ? System.out : System.err).println(response.body());
             return response.statusCode() < 300 ? 0 : 1;
+        }
+
+        /** The API's answer, or null (said on stderr) when the engine cannot be reached. */
+        HttpResponse<String> send(String method, String path, String json, Duration timeout) throws Exception {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + ApiToken.forClient(token, dataDir));
+            request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+            try {
+                return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException e) {
+                System.err.println("cannot reach the Gyro engine at " + api + " (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); is `gyro serve` running?");
+                return null;
+            }
         }
 
         static String quote(String s) {
@@ -321,6 +328,38 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws Exception {
             return call("GET", "/subscribers/" + msisdn + "/records" + query("?limit=1000"), null);
+        }
+    }
+
+    @Command(name = "margin", description = {
+            "Revenue, wholesale cost and margin per package, per service and per UTC day, from the charging records "
+                    + "(GET /reports/margin).",
+            "Example: gyro margin --from 2026-12-01 --to 2026-12-07",
+            "What counts: usage and event records (retail money debited; wholesale cost of all units), refunds "
+                    + "(negative), fees (revenue of the base package, no cost); top-ups, stale releases and "
+                    + "adjustments do not (README \"Margin\")."})
+    static final class Margin extends ApiCommand {
+        @Option(names = "--from", required = true, description = "first UTC day, YYYY-MM-DD") String from;
+        @Option(names = "--to", description = "last UTC day, YYYY-MM-DD (default: the --from day)") String to;
+        @Option(names = "--json", description = "print the API's JSON instead of the tables") boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            String last = to != null ? to : from;
+            HttpResponse<String> response = send("GET", "/reports/margin?from="
+                    + java.net.URLEncoder.encode(from, java.nio.charset.StandardCharsets.UTF_8) + "&to="
+                    + java.net.URLEncoder.encode(last, java.nio.charset.StandardCharsets.UTF_8), null,
+                    Duration.ofMinutes(10));
+            if (response == null) {
+                return 3;
+            }
+            if (response.statusCode() >= 300) {
+                System.err.println(response.body());
+                return 1;
+            }
+            System.out.print(json ? response.body() + System.lineSeparator()
+                    : io.gyro.engine.report.MarginTable.format(response.body()));
+            return 0;
         }
     }
 

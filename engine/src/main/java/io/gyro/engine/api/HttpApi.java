@@ -9,6 +9,9 @@ import io.gyro.engine.pipeline.AdminTask;
 import io.gyro.engine.pipeline.ApiException;
 import io.gyro.engine.pipeline.ChargingState;
 import io.gyro.engine.pipeline.Admin;
+import io.gyro.engine.report.MarginReport;
+import io.gyro.engine.report.Reports;
+import io.gyro.engine.status.ErrorLog;
 import io.gyro.engine.store.SubscriberState;
 import io.gyro.rating.money.Money;
 import io.netty.buffer.ByteBuf;
@@ -32,21 +35,25 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * The HTTP admin API (JSON): provisioning, top-ups, balances, records, catalogue reload.
+ * The HTTP admin API (JSON): provisioning, top-ups, balances, records, catalogue reload, reports.
  * Requests are parsed and validated on the Netty thread; every read or write of account state
  * runs as an {@link AdminTask} on the charging processor (through the same ring as Diameter
- * traffic), so the processor stays the single writer. Errors are JSON {@code {"error": ...}}
+ * traffic), so the processor stays the single writer. Reports read the charging-record files on
+ * the {@link Reports} worker, neither here nor on the processor. Errors are JSON {@code {"error": ...}}
  * with 400, 404, 409, 413, 503; never a stack trace. The contract is /openapi.json.
  */
 @Sharable
@@ -66,9 +73,17 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final byte[] openApi;
 
     private final byte[] token;
+    /** Null: reports are not served (503). */
+    private final Reports reports;
 
     public HttpApi(TaskSink sink, LongSupplier clock, Function<Void, Map<String, Object>> statusSupplier, String token) {
+        this(sink, clock, statusSupplier, token, null);
+    }
+
+    public HttpApi(TaskSink sink, LongSupplier clock, Function<Void, Map<String, Object>> statusSupplier, String token,
+                   Reports reports) {
         this.sink = sink;
+        this.reports = reports;
         this.token = ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
         this.clock = clock;
         this.statusSupplier = statusSupplier;
@@ -205,6 +220,20 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
                 return;
             }
         }
+        if (n == 3 && p[1].equals("reports") && p[2].equals("margin") && method.equals(HttpMethod.GET)) {
+            LocalDate from = day(query, "from");
+            LocalDate to = day(query, "to");
+            if (from.isAfter(to)) {
+                throw ApiException.badRequest("from=" + from + " is after to=" + to + ": give the first day, then the last");
+            }
+            long days = to.toEpochDay() - from.toEpochDay() + 1;
+            if (days > MarginReport.MAX_DAYS) {
+                throw ApiException.badRequest("from=" + from + "&to=" + to + " spans " + days + " days; at most "
+                        + MarginReport.MAX_DAYS + " per request");
+            }
+            offLoop(ctx, keepAlive, () -> reports.margin(from, to).toJson());
+            return;
+        }
         if (n == 3 && p[1].equals("catalogue") && p[2].equals("reload") && method.equals(HttpMethod.POST)) {
             JsonNode body = body(request, Set.of("path"));
             String path = text(body, "path", false);
@@ -255,7 +284,55 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
         }));
     }
 
+    /**
+     * Runs a read-side query on the report worker and answers with its result (encoded there too): neither this event
+     * loop nor the charging thread reads the files.
+     */
+    private void offLoop(ChannelHandlerContext ctx, boolean keepAlive, Callable<Object> work) {
+        if (reports == null) {
+            send(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, error("reports are not served by this engine"));
+            return;
+        }
+        try {
+            reports.execute(() -> {
+                HttpResponseStatus status = HttpResponseStatus.OK;
+                byte[] bytes;
+                try {
+                    bytes = JSON.writeValueAsBytes(work.call());
+                } catch (Exception e) {
+                    ErrorLog.error(org.slf4j.LoggerFactory.getLogger(HttpApi.class), "report failed", e);
+                    status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
+                    bytes = encode(error("the report could not be made; see the engine log"));
+                }
+                HttpResponseStatus answered = status;
+                byte[] body = bytes;
+                ctx.executor().execute(() -> respond(ctx, keepAlive, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        answered, Unpooled.wrappedBuffer(body))));
+            });
+        } catch (RejectedExecutionException e) {
+            send(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, error("reports are busy; retry"));
+        }
+    }
+
     // ------------------------------------------------------------------ input checks
+
+    /** A required UTC day, {@code YYYY-MM-DD}. */
+    private static LocalDate day(Map<String, List<String>> query, String name) {
+        List<String> v = query.get(name);
+        if (v == null || v.isEmpty() || v.get(0).isBlank()) {
+            throw ApiException.badRequest(name + " is required: a UTC day such as 2026-12-01 (YYYY-MM-DD)");
+        }
+        String text = v.get(0);
+        String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+        if (!text.matches("\\d{4}-\\d{2}-\\d{2}")) {
+            throw ApiException.badRequest(name + "=" + shown + ": must be a UTC day YYYY-MM-DD such as 2026-12-01");
+        }
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name + "=" + shown + ": no such day");
+        }
+    }
 
     private static JsonNode body(FullHttpRequest request, Set<String> allowed) {
         ByteBuf content = request.content();
@@ -383,6 +460,14 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private static Map<String, Object> error(String message) {
         return Map.of("error", message);
+    }
+
+    private static byte[] encode(Object body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            return "{\"error\":\"could not encode the response\"}".getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     private static void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {

@@ -2,6 +2,7 @@ package io.gyro.engine.cdr;
 
 import io.gyro.engine.store.Account;
 import io.gyro.engine.store.SessionKey;
+import io.gyro.engine.store.Subscriber;
 
 /**
  * Reusable builder of one charging record. {@code pipeline.Records} calls {@link #reset}, fills what applies
@@ -22,9 +23,11 @@ public final class CdrRecord {
     private static final byte[] K_KIND = JsonLineWriter.key("kind");
     private static final byte[] K_MSISDN = JsonLineWriter.key("msisdn");
     private static final byte[] K_ACCOUNT_ID = JsonLineWriter.key("accountId");
+    private static final byte[] K_PACKAGE_ID = JsonLineWriter.key("packageId");
     private static final byte[] K_SESSION_ID = JsonLineWriter.key("sessionId");
     private static final byte[] K_CC_REQUEST_NUMBER = JsonLineWriter.key("ccRequestNumber");
     private static final byte[] K_SERVICE = JsonLineWriter.key("service");
+    private static final byte[] K_SERVICE_NAME = JsonLineWriter.key("serviceName");
     private static final byte[] K_RATING_GROUP = JsonLineWriter.key("ratingGroup");
     private static final byte[] K_UNITS = JsonLineWriter.key("units");
     private static final byte[] K_RETAIL_MICROS = JsonLineWriter.key("retailMicros");
@@ -50,6 +53,8 @@ public final class CdrRecord {
     /** Longer explanations are cut (the journal line has a fixed-size buffer). */
     public static final int MAX_EXPLANATION_CHARS = 2048;
     public static final int MAX_IDEMPOTENCY_KEY_CHARS = 128;
+    /** Longer service names are left out (the journal line has a fixed-size buffer). */
+    public static final int MAX_SERVICE_NAME_CHARS = 128;
     /** {@link #ccRequestNumber} / {@link #ratingGroup} when the act has none. */
     public static final long NONE = -1;
     /** Longer called numbers are cut (the engine keeps at most 32 bytes of one, {@code RingEvent.MAX_CALLED}). */
@@ -61,10 +66,14 @@ public final class CdrRecord {
     long tsMs;
     long msisdn;
     long accountId;
+    /** The subscriber's base package at the time of the act (margin per package); empty: not known, left out. */
+    final StringBuilder packageId = new StringBuilder(Subscriber.MAX_PACKAGE_ID_LENGTH);
     final SessionKey sessionId = new SessionKey();
     boolean hasSessionId;
     long ccRequestNumber = NONE;
     int service;
+    /** The catalogue's name of {@link #service} (the index alone depends on the catalogue); null: left out. */
+    String serviceName;
     long ratingGroup = NONE;
     long units;
     long retailMicros;
@@ -101,9 +110,11 @@ public final class CdrRecord {
         this.tsMs = tsMs;
         msisdn = 0;
         accountId = 0;
+        packageId.setLength(0);
         hasSessionId = false;
         ccRequestNumber = NONE;
         service = 0;
+        serviceName = null;
         ratingGroup = NONE;
         units = 0;
         retailMicros = 0;
@@ -129,6 +140,20 @@ public final class CdrRecord {
     /** Service as the catalogue numbers it (data, SMS, voice...). */
     public CdrRecord service(int v) { service = v; return this; }
     public CdrRecord ratingGroup(long v) { ratingGroup = v; return this; }
+    /**
+     * The catalogue's name of the service ({@code Catalogue.serviceName}); null, or a name longer than
+     * {@value #MAX_SERVICE_NAME_CHARS} characters, leaves it out of the line.
+     */
+    public CdrRecord serviceName(String v) {
+        serviceName = v != null && v.length() <= MAX_SERVICE_NAME_CHARS ? v : null;
+        return this;
+    }
+    /** Copies the subscriber's base package id (no allocation); an empty one is left out of the line. */
+    public CdrRecord packageId(Subscriber subscriber) {
+        packageId.setLength(0);
+        subscriber.packageIdTo(packageId);
+        return this;
+    }
     /** Units used (octets, seconds, messages) by this act. */
     public CdrRecord units(long v) { units = v; return this; }
     /** Price charged to the subscriber; negative for a refund. */
@@ -244,6 +269,18 @@ public final class CdrRecord {
     /** The after-state; meaningful only when {@link #hasAfterState()}. Read it, do not change it. */
     public Account after() { return after; }
     public CharSequence idempotencyKey() { return idempotencyKey; }
+    /** The base package id; empty when not known. */
+    public CharSequence packageId() { return packageId; }
+    /** The service's catalogue name, or null. */
+    public String serviceName() { return serviceName; }
+    /** Sets the base package id from characters (a decoded record); longer than a package id can be: left out. */
+    public CdrRecord packageId(CharSequence id) {
+        packageId.setLength(0);
+        if (id.length() <= Subscriber.MAX_PACKAGE_ID_LENGTH) {
+            packageId.append(id);
+        }
+        return this;
+    }
     public CharSequence explanation() { return explanation; }
     public long imsi() { return imsi; }
     public int visitedMccMnc() { return visitedMccMnc; }
@@ -268,6 +305,9 @@ public final class CdrRecord {
         w.fieldAscii(K_KIND, kind.name());
         w.field(K_MSISDN, msisdn);
         w.field(K_ACCOUNT_ID, accountId);
+        if (packageId.length() > 0) {
+            w.fieldString(K_PACKAGE_ID, packageId);
+        }
         if (hasSessionId) {
             w.fieldUtf8(K_SESSION_ID, sessionId.bytes(), 0, sessionId.length());
         }
@@ -275,6 +315,9 @@ public final class CdrRecord {
             w.field(K_CC_REQUEST_NUMBER, ccRequestNumber);
         }
         w.field(K_SERVICE, service);
+        if (serviceName != null) {
+            w.fieldString(K_SERVICE_NAME, serviceName);
+        }
         if (ratingGroup != NONE) {
             w.field(K_RATING_GROUP, ratingGroup);
         }

@@ -20,9 +20,13 @@ public final class JournalEntry {
     public CdrKind kind;
     public long msisdn;
     public long accountId;
+    /** The subscriber's base package at the time of the act; null in records written before it was recorded. */
+    public String packageId;
     public String sessionId;
     public long ccRequestNumber = CdrRecord.NONE;
     public int service;
+    /** The catalogue's name of {@link #service}, on usage records; null when not recorded. */
+    public String serviceName;
     public long ratingGroup = CdrRecord.NONE;
     public long units;
     public long retailMicros;

@@ -35,6 +35,7 @@ public final class ChargingState {
         this.rater = rater;
         this.settings = settings;
         this.topUpKeys = topUpKeys;
+        records.catalogue(rater.catalogue());
     }
 
     public Rater rater() {
@@ -48,6 +49,7 @@ public final class ChargingState {
     /** Swaps the catalogue; only ever called on the processor thread, between two requests. */
     public void replaceCatalogue(Catalogue catalogue) {
         this.rater = new Rater(catalogue);
+        records.catalogue(catalogue);
     }
 
     /** Index of the subscriber's base package in the current catalogue, or -1; no allocation. */

@@ -34,6 +34,8 @@ public final class Records {
     private final CdrWalCodec codec = new CdrWalCodec();
     private final Account after = new Account();
     private final StringBuilder explanation = new StringBuilder(CdrRecord.MAX_EXPLANATION_CHARS);
+    /** Names the services of usage records; set by {@link ChargingState} (null: records carry the index only). */
+    private Catalogue catalogue;
 
     private long imsi;
     private int visitedMccMnc = CdrRecord.NO_VISITED_NETWORK;
@@ -151,6 +153,7 @@ public final class Records {
     }
 
     private long finish(CdrRecord r, Subscriber subscriber, Wallet wallet) {
+        r.packageId(subscriber);
         after.clear(subscriber.accountId());
         ChargingState.fromWallet(wallet, after);
         r.afterState(after);
@@ -163,6 +166,7 @@ public final class Records {
         CdrRecord r = begin(kind, subscriber, nowMs)
                 .ccRequestNumber(ccRequestNumber)
                 .service(service)
+                .serviceName(serviceName(service))
                 .ratingGroup(ratingGroup)
                 .units(charge.usedUnits)
                 .retailMicros(charge.moneyDebitedMicros)
@@ -186,6 +190,7 @@ public final class Records {
         CdrRecord r = begin(CdrKind.REFUND, subscriber, nowMs)
                 .ccRequestNumber(ccRequestNumber)
                 .service(service)
+                .serviceName(serviceName(service))
                 .ratingGroup(ratingGroup)
                 .units(units)
                 .retailMicros(-refundMicros)
@@ -256,5 +261,15 @@ public final class Records {
         if (checkpoint != null) {
             checkpoint.hold(seq);
         }
+    }
+
+    /** The catalogue whose service names usage records carry from now on (processor thread, between requests). */
+    public void catalogue(Catalogue catalogue) {
+        this.catalogue = catalogue;
+    }
+
+    private String serviceName(int service) {
+        return catalogue != null && service >= 0 && service < catalogue.serviceCount()
+                ? catalogue.serviceName(service) : null;
     }
 }

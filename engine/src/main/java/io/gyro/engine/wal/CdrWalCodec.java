@@ -29,20 +29,29 @@ import io.gyro.engine.store.SessionKey;
  *  56   8     uncollectedMicros                       142  2     calledNumber length, bytes (0..64)
  *  64   8     periodStartMs (-1: none)                144  2     idempotencyKey length, UTF-16 units (0..128)
  *  72   8     periodEndMs (-1: none)                  146  2     explanation length, UTF-16 units (0..2048)
- *  80   8     imsi (0: none)                          148  4     0
+ *  80   8     imsi (0: none)                          148  2     packageId length, UTF-16 units (layout 2; 0 in 1)
+ *                                                     150  2     serviceName length, UTF-16 units (layout 2; 0 in 1)
  *  88   8     usageStartMs (-1: none)                 152        variable part:
  *  96   8     usageStopMs (-1: none)                    bucketsTouched rows, 24 bytes each: id, units, remainingAfter (int64)
  *  104  8     moneyAfterMicros   (after-state,          after-state buckets, 48 bytes each: id, remaining, reserved,
  *  112  8     reservedAfterMicros 0 without one)          expiryMs (int64), service, priority, source (int32), 0 (int32)
  *  120  8     nextBucketId                              sessionId (UTF-8 bytes), calledNumber (bytes),
- *                                                       idempotencyKey and explanation (UTF-16LE code units: exact)
+ *                                                       idempotencyKey and explanation (UTF-16LE code units: exact),
+ *                                                       then (layout 2) packageId and serviceName (UTF-16LE)
  * </pre>
+ * Layout 1 had the same fixed part with 0 at 148..151, and so reads as layout 2 without package and service name.
  *
  * Strings are UTF-16 code units so that what comes back is exactly what went in, unpaired surrogates too: the JSON
  * export then encodes them as the journal always did.
  */
 public final class CdrWalCodec implements WalPayload {
-    public static final int LAYOUT_VERSION = 1;
+    public static final int LAYOUT_VERSION = 2;
+    private static final int LAYOUT_1 = 1;
+    static final int PACKAGE_ID_LENGTH = 148;
+    static final int SERVICE_NAME_LENGTH = 150;
+    /** Service names decoded so far (a catalogue has a few): a decode reuses the String instead of making one. */
+    private final String[] serviceNames = new String[64];
+    private int serviceNameCount;
 
     static final int MSISDN = 0;
     static final int ACCOUNT_ID = 8;
@@ -80,7 +89,8 @@ public final class CdrWalCodec implements WalPayload {
     /** The largest payload a record can have. */
     public static final int MAX_PAYLOAD_BYTES = FIXED_BYTES + CdrRecord.MAX_BUCKETS_TOUCHED * TOUCHED_ROW_BYTES
             + Account.MAX_BUCKETS * BUCKET_ROW_BYTES + SessionKey.MAX_BYTES + CdrRecord.MAX_CALLED_NUMBER_BYTES
-            + 2 * (CdrRecord.MAX_IDEMPOTENCY_KEY_CHARS + CdrRecord.MAX_EXPLANATION_CHARS);
+            + 2 * (CdrRecord.MAX_IDEMPOTENCY_KEY_CHARS + CdrRecord.MAX_EXPLANATION_CHARS
+                    + io.gyro.engine.store.Subscriber.MAX_PACKAGE_ID_LENGTH + CdrRecord.MAX_SERVICE_NAME_CHARS);
 
     private static final CdrKind[] KINDS = CdrKind.values();
 
@@ -119,7 +129,8 @@ public final class CdrWalCodec implements WalPayload {
         int buckets = r.hasAfterState() ? r.after().bucketCount() : 0;
         return FIXED_BYTES + r.touchedCount() * TOUCHED_ROW_BYTES + buckets * BUCKET_ROW_BYTES
                 + (r.hasSessionId() ? r.sessionId().length() : 0) + r.calledNumberLength()
-                + 2 * (r.idempotencyKey().length() + r.explanation().length());
+                + 2 * (r.idempotencyKey().length() + r.explanation().length() + r.packageId().length()
+                        + (r.serviceName() == null ? 0 : r.serviceName().length()));
     }
 
     @Override
@@ -158,7 +169,10 @@ public final class CdrWalCodec implements WalPayload {
         CharSequence explanation = r.explanation();
         b.putShort(o + IDEMPOTENCY_KEY_LENGTH, (short) key.length());
         b.putShort(o + EXPLANATION_LENGTH, (short) explanation.length());
-        b.putInt(o + 148, 0);
+        CharSequence packageId = r.packageId();
+        String serviceName = r.serviceName() == null ? "" : r.serviceName();
+        b.putShort(o + PACKAGE_ID_LENGTH, (short) packageId.length());
+        b.putShort(o + SERVICE_NAME_LENGTH, (short) serviceName.length());
         int at = o + FIXED_BYTES;
         for (int i = 0; i < touched; i++, at += TOUCHED_ROW_BYTES) {
             b.putLong(at, r.touchedId(i));
@@ -184,7 +198,9 @@ public final class CdrWalCodec implements WalPayload {
             at += r.calledNumberLength();
         }
         at = putChars(b, at, key);
-        putChars(b, at, explanation);
+        at = putChars(b, at, explanation);
+        at = putChars(b, at, packageId);
+        putChars(b, at, serviceName);
     }
 
     private static int putChars(ByteBuffer b, int at, CharSequence s) {
@@ -202,7 +218,7 @@ public final class CdrWalCodec implements WalPayload {
      * @throws IllegalStateException when the layout version is unknown or the counts do not fit the payload
      */
     public CdrRecord decode(ByteBuffer b, int o, int length, long timeMs, int layoutVersion, CdrRecord into) {
-        if (layoutVersion != LAYOUT_VERSION) {
+        if (layoutVersion != LAYOUT_VERSION && layoutVersion != LAYOUT_1) {
             throw new IllegalStateException("CDR layout version " + layoutVersion + " is not known (this build reads "
                     + LAYOUT_VERSION + ")");
         }
@@ -217,8 +233,10 @@ public final class CdrWalCodec implements WalPayload {
         int calledLength = b.getShort(o + CALLED_NUMBER_LENGTH) & 0xffff;
         int keyLength = b.getShort(o + IDEMPOTENCY_KEY_LENGTH) & 0xffff;
         int explanationLength = b.getShort(o + EXPLANATION_LENGTH) & 0xffff;
+        int packageLength = b.getShort(o + PACKAGE_ID_LENGTH) & 0xffff;
+        int serviceNameLength = b.getShort(o + SERVICE_NAME_LENGTH) & 0xffff;
         int expected = FIXED_BYTES + touched * TOUCHED_ROW_BYTES + buckets * BUCKET_ROW_BYTES + sessionLength
-                + calledLength + 2 * (keyLength + explanationLength);
+                + calledLength + 2 * (keyLength + explanationLength + packageLength + serviceNameLength);
         if (kind >= KINDS.length || touched > CdrRecord.MAX_BUCKETS_TOUCHED || buckets > Account.MAX_BUCKETS
                 || sessionLength > SessionKey.MAX_BYTES || calledLength > CdrRecord.MAX_CALLED_NUMBER_BYTES
                 || expected != length) {
@@ -273,7 +291,41 @@ public final class CdrWalCodec implements WalPayload {
         }
         at += 2 * keyLength;
         into.explanation(chars.wrap(b, at, explanationLength));
+        at += 2 * explanationLength;
+        if (packageLength > 0) {
+            into.packageId(chars.wrap(b, at, packageLength));
+        }
+        at += 2 * packageLength;
+        if (serviceNameLength > 0) {
+            into.serviceName(serviceName(chars.wrap(b, at, serviceNameLength)));
+        }
         return into;
+    }
+
+    /** The String of a decoded service name: one seen before is reused (no allocation), a new one is kept. */
+    private String serviceName(CharSequence name) {
+        for (int i = 0; i < serviceNameCount; i++) {
+            if (contentEquals(serviceNames[i], name)) {
+                return serviceNames[i];
+            }
+        }
+        String made = name.toString();
+        if (serviceNameCount < serviceNames.length) {
+            serviceNames[serviceNameCount++] = made;
+        }
+        return made;
+    }
+
+    private static boolean contentEquals(String a, CharSequence b) {
+        if (a.length() != b.length()) {
+            return false;
+        }
+        for (int i = 0; i < a.length(); i++) {
+            if (a.charAt(i) != b.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** UTF-16LE code units in a buffer, seen as characters without copying them. */

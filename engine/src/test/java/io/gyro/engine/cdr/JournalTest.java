@@ -102,6 +102,28 @@ class JournalTest {
     }
 
     @Test
+    void packageAndServiceNameAreWrittenWhenKnownAndLeftOutOtherwise() throws Exception {
+        try (Journal j = Journal.open(dir, JournalConfig.defaults())) {
+            io.gyro.engine.store.Subscriber sub = new io.gyro.engine.store.Subscriber().clear().msisdn(8617000000001L)
+                    .packageId("data-max");
+            j.append(j.record().reset(CdrKind.SESSION_END, T0).msisdn(8617000000001L).service(0).serviceName("data")
+                    .packageId(sub).units(1024).retailMicros(20_000).wholesaleMicros(5_000));
+            appendEvent(j, T0 + 1, 8617000000002L, 100_000);
+            j.append(j.record().reset(CdrKind.EVENT, T0 + 2).msisdn(8617000000003L).serviceName("x".repeat(129)));
+
+            List<JournalEntry> e = all(j);
+            assertEquals("data-max", e.get(0).packageId);
+            assertEquals("data", e.get(0).serviceName);
+            assertNull(e.get(1).packageId, "an older record without the fields still parses");
+            assertNull(e.get(1).serviceName);
+            assertNull(e.get(2).serviceName, "a name too long for the line is left out");
+            String first = Files.readAllLines(Journal.listFiles(dir).get(0)).get(0);
+            assertTrue(first.contains("\"accountId\":0,\"packageId\":\"data-max\",")
+                    && first.contains("\"service\":0,\"serviceName\":\"data\","), first);
+        }
+    }
+
+    @Test
     void stringsAreEscapedAndInvalidUtf8IsReplaced() throws Exception {
         String nasty = "quote\" backslash\\ newline\n tab\t cr\r bell\u0007 nul\u0000 中文 é \uD83D\uDE00 lone\uD800 end";
         try (Journal j = Journal.open(dir, JournalConfig.defaults())) {
@@ -272,11 +294,13 @@ class JournalTest {
             a.addBucket(2, 100, T0 + DAY, 1, 1);
             SessionKey id = new SessionKey();
             id.set("pgw.example;1700000000;1");
+            io.gyro.engine.store.Subscriber sub = new io.gyro.engine.store.Subscriber().clear().packageId("basic");
             long[] n = {0};
             double perOp = Allocations.bytesPerOp(5_000, 20_000, () -> {
                 CdrRecord r = j.record().reset(CdrKind.SESSION_INTERIM, T0 + n[0]++).msisdn(8617000000005L)
                         .ccRequestNumber(n[0]).service(1).ratingGroup(100).units(1000).retailMicros(10)
                         .sessionId(id).afterState(a).explanation("data 1000 octets");
+                r.serviceName("data").packageId(sub);
                 r.bucketTouched(1, 1000, 999_000);
                 j.append(r);
             });

@@ -41,6 +41,7 @@ class CdrWalCodecTest {
                 r.bucketTouched(3, 512_000, 1_000_000 - n);
                 r.bucketTouched(4, 1, 99);
                 r.explanation("data 512000 octets from bucket 3; tariff basic/data \u4e2d\u6587 \uD83D\uDE00");
+                r.packageId("basic").serviceName("data");
             }
             case TOP_UP -> r.retailMicros(-5_000_000).idempotencyKey("key-" + n).explanation("top-up by the API");
             case FEE -> r.retailMicros(30_000_000).renewedPeriod(T0, T0 + 30 * DAY).explanation("monthly fee");
@@ -96,6 +97,8 @@ class CdrWalCodecTest {
         }
         assertEquals(want.idempotencyKey().toString(), got.idempotencyKey().toString());
         assertEquals(want.explanation().toString(), got.explanation().toString());
+        assertEquals(want.packageId().toString(), got.packageId().toString());
+        assertEquals(want.serviceName(), got.serviceName());
         assertEquals(want.imsi(), got.imsi());
         assertEquals(want.visitedMccMnc(), got.visitedMccMnc());
         assertEquals(new String(want.calledNumber(), 0, want.calledNumberLength(), StandardCharsets.ISO_8859_1),
@@ -153,9 +156,12 @@ class CdrWalCodecTest {
         java.util.Arrays.fill(called, (byte) '9');
         r.calledNumber(called, 0, called.length);
         r.idempotencyKey("k".repeat(500)).explanation("\uD800".repeat(5000));
+        r.packageId("p".repeat(io.gyro.engine.store.Subscriber.MAX_PACKAGE_ID_LENGTH))
+                .serviceName("s".repeat(CdrRecord.MAX_SERVICE_NAME_CHARS));
         assertEquals(CdrWalCodec.MAX_PAYLOAD_BYTES, codec.wrap(r).length());
         ByteBuffer b = encode(codec, r, 0);
-        assertSameRecord(r, codec.decode(b, 0, CdrWalCodec.MAX_PAYLOAD_BYTES, T0, 1, new CdrRecord()));
+        assertSameRecord(r, codec.decode(b, 0, CdrWalCodec.MAX_PAYLOAD_BYTES, T0, CdrWalCodec.LAYOUT_VERSION,
+                new CdrRecord()));
     }
 
     @Test
@@ -164,7 +170,7 @@ class CdrWalCodecTest {
         CdrRecord r = filled(new CdrRecord(), CdrKind.EVENT, 1);
         int length = codec.wrap(r).length();
         ByteBuffer b = encode(codec, r, 0);
-        assertThrows(IllegalStateException.class, () -> codec.decode(b, 0, length, T0, 2, new CdrRecord()));
+        assertThrows(IllegalStateException.class, () -> codec.decode(b, 0, length, T0, CdrWalCodec.LAYOUT_VERSION + 1, new CdrRecord()));
         assertThrows(IllegalStateException.class, () -> codec.decode(b, 0, length - 2, T0, 1, new CdrRecord()));
         b.put(CdrWalCodec.CDR_KIND, (byte) 99);
         assertThrows(IllegalStateException.class, () -> codec.decode(b, 0, length, T0, 1, new CdrRecord()));

@@ -27,9 +27,7 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,20 +46,31 @@ import java.util.concurrent.Callable;
  * when given, each subscriber gets a wallet with the package's allowances (fees are renewed as
  * periods pass and counted as revenue), else every record is priced at list price.
  *
+ * <p>With {@code --records} the usage is Gyro's own charging records instead (the JSON-lines files of
+ * {@code <data>/journal}, see {@link RecordsInput}): each usage record is priced again (per subscriber, with its
+ * package's allowances, session reports on their session's grid as the engine rates them, refunds at list price),
+ * and the records' own retail and wholesale, what the catalogue of the time charged, are printed per package beside
+ * the rehearsal with the difference.
+ *
  * <p>After each catalogue's totals it lists, per package, the rates that catalogue sells at or
  * below their wholesale cost (the loader's cost findings); the loader's warnings also go to stderr
  * as {@code file:line:col: warning: ...}. With {@code --strict} they are errors and nothing is priced.
  */
 @Command(name = "rehearsal", mixinStandardHelpOptions = true,
-        description = "Replay a usage CSV through a catalogue: per-record charges, totals per package, diff.")
+        description = "Replay a usage CSV, or Gyro's own charging records (--records), through a catalogue: per-record "
+                + "charges, totals per package, diff.")
 public final class RehearsalCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--catalogue"}, description = "catalogue file (default: ${DEFAULT-VALUE})",
             defaultValue = "config/catalogue.yaml")
     Path catalogueFile;
 
-    @Option(names = {"-u", "--usage"}, description = "usage CSV to replay (or to write with --generate)", required = true)
+    @Option(names = {"-u", "--usage"}, description = "usage CSV to replay (or to write with --generate)")
     Path usageFile;
+
+    @Option(names = {"-r", "--records"}, arity = "1..*", description = "Gyro's charging records to replay instead of "
+            + "a CSV: a journal directory (its cdr-*.jsonl files, e.g. data/journal) or record files")
+    List<Path> recordFiles;
 
     @Option(names = "--compare", description = "second catalogue: show the difference per package")
     Path compareFile;
@@ -97,12 +106,45 @@ public final class RehearsalCommand implements Callable<Integer> {
         long notCharged;
         long usageRevenueMicros;
         long feeRevenueMicros;
+        /** Money given back (REFUND records): negative. */
+        long refundMicros;
         long costMicros;
         long uncollectedMicros;
 
         long revenue() {
-            return usageRevenueMicros + feeRevenueMicros;
+            return usageRevenueMicros + feeRevenueMicros + refundMicros;
         }
+
+        void add(Totals t) {
+            records += t.records;
+            notCharged += t.notCharged;
+            usageRevenueMicros += t.usageRevenueMicros;
+            feeRevenueMicros += t.feeRevenueMicros;
+            refundMicros += t.refundMicros;
+            costMicros += t.costMicros;
+            uncollectedMicros += t.uncollectedMicros;
+        }
+    }
+
+    /** One usage to price: a CSV line, or a usage or refund record. */
+    static final class Usage {
+        /** Base package id, optionally {@code +addon} ids. */
+        String packages;
+        /** Service name, {@code context:ratingGroup} or a bare context. */
+        String service;
+        /** CSV time, read in each catalogue's zone; null when {@link #startMs} is the instant. */
+        String timeText;
+        long startMs;
+        long units;
+        CharSequence called = "";
+        int visited = -1;
+        /** Null: priced at list price, without a wallet. */
+        String subscriber;
+        /** Reports of one session and rating group share a key: rated on one grid, as the engine rates them. */
+        String session;
+        boolean sessionEnds;
+        /** Money given back at list price (a REFUND record). */
+        boolean refund;
     }
 
     /** One catalogue's replay state. */
@@ -118,6 +160,8 @@ public final class RehearsalCommand implements Callable<Integer> {
         final Map<String, Subscriber> subscribers = new HashMap<>();
         final Map<String, int[]> packages = new HashMap<>();
         final Map<String, Integer> services = new HashMap<>();
+        /** Session key -> the position the last report left: units, rated units, raw money, money. */
+        final Map<String, long[]> sessions = new HashMap<>();
         final List<CostFinding> costFindings;
 
         Replay(String name, CatalogueLoadResult loaded) {
@@ -141,29 +185,43 @@ public final class RehearsalCommand implements Callable<Integer> {
         long periodEndMs;
         int periods;
         long promotionsUsed;
+        /** The engine gave the first period with the SIM (records only): its fee is not counted. */
+        boolean firstPeriodIncluded;
     }
 
     @Override
     public Integer call() throws IOException {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         if (generate > 0) {
+            if (usageFile == null) {
+                err.println("rehearsal: --generate writes the usage CSV named by -u FILE");
+                return 2;
+            }
             long t0 = System.nanoTime();
             UsageGenerator.write(usageFile, generate, seed, subscribers);
             err.printf(Locale.ROOT, "rehearsal: wrote %d records to %s in %.1f s%n", generate, usageFile,
                     (System.nanoTime() - t0) / 1e9);
             return 0;
         }
+        if ((usageFile == null) == (recordFiles == null || recordFiles.isEmpty())) {
+            err.println("rehearsal: give the usage as a CSV (-u FILE) or as Gyro's charging records (--records DIR|FILE...)"
+                    + ", one of the two");
+            return 2;
+        }
         CatalogueLoadResult a = loadOrReport(catalogueFile, err);
         CatalogueLoadResult b = compareFile == null ? null : loadOrReport(compareFile, err);
         if (a == null || (compareFile != null && b == null)) {
             return 1;
         }
+        Replay ra = new Replay(catalogueFile.toString(), a);
+        Replay rb = b == null ? null : new Replay(compareFile.toString(), b);
+        if (recordFiles != null) {
+            return new RecordsReplay(this).run(recordFiles, ra, rb, err);
+        }
         if (!Files.isReadable(usageFile)) {
             err.println("rehearsal: cannot read usage file " + usageFile);
             return 2;
         }
-        Replay ra = new Replay(catalogueFile.toString(), a);
-        Replay rb = b == null ? null : new Replay(compareFile.toString(), b);
         PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
                 1 << 16));
         long t0 = System.nanoTime();
@@ -171,6 +229,7 @@ public final class RehearsalCommand implements Callable<Integer> {
         long records = 0;
         long bad = 0;
         StringBuilder sb = new StringBuilder(512);
+        Usage usage = new Usage();
         try (BufferedReader in = Files.newBufferedReader(usageFile, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
@@ -178,9 +237,12 @@ public final class RehearsalCommand implements Callable<Integer> {
                 if (line.isBlank() || line.startsWith("#") || (lineNo == 1 && line.startsWith("package"))) {
                     continue;
                 }
-                String problem = replay(ra, line, lineNo, out, sb);
+                String problem = parseCsv(line, usage);
+                if (problem == null) {
+                    problem = replay(ra, usage, lineNo, null, out, sb);
+                }
                 if (problem == null && rb != null) {
-                    problem = replay(rb, line, lineNo, null, sb);
+                    problem = replay(rb, usage, lineNo, null, null, sb);
                 }
                 if (problem != null) {
                     bad++;
@@ -194,12 +256,12 @@ public final class RehearsalCommand implements Callable<Integer> {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        printTotals(out, ra);
-        printCostFindings(out, ra);
+        RehearsalTables.printTotals(out, ra.name, ra.catalogue.currency(), ra.totals);
+        RehearsalTables.printCostFindings(out, ra);
         if (rb != null) {
-            printTotals(out, rb);
-            printCostFindings(out, rb);
-            printDiff(out, ra, rb);
+            RehearsalTables.printTotals(out, rb.name, rb.catalogue.currency(), rb.totals);
+            RehearsalTables.printCostFindings(out, rb);
+            RehearsalTables.printDiff(out, ra.name, ra.totals, rb.name, rb.totals);
         }
         out.printf(Locale.ROOT, "%n%d records priced, %d bad lines skipped, %.2f s (%.0f records/s)%n", records, bad,
                 seconds, records / Math.max(seconds, 1e-9));
@@ -219,90 +281,106 @@ public final class RehearsalCommand implements Callable<Integer> {
         return r;
     }
 
-    /**
-     * The catalogue's rates at or below wholesale cost, per package that uses them (a tariff used
-     * by no package under "(no package)"), each with the loader's own finding.
-     */
-    static void printCostFindings(PrintWriter out, Replay rp) {
-        Map<String, List<String>> byPackage = new LinkedHashMap<>();
-        for (int p = 0; p < rp.catalogue.packageCount(); p++) {
-            byPackage.put(rp.catalogue.packageId(p), new ArrayList<>());
-        }
-        byPackage.put("(no package)", new ArrayList<>());
-        for (CostFinding f : rp.costFindings) {
-            String status = f.accepted() ? "accepted" : f.verdict() == CostFinding.Verdict.AT_COST ? "at cost"
-                    : "BELOW COST";
-            if (f.usedBy().isEmpty()) {
-                byPackage.get("(no package)").add(status + ": " + f.report());
-            }
-            for (CostFinding.Use u : f.usedBy()) {
-                byPackage.computeIfAbsent(u.packageId(), k -> new ArrayList<>())
-                        .add(u.usage() + ", " + status + ": " + f.report());
-            }
-        }
-        long unaccepted = rp.costFindings.stream()
-                .filter(f -> !f.accepted() && f.verdict() == CostFinding.Verdict.BELOW_COST).count();
-        out.printf(Locale.ROOT, "%nRates at or below wholesale cost in %s: %d finding(s), %d below cost without a"
-                + " belowCost reason%n", rp.name, rp.costFindings.size(), unaccepted);
-        for (Map.Entry<String, List<String>> e : byPackage.entrySet()) {
-            if (e.getValue().isEmpty()) {
-                continue;
-            }
-            out.println(e.getKey());
-            for (String line : e.getValue()) {
-                out.append("  ").append(line).append('\n');
-            }
-        }
-    }
-
-    /** Prices one line; returns why it was skipped, or null. Prints the record when {@code out} is set. */
-    private String replay(Replay rp, String line, long lineNo, PrintWriter out, StringBuilder sb) {
+    /** Reads one CSV line into {@code u}; returns why it cannot be priced, or null. */
+    static String parseCsv(String line, Usage u) {
         String[] f = split(line);
         if (f.length < 4) {
             return "expected at least 4 columns (package,time,service,units), found " + f.length;
         }
-        Catalogue c = rp.catalogue;
-        int[] pkgs = rp.packages.get(f[0]);
-        if (pkgs == null) {
-            String[] ids = f[0].split("\\+");
-            pkgs = new int[ids.length];
-            for (int i = 0; i < ids.length; i++) {
-                pkgs[i] = c.packageIndex(ids[i].trim());
-                if (pkgs[i] < 0) {
-                    return "unknown package '" + ids[i].trim() + "' in " + rp.name;
-                }
-            }
-            rp.packages.put(f[0], pkgs);
-        }
-        Integer service = rp.services.get(f[2]);
-        if (service == null) {
-            service = serviceOf(c, f[2]);
-            if (service < 0) {
-                return "unknown service '" + f[2] + "' in " + rp.name;
-            }
-            rp.services.put(f[2], service);
-        }
-        long startMs;
+        u.packages = f[0];
+        u.timeText = f[1];
+        u.service = f[2];
         try {
-            startMs = parseTime(f[1], c);
-        } catch (DateTimeException e) {
-            return "time '" + f[1] + "' is not ISO-8601 (2026-11-25T10:00:00)";
-        }
-        long units;
-        try {
-            units = Long.parseLong(f[3].trim());
+            u.units = Long.parseLong(f[3].trim());
         } catch (NumberFormatException e) {
             return "units '" + f[3] + "' is not a whole number";
         }
-        if (units < 0) {
-            return "units " + units + " is negative";
+        if (u.units < 0) {
+            return "units " + u.units + " is negative";
         }
-        int visited = -1;
+        u.called = f.length > 4 ? f[4] : "";
+        u.visited = -1;
         if (f.length > 5 && !f[5].isBlank()) {
             try {
-                visited = Integer.parseInt(f[5].trim());
+                u.visited = Integer.parseInt(f[5].trim());
             } catch (NumberFormatException e) {
                 return "visited network '" + f[5] + "' is not an MCC-MNC";
+            }
+        }
+        u.subscriber = f.length > 6 && !f[6].isBlank() ? f[6] : null;
+        u.session = null;
+        u.sessionEnds = false;
+        u.refund = false;
+        return null;
+    }
+
+    /** The catalogue's indices of a package spec ({@code base+addon}), cached; null when one is unknown. */
+    static int[] packages(Replay rp, String spec) {
+        int[] pkgs = rp.packages.get(spec);
+        if (pkgs == null) {
+            String[] ids = spec.split("\\+");
+            pkgs = new int[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                pkgs[i] = rp.catalogue.packageIndex(ids[i].trim());
+                if (pkgs[i] < 0) {
+                    return null;
+                }
+            }
+            rp.packages.put(spec, pkgs);
+        }
+        return pkgs;
+    }
+
+    /**
+     * The rehearsal subscriber {@code id}, made on first sight with its subscription starting at {@code startMs}
+     * (add-ons bought then, their fees counted for the base package).
+     */
+    Subscriber subscriber(Replay rp, String id, int[] pkgs, long startMs) {
+        Subscriber s = rp.subscribers.get(id);
+        if (s == null) {
+            s = new Subscriber();
+            s.wallet.moneyMicros = Long.MAX_VALUE / 4;
+            s.subscribedMs = startMs;
+            s.periodEndMs = startMs;
+            rp.subscribers.put(id, s);
+            Totals t = rp.totals(rp.catalogue.packageId(pkgs[0]));
+            for (int i = 1; i < pkgs.length; i++) {
+                rp.renewal.renew(pkgs[i], startMs, startMs, 0, s.promotionsUsed, s.wallet, rp.renewed);
+                t.feeRevenueMicros += rp.renewed.feeMicros;
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Prices one usage; returns why it was skipped, or null. Prints the record when {@code out} is set, as
+     * {@code where} (or {@code lineNo} when it is null).
+     */
+    String replay(Replay rp, Usage u, long lineNo, String where, PrintWriter out, StringBuilder sb) {
+        Catalogue c = rp.catalogue;
+        int[] pkgs = packages(rp, u.packages);
+        if (pkgs == null) {
+            for (String id : u.packages.split("\\+")) {
+                if (c.packageIndex(id.trim()) < 0) {
+                    return "unknown package '" + id.trim() + "' in " + rp.name;
+                }
+            }
+            return "unknown package '" + u.packages + "' in " + rp.name;
+        }
+        Integer service = rp.services.get(u.service);
+        if (service == null) {
+            service = serviceOf(c, u.service);
+            if (service < 0) {
+                return "unknown service '" + u.service + "' in " + rp.name;
+            }
+            rp.services.put(u.service, service);
+        }
+        long startMs = u.startMs;
+        if (u.timeText != null) {
+            try {
+                startMs = parseTime(u.timeText, c);
+            } catch (DateTimeException e) {
+                return "time '" + u.timeText + "' is not ISO-8601 (2026-11-25T10:00:00)";
             }
         }
         ChargeRequest req = rp.req.clear();
@@ -311,31 +389,31 @@ public final class RehearsalCommand implements Callable<Integer> {
             req.addon(pkgs[i]);
         }
         req.service = service;
-        req.usedUnits = units;
+        req.usedUnits = u.units;
         req.startMs = startMs;
-        req.calledNumber = f.length > 4 ? f[4] : "";
-        req.visitedMccMnc = visited;
+        req.calledNumber = u.called;
+        req.visitedMccMnc = u.visited;
+        long[] position = u.session == null ? null : rp.sessions.get(u.session);
+        if (position != null) {
+            req.sessionUnitsBefore = position[0];
+            req.sessionRatedBefore = position[1];
+            req.sessionMoneyRawMicrosBefore = position[2];
+            req.sessionMoneyMicrosBefore = position[3];
+        }
         Totals t = rp.totals(c.packageId(pkgs[0]));
         t.records++;
         ChargeResult res = rp.out;
-        if (f.length > 6 && !f[6].isBlank()) {
-            Subscriber s = rp.subscribers.get(f[6]);
-            if (s == null) {
-                s = new Subscriber();
-                s.wallet.moneyMicros = Long.MAX_VALUE / 4;
-                s.subscribedMs = startMs;
-                s.periodEndMs = startMs;
-                rp.subscribers.put(f[6], s);
-                for (int i = 1; i < pkgs.length; i++) {
-                    rp.renewal.renew(pkgs[i], startMs, startMs, 0, s.promotionsUsed, s.wallet, rp.renewed);
-                    t.feeRevenueMicros += rp.renewed.feeMicros;
-                }
-            }
+        if (u.refund) {
+            rp.rater.listPrice(req, res);
+        } else if (u.subscriber != null) {
+            Subscriber s = subscriber(rp, u.subscriber, pkgs, startMs);
             while (startMs >= s.periodEndMs) {
                 rp.renewal.renew(pkgs[0], s.subscribedMs, s.periodEndMs, s.periods++, s.promotionsUsed, s.wallet,
                         rp.renewed);
                 s.promotionsUsed = rp.renewed.promotionsUsedMask;
-                t.feeRevenueMicros += rp.renewed.feeMicros;
+                if (!(s.periods == 1 && s.firstPeriodIncluded)) {
+                    t.feeRevenueMicros += rp.renewed.feeMicros;
+                }
                 s.periodEndMs = rp.renewed.periodEndMs;
             }
             rp.rater.charge(req, s.wallet, res);
@@ -344,15 +422,35 @@ public final class RehearsalCommand implements Callable<Integer> {
         }
         if (res.outcome != Outcome.CHARGED) {
             t.notCharged++;
+        } else if (u.refund) {
+            t.refundMicros -= res.priceMicros;
         } else {
             t.usageRevenueMicros += res.priceMicros;
             t.costMicros += res.costMicros;
             t.uncollectedMicros += res.uncollectedMicros;
+            if (u.session != null && !u.sessionEnds) {
+                if (position == null) {
+                    position = new long[4];
+                    rp.sessions.put(u.session, position);
+                }
+                position[0] = res.sessionUnitsAfter;
+                position[1] = res.sessionRatedAfter;
+                position[2] = res.sessionMoneyRawMicrosAfter;
+                position[3] = res.sessionMoneyMicrosAfter;
+            }
+        }
+        if (u.sessionEnds) {
+            rp.sessions.remove(u.session);
         }
         if (out != null && !totalsOnly) {
             sb.setLength(0);
-            sb.append(lineNo).append(": ").append(f[0]).append(' ').append(f[2]).append(' ').append(units)
-                    .append(" -> ");
+            if (where != null) {
+                sb.append(where);
+            } else {
+                sb.append(lineNo);
+            }
+            sb.append(": ").append(u.packages).append(' ').append(u.service).append(' ').append(u.units)
+                    .append(u.refund ? " refund -> " : " -> ");
             if (res.outcome == Outcome.CHARGED) {
                 sb.append("price ");
                 Money.format(res.priceMicros, sb).append(" cost ");
@@ -460,49 +558,5 @@ public final class RehearsalCommand implements Callable<Integer> {
             start = end + 1;
         }
         return f;
-    }
-
-    private static void printTotals(PrintWriter out, Replay rp) {
-        String cur = rp.catalogue.currency();
-        out.printf(Locale.ROOT, "%nTotals for %s (%s)%n", rp.name, cur);
-        out.printf(Locale.ROOT, "%-16s %10s %10s %16s %14s %16s %16s %14s%n", "package", "records", "refused",
-                "usage revenue", "fee revenue", "wholesale cost", "margin", "uncollected");
-        Totals sum = new Totals();
-        for (Map.Entry<String, Totals> e : rp.totals.entrySet()) {
-            row(out, e.getKey(), e.getValue());
-            Totals t = e.getValue();
-            sum.records += t.records;
-            sum.notCharged += t.notCharged;
-            sum.usageRevenueMicros += t.usageRevenueMicros;
-            sum.feeRevenueMicros += t.feeRevenueMicros;
-            sum.costMicros += t.costMicros;
-            sum.uncollectedMicros += t.uncollectedMicros;
-        }
-        row(out, "TOTAL", sum);
-    }
-
-    private static void row(PrintWriter out, String name, Totals t) {
-        out.printf(Locale.ROOT, "%-16s %10d %10d %16s %14s %16s %16s %14s%n", name, t.records, t.notCharged,
-                Money.format(t.usageRevenueMicros), Money.format(t.feeRevenueMicros), Money.format(t.costMicros),
-                Money.format(t.revenue() - t.costMicros), Money.format(t.uncollectedMicros));
-    }
-
-    private static void printDiff(PrintWriter out, Replay a, Replay b) {
-        out.printf(Locale.ROOT, "%nDifference per package (%s minus %s)%n", b.name, a.name);
-        out.printf(Locale.ROOT, "%-16s %16s %16s %16s %16s %9s%n", "package", "revenue before", "revenue after",
-                "revenue delta", "margin delta", "change");
-        TreeMap<String, Boolean> names = new TreeMap<>();
-        a.totals.keySet().forEach(k -> names.put(k, true));
-        b.totals.keySet().forEach(k -> names.put(k, true));
-        for (String k : names.keySet()) {
-            Totals ta = a.totals.getOrDefault(k, new Totals());
-            Totals tb = b.totals.getOrDefault(k, new Totals());
-            long delta = tb.revenue() - ta.revenue();
-            long marginDelta = (tb.revenue() - tb.costMicros) - (ta.revenue() - ta.costMicros);
-            String pct = ta.revenue() == 0 ? "n/a"
-                    : String.format(Locale.ROOT, "%+.1f%%", delta * 100.0 / ta.revenue());
-            out.printf(Locale.ROOT, "%-16s %16s %16s %16s %16s %9s%n", k, Money.format(ta.revenue()),
-                    Money.format(tb.revenue()), Money.format(delta), Money.format(marginDelta), pct);
-        }
     }
 }
