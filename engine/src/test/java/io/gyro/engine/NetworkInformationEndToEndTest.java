@@ -77,6 +77,20 @@ class NetworkInformationEndToEndTest {
     }
 
     @Test
+    void theRecordsCarryWhatASettlementLineNeeds() throws Exception {
+        // IMSI (from the subscriber), package and service, usage start and stop (at home: no visited network).
+        long msisdn = 8617000000003L;
+        session(msisdn, "pgw;settle", 100, 2_000_000, w -> w.psInformation("cmnet", HOME_LOCATION));
+        String records = gy.http("GET", "/subscribers/" + msisdn + "/records", null).body().replaceAll("\\s", "");
+        String end = records.substring(records.indexOf("\"kind\":\"SESSION_END\""));
+        assertTrue(end.contains("\"imsi\":460990000000003"), end);
+        assertTrue(end.matches("(?s).*\"usageStartMs\":1\\d{12},.*"), end);
+        assertTrue(end.matches("(?s).*\"usageStopMs\":1\\d{12}.*"), end);
+        assertTrue(end.contains("\"packageId\":\"basic\""), end);
+        assertTrue(end.contains("\"serviceName\":\"data\""), end);
+    }
+
+    @Test
     void directedTrafficOnTheAppsApnIsPaidByThePass() throws Exception {
         long msisdn = 8617000000003L;
         HttpResponse<String> bought = gy.http("POST", "/subscribers/" + msisdn + "/addons",

@@ -37,6 +37,14 @@ public final class EventCharging {
     }
 
     public void serve(RingEvent e, Session session, long nowMs, CreditOutcome out) {
+        try {
+            charge(e, session, nowMs, out);
+        } finally {
+            parties.close();
+        }
+    }
+
+    private void charge(RingEvent e, Session session, long nowMs, CreditOutcome out) {
         out.clear();
         out.request = parties.open(e, session, true, nowMs);
         if (out.request != CreditOutcome.Request.SERVED) {
@@ -83,6 +91,7 @@ public final class EventCharging {
                     charge.clear();
                     state.rater().charge(chargeRequest, wallet, charge);
                     EngineCounters.CHARGES.increment();
+                    state.records.usagePeriod(chargeRequest.startMs, Math.max(chargeRequest.startMs, nowMs));
                     journalSeq = Math.max(journalSeq, state.records.charge(CdrKind.EVENT, state.subscriber,
                             session.id(), e.ccRequestNumber, service, ratingGroup, charge, wallet, nowMs, catalogue));
                     unit = CreditOutcome.Unit.GRANTED;
@@ -94,6 +103,7 @@ public final class EventCharging {
                         break;
                     }
                     wallet.moneyMicros = Math.addExact(wallet.moneyMicros, charge.priceMicros);
+                    state.records.usagePeriod(chargeRequest.startMs, Math.max(chargeRequest.startMs, nowMs));
                     journalSeq = Math.max(journalSeq, state.records.refund(state.subscriber, session.id(),
                             e.ccRequestNumber, service, ratingGroup, n, charge.priceMicros, wallet, nowMs));
                     unit = CreditOutcome.Unit.GRANTED;

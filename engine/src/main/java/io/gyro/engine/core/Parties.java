@@ -58,8 +58,18 @@ final class Parties {
         if (request == CreditOutcome.Request.SERVED) {
             ChargingState.toWallet(state.account, state.wallet);
             state.wallet.dropExpired(nowMs);
+            // What a settlement line needs on the request's records: who (IMSI), where (visited network), to whom.
+            byte[] called = e.calledLength > 0 ? e.called : session.called();
+            int calledLength = e.calledLength > 0 ? e.calledLength : session.calledLength();
+            state.records.network(state.subscriber.imsi() > 0 ? state.subscriber.imsi() : Math.max(e.imsi, 0),
+                    e.visitedMccMnc, called, calledLength);
         }
         return request;
+    }
+
+    /** The request is served: its network context stays off later records (a top-up, a sweep). */
+    void close() {
+        state.records.clearNetwork();
     }
 
     void fillPackages(QuotaRequest q) {

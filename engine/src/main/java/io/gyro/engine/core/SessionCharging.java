@@ -57,6 +57,14 @@ public final class SessionCharging {
      * the session's slots hold the new reservations, for the caller to store.
      */
     public void serve(RingEvent e, Session session, long nowMs, boolean initial, CreditOutcome out) {
+        try {
+            charge(e, session, nowMs, initial, out);
+        } finally {
+            parties.close();
+        }
+    }
+
+    private void charge(RingEvent e, Session session, long nowMs, boolean initial, CreditOutcome out) {
         out.clear();
         out.request = parties.open(e, session, initial, nowMs);
         if (out.request != CreditOutcome.Request.SERVED) {
@@ -241,6 +249,7 @@ public final class SessionCharging {
         charge.clear();
         state.rater().charge(chargeRequest, state.wallet, charge);
         EngineCounters.CHARGES.increment();
+        state.records.usagePeriod(chargeRequest.startMs, nowMs);
         // The position after this charge (the position before it when nothing was charged).
         usedUnits = charge.sessionUnitsAfter;
         ratedUnits = charge.sessionRatedAfter;
