@@ -401,6 +401,9 @@ public final class Engine implements AutoCloseable {
         out.put("ringRemainingCapacity", ring.remainingCapacity());
         out.put("journalLastSeq", journal.lastSeq());
         out.put("cdrExportedSeq", export.exportedSeq());
+        out.put("sessionLogSeq", stores.sessions().log().lastSeq());
+        out.put("sessionSnapshots", stores.sessions().log().snapshotsTaken());
+        out.put("lastSessionSnapshotMillis", stores.sessions().log().lastSnapshotMillis());
         Map<String, Long> counters = new LinkedHashMap<>();
         for (EngineCounters c : EngineCounters.values()) {
             counters.put(c.name(), c.get());

@@ -191,12 +191,14 @@ public final class SessionLog implements AutoCloseable {
             return;   // nothing logged since the newest snapshot: it is this one (a read-only run leaves no trace)
         }
         long startNs = System.nanoTime();
-        SessionSnapshot.write(dataDir, store, logSeq, System.currentTimeMillis());
+        Path file = SessionSnapshot.write(dataDir, store, logSeq, System.currentTimeMillis());
         long olderSnapshotSeq = SessionSnapshot.oldestKeptSeq(dataDir);
         deleteSegmentsBefore(olderSnapshotSeq + 1);
         lastSnapshotMs = (System.nanoTime() - startNs) / 1_000_000;
         lastSnapshotSessions = store.count() + store.endedCount();
         snapshotsTaken++;
+        LOG.info("session snapshot at log seq {}: {} sessions, {} KiB, {} ms", logSeq, lastSnapshotSessions,
+                Files.size(file) / 1024, lastSnapshotMs);
     }
 
     /** Deletes segments whose records all have a seq below {@code seq} (never the newest segment). */
