@@ -233,14 +233,18 @@ public final class CdrExport {
         setText(f, col[C_PACKAGE], r.packageId);
         setText(f, col[C_SESSION], r.sessionId);
         setText(f, col[C_SERVICE], r.serviceName);
+        // an empty usage_start/usage_stop is NONE; a present one must read
         if (col[C_START] >= 0 && !f.isEmpty(col[C_START])) {
             r.usageStartMs = times.parseMs(f.bytes(), f.start(col[C_START]), f.end(col[C_START]));
+            if (r.usageStartMs == Times.INVALID) {
+                return "usage_start unreadable";
+            }
         }
         if (col[C_STOP] >= 0 && !f.isEmpty(col[C_STOP])) {
             r.usageStopMs = times.parseMs(f.bytes(), f.start(col[C_STOP]), f.end(col[C_STOP]));
-        }
-        if (r.usageStartMs == Times.INVALID || r.usageStopMs == Times.INVALID) {
-            return "usage_start or usage_stop unreadable";
+            if (r.usageStopMs == Times.INVALID) {
+                return "usage_stop unreadable";
+            }
         }
         r.unit = GyroRecords.unit(f.lower(col[C_UNIT]));
         if (col[C_RG] >= 0 && !f.isEmpty(col[C_RG])) {

@@ -83,13 +83,18 @@ final class GyroRecords {
      */
     static Counts readJournal(Path journalDir, LocalDate fromUtc, LocalDate toUtc, Catalogue catalogue, Visitor visitor)
             throws IOException {
+        return readJournal(files(journalDir, JOURNAL_FILE, fromUtc, toUtc), catalogue, visitor);
+    }
+
+    /** Reads the journal's JSON-lines {@code files}, in the order given. */
+    static Counts readJournal(List<Path> files, Catalogue catalogue, Visitor visitor) throws IOException {
         Counts counts = new Counts();
         GyroRecord r = new GyroRecord();
         String[] names = new String[catalogue.serviceCount()];
         for (int i = 0; i < names.length; i++) {
             names[i] = catalogue.serviceName(i);
         }
-        for (Path file : files(journalDir, JOURNAL_FILE, fromUtc, toUtc)) {
+        for (Path file : files) {
             counts.files++;
             try (ByteLines lines = new ByteLines(Files.newInputStream(file))) {
                 while (lines.next()) {
@@ -113,9 +118,8 @@ final class GyroRecords {
         return counts;
     }
 
-    /** Reads CDR export files ({@code fileOrDir} one file, or a directory of daily files of the days [from, to]). */
-    static Counts readExport(Path fileOrDir, LocalDate from, LocalDate to, Visitor visitor) throws IOException {
-        List<Path> files = Files.isDirectory(fileOrDir) ? files(fileOrDir, EXPORT_FILE, from, to) : List.of(fileOrDir);
+    /** Reads CDR export files, in the order given. */
+    static Counts readExport(List<Path> files, Visitor visitor) throws IOException {
         Counts counts = new Counts();
         GyroRecord r = new GyroRecord();
         CsvFields f = new CsvFields();

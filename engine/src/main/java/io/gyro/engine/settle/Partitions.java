@@ -1,32 +1,45 @@
 package io.gyro.engine.settle;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Spill files that split one side of a settlement by subscriber (a hash, so each partition holds every record of
- * its subscribers): ten million host lines are not held at once, one partition's worth is. Binary rows written
- * with {@link DataOutputStream}; the caller defines the row. Caller's thread.
+ * its subscribers): ten million host lines are not held at once, one partition's worth is. Rows are fixed fields
+ * and short texts in a per-partition buffer written to a {@link FileChannel}; the caller defines the row. One
+ * writer thread per instance.
  */
 final class Partitions implements Closeable {
+    /** Room a row may take at most: a few longs and three texts of at most 255 bytes. */
+    static final int MAX_ROW = 128 + 3 * 256;
+    private static final int BUFFER = 1 << 16;
+
     private final Path dir;
     private final String prefix;
-    private final DataOutputStream[] out;
+    private final FileChannel[] channels;
+    private final ByteBuffer[] buffers;
 
     Partitions(Path dir, String prefix, int count) throws IOException {
         this.dir = dir;
         this.prefix = prefix;
-        this.out = new DataOutputStream[count];
+        this.channels = new FileChannel[count];
+        this.buffers = new ByteBuffer[count];
         for (int i = 0; i < count; i++) {
-            out[i] = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(i)), 1 << 16));
+            channels[i] = FileChannel.open(file(i), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+            buffers[i] = ByteBuffer.allocate(BUFFER);
         }
+    }
+
+    int count() {
+        return channels.length;
     }
 
     /** The partition of a subscriber among {@code count}. */
@@ -37,50 +50,116 @@ final class Partitions implements Closeable {
         return (int) Math.floorMod(z ^ (z >>> 33), (long) count);
     }
 
-    DataOutputStream out(long subscriber) {
-        return out[of(subscriber, out.length)];
+    /** The buffer to write one row of {@code subscriber} into, with room for {@link #MAX_ROW} bytes. */
+    ByteBuffer row(long subscriber) throws IOException {
+        int p = of(subscriber, channels.length);
+        ByteBuffer b = buffers[p];
+        if (b.remaining() < MAX_ROW) {
+            flush(p);
+        }
+        return b;
+    }
+
+    private void flush(int p) throws IOException {
+        ByteBuffer b = buffers[p];
+        b.flip();
+        while (b.hasRemaining()) {
+            channels[p].write(b);
+        }
+        b.clear();
     }
 
     Path file(int partition) {
         return dir.resolve(prefix + "-" + partition + ".bin");
     }
 
-    DataInputStream in(int partition) throws IOException {
-        return new DataInputStream(new BufferedInputStream(Files.newInputStream(file(partition)), 1 << 16));
-    }
-
     @Override
     public void close() throws IOException {
-        for (DataOutputStream o : out) {
-            o.close();
-        }
-    }
-
-    void delete() throws IOException {
-        for (int i = 0; i < out.length; i++) {
-            Files.deleteIfExists(file(i));
+        for (int p = 0; p < channels.length; p++) {
+            if (channels[p].isOpen()) {
+                flush(p);
+                channels[p].close();
+            }
         }
     }
 
     /** A short text: a length byte and up to 255 UTF-8 bytes. */
-    static void writeText(DataOutputStream o, byte[] b, int length) throws IOException {
+    static void putText(ByteBuffer b, byte[] bytes, int length) {
         int n = Math.min(length, 255);
-        o.writeByte(n);
-        o.write(b, 0, n);
+        b.put((byte) n);
+        b.put(bytes, 0, n);
     }
 
-    static void writeText(DataOutputStream o, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        writeText(o, b, b.length);
-    }
-
-    static String readText(DataInputStream in) throws IOException {
-        int n = in.readUnsignedByte();
-        if (n == 0) {
-            return "";
+    static void putText(ByteBuffer b, String s) {
+        if (s.isEmpty()) {
+            b.put((byte) 0);
+            return;
         }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        putText(b, bytes, bytes.length);
+    }
+
+    /** Reads back the rows of one partition file, in big chunks. One reader thread. */
+    static final class Reader implements Closeable {
+        private final FileChannel channel;
+        private final ByteBuffer b = ByteBuffer.allocate(1 << 20);
+        private boolean eof;
+
+        Reader(Path file) throws IOException {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+            b.limit(0);
+        }
+
+        /** Makes the next row readable from {@link #buffer()}. @return false at the end */
+        boolean next() throws IOException {
+            if (b.remaining() < MAX_ROW && !eof) {
+                b.compact();
+                while (b.hasRemaining()) {
+                    if (channel.read(b) < 0) {
+                        eof = true;
+                        break;
+                    }
+                }
+                b.flip();
+            }
+            if (!b.hasRemaining()) {
+                return false;
+            }
+            if (b.remaining() < 9 && eof) {
+                throw new EOFException("a spill file ends in a row");
+            }
+            return true;
+        }
+
+        ByteBuffer buffer() {
+            return b;
+        }
+
+        /** A text; "" when empty; {@code cache} keeps the few distinct short ones (PLMNs) as one String each. */
+        String text(java.util.Map<String, String> cache) {
+            int n = b.get() & 0xff;
+            if (n == 0) {
+                return "";
+            }
+            String s = new String(b.array(), b.arrayOffset() + b.position(), n, StandardCharsets.UTF_8);
+            b.position(b.position() + n);
+            if (cache != null && n <= 6) {
+                String known = cache.putIfAbsent(s, s);
+                return known != null ? known : s;
+            }
+            return s;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /** Deletes the files. */
+    void delete() throws IOException {
+        for (int i = 0; i < channels.length; i++) {
+            Files.deleteIfExists(file(i));
+        }
     }
 }

@@ -76,6 +76,10 @@ public final class SettleCommand implements Callable<Integer> {
             description = "Amount difference per matched line taken as rounding (default: ${DEFAULT-VALUE})")
     String amountTolerance;
 
+    @Option(names = "--threads", defaultValue = "2", description = "Readers and matchers at once (default: ${DEFAULT-VALUE}, "
+            + "at most the cores)")
+    int threads;
+
     @Option(names = "--list-grid", description = "Also list the grid verdicts in differences.csv (one line per data record)")
     boolean listGrid;
 
@@ -143,12 +147,16 @@ public final class SettleCommand implements Callable<Integer> {
             err.println("settle: --amount-tolerance " + e.getMessage());
             return null;
         }
+        if (threads < 1) {
+            err.println("settle: --threads must be at least 1");
+            return null;
+        }
         if (hostGridBytes < 0 || hostGridSeconds < 0 || gyroGridBytes < 0 || gyroGridSeconds < 0 || toleranceSeconds < 0) {
             err.println("settle: grids and the time tolerance cannot be negative");
             return null;
         }
         return new Settlement.Options(hostFile, cfg.path("dataDir").resolve(JOURNAL_DIR), records, catalogue, z, f, t,
                 out, hostGridBytes, hostGridSeconds, gyroGridBytes, gyroGridSeconds, toleranceSeconds * 1000L, tolerance,
-                listGrid);
+                listGrid, threads);
     }
 }

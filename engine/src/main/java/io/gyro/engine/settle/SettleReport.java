@@ -2,7 +2,6 @@ package io.gyro.engine.settle;
 
 import io.gyro.rating.money.Money;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -64,16 +63,17 @@ public final class SettleReport {
     final String recordsSource;
     final List<String> ignoredColumns;
 
-    final long[] hostItems = new long[3];
-    final long[] hostQuantity = new long[3];
-    final long[] hostAmount = new long[3];
-    final long[] gyroItems = new long[3];
-    final long[] gyroRecords = new long[3];
-    final long[] gyroQuantity = new long[3];
-    final long[] gyroAmount = new long[3];
-    final long[][] count = new long[Verdict.values().length][3];
-    /** Host minus Gyro, per verdict and service. */
-    final long[][] amountDifference = new long[Verdict.values().length][3];
+    /** The sums over every partition. */
+    final Tally total = new Tally(null);
+    final long[] hostItems = total.hostItems;
+    final long[] hostQuantity = total.hostQuantity;
+    final long[] hostAmount = total.hostAmount;
+    final long[] gyroItems = total.gyroItems;
+    final long[] gyroRecords = total.gyroRecords;
+    final long[] gyroQuantity = total.gyroQuantity;
+    final long[] gyroAmount = total.gyroAmount;
+    final long[][] count = total.count;
+    final long[][] amountDifference = total.amountDifference;
 
     long hostLines;
     long hostOutsidePeriod;
@@ -83,16 +83,16 @@ public final class SettleReport {
     final List<String> gyroUnreadableLines = new ArrayList<>();
     long gyroWithoutImsi;
     long gyroNotSettled;
-    long refundsApplied;
-    long refundsUnmatched;
-    long zeroItems;
-    long differenceLines;
     long elapsedMs;
+    long hostReadMs;
+    long gyroReadMs;
 
-    private final PriorityQueue<Row> top = new PriorityQueue<>(Comparator.comparingLong(r -> Math.abs(r.amountDifference)));
+    /** Smallest first, so the queue drops the smallest; ties broken by subscriber and position, for one answer. */
+    static final Comparator<Row> BY_SIZE = Comparator.comparingLong((Row r) -> Math.abs(r.amountDifference))
+            .thenComparingLong(r -> -(r.host != null ? r.host : r.gyro).subscriber)
+            .thenComparingLong(r -> -(r.host != null ? r.host.line : r.gyro.firstSeq));
     private final DateTimeFormatter timeFormat;
     private final ZoneId zone;
-    private Writer differences;
     Path differencesFile;
     Path htmlFile;
 
@@ -106,37 +106,66 @@ public final class SettleReport {
         this.timeFormat = DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(zone);
     }
 
-    void open(Path out) throws IOException {
-        Files.createDirectories(out);
+    void files(Path out) {
         differencesFile = out.resolve("differences.csv");
         htmlFile = out.resolve("summary.html");
-        differences = new BufferedWriter(Files.newBufferedWriter(differencesFile, StandardCharsets.UTF_8), 1 << 16);
-        differences.write(CSV_HEADER);
     }
 
-    /** Counts a pair, or one side alone ({@code host} or {@code gyro} null), and lists it when it is a difference. */
-    void add(Verdict v, Item host, Item gyro) throws IOException {
-        int svc = host != null ? host.service : gyro.service;
-        if (host != null) {
-            hostItems[svc]++;
-            hostQuantity[svc] += host.quantity;
-            hostAmount[svc] = Math.addExact(hostAmount[svc], host.amountMicros);
+    /**
+     * The sums of one partition (or, merged, of all): both sides' totals per service, each verdict counted with its
+     * money, the largest differences; the differences of the partition are written to its own file as they come.
+     * One thread per instance; {@link SettleReport#merge} adds it to the total.
+     */
+    final class Tally {
+        final long[] hostItems = new long[3];
+        final long[] hostQuantity = new long[3];
+        final long[] hostAmount = new long[3];
+        final long[] gyroItems = new long[3];
+        final long[] gyroRecords = new long[3];
+        final long[] gyroQuantity = new long[3];
+        final long[] gyroAmount = new long[3];
+        final long[][] count = new long[Verdict.values().length][3];
+        /** Host minus Gyro, per verdict and service. */
+        final long[][] amountDifference = new long[Verdict.values().length][3];
+        long zeroItems;
+        long refundsApplied;
+        long refundsUnmatched;
+        long differenceLines;
+        final PriorityQueue<Row> top = new PriorityQueue<>(BY_SIZE);
+        private final Writer differences;
+
+        Tally(Writer differences) {
+            this.differences = differences;
         }
-        if (gyro != null) {
-            gyroItems[svc]++;
-            gyroRecords[svc] += gyro.records;
-            gyroQuantity[svc] += gyro.quantity;
-            gyroAmount[svc] = Math.addExact(gyroAmount[svc], gyro.amountMicros);
+
+        /** Counts a pair, or one side alone ({@code host} or {@code gyro} null), and lists it when it is a difference. */
+        void add(Verdict v, Item host, Item gyro) throws IOException {
+            int svc = host != null ? host.service : gyro.service;
+            if (host != null) {
+                hostItems[svc]++;
+                hostQuantity[svc] += host.quantity;
+                hostAmount[svc] = Math.addExact(hostAmount[svc], host.amountMicros);
+            }
+            if (gyro != null) {
+                gyroItems[svc]++;
+                gyroRecords[svc] += gyro.records;
+                gyroQuantity[svc] += gyro.quantity;
+                gyroAmount[svc] = Math.addExact(gyroAmount[svc], gyro.amountMicros);
+            }
+            long diff = (host != null ? host.amountMicros : 0) - (gyro != null ? gyro.amountMicros : 0);
+            count[v.ordinal()][svc]++;
+            amountDifference[v.ordinal()][svc] += diff;
+            if (v == Verdict.EXACT || (v == Verdict.GRID && !options.listGrid())) {
+                return;
+            }
+            differences.write(row(v, host, gyro, diff));
+            differenceLines++;
+            if (!v.reconciles) {
+                offer(new Row(v, host, gyro, diff));
+            }
         }
-        long diff = (host != null ? host.amountMicros : 0) - (gyro != null ? gyro.amountMicros : 0);
-        count[v.ordinal()][svc]++;
-        amountDifference[v.ordinal()][svc] += diff;
-        if (v == Verdict.EXACT || (v == Verdict.GRID && !options.listGrid())) {
-            return;
-        }
-        writeRow(v, host, gyro, diff);
-        if (!v.reconciles) {
-            Row row = new Row(v, host, gyro, diff);
+
+        void offer(Row row) {
             top.add(row);
             if (top.size() > TOP) {
                 top.poll();
@@ -144,7 +173,31 @@ public final class SettleReport {
         }
     }
 
-    private void writeRow(Verdict v, Item h, Item g, long diff) throws IOException {
+    /** Adds a partition's sums to the total. */
+    synchronized void merge(Tally t) {
+        for (int s = 0; s < 3; s++) {
+            hostItems[s] += t.hostItems[s];
+            hostQuantity[s] += t.hostQuantity[s];
+            hostAmount[s] = Math.addExact(hostAmount[s], t.hostAmount[s]);
+            gyroItems[s] += t.gyroItems[s];
+            gyroRecords[s] += t.gyroRecords[s];
+            gyroQuantity[s] += t.gyroQuantity[s];
+            gyroAmount[s] = Math.addExact(gyroAmount[s], t.gyroAmount[s]);
+            for (int v = 0; v < count.length; v++) {
+                count[v][s] += t.count[v][s];
+                amountDifference[v][s] += t.amountDifference[v][s];
+            }
+        }
+        total.zeroItems += t.zeroItems;
+        total.refundsApplied += t.refundsApplied;
+        total.refundsUnmatched += t.refundsUnmatched;
+        total.differenceLines += t.differenceLines;
+        for (Row r : t.top) {
+            total.offer(r);
+        }
+    }
+
+    private String row(Verdict v, Item h, Item g, long diff) {
         StringBuilder sb = new StringBuilder(256);
         Item any = h != null ? h : g;
         sb.append(v.label).append(',').append(HostFile.SERVICES[any.service]).append(',').append(any.subscriber).append(',');
@@ -167,8 +220,7 @@ public final class SettleReport {
         String plmn = h != null && !h.visitedPlmn.isEmpty() ? h.visitedPlmn : g != null ? g.visitedPlmn : "";
         String called = h != null && !h.calledNumber.isEmpty() ? h.calledNumber : g != null ? g.calledNumber : "";
         sb.append(csv(plmn)).append(',').append(csv(called)).append('\n');
-        differences.write(sb.toString());
-        differenceLines++;
+        return sb.toString();
     }
 
     String time(long ms) {
@@ -186,13 +238,6 @@ public final class SettleReport {
             return s;
         }
         return '"' + s.replace("\"", "\"\"") + '"';
-    }
-
-    void closeDifferences() throws IOException {
-        if (differences != null) {
-            differences.close();
-            differences = null;
-        }
     }
 
     public long count(Verdict v) {
@@ -288,12 +333,12 @@ public final class SettleReport {
             notes.append(" (").append(n(hostOutsidePeriod)).append(" outside the period)");
         }
         notes.append("; Gyro ").append(n(gyroRecordsRead)).append(" records from ").append(n(gyroFiles)).append(" files");
-        if (refundsApplied + refundsUnmatched > 0) {
-            notes.append("; refunds cancelling an event ").append(n(refundsApplied)).append(", without one ")
-                    .append(n(refundsUnmatched));
+        if (total.refundsApplied + total.refundsUnmatched > 0) {
+            notes.append("; refunds cancelling an event ").append(n(total.refundsApplied)).append(", without one ")
+                    .append(n(total.refundsUnmatched));
         }
-        if (zeroItems > 0) {
-            notes.append("; ").append(n(zeroItems)).append(" with no usage and no amount left out");
+        if (total.zeroItems > 0) {
+            notes.append("; ").append(n(total.zeroItems)).append(" with no usage and no amount left out");
         }
         if (gyroNotSettled > 0) {
             notes.append("; ").append(n(gyroNotSettled)).append(" records of services not counted in octets, seconds or events");
@@ -304,13 +349,14 @@ public final class SettleReport {
         if (!ignoredColumns.isEmpty()) {
             notes.append("; host columns ignored: ").append(String.join(", ", ignoredColumns));
         }
-        notes.append(String.format(Locale.ROOT, "; %.1f s", elapsedMs / 1000.0));
+        notes.append(String.format(Locale.ROOT, "; %.1f s (host file %.1f s, Gyro's records %.1f s, matching %.1f s)",
+                elapsedMs / 1000.0, hostReadMs / 1000.0, gyroReadMs / 1000.0, (elapsedMs - hostReadMs - gyroReadMs) / 1000.0));
         out.add(notes.toString());
         if (gyroUnreadable > 0) {
             out.add("UNREADABLE: " + n(gyroUnreadable) + " of Gyro's lines could not be read, so this cannot reconcile: "
                     + String.join("; ", gyroUnreadableLines));
         }
-        out.add("wrote " + differencesFile + " (" + n(differenceLines) + " lines) and " + htmlFile);
+        out.add("wrote " + differencesFile + " (" + n(total.differenceLines) + " lines) and " + htmlFile);
         return out;
     }
 
@@ -355,7 +401,7 @@ public final class SettleReport {
             h.append("<td>").append(fen(amountDifference(v))).append("</td></tr>\n");
         }
         h.append("</table>\n<h2>Largest differences</h2>\n");
-        List<Row> rows = new ArrayList<>(top);
+        List<Row> rows = new ArrayList<>(total.top);
         rows.sort(Comparator.comparingLong((Row r) -> -Math.abs(r.amountDifference)).thenComparingLong(r ->
                 (r.host != null ? r.host : r.gyro).subscriber));
         if (rows.isEmpty()) {

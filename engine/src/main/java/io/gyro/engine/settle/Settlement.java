@@ -4,11 +4,13 @@ import io.gyro.engine.cdr.CdrKind;
 import io.gyro.rating.catalogue.Catalogue;
 import io.gyro.rating.tariff.ServiceKind;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
+import java.io.BufferedWriter;
+import java.io.OutputStream;
+import java.io.Writer;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,6 +22,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * {@code gyro settle}: matches the host operator's wholesale usage file against Gyro's charging records for the
@@ -40,7 +46,7 @@ public final class Settlement {
     public record Options(Path hostFile, Path journalDir, Path exportRecords, Catalogue catalogue, ZoneId zone,
                           LocalDate from, LocalDate to, Path out, long hostGridBytes, long hostGridSeconds,
                           long gyroGridBytes, long gyroGridSeconds, long toleranceMs, long amountToleranceMicros,
-                          boolean listGrid) {
+                          boolean listGrid, int threads) {
     }
 
     /** The input cannot be settled (a bad host file, no records to read); nothing was written to --out. */
@@ -79,32 +85,35 @@ public final class Settlement {
         }
         long hostBytes = Files.size(o.hostFile());
         int partitions = (int) Math.max(1, Math.min(512, hostBytes / (LINES_PER_PARTITION * 100)));
+        int threads = Math.max(1, Math.min(o.threads(), Runtime.getRuntime().availableProcessors()));
         Files.createDirectories(o.out());
         Path tmp = Files.createTempDirectory(o.out(), ".settle-");
-        try {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "settle");
+            t.setDaemon(true);
+            return t;
+        });
+        try (ByteLines hostLines = new ByteLines(Files.newInputStream(o.hostFile()))) {
+            readHostHeader(hostLines);
+            boolean periodKnown = o.from() != null || o.to() != null;
             Partitions hostSide = new Partitions(tmp, "host", partitions);
-            Partitions gyroSide = new Partitions(tmp, "gyro", partitions);
-            try {
-                readHost(hostSide);
-            } finally {
-                hostSide.close();
-            }
-            try {
-                readGyro(gyroSide);
-            } finally {
-                gyroSide.close();
-            }
-            report.open(o.out());
-            try {
-                for (int p = 0; p < partitions; p++) {
-                    settlePartition(hostSide, gyroSide, p);
+            // with the period known, the host file is read beside Gyro's records; else it sets the period first
+            Future<?> host = pool.submit(() -> {
+                try (hostSide) {
+                    readHostRows(hostLines, hostSide);
                 }
-            } finally {
-                report.closeDifferences();
+                report.hostReadMs = (System.nanoTime() - startNs) / 1_000_000;
+                return null;
+            });
+            if (!periodKnown) {
+                join(host);
             }
-            hostSide.delete();
-            gyroSide.delete();
+            List<Partitions> gyroSides = readGyro(pool, threads, tmp, partitions);
+            join(host);
+            report.gyroReadMs = (System.nanoTime() - startNs) / 1_000_000 - report.hostReadMs;
+            settleAll(pool, hostSide, gyroSides, partitions, tmp);
         } finally {
+            pool.shutdownNow();
             try (var s = Files.list(tmp)) {
                 for (Path f : s.toList()) {
                     Files.deleteIfExists(f);
@@ -117,10 +126,91 @@ public final class Settlement {
         return report;
     }
 
+    /** Waits for a task; its failure is thrown as it was. */
+    private static <T> T join(Future<T> f) throws BadInput, IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof BadInput b) {
+                throw b;
+            }
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    /**
+     * Settles the partitions on the pool, each into its own differences file, then joins those files in partition
+     * order, so the output does not depend on which thread finished first.
+     */
+    private void settleAll(ExecutorService pool, Partitions hostSide, List<Partitions> gyroSides, int partitions,
+                           Path tmp) throws BadInput, IOException {
+        List<Future<Path>> done = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            done.add(pool.submit(() -> {
+                Path diff = tmp.resolve("differences-" + partition + ".csv");
+                try (Writer w = new BufferedWriter(Files.newBufferedWriter(diff, StandardCharsets.UTF_8), 1 << 16)) {
+                    SettleReport.Tally t = report.new Tally(w);
+                    settlePartition(hostSide, gyroSides, partition, t);
+                    report.merge(t);
+                }
+                Files.deleteIfExists(hostSide.file(partition));
+                for (Partitions g : gyroSides) {
+                    Files.deleteIfExists(g.file(partition));
+                }
+                return diff;
+            }));
+        }
+        report.files(o.out());
+        try (OutputStream out = Files.newOutputStream(report.differencesFile)) {
+            out.write(SettleReport.CSV_HEADER.getBytes(StandardCharsets.US_ASCII));
+            for (Future<Path> f : done) {
+                Path diff = join(f);
+                Files.copy(diff, out);
+                Files.delete(diff);
+            }
+        }
+    }
+
     // ---- the host file --------------------------------------------------------------------------------------
 
-    private void readHost(Partitions out) throws BadInput, IOException {
-        Times times = new Times(o.zone());
+    private void readHostHeader(ByteLines lines) throws BadInput, IOException {
+        CsvFields f = new CsvFields();
+        while (lines.next()) {
+            if (lines.isBlank() || lines.buffer()[lines.start()] == '#') {
+                continue;
+            }
+            String problem = f.split(lines.buffer(), lines.start(), lines.end());
+            if (problem != null) {
+                throw new BadInput(o.hostFile() + ":" + lines.number() + ": the header line: " + problem);
+            }
+            try {
+                host = HostFile.header(f, new Times(o.zone()));
+            } catch (HostFile.BadHeader e) {
+                throw new BadInput(o.hostFile() + ":" + lines.number() + ": the header line: " + e.getMessage()
+                        + " (docs/SETTLEMENT.md names the columns)");
+            }
+            report = new SettleReport(o, host, o.exportRecords() != null ? o.exportRecords().toString()
+                    : o.journalDir().toString());
+            if (o.from() != null || o.to() != null) {
+                setPeriod(o.from(), o.to());
+            }
+            return;
+        }
+        throw new BadInput(o.hostFile() + ": empty: no header line");
+    }
+
+    private void readHostRows(ByteLines lines, Partitions out) throws BadInput, IOException {
         CsvFields f = new CsvFields();
         HostFile.Row row = new HostFile.Row();
         List<String> errors = new ArrayList<>();
@@ -130,63 +220,43 @@ public final class Settlement {
         boolean filter = o.from() != null || o.to() != null;
         long lo = Long.MIN_VALUE;
         long hi = Long.MAX_VALUE;
-        try (ByteLines lines = new ByteLines(Files.newInputStream(o.hostFile()))) {
-            while (lines.next()) {
-                if (lines.isBlank() || lines.buffer()[lines.start()] == '#') {
-                    continue;
-                }
-                String problem = f.split(lines.buffer(), lines.start(), lines.end());
-                if (host == null) {
-                    if (problem != null) {
-                        throw new BadInput(o.hostFile() + ":" + lines.number() + ": the header line: " + problem);
-                    }
-                    try {
-                        host = HostFile.header(f, times);
-                    } catch (HostFile.BadHeader e) {
-                        throw new BadInput(o.hostFile() + ":" + lines.number() + ": the header line: " + e.getMessage()
-                                + " (docs/SETTLEMENT.md names the columns)");
-                    }
-                    report = new SettleReport(o, host, o.exportRecords() != null ? o.exportRecords().toString()
-                            : o.journalDir().toString());
-                    if (filter) {
-                        setPeriod(o.from(), o.to());
-                        lo = host.granularity == HostFile.Granularity.PER_DAY ? periodStartMs : periodStartMs - o.toleranceMs();
-                        hi = host.granularity == HostFile.Granularity.PER_DAY ? periodEndMs : periodEndMs + o.toleranceMs();
-                    }
-                    continue;
-                }
-                if (problem == null) {
-                    problem = host.read(f, row);
-                }
-                if (problem != null) {
-                    if (++bad <= MAX_QUOTED_ERRORS) {
-                        errors.add(o.hostFile().getFileName() + ":" + lines.number() + ": " + problem);
-                    }
-                    continue;
-                }
-                report.hostLines++;
-                if (row.stopMs < lo || row.stopMs >= hi) {
-                    report.hostOutsidePeriod++;
-                    continue;
-                }
-                min = Math.min(min, row.stopMs);
-                max = Math.max(max, row.stopMs);
-                DataOutputStream d = out.out(row.subscriber);
-                d.writeLong(row.subscriber);
-                d.writeByte(row.service);
-                d.writeLong(row.startMs);
-                d.writeLong(row.stopMs);
-                d.writeLong(row.quantity);
-                d.writeLong(row.amountMicros);
-                d.writeLong(lines.number());
-                d.writeInt(row.records);
-                Partitions.writeText(d, row.visitedPlmn);
-                Partitions.writeText(d, row.calledNumber);
-                Partitions.writeText(d, row.recordId);
-            }
+        if (filter) {
+            lo = host.granularity == HostFile.Granularity.PER_DAY ? periodStartMs : periodStartMs - o.toleranceMs();
+            hi = host.granularity == HostFile.Granularity.PER_DAY ? periodEndMs : periodEndMs + o.toleranceMs();
         }
-        if (host == null) {
-            throw new BadInput(o.hostFile() + ": empty: no header line");
+        while (lines.next()) {
+            if (lines.isBlank() || lines.buffer()[lines.start()] == '#') {
+                continue;
+            }
+            String problem = f.split(lines.buffer(), lines.start(), lines.end());
+            if (problem == null) {
+                problem = host.read(f, row);
+            }
+            if (problem != null) {
+                if (++bad <= MAX_QUOTED_ERRORS) {
+                    errors.add(o.hostFile().getFileName() + ":" + lines.number() + ": " + problem);
+                }
+                continue;
+            }
+            report.hostLines++;
+            if (row.stopMs < lo || row.stopMs >= hi) {
+                report.hostOutsidePeriod++;
+                continue;
+            }
+            min = Math.min(min, row.stopMs);
+            max = Math.max(max, row.stopMs);
+            ByteBuffer d = out.row(row.subscriber);
+            d.putLong(row.subscriber);
+            d.put((byte) row.service);
+            d.putLong(row.startMs);
+            d.putLong(row.stopMs);
+            d.putLong(row.quantity);
+            d.putLong(row.amountMicros);
+            d.putLong(lines.number());
+            d.putInt(row.records);
+            Partitions.putText(d, row.visitedPlmn);
+            Partitions.putText(d, row.calledNumber);
+            Partitions.putText(d, row.recordId);
         }
         if (bad > 0) {
             StringBuilder sb = new StringBuilder(o.hostFile() + ": " + bad + " bad line" + (bad == 1 ? "" : "s")
@@ -222,61 +292,106 @@ public final class Settlement {
 
     // ---- Gyro's records -------------------------------------------------------------------------------------
 
-    private void readGyro(Partitions out) throws BadInput, IOException {
+    /** What one reader of Gyro's files counted. */
+    private static final class GyroCounts {
+        long read;
+        long notSettled;
+        long withoutImsi;
+    }
+
+    /**
+     * Reads Gyro's records of the period (and a day either side, for sessions that cross its edges) on
+     * {@code threads} readers, each over its share of the files into its own spill files.
+     */
+    private List<Partitions> readGyro(ExecutorService pool, int threads, Path tmp, int partitions)
+            throws BadInput, IOException {
         long lo = periodStartMs - DAY_MS;
         long hi = periodEndMs + DAY_MS;
-        boolean byImsi = host.key == HostFile.SubscriberKey.IMSI;
-        GyroRecords.Visitor visitor = r -> {
-            report.gyroRecordsRead++;
-            if (!(r.isUsage() || r.kind == CdrKind.REFUND) || r.tsMs < lo || r.tsMs >= hi) {
-                return;
-            }
-            int svc = service(r.unit);
-            if (svc < 0) {
-                report.gyroNotSettled++;
-                return;
-            }
-            long subscriber = byImsi ? r.imsi : r.msisdn;
-            if (subscriber <= 0) {
-                report.gyroWithoutImsi++;
-                return;
-            }
-            DataOutputStream d = out.out(subscriber);
-            d.writeLong(subscriber);
-            d.writeByte(svc);
-            d.writeByte(r.kind.ordinal());
-            d.writeLong(r.sessionId.present() ? r.sessionId.hash64() : ~r.seq);
-            d.writeLong(r.seq);
-            d.writeLong(r.tsMs);
-            d.writeLong(r.usageStartMs);
-            d.writeLong(r.usageStopMs);
-            d.writeLong(r.units);
-            d.writeLong(r.wholesaleMicros);
-            Partitions.writeText(d, r.visitedPlmn.bytes(), r.visitedPlmn.present() ? r.visitedPlmn.length() : 0);
-            Partitions.writeText(d, r.calledNumber.bytes(), r.calledNumber.present() ? r.calledNumber.length() : 0);
-        };
-        LocalDate fromUtc = Instant.ofEpochMilli(lo).atZone(ZoneOffset.UTC).toLocalDate();
-        LocalDate toUtc = Instant.ofEpochMilli(hi).atZone(ZoneOffset.UTC).toLocalDate();
-        GyroRecords.Counts counts;
-        if (o.exportRecords() != null) {
+        List<Path> files;
+        boolean export = o.exportRecords() != null;
+        if (export) {
             if (!Files.exists(o.exportRecords())) {
                 throw new BadInput(o.exportRecords() + ": no such file or directory");
             }
-            counts = GyroRecords.readExport(o.exportRecords(), day(lo), day(hi), visitor);
+            files = Files.isDirectory(o.exportRecords())
+                    ? GyroRecords.files(o.exportRecords(), GyroRecords.EXPORT_FILE, day(lo), day(hi))
+                    : List.of(o.exportRecords());
         } else {
             if (!Files.isDirectory(o.journalDir())) {
                 throw new BadInput(o.journalDir() + ": no such directory (give --data-dir, or --records for a CDR export)");
             }
-            counts = GyroRecords.readJournal(o.journalDir(), fromUtc, toUtc, o.catalogue(), visitor);
+            files = GyroRecords.files(o.journalDir(), GyroRecords.JOURNAL_FILE,
+                    Instant.ofEpochMilli(lo).atZone(ZoneOffset.UTC).toLocalDate(),
+                    Instant.ofEpochMilli(hi).atZone(ZoneOffset.UTC).toLocalDate());
         }
-        report.gyroFiles = counts.files;
-        report.gyroUnreadable = counts.unreadable;
-        report.gyroUnreadableLines.addAll(counts.unreadableLines);
-        if (byImsi && report.gyroWithoutImsi > 0 && report.gyroRecordsRead > 0 && counts.files > 0
-                && report.gyroWithoutImsi * 2 > report.gyroRecordsRead) {
+        int readers = Math.max(1, Math.min(threads, files.size()));
+        List<Partitions> sides = new ArrayList<>();
+        List<Future<GyroRecords.Counts>> counts = new ArrayList<>();
+        List<GyroCounts> gyroCounts = new ArrayList<>();
+        boolean byImsi = host.key == HostFile.SubscriberKey.IMSI;
+        for (int k = 0; k < readers; k++) {
+            List<Path> mine = new ArrayList<>();
+            for (int i = k; i < files.size(); i += readers) {
+                mine.add(files.get(i));
+            }
+            Partitions out = new Partitions(tmp, "gyro-" + k, partitions);
+            sides.add(out);
+            GyroCounts c = new GyroCounts();
+            gyroCounts.add(c);
+            GyroRecords.Visitor visitor = r -> {
+                c.read++;
+                if (!(r.isUsage() || r.kind == CdrKind.REFUND) || r.tsMs < lo || r.tsMs >= hi) {
+                    return;
+                }
+                int svc = service(r.unit);
+                if (svc < 0) {
+                    c.notSettled++;
+                    return;
+                }
+                long subscriber = byImsi ? r.imsi : r.msisdn;
+                if (subscriber <= 0) {
+                    c.withoutImsi++;
+                    return;
+                }
+                ByteBuffer d = out.row(subscriber);
+                d.putLong(subscriber);
+                d.put((byte) svc);
+                d.put((byte) r.kind.ordinal());
+                d.putLong(r.sessionId.present() ? r.sessionId.hash64() : ~r.seq);
+                d.putLong(r.seq);
+                d.putLong(r.tsMs);
+                d.putLong(r.usageStartMs);
+                d.putLong(r.usageStopMs);
+                d.putLong(r.units);
+                d.putLong(r.wholesaleMicros);
+                Partitions.putText(d, r.visitedPlmn.bytes(), r.visitedPlmn.present() ? r.visitedPlmn.length() : 0);
+                Partitions.putText(d, r.calledNumber.bytes(), r.calledNumber.present() ? r.calledNumber.length() : 0);
+            };
+            counts.add(pool.submit(() -> {
+                try (out) {
+                    return export ? GyroRecords.readExport(mine, visitor) : GyroRecords.readJournal(mine, o.catalogue(), visitor);
+                }
+            }));
+        }
+        for (int k = 0; k < readers; k++) {
+            GyroRecords.Counts c = join(counts.get(k));
+            GyroCounts g = gyroCounts.get(k);
+            report.gyroFiles += c.files;
+            report.gyroUnreadable += c.unreadable;
+            for (String line : c.unreadableLines) {
+                if (report.gyroUnreadableLines.size() < GyroRecords.MAX_QUOTED) {
+                    report.gyroUnreadableLines.add(line);
+                }
+            }
+            report.gyroRecordsRead += g.read;
+            report.gyroNotSettled += g.notSettled;
+            report.gyroWithoutImsi += g.withoutImsi;
+        }
+        if (byImsi && report.gyroWithoutImsi > 0 && report.gyroWithoutImsi * 2 > report.gyroRecordsRead) {
             throw new BadInput("the host file names subscribers by imsi, but " + report.gyroWithoutImsi
                     + " of Gyro's usage records carry no imsi: add an msisdn column to the host file");
         }
+        return sides;
     }
 
     /** The host's service of a catalogue unit: octets are data, seconds voice, events SMS; -1 for other units. */
@@ -297,11 +412,29 @@ public final class Settlement {
     private record SessionKey(long subscriber, int service, long hash) {
     }
 
-    private void settlePartition(Partitions hostSide, Partitions gyroSide, int p) throws IOException {
-        List<Item> hostItems = readHostItems(hostSide, p);
-        List<Item> gyroItems = readGyroItems(gyroSide, p);
-        Comparator<Item> order = Comparator.comparingLong((Item i) -> i.subscriber).thenComparingInt(i -> i.service)
-                .thenComparingLong(i -> i.stopMs).thenComparingLong(i -> i.line).thenComparingLong(i -> i.firstSeq);
+    /** Subscriber, service, stop time, then host line or first seq: the order of matching and of the differences. */
+    private static final Comparator<Item> ORDER = (a, b) -> {
+        int c = Long.compare(a.subscriber, b.subscriber);
+        if (c != 0) {
+            return c;
+        }
+        c = Integer.compare(a.service, b.service);
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compare(a.stopMs, b.stopMs);
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compare(a.line, b.line);
+        return c != 0 ? c : Long.compare(a.firstSeq, b.firstSeq);
+    };
+
+    private void settlePartition(Partitions hostSide, List<Partitions> gyroSides, int p, SettleReport.Tally tally)
+            throws IOException {
+        List<Item> hostItems = readHostItems(hostSide, p, tally);
+        List<Item> gyroItems = readGyroItems(gyroSides, p, tally);
+        Comparator<Item> order = ORDER;
         hostItems.sort(order);
         gyroItems.sort(order);
         if (host.granularity == HostFile.Granularity.PER_RECORD) {
@@ -320,19 +453,19 @@ public final class Settlement {
         int u = 0;
         for (Item h : hostItems) {
             while (u < unbilled.size() && order.compare(unbilled.get(u), h) < 0) {
-                report.add(SettleReport.Verdict.UNBILLED, null, unbilled.get(u++));
+                tally.add(SettleReport.Verdict.UNBILLED, null, unbilled.get(u++));
             }
             Item g = h.partner;
             if (g == null) {
                 if (inPeriod(h.stopMs)) {
-                    report.add(SettleReport.Verdict.LEAKAGE, h, null);
+                    tally.add(SettleReport.Verdict.LEAKAGE, h, null);
                 }
             } else if (inPeriod(h.stopMs) || inPeriod(g.stopMs)) {
-                report.add(verdict(h, g), h, g);
+                tally.add(verdict(h, g), h, g);
             }
         }
         while (u < unbilled.size()) {
-            report.add(SettleReport.Verdict.UNBILLED, null, unbilled.get(u++));
+            tally.add(SettleReport.Verdict.UNBILLED, null, unbilled.get(u++));
         }
     }
 
@@ -340,30 +473,26 @@ public final class Settlement {
         return ms >= periodStartMs && ms < periodEndMs;
     }
 
-    private List<Item> readHostItems(Partitions side, int p) throws IOException {
+    private List<Item> readHostItems(Partitions side, int p, SettleReport.Tally tally) throws IOException {
         List<Item> items = new ArrayList<>();
-        try (DataInputStream in = side.in(p)) {
-            while (true) {
-                long subscriber;
-                try {
-                    subscriber = in.readLong();
-                } catch (EOFException end) {
-                    break;
-                }
+        java.util.Map<String, String> texts = new HashMap<>();
+        try (Partitions.Reader in = new Partitions.Reader(side.file(p))) {
+            while (in.next()) {
+                ByteBuffer b = in.buffer();
                 Item i = new Item();
-                i.subscriber = subscriber;
-                i.service = in.readByte();
-                i.startMs = in.readLong();
-                i.stopMs = in.readLong();
-                i.quantity = in.readLong();
-                i.amountMicros = in.readLong();
-                i.line = in.readLong();
-                i.records = in.readInt();
-                i.visitedPlmn = Partitions.readText(in);
-                i.calledNumber = Partitions.readText(in);
-                i.recordId = Partitions.readText(in);
+                i.subscriber = b.getLong();
+                i.service = b.get();
+                i.startMs = b.getLong();
+                i.stopMs = b.getLong();
+                i.quantity = b.getLong();
+                i.amountMicros = b.getLong();
+                i.line = b.getLong();
+                i.records = b.getInt();
+                i.visitedPlmn = in.text(texts);
+                i.calledNumber = in.text(null);
+                i.recordId = in.text(null);
                 if (i.quantity == 0 && i.amountMicros == 0) {
-                    report.zeroItems++;
+                    tally.zeroItems++;
                     continue;
                 }
                 items.add(i);
@@ -373,28 +502,26 @@ public final class Settlement {
     }
 
     /** Gyro's records of the partition summed per session (events are sessions of one record), refunds applied. */
-    private List<Item> readGyroItems(Partitions side, int p) throws IOException {
+    private List<Item> readGyroItems(List<Partitions> sides, int p, SettleReport.Tally tally) throws IOException {
         Map<SessionKey, Item> sessions = new HashMap<>();
         List<Item> refunds = new ArrayList<>();
-        try (DataInputStream in = side.in(p)) {
-            while (true) {
-                long subscriber;
-                try {
-                    subscriber = in.readLong();
-                } catch (EOFException end) {
-                    break;
-                }
-                int svc = in.readByte();
-                CdrKind kind = KINDS[in.readByte()];
-                long hash = in.readLong();
-                long seq = in.readLong();
-                long tsMs = in.readLong();
-                long start = in.readLong();
-                long stop = in.readLong();
-                long units = in.readLong();
-                long wholesale = in.readLong();
-                String plmn = Partitions.readText(in);
-                String called = Partitions.readText(in);
+        java.util.Map<String, String> texts = new HashMap<>();
+        for (Partitions side : sides) {
+          try (Partitions.Reader in = new Partitions.Reader(side.file(p))) {
+            while (in.next()) {
+                ByteBuffer b = in.buffer();
+                long subscriber = b.getLong();
+                int svc = b.get();
+                CdrKind kind = KINDS[b.get()];
+                long hash = b.getLong();
+                long seq = b.getLong();
+                long tsMs = b.getLong();
+                long start = b.getLong();
+                long stop = b.getLong();
+                long units = b.getLong();
+                long wholesale = b.getLong();
+                String plmn = in.text(texts);
+                String called = in.text(null);
                 Item i;
                 if (kind == CdrKind.REFUND) {
                     i = new Item();
@@ -414,10 +541,11 @@ public final class Settlement {
                     i.calledNumber = called;
                 }
             }
+          }
         }
         List<Item> items = new ArrayList<>(sessions.values());
         if (!refunds.isEmpty()) {
-            applyRefunds(items, refunds);
+            applyRefunds(items, refunds, tally);
         }
         List<Item> kept = new ArrayList<>(items.size());
         long lo = periodStartMs - o.toleranceMs();
@@ -427,7 +555,7 @@ public final class Settlement {
                 continue;
             }
             if (i.quantity == 0 && i.amountMicros == 0) {
-                report.zeroItems++;
+                tally.zeroItems++;
                 continue;
             }
             kept.add(i);
@@ -439,7 +567,7 @@ public final class Settlement {
      * A refund gives back an event that did not happen (an SMS not delivered): it cancels the latest event of the
      * same subscriber and service, at or before it, with the same units; the host bills neither.
      */
-    private void applyRefunds(List<Item> items, List<Item> refunds) {
+    private void applyRefunds(List<Item> items, List<Item> refunds, SettleReport.Tally tally) {
         Map<Long, List<Item>> events = new HashMap<>();
         for (Item i : items) {
             if (i.event) {
@@ -463,9 +591,9 @@ public final class Settlement {
                 }
             }
             if (done) {
-                report.refundsApplied++;
+                tally.refundsApplied++;
             } else {
-                report.refundsUnmatched++;
+                tally.refundsUnmatched++;
             }
         }
     }

@@ -159,7 +159,7 @@ final class TrafficGenerator implements Closeable {
     private void voice(List<Rec> queue, SessionSink sink, long msisdn, long imsi, String pkg, long startMs) throws IOException {
         Session s = session(msisdn, imsi, pkg, 1, startMs);
         s.visitedPlmn = HOME_PLMN;
-        s.calledNumber = "138" + String.format("%08d", random.nextInt(100_000_000));
+        s.calledNumber = Long.toString(13_800_000_000L + random.nextInt(100_000_000));
         long seconds = 5 + random.nextInt(900);
         s.units = seconds;
         s.stopMs = startMs + seconds * 1000L;
@@ -182,7 +182,7 @@ final class TrafficGenerator implements Closeable {
     private void sms(List<Rec> queue, SessionSink sink, long msisdn, long imsi, String pkg, long atMs) throws IOException {
         Session s = session(msisdn, imsi, pkg, 2, atMs);
         s.visitedPlmn = HOME_PLMN;
-        s.calledNumber = "139" + String.format("%08d", random.nextInt(100_000_000));
+        s.calledNumber = Long.toString(13_900_000_000L + random.nextInt(100_000_000));
         s.units = 1;
         s.stopMs = atMs;
         s.wholesaleMicros = 30_000;
@@ -229,7 +229,8 @@ final class TrafficGenerator implements Closeable {
                 : s.service == 1 ? Money.priceOf(Money.roundUp(r.units, 60), 150_000, 60) : 100_000;
         StringBuilder b = new StringBuilder(512);
         b.append("{\"seq\":").append(++seq)
-                .append(",\"ts\":\"").append(Instant.ofEpochMilli(r.tsMs)).append('"')
+                .append(",\"ts\":\"");
+        Times.appendIsoUtc(b, r.tsMs).append('"')
                 .append(",\"tsMs\":").append(r.tsMs)
                 .append(",\"kind\":\"").append(r.kind).append('"')
                 .append(",\"msisdn\":").append(s.msisdn)
@@ -264,10 +265,22 @@ final class TrafficGenerator implements Closeable {
 
     /** A host line of the per-record layout (see {@link #HOST_HEADER}) for {@code s}. */
     static String hostLine(Session s, long quantity, long amountMicros, ZoneId zone) {
-        return s.imsi + "," + s.msisdn + "," + Instant.ofEpochMilli(s.startMs).atZone(zone).toOffsetDateTime() + ","
-                + Instant.ofEpochMilli(s.stopMs).atZone(zone).toOffsetDateTime() + ","
-                + (s.service == 0 ? "data" : s.service == 1 ? "voice" : "sms") + "," + quantity + "," + s.visitedPlmn + ","
-                + s.calledNumber + "," + CdrExport.fixed6(amountMicros) + ",H" + s.number + "\n";
+        StringBuilder b = new StringBuilder(160);
+        b.append(s.imsi).append(',').append(s.msisdn).append(',');
+        local(b, s.startMs, zone).append(',');
+        local(b, s.stopMs, zone).append(',');
+        b.append(s.service == 0 ? "data" : s.service == 1 ? "voice" : "sms").append(',').append(quantity).append(',')
+                .append(s.visitedPlmn).append(',').append(s.calledNumber).append(',').append(CdrExport.fixed6(amountMicros))
+                .append(",H").append(s.number).append('\n');
+        return b.toString();
+    }
+
+    /** ISO-8601 with the zone's offset at that instant, {@code 2026-11-03T08:15:02.123+08:00}. */
+    private static StringBuilder local(StringBuilder b, long ms, ZoneId zone) {
+        int offset = zone.getRules().getOffset(Instant.ofEpochMilli(ms)).getTotalSeconds();
+        Times.appendIsoUtc(b, ms + offset * 1000L);
+        b.setLength(b.length() - 1);
+        return b.append(java.time.ZoneOffset.ofTotalSeconds(offset).getId().replace("Z", "+00:00"));
     }
 
     static final String HOST_HEADER = "imsi,msisdn,start_time,stop_time,service,quantity,visited_plmn,called_number,amount,record_id\n";
@@ -295,5 +308,30 @@ final class TrafficGenerator implements Closeable {
 
     static ZoneId utc() {
         return ZoneOffset.UTC;
+    }
+
+    /**
+     * Writes a data directory's journal and the matching host file (on the host's 10 KB grid), for timing
+     * {@code gyro settle} at scale: {@code TrafficGenerator DIR SUBSCRIBERS DAYS} writes DIR/data/journal and
+     * DIR/host.csv for the days from 2026-11-01 in Asia/Shanghai.
+     */
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args[0]);
+        int subscribers = Integer.parseInt(args[1]);
+        int days = Integer.parseInt(args[2]);
+        ZoneId zone = ZoneId.of("Asia/Shanghai");
+        long startNs = System.nanoTime();
+        long[] lines = {0};
+        try (Writer host = new BufferedWriter(Files.newBufferedWriter(dir.resolve("host.csv"), StandardCharsets.UTF_8), 1 << 20);
+             TrafficGenerator g = new TrafficGenerator(dir.resolve("data").resolve("journal"), 42)) {
+            host.write(HOST_HEADER);
+            g.generate(LocalDate.of(2026, 11, 1), days, subscribers, zone, s -> {
+                host.write(hostLine(s, hostGridQuantity(s), hostAmount(s), zone));
+                lines[0]++;
+                return true;
+            });
+            System.out.printf("%,d host lines, %,d Gyro records in %.1f s%n", lines[0], g.records,
+                    (System.nanoTime() - startNs) / 1e9);
+        }
     }
 }
