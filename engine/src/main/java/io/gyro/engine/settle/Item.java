@@ -1,5 +1,7 @@
 package io.gyro.engine.settle;
 
+import java.nio.file.Path;
+
 /**
  * One unit of settlement on either side: a host line, or what Gyro charged for one session (all its interim and
  * final records), one event, or (per-day files) one subscriber's service for a day. Made per partition, dropped
@@ -28,6 +30,12 @@ final class Item {
     /** Gyro: a one-off event (an SMS), which a refund may cancel. */
     boolean event;
     boolean cancelled;
+    /**
+     * The spill file and position of this item's texts (host: visited PLMN, called number, record id; Gyro: the
+     * visited PLMN and called number of its first record), read only when the item is written as a difference.
+     */
+    Path textFile;
+    long textPosition = -1;
     String visitedPlmn = "";
     String calledNumber = "";
     String recordId = "";

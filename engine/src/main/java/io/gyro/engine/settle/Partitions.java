@@ -101,18 +101,38 @@ final class Partitions implements Closeable {
 
     /** Reads back the rows of one partition file, in big chunks. One reader thread. */
     static final class Reader implements Closeable {
+        private final Path file;
         private final FileChannel channel;
         private final ByteBuffer b = ByteBuffer.allocate(1 << 20);
+        /** File position of {@code b[0]}. */
+        private long base;
         private boolean eof;
 
         Reader(Path file) throws IOException {
+            this.file = file;
             channel = FileChannel.open(file, StandardOpenOption.READ);
             b.limit(0);
+        }
+
+        Path file() {
+            return file;
+        }
+
+        /** The file position of what {@link #buffer()} reads next. */
+        long position() {
+            return base + b.position();
+        }
+
+        /** Steps over a text: most texts are never shown, so they are not made into Strings (see {@link #texts}). */
+        void skipText() {
+            int n = b.get() & 0xff;
+            b.position(b.position() + n);
         }
 
         /** Makes the next row readable from {@link #buffer()}. @return false at the end */
         boolean next() throws IOException {
             if (b.remaining() < MAX_ROW && !eof) {
+                base += b.position();
                 b.compact();
                 while (b.hasRemaining()) {
                     if (channel.read(b) < 0) {
@@ -135,25 +155,26 @@ final class Partitions implements Closeable {
             return b;
         }
 
-        /** A text; "" when empty; {@code cache} keeps the few distinct short ones (PLMNs) as one String each. */
-        String text(java.util.Map<String, String> cache) {
-            int n = b.get() & 0xff;
-            if (n == 0) {
-                return "";
-            }
-            String s = new String(b.array(), b.arrayOffset() + b.position(), n, StandardCharsets.UTF_8);
-            b.position(b.position() + n);
-            if (cache != null && n <= 6) {
-                String known = cache.putIfAbsent(s, s);
-                return known != null ? known : s;
-            }
-            return s;
-        }
-
         @Override
         public void close() throws IOException {
             channel.close();
         }
+    }
+
+    /** {@code count} texts written one after the other at {@code position} of an open spill file. */
+    static String[] texts(FileChannel channel, long position, int count) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(count * 256);
+        while (b.hasRemaining() && channel.read(b, position + b.position()) > 0) {
+            // read until full or at the end
+        }
+        b.flip();
+        String[] out = new String[count];
+        for (int i = 0; i < count; i++) {
+            int n = b.get() & 0xff;
+            out[i] = new String(b.array(), b.position(), n, StandardCharsets.UTF_8);
+            b.position(b.position() + n);
+        }
+        return out;
     }
 
     /** Deletes the files. */

@@ -158,11 +158,42 @@ public final class SettleReport {
             if (v == Verdict.EXACT || (v == Verdict.GRID && !options.listGrid())) {
                 return;
             }
+            resolveTexts(host, 3);
+            resolveTexts(gyro, 2);
             differences.write(row(v, host, gyro, diff));
             differenceLines++;
             if (!v.reconciles) {
                 offer(new Row(v, host, gyro, diff));
             }
+        }
+
+        private final java.util.Map<Path, java.nio.channels.FileChannel> open = new java.util.HashMap<>();
+
+        /** Reads the item's texts back from its spill file (they are not kept for the items that agree). */
+        private void resolveTexts(Item i, int count) throws IOException {
+            if (i == null || i.textFile == null) {
+                return;
+            }
+            java.nio.channels.FileChannel ch = open.get(i.textFile);
+            if (ch == null) {
+                ch = java.nio.channels.FileChannel.open(i.textFile, java.nio.file.StandardOpenOption.READ);
+                open.put(i.textFile, ch);
+            }
+            String[] t = Partitions.texts(ch, i.textPosition, count);
+            i.visitedPlmn = t[0];
+            i.calledNumber = t[1];
+            if (count > 2) {
+                i.recordId = t[2];
+            }
+            i.textFile = null;
+        }
+
+        /** Closes the spill files read for texts. */
+        void closeFiles() throws IOException {
+            for (java.nio.channels.FileChannel ch : open.values()) {
+                ch.close();
+            }
+            open.clear();
         }
 
         void offer(Row row) {

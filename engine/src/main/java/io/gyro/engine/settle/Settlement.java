@@ -161,7 +161,11 @@ public final class Settlement {
                 Path diff = tmp.resolve("differences-" + partition + ".csv");
                 try (Writer w = new BufferedWriter(Files.newBufferedWriter(diff, StandardCharsets.UTF_8), 1 << 16)) {
                     SettleReport.Tally t = report.new Tally(w);
-                    settlePartition(hostSide, gyroSides, partition, t);
+                    try {
+                        settlePartition(hostSide, gyroSides, partition, t);
+                    } finally {
+                        t.closeFiles();
+                    }
                     report.merge(t);
                 }
                 Files.deleteIfExists(hostSide.file(partition));
@@ -475,7 +479,6 @@ public final class Settlement {
 
     private List<Item> readHostItems(Partitions side, int p, SettleReport.Tally tally) throws IOException {
         List<Item> items = new ArrayList<>();
-        java.util.Map<String, String> texts = new HashMap<>();
         try (Partitions.Reader in = new Partitions.Reader(side.file(p))) {
             while (in.next()) {
                 ByteBuffer b = in.buffer();
@@ -488,9 +491,11 @@ public final class Settlement {
                 i.amountMicros = b.getLong();
                 i.line = b.getLong();
                 i.records = b.getInt();
-                i.visitedPlmn = in.text(texts);
-                i.calledNumber = in.text(null);
-                i.recordId = in.text(null);
+                i.textFile = in.file();
+                i.textPosition = in.position();
+                in.skipText();
+                in.skipText();
+                in.skipText();
                 if (i.quantity == 0 && i.amountMicros == 0) {
                     tally.zeroItems++;
                     continue;
@@ -505,7 +510,6 @@ public final class Settlement {
     private List<Item> readGyroItems(List<Partitions> sides, int p, SettleReport.Tally tally) throws IOException {
         Map<SessionKey, Item> sessions = new HashMap<>();
         List<Item> refunds = new ArrayList<>();
-        java.util.Map<String, String> texts = new HashMap<>();
         for (Partitions side : sides) {
           try (Partitions.Reader in = new Partitions.Reader(side.file(p))) {
             while (in.next()) {
@@ -520,8 +524,9 @@ public final class Settlement {
                 long stop = b.getLong();
                 long units = b.getLong();
                 long wholesale = b.getLong();
-                String plmn = in.text(texts);
-                String called = in.text(null);
+                long texts = in.position();
+                in.skipText();
+                in.skipText();
                 Item i;
                 if (kind == CdrKind.REFUND) {
                     i = new Item();
@@ -533,13 +538,11 @@ public final class Settlement {
                 i.service = svc;
                 i.sessionHash = hash;
                 i.event |= kind == CdrKind.EVENT;
+                if (i.records == 0) {
+                    i.textFile = in.file();
+                    i.textPosition = texts;
+                }
                 i.addRecord(seq, tsMs, start, stop, units, wholesale);
-                if (!plmn.isEmpty()) {
-                    i.visitedPlmn = plmn;
-                }
-                if (i.calledNumber.isEmpty()) {
-                    i.calledNumber = called;
-                }
             }
           }
         }

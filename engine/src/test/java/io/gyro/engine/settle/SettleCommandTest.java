@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code gyro settle} through picocli, in-process, on a generated month: 10,000 subscribers on two packages over
  * November 2026 (Asia/Shanghai, the sample catalogue's zone), data sessions with interim records (one in 50 roaming),
- * calls and SMS, written as the journal's JSON-lines files by {@link TrafficGenerator}. The host files are derived
+ * calls and SMS (about 0.26 sessions per subscriber and day: 78,000 sessions, 140,000 records), written as the journal's JSON-lines files by {@link TrafficGenerator}. The host files are derived
  * from the same sessions: every data session rounded up to the host's 10 KB grid; the dirty one also bills a session
  * Gyro lost, prices a roaming session at another rate, and lacks one SMS.
  */
@@ -56,15 +56,20 @@ class SettleCommandTest {
         data = root.resolve("data");
         catalogue = repoRoot().resolve("config/catalogue.yaml");
         try (TrafficGenerator g = new TrafficGenerator(data.resolve("journal"), 20261101L)) {
+            // about 0.26 sessions per subscriber and day (78,000 in the month, 140,000 records): enough for every
+            // case and a month of partitions, small enough to settle several times in a test
+            g.pData = 0.12;
+            g.pVoice = 0.06;
+            g.pSms = 0.08;
             g.generate(FIRST, DAYS, SUBSCRIBERS, ZONE, s -> {
-                if (lost == null && s.service == 0 && !s.roaming && s.number > 50_000) {
+                if (lost == null && s.service == 0 && !s.roaming && s.number > 30_000) {
                     lost = s; // the host billed it, Gyro has no record of it
                     return false;
                 }
                 if (roamingRepriced == null && s.roaming && s.units > 10 * TrafficGenerator.MB && s.number > 20_000) {
                     roamingRepriced = s;
                 }
-                if (smsHostLacks == null && s.service == 2 && s.number > 90_000) {
+                if (smsHostLacks == null && s.service == 2 && s.number > 60_000) {
                     smsHostLacks = s;
                 }
                 charged.add(s);
