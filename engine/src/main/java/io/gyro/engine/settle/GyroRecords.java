@@ -40,6 +40,17 @@ final class GyroRecords {
         long unreadable;
         final List<String> unreadableLines = new ArrayList<>();
 
+        void add(Counts other) {
+            files += other.files;
+            lines += other.lines;
+            unreadable += other.unreadable;
+            for (String l : other.unreadableLines) {
+                if (unreadableLines.size() < MAX_QUOTED) {
+                    unreadableLines.add(l);
+                }
+            }
+        }
+
         void unreadable(Path file, long line, String why) {
             unreadable++;
             if (unreadableLines.size() < MAX_QUOTED) {

@@ -333,11 +333,10 @@ public final class Settlement {
         List<Future<GyroRecords.Counts>> counts = new ArrayList<>();
         List<GyroCounts> gyroCounts = new ArrayList<>();
         boolean byImsi = host.key == HostFile.SubscriberKey.IMSI;
+        // readers take the next file as they finish one, so that a reader that started late (behind the host
+        // file's) does not leave the other idle at the end
+        java.util.concurrent.atomic.AtomicInteger nextFile = new java.util.concurrent.atomic.AtomicInteger();
         for (int k = 0; k < readers; k++) {
-            List<Path> mine = new ArrayList<>();
-            for (int i = k; i < files.size(); i += readers) {
-                mine.add(files.get(i));
-            }
             Partitions out = new Partitions(tmp, "gyro-" + k, partitions);
             sides.add(out);
             GyroCounts c = new GyroCounts();
@@ -372,9 +371,14 @@ public final class Settlement {
                 Partitions.putText(d, r.calledNumber.bytes(), r.calledNumber.present() ? r.calledNumber.length() : 0);
             };
             counts.add(pool.submit(() -> {
+                GyroRecords.Counts all = new GyroRecords.Counts();
                 try (out) {
-                    return export ? GyroRecords.readExport(mine, visitor) : GyroRecords.readJournal(mine, o.catalogue(), visitor);
+                    for (int i = nextFile.getAndIncrement(); i < files.size(); i = nextFile.getAndIncrement()) {
+                        List<Path> one = List.of(files.get(i));
+                        all.add(export ? GyroRecords.readExport(one, visitor) : GyroRecords.readJournal(one, o.catalogue(), visitor));
+                    }
                 }
+                return all;
             }));
         }
         for (int k = 0; k < readers; k++) {
@@ -508,7 +512,7 @@ public final class Settlement {
 
     /** Gyro's records of the partition summed per session (events are sessions of one record), refunds applied. */
     private List<Item> readGyroItems(List<Partitions> sides, int p, SettleReport.Tally tally) throws IOException {
-        Map<SessionKey, Item> sessions = new HashMap<>();
+        SessionIndex sessions = new SessionIndex(1 << 16);
         List<Item> refunds = new ArrayList<>();
         for (Partitions side : sides) {
           try (Partitions.Reader in = new Partitions.Reader(side.file(p))) {
@@ -532,13 +536,14 @@ public final class Settlement {
                     i = new Item();
                     refunds.add(i);
                 } else {
-                    i = sessions.computeIfAbsent(new SessionKey(subscriber, svc, hash), k -> new Item());
+                    i = sessions.get(subscriber, svc, hash);
                 }
                 i.subscriber = subscriber;
                 i.service = svc;
                 i.sessionHash = hash;
                 i.event |= kind == CdrKind.EVENT;
-                if (i.records == 0) {
+                if (seq < i.firstSeq) {
+                    // the texts of the session's first record, whichever reader spilled it
                     i.textFile = in.file();
                     i.textPosition = texts;
                 }
@@ -546,7 +551,7 @@ public final class Settlement {
             }
           }
         }
-        List<Item> items = new ArrayList<>(sessions.values());
+        List<Item> items = sessions.items();
         if (!refunds.isEmpty()) {
             applyRefunds(items, refunds, tally);
         }
