@@ -67,7 +67,7 @@ public final class Settlement {
     private long periodStartMs;
     private long periodEndMs;
 
-    private Settlement(Options options) {
+    Settlement(Options options) {
         this.o = options;
     }
 
