@@ -83,10 +83,10 @@ public final class CdrExport {
             throw new IllegalStateException(e);
         }
         long[] totals = new long[5]; // records, firstSeq, lastSeq, retail, wholesale
+        Refused[] refused = new Refused[1];
         StringBuilder line = new StringBuilder(512);
         try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16), sha)) {
             out.write((String.join(",", COLUMNS) + "\n").getBytes(StandardCharsets.US_ASCII));
-            Refused[] refused = new Refused[1];
             // a local day lies within the UTC days before and after it (offsets are under 24 h)
             GyroRecords.readJournal(journalDir, day.minusDays(1), day.plusDays(1), catalogue, r -> {
                 if (r.tsMs < fromMs || r.tsMs >= toMs || !chargeable(r.kind) || refused[0] != null) {
@@ -108,11 +108,10 @@ public final class CdrExport {
                 totals[3] = Math.addExact(totals[3], r.retailMicros);
                 totals[4] = Math.addExact(totals[4], r.wholesaleMicros);
             });
-            if (refused[0] != null) {
-                out.close();
-                Files.deleteIfExists(tmp);
-                throw refused[0];
-            }
+        }
+        if (refused[0] != null) {
+            Files.deleteIfExists(tmp);
+            throw refused[0];
         }
         String digest = HexFormat.of().formatHex(sha.digest());
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -80,6 +80,10 @@ public final class SettleCommand implements Callable<Integer> {
             + "at most the cores)")
     int threads;
 
+    @Option(names = "--partitions", hidden = true, defaultValue = "0",
+            description = "Spill partitions (default 0: by the size of both sides); tests set it to cross partitions")
+    int partitions;
+
     @Option(names = "--list-grid", description = "Also list the grid verdicts in differences.csv (one line per data record)")
     boolean listGrid;
 
@@ -157,6 +161,6 @@ public final class SettleCommand implements Callable<Integer> {
         }
         return new Settlement.Options(hostFile, cfg.path("dataDir").resolve(JOURNAL_DIR), records, catalogue, z, f, t,
                 out, hostGridBytes, hostGridSeconds, gyroGridBytes, gyroGridSeconds, toleranceSeconds * 1000L, tolerance,
-                listGrid, threads);
+                listGrid, threads, partitions);
     }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.BufferedWriter;
 import java.io.OutputStream;
 import java.io.Writer;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -18,10 +17,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,20 +29,18 @@ import java.util.concurrent.Future;
  * (docs/SETTLEMENT.md "Matching"). Caller's thread.
  *
  * <p>Scale: both sides are streamed once into spill files partitioned by subscriber ({@link Partitions}); each
- * partition is then read back, Gyro's records are summed per session (a session reports its usage in several
- * interim records), and host lines and sessions of one subscriber and service are matched by stop time. Memory
- * holds one partition: about {@value #LINES_PER_PARTITION} host lines and their Gyro records.
+ * partition is then read back and settled by {@link PartitionSettlement}. Memory holds one partition per thread:
+ * about {@value #LINES_PER_PARTITION} host lines and their Gyro records.
  */
 public final class Settlement {
     static final long LINES_PER_PARTITION = 200_000;
     private static final long DAY_MS = 86_400_000L;
-    private static final CdrKind[] KINDS = CdrKind.values();
 
     /** What to settle and how. */
     public record Options(Path hostFile, Path journalDir, Path exportRecords, Catalogue catalogue, ZoneId zone,
                           LocalDate from, LocalDate to, Path out, long hostGridBytes, long hostGridSeconds,
                           long gyroGridBytes, long gyroGridSeconds, long toleranceMs, long amountToleranceMicros,
-                          boolean listGrid, int threads) {
+                          boolean listGrid, int threads, int partitions) {
     }
 
     /** The input cannot be settled (a bad host file, no records to read); nothing was written to --out. */
@@ -83,8 +77,7 @@ public final class Settlement {
         if (o.from() != null && o.to() != null && o.to().isBefore(o.from())) {
             throw new BadInput("--to " + o.to() + " is before --from " + o.from());
         }
-        long hostBytes = Files.size(o.hostFile());
-        int partitions = (int) Math.max(1, Math.min(512, hostBytes / (LINES_PER_PARTITION * 100)));
+        int partitions = partitions();
         int threads = Math.max(1, Math.min(o.threads(), Runtime.getRuntime().availableProcessors()));
         Files.createDirectories(o.out());
         Path tmp = Files.createTempDirectory(o.out(), ".settle-");
@@ -126,6 +119,34 @@ public final class Settlement {
         return report;
     }
 
+    /**
+     * How many partitions: about {@value #LINES_PER_PARTITION} host lines (100 bytes each) or twice as many of Gyro's
+     * records (600 bytes each as JSON) per partition, whichever side is larger, so that a small host file against a
+     * large journal still spills. Gyro's side is measured on the files of the period (all of them when the period
+     * comes from the host file), at most 512.
+     */
+    private int partitions() throws IOException {
+        if (o.partitions() > 0) {
+            return Math.min(512, o.partitions());
+        }
+        long hostBytes = Files.size(o.hostFile());
+        long gyroBytes = 0;
+        Path dir = o.exportRecords() != null ? o.exportRecords() : o.journalDir();
+        if (Files.isDirectory(dir)) {
+            java.util.regex.Pattern pattern = o.exportRecords() != null ? GyroRecords.EXPORT_FILE : GyroRecords.JOURNAL_FILE;
+            LocalDate from = o.from() != null ? o.from() : o.to() != null ? o.to() : LocalDate.of(1970, 1, 1);
+            LocalDate to = o.to() != null ? o.to() : o.from() != null ? o.from() : LocalDate.of(9999, 12, 31);
+            for (Path f : GyroRecords.files(dir, pattern, from.minusDays(2), to.plusDays(2))) {
+                gyroBytes += Files.size(f);
+            }
+        } else if (Files.isRegularFile(dir)) {
+            gyroBytes = Files.size(dir);
+        }
+        long byHost = hostBytes / (LINES_PER_PARTITION * 100);
+        long byGyro = gyroBytes / (2 * LINES_PER_PARTITION * 600);
+        return (int) Math.max(1, Math.min(512, Math.max(byHost, byGyro)));
+    }
+
     /** Waits for a task; its failure is thrown as it was. */
     private static <T> T join(Future<T> f) throws BadInput, IOException {
         try {
@@ -154,6 +175,7 @@ public final class Settlement {
      */
     private void settleAll(ExecutorService pool, Partitions hostSide, List<Partitions> gyroSides, int partitions,
                            Path tmp) throws BadInput, IOException {
+        PartitionSettlement matcher = new PartitionSettlement(o, host.granularity, periodStartMs, periodEndMs);
         List<Future<Path>> done = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             int partition = p;
@@ -162,7 +184,7 @@ public final class Settlement {
                 try (Writer w = new BufferedWriter(Files.newBufferedWriter(diff, StandardCharsets.UTF_8), 1 << 16)) {
                     SettleReport.Tally t = report.new Tally(w);
                     try {
-                        settlePartition(hostSide, gyroSides, partition, t);
+                        matcher.settle(hostSide, gyroSides, partition, t);
                     } finally {
                         t.closeFiles();
                     }
@@ -413,346 +435,5 @@ public final class Settlement {
             case EVENTS -> HostFile.SMS;
             default -> -1;
         };
-    }
-
-    // ---- one partition --------------------------------------------------------------------------------------
-
-    private record SessionKey(long subscriber, int service, long hash) {
-    }
-
-    /** Subscriber, service, stop time, then host line or first seq: the order of matching and of the differences. */
-    private static final Comparator<Item> ORDER = (a, b) -> {
-        int c = Long.compare(a.subscriber, b.subscriber);
-        if (c != 0) {
-            return c;
-        }
-        c = Integer.compare(a.service, b.service);
-        if (c != 0) {
-            return c;
-        }
-        c = Long.compare(a.stopMs, b.stopMs);
-        if (c != 0) {
-            return c;
-        }
-        c = Long.compare(a.line, b.line);
-        return c != 0 ? c : Long.compare(a.firstSeq, b.firstSeq);
-    };
-
-    private void settlePartition(Partitions hostSide, List<Partitions> gyroSides, int p, SettleReport.Tally tally)
-            throws IOException {
-        List<Item> hostItems = readHostItems(hostSide, p, tally);
-        List<Item> gyroItems = readGyroItems(gyroSides, p, tally);
-        Comparator<Item> order = ORDER;
-        hostItems.sort(order);
-        gyroItems.sort(order);
-        if (host.granularity == HostFile.Granularity.PER_RECORD) {
-            matchByTime(hostItems, gyroItems);
-        } else {
-            matchByDay(hostItems, gyroItems);
-        }
-        // verdicts in subscriber, service and time order: host lines and their partners first as they come, then
-        // the Gyro sessions nobody billed, merged in by the same order
-        List<Item> unbilled = new ArrayList<>();
-        for (Item g : gyroItems) {
-            if (g.partner == null && inPeriod(g.stopMs)) {
-                unbilled.add(g);
-            }
-        }
-        int u = 0;
-        for (Item h : hostItems) {
-            while (u < unbilled.size() && order.compare(unbilled.get(u), h) < 0) {
-                tally.add(SettleReport.Verdict.UNBILLED, null, unbilled.get(u++));
-            }
-            Item g = h.partner;
-            if (g == null) {
-                if (inPeriod(h.stopMs)) {
-                    tally.add(SettleReport.Verdict.LEAKAGE, h, null);
-                }
-            } else if (inPeriod(h.stopMs) || inPeriod(g.stopMs)) {
-                tally.add(verdict(h, g), h, g);
-            }
-        }
-        while (u < unbilled.size()) {
-            tally.add(SettleReport.Verdict.UNBILLED, null, unbilled.get(u++));
-        }
-    }
-
-    private boolean inPeriod(long ms) {
-        return ms >= periodStartMs && ms < periodEndMs;
-    }
-
-    private List<Item> readHostItems(Partitions side, int p, SettleReport.Tally tally) throws IOException {
-        List<Item> items = new ArrayList<>();
-        try (Partitions.Reader in = new Partitions.Reader(side.file(p))) {
-            while (in.next()) {
-                ByteBuffer b = in.buffer();
-                Item i = new Item();
-                i.subscriber = b.getLong();
-                i.service = b.get();
-                i.startMs = b.getLong();
-                i.stopMs = b.getLong();
-                i.quantity = b.getLong();
-                i.amountMicros = b.getLong();
-                i.line = b.getLong();
-                i.records = b.getInt();
-                i.textFile = in.file();
-                i.textPosition = in.position();
-                in.skipText();
-                in.skipText();
-                in.skipText();
-                if (i.quantity == 0 && i.amountMicros == 0) {
-                    tally.zeroItems++;
-                    continue;
-                }
-                items.add(i);
-            }
-        }
-        return items;
-    }
-
-    /** Gyro's records of the partition summed per session (events are sessions of one record), refunds applied. */
-    private List<Item> readGyroItems(List<Partitions> sides, int p, SettleReport.Tally tally) throws IOException {
-        SessionIndex sessions = new SessionIndex(1 << 16);
-        List<Item> refunds = new ArrayList<>();
-        for (Partitions side : sides) {
-          try (Partitions.Reader in = new Partitions.Reader(side.file(p))) {
-            while (in.next()) {
-                ByteBuffer b = in.buffer();
-                long subscriber = b.getLong();
-                int svc = b.get();
-                CdrKind kind = KINDS[b.get()];
-                long hash = b.getLong();
-                long seq = b.getLong();
-                long tsMs = b.getLong();
-                long start = b.getLong();
-                long stop = b.getLong();
-                long units = b.getLong();
-                long wholesale = b.getLong();
-                long texts = in.position();
-                in.skipText();
-                in.skipText();
-                Item i;
-                if (kind == CdrKind.REFUND) {
-                    i = new Item();
-                    refunds.add(i);
-                } else {
-                    i = sessions.get(subscriber, svc, hash);
-                }
-                i.subscriber = subscriber;
-                i.service = svc;
-                i.sessionHash = hash;
-                i.event |= kind == CdrKind.EVENT;
-                if (seq < i.firstSeq) {
-                    // the texts of the session's first record, whichever reader spilled it
-                    i.textFile = in.file();
-                    i.textPosition = texts;
-                }
-                i.addRecord(seq, tsMs, start, stop, units, wholesale);
-            }
-          }
-        }
-        List<Item> items = sessions.items();
-        if (!refunds.isEmpty()) {
-            applyRefunds(items, refunds, tally);
-        }
-        List<Item> kept = new ArrayList<>(items.size());
-        long lo = periodStartMs - o.toleranceMs();
-        long hi = periodEndMs + o.toleranceMs();
-        for (Item i : items) {
-            if (i.cancelled || i.stopMs < lo || i.stopMs >= hi) {
-                continue;
-            }
-            if (i.quantity == 0 && i.amountMicros == 0) {
-                tally.zeroItems++;
-                continue;
-            }
-            kept.add(i);
-        }
-        return host.granularity == HostFile.Granularity.PER_DAY ? perDay(kept) : kept;
-    }
-
-    /**
-     * A refund gives back an event that did not happen (an SMS not delivered): it cancels the latest event of the
-     * same subscriber and service, at or before it, with the same units; the host bills neither.
-     */
-    private void applyRefunds(List<Item> items, List<Item> refunds, SettleReport.Tally tally) {
-        Map<Long, List<Item>> events = new HashMap<>();
-        for (Item i : items) {
-            if (i.event) {
-                events.computeIfAbsent(i.subscriber * 4 + i.service, k -> new ArrayList<>()).add(i);
-            }
-        }
-        for (List<Item> l : events.values()) {
-            l.sort(Comparator.comparingLong(i -> i.stopMs));
-        }
-        refunds.sort(Comparator.comparingLong(i -> i.firstSeq));
-        for (Item r : refunds) {
-            List<Item> l = events.get(r.subscriber * 4 + r.service);
-            boolean done = false;
-            if (l != null) {
-                for (int k = l.size() - 1; k >= 0 && !done; k--) {
-                    Item e = l.get(k);
-                    if (!e.cancelled && e.firstSeq < r.firstSeq && e.quantity == r.quantity) {
-                        e.cancelled = true;
-                        done = true;
-                    }
-                }
-            }
-            if (done) {
-                tally.refundsApplied++;
-            } else {
-                tally.refundsUnmatched++;
-            }
-        }
-    }
-
-    /** Sessions summed per subscriber, service and local day of their stop. */
-    private List<Item> perDay(List<Item> sessions) {
-        Times times = new Times(o.zone());
-        Map<SessionKey, Item> days = new HashMap<>();
-        for (Item s : sessions) {
-            long day = times.dayStartMs(s.stopMs);
-            Item d = days.computeIfAbsent(new SessionKey(s.subscriber, s.service, day), k -> new Item());
-            d.subscriber = s.subscriber;
-            d.service = s.service;
-            d.startMs = day;
-            d.stopMs = day;
-            d.quantity += s.quantity;
-            d.amountMicros = Math.addExact(d.amountMicros, s.amountMicros);
-            d.records += s.records;
-            d.sessions++;
-            d.firstSeq = Math.min(d.firstSeq, s.firstSeq);
-            d.lastSeq = Math.max(d.lastSeq, s.lastSeq);
-        }
-        List<Item> out = new ArrayList<>(days.values());
-        out.removeIf(d -> !inPeriod(d.stopMs));
-        return out;
-    }
-
-    // ---- matching -------------------------------------------------------------------------------------------
-
-    /**
-     * Per subscriber and service, in stop order: each host line takes the unmatched Gyro session whose stop time is
-     * nearest within the tolerance, preferring one whose quantity and amount agree (so that of two SMS a minute
-     * apart, the roaming one pairs with the roaming one).
-     */
-    private void matchByTime(List<Item> hostItems, List<Item> gyroItems) {
-        long tol = o.toleranceMs();
-        int g0 = 0;
-        int h = 0;
-        while (h < hostItems.size()) {
-            Item first = hostItems.get(h);
-            int hEnd = h;
-            while (hEnd < hostItems.size() && sameGroup(hostItems.get(hEnd), first)) {
-                hEnd++;
-            }
-            while (g0 < gyroItems.size() && groupBefore(gyroItems.get(g0), first)) {
-                g0++;
-            }
-            int gEnd = g0;
-            while (gEnd < gyroItems.size() && sameGroup(gyroItems.get(gEnd), first)) {
-                gEnd++;
-            }
-            int lo = g0;
-            for (int k = h; k < hEnd; k++) {
-                Item hi = hostItems.get(k);
-                while (lo < gEnd && gyroItems.get(lo).stopMs < hi.stopMs - tol) {
-                    lo++;
-                }
-                Item best = null;
-                long bestScore = Long.MAX_VALUE;
-                for (int j = lo; j < gEnd; j++) {
-                    Item g = gyroItems.get(j);
-                    if (g.stopMs > hi.stopMs + tol) {
-                        break;
-                    }
-                    if (g.partner != null) {
-                        continue;
-                    }
-                    long score = Math.abs(g.stopMs - hi.stopMs);
-                    SettleReport.Verdict v = verdict(hi, g);
-                    if (v == SettleReport.Verdict.QUANTITY) {
-                        score += 4 * tol + 4;
-                    } else if (v == SettleReport.Verdict.AMOUNT) {
-                        score += 2 * tol + 2;
-                    }
-                    if (score < bestScore) {
-                        bestScore = score;
-                        best = g;
-                    }
-                }
-                if (best != null) {
-                    best.partner = hi;
-                    hi.partner = best;
-                }
-            }
-            h = hEnd;
-            g0 = gEnd;
-        }
-    }
-
-    /** Per-day files: the host's line and Gyro's sum for the same subscriber, service and day. */
-    private void matchByDay(List<Item> hostItems, List<Item> gyroItems) {
-        int g = 0;
-        for (Item h : hostItems) {
-            while (g < gyroItems.size() && before(gyroItems.get(g), h)) {
-                g++;
-            }
-            if (g < gyroItems.size()) {
-                Item c = gyroItems.get(g);
-                if (sameGroup(c, h) && c.stopMs == h.stopMs && c.partner == null) {
-                    c.partner = h;
-                    h.partner = c;
-                }
-            }
-        }
-    }
-
-    private static boolean sameGroup(Item a, Item b) {
-        return a.subscriber == b.subscriber && a.service == b.service;
-    }
-
-    private static boolean groupBefore(Item a, Item b) {
-        return a.subscriber < b.subscriber || (a.subscriber == b.subscriber && a.service < b.service);
-    }
-
-    private static boolean before(Item a, Item b) {
-        return groupBefore(a, b) || (sameGroup(a, b) && a.stopMs < b.stopMs);
-    }
-
-    /**
-     * The verdict on a pair. Quantities may differ by one host grid step per host record (the host rounds each
-     * record up, Gyro records what the network reported) plus one Gyro step per Gyro record; amounts by what that
-     * difference costs at the pair's own rate (Gyro's amount over Gyro's quantity), plus the amount tolerance.
-     */
-    SettleReport.Verdict verdict(Item h, Item g) {
-        long qtyDiff = Math.abs(h.quantity - g.quantity);
-        long amountDiff = Math.abs(h.amountMicros - g.amountMicros);
-        if (qtyDiff == 0 && amountDiff <= o.amountToleranceMicros()) {
-            return amountDiff == 0 ? SettleReport.Verdict.EXACT : SettleReport.Verdict.GRID;
-        }
-        long hostStep = h.service == HostFile.DATA ? o.hostGridBytes() : h.service == HostFile.VOICE ? o.hostGridSeconds() : 0;
-        long gyroStep = g.service == HostFile.DATA ? o.gyroGridBytes() : g.service == HostFile.VOICE ? o.gyroGridSeconds() : 0;
-        long hostRecords = h.records > 0 ? h.records : Math.max(1, g.sessions);
-        long allowance = hostStep * hostRecords + gyroStep * g.records;
-        if (qtyDiff > allowance) {
-            return SettleReport.Verdict.QUANTITY;
-        }
-        long explained = g.quantity > 0 ? mulDivCeil(qtyDiff, Math.abs(g.amountMicros), g.quantity) : 0;
-        if (amountDiff > explained + o.amountToleranceMicros()) {
-            return SettleReport.Verdict.AMOUNT;
-        }
-        return SettleReport.Verdict.GRID;
-    }
-
-    /** {@code ceil(a * b / c)} for non-negative a, b and positive c, exact. */
-    static long mulDivCeil(long a, long b, long c) {
-        long high = Math.multiplyHigh(a, b);
-        long low = a * b;
-        if (high == 0 && low >= 0) {
-            return low / c + (low % c == 0 ? 0 : 1);
-        }
-        BigInteger[] qr = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divideAndRemainder(BigInteger.valueOf(c));
-        return qr[0].longValueExact() + (qr[1].signum() == 0 ? 0 : 1);
     }
 }

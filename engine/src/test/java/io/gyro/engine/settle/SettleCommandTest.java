@@ -171,7 +171,8 @@ class SettleCommandTest {
     void dirtyHostFileReportsExactlyTheInjectedDifferences() throws IOException {
         Path out = root.resolve("out-dirty");
         Path host = hostFile("host-dirty.csv", true);
-        Run r = settle(host, out);
+        // across 5 partitions settled on 2 threads, where the month alone would take one
+        Run r = settle(host, out, "--partitions", "5", "--threads", "2");
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("NOT RECONCILED"), r.out());
         assertTrue(r.out().contains("differences: leakage 1 ("), r.out());

@@ -12,8 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The verdict on a matched pair at the grid's boundaries, and the host file's times, as tables. */
 class VerdictTest {
-    private static final Settlement SETTLEMENT = new Settlement(new Settlement.Options(Path.of("h.csv"), Path.of("j"), null,
-            null, ZoneId.of("Asia/Shanghai"), null, null, Path.of("o"), 10_240, 60, 1_024, 1, 300_000, 10_000, false, 1));
+    private static final PartitionSettlement SETTLEMENT = new PartitionSettlement(new Settlement.Options(Path.of("h.csv"), Path.of("j"), null,
+            null, ZoneId.of("Asia/Shanghai"), null, null, Path.of("o"), 10_240, 60, 1_024, 1, 300_000, 10_000, false, 1, 0),
+            HostFile.Granularity.PER_RECORD, 0, 1);
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
