@@ -216,7 +216,13 @@ public final class Settlement {
             if (lines.isBlank() || lines.buffer()[lines.start()] == '#') {
                 continue;
             }
-            String problem = f.split(lines.buffer(), lines.start(), lines.end());
+            byte[] b = lines.buffer();
+            int from = lines.start();
+            if (lines.number() == 1 && lines.end() - from >= 3 && b[from] == (byte) 0xEF && b[from + 1] == (byte) 0xBB
+                    && b[from + 2] == (byte) 0xBF) {
+                from += 3; // the UTF-8 byte order mark spreadsheet programs write
+            }
+            String problem = f.split(b, from, lines.end());
             if (problem != null) {
                 throw new BadInput(o.hostFile() + ":" + lines.number() + ": the header line: " + problem);
             }

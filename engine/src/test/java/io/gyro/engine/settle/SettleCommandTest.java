@@ -275,6 +275,11 @@ class SettleCommandTest {
         assertTrue(r.err().contains("25 bad lines") && r.err().contains("host.csv:21:") && !r.err().contains("host.csv:22:")
                 && r.err().contains("... 5 more"), r.err());
         assertEquals(2, settle(root.resolve("no-such.csv"), out).code());
+        // a spreadsheet's byte order mark and CRLF line ends are a good file, not a bad header
+        Files.write(file, ("\uFEFF" + header + good).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+        Run bom = settle(file, out);
+        assertTrue(bom.code() == 0 || bom.code() == 1, bom.out() + bom.err());
+        assertTrue(bom.out().contains("host 1 lines"), bom.out());
         assertEquals(2, settle(hostFile("host-clean-2.csv", false), out, "--from", "2026-11-31").code());
     }
 
