@@ -231,6 +231,45 @@ class SettleCommandTest {
     }
 
     @Test
+    void imsiKeyedHostFileReconcilesOnTheRecordsImsi() throws IOException {
+        Path file = root.resolve("host-imsi.csv");
+        try (Writer w = Files.newBufferedWriter(file)) {
+            w.write("IMSI,Start Time,Duration,Service Type,Volume,Wholesale Amount\n");
+            for (TrafficGenerator.Session s : charged) {
+                w.write(s.imsi + "," + java.time.Instant.ofEpochMilli(s.startMs) + "," + (s.stopMs - s.startMs) / 1000 + ","
+                        + (s.service == 0 ? "data" : s.service == 1 ? "voice" : "sms") + ","
+                        + TrafficGenerator.hostGridQuantity(s) + "," + CdrExport.fixed6(TrafficGenerator.hostAmount(s)) + "\n");
+            }
+        }
+        Run r = settle(file, root.resolve("out-imsi"), "--from", "2026-11-10", "--to", "2026-11-12");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("matched by imsi"), r.out());
+        assertTrue(r.out().contains("outside the period"), r.out());
+    }
+
+    @Test
+    void aRefundCancelsTheEventItGivesBack() throws IOException {
+        Path dir = root.resolve("refund").resolve("journal");
+        Files.createDirectories(dir);
+        long t = java.time.OffsetDateTime.parse("2026-11-05T10:00:00+08:00").toInstant().toEpochMilli();
+        String common = ",\"msisdn\":8617000000042,\"accountId\":8617000000042,\"service\":2,\"ratingGroup\":200,\"units\":1";
+        Files.writeString(dir.resolve("cdr-20261105-0001.jsonl"),
+                "{\"seq\":1,\"tsMs\":" + t + ",\"kind\":\"EVENT\",\"sessionId\":\"smsc;1\"" + common
+                        + ",\"retailMicros\":100000,\"wholesaleMicros\":30000,\"explanation\":\"sms\"}\n"
+                        + "{\"seq\":2,\"tsMs\":" + (t + 5_000) + ",\"kind\":\"REFUND\",\"sessionId\":\"smsc;2\"" + common
+                        + ",\"retailMicros\":-100000,\"wholesaleMicros\":0,\"explanation\":\"not delivered\"}\n"
+                        + "{\"seq\":3,\"tsMs\":" + (t + 60_000) + ",\"kind\":\"EVENT\",\"sessionId\":\"smsc;3\"" + common
+                        + ",\"retailMicros\":100000,\"wholesaleMicros\":30000,\"explanation\":\"sms\"}\n");
+        Path file = root.resolve("refund").resolve("host.csv");
+        Files.writeString(file, "msisdn,start,duration,service,quantity,amount\n"
+                + "8617000000042,2026-11-05 10:01:00,0,sms,1,0.03\n");
+        Run r = gyro("settle", file.toString(), "--data-dir", root.resolve("refund").toString(), "--set",
+                "catalogue=" + catalogue, "--out", root.resolve("refund").resolve("out").toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("refunds cancelling an event 1, without one 0"), r.out());
+    }
+
+    @Test
     void badHostFilesExitTwoNamingTheLine() throws IOException {
         Path out = root.resolve("out-bad");
         Map<String, String> cases = new HashMap<>();
