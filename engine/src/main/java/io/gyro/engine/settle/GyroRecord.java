@@ -11,7 +11,8 @@ import io.gyro.rating.tariff.ServiceKind;
  * <p>The JSON is read by a byte scanner that knows only the members it needs and skips every other value (the
  * account after-state, the explanation), so members added later do no harm. {@code imsi}, {@code visitedPlmn},
  * {@code calledNumber}, {@code usageStartMs}, {@code usageStopMs} and {@code packageId} are read when a line has
- * them, as a number or a string.
+ * them, as a number or a string; the engine names the visited network {@code visitedMccMnc} (read as the visited
+ * PLMN, as {@code visitedPlmn} is) and writes {@code serviceName} beside the service's index.
  */
 final class GyroRecord {
     static final long NONE = Long.MIN_VALUE;
@@ -226,6 +227,10 @@ final class GyroRecord {
                     visitedPlmn.setJsonEscaped(b, vs, ve);
                     return null;
                 }
+                if (is(b, ks, "serviceName")) {
+                    serviceName.setJsonEscaped(b, vs, ve);
+                    return null;
+                }
                 if (is(b, ks, "usageStopMs")) {
                     usageStopMs = number(b, vs, ve);
                     return null;
@@ -242,6 +247,13 @@ final class GyroRecord {
                 }
                 if (is(b, ks, "usageStartMs")) {
                     usageStartMs = number(b, vs, ve);
+                    return null;
+                }
+                break;
+            case 13:
+                if (is(b, ks, "visitedMccMnc")) {
+                    // the engine writes the visited network's MCC-MNC digits as a number (46001), home left out
+                    visitedPlmn.setJsonEscaped(b, vs, ve);
                     return null;
                 }
                 break;

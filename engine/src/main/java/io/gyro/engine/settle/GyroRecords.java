@@ -105,6 +105,11 @@ final class GyroRecords {
         for (int i = 0; i < names.length; i++) {
             names[i] = catalogue.serviceName(i);
         }
+        Text[] nameTexts = new Text[names.length];
+        for (int i = 0; i < names.length; i++) {
+            nameTexts[i] = new Text();
+            nameTexts[i].set(names[i]);
+        }
         for (Path file : files) {
             counts.files++;
             try (ByteLines lines = new ByteLines(Files.newInputStream(file))) {
@@ -118,9 +123,14 @@ final class GyroRecords {
                         counts.unreadable(file, lines.number(), bad);
                         continue;
                     }
-                    if (r.service >= 0 && r.service < names.length) {
-                        r.serviceName.set(names[r.service]);
-                        r.unit = catalogue.unitKind(r.service);
+                    // a record that names its service is looked up by that name (the catalogue's order may have
+                    // changed since); one that does not, by its index
+                    int service = r.serviceName.present() ? indexOf(nameTexts, r.serviceName) : r.service;
+                    if (service >= 0 && service < names.length) {
+                        if (!r.serviceName.present()) {
+                            r.serviceName.set(names[service]);
+                        }
+                        r.unit = catalogue.unitKind(service);
                     }
                     visitor.accept(r);
                 }
@@ -165,6 +175,15 @@ final class GyroRecords {
             }
         }
         return counts;
+    }
+
+    private static int indexOf(Text[] names, Text name) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].sameBytes(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The unit a settlement line is counted in, from the export's {@code unit} column; null when unknown. */

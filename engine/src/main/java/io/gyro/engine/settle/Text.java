@@ -92,16 +92,8 @@ final class Text {
         return h ^ (h >>> 33);
     }
 
-    boolean equalsAscii(String s) {
-        if (s.length() != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (bytes[i] != s.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+    boolean sameBytes(Text other) {
+        return length == other.length && java.util.Arrays.equals(bytes, 0, length, other.bytes, 0, length);
     }
 
     @Override

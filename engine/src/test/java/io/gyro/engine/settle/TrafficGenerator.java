@@ -20,8 +20,8 @@ import java.util.SplittableRandom;
 
 /**
  * A seeded month (or any number of days) of charging records written straight as the journal's JSON-lines files,
- * as the engine writes them, with the fields the settlement reads (imsi, visitedPlmn, calledNumber, usageStartMs,
- * usageStopMs, packageId), and each session handed to a {@link SessionSink} so a test derives the host file from
+ * as the engine writes them, with the fields the settlement reads (imsi, visitedMccMnc when roaming, calledNumber,
+ * usageStartMs, usageStopMs, packageId, serviceName), and each session handed to a {@link SessionSink} so a test derives the host file from
  * the same traffic. Services are numbered as in config/catalogue.yaml: 0 data, 1 voice, 2 sms. Wholesale costs are
  * the catalogue's: data 0.005 per MB on a 1 KB grid per record, roaming data (Asia) 0.05 per MB on 10 KB, voice 0.05
  * per started minute, SMS 0.03.
@@ -245,8 +245,12 @@ final class TrafficGenerator implements Closeable {
                 .append(",\"retailMicros\":").append(retail)
                 .append(",\"retail\":\"").append(CdrExport.fixed6(retail)).append('"')
                 .append(",\"wholesaleMicros\":").append(r.wholesaleMicros)
-                .append(",\"imsi\":\"").append(s.imsi).append('"')
-                .append(",\"visitedPlmn\":\"").append(s.visitedPlmn).append('"');
+                .append(",\"serviceName\":\"").append(s.service == 0 ? "data" : s.service == 1 ? "voice" : "sms").append('"')
+                .append(",\"imsi\":").append(s.imsi);
+        if (s.roaming) {
+            // as the engine writes it: the visited network's MCC-MNC digits, left out at home
+            b.append(",\"visitedMccMnc\":").append(s.visitedPlmn);
+        }
         if (!s.calledNumber.isEmpty()) {
             b.append(",\"calledNumber\":\"").append(s.calledNumber).append('"');
         }
