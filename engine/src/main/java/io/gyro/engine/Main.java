@@ -26,7 +26,8 @@ import java.util.concurrent.CountDownLatch;
         description = "Gyro: real-time prepaid charging engine (Diameter Gy OCS).",
         subcommands = {Main.Serve.class, Main.BulkLoad.class, Main.Audit.class, Main.AddSubscriber.class, Main.TopUp.class, Main.Balance.class,
                 Main.Usage.class, Main.Records.class, Main.Margin.class, Main.Status.class,
-                io.gyro.rating.rehearsal.RehearsalCommand.class})
+                io.gyro.rating.rehearsal.RehearsalCommand.class, io.gyro.engine.settle.SettleCommand.class,
+                io.gyro.engine.settle.ExportCdrCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         // Chronicle Map reads this before its first use; the launcher sets it too.
@@ -42,8 +43,8 @@ public final class Main implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
-    /** The config options of the commands that open a data directory: serve, bulk-load and audit. */
-    static final class ConfigOptions {
+    /** The config options of the commands that read a data directory: serve, bulk-load, audit, settle, export-cdr. */
+    public static final class ConfigOptions {
         @Option(names = "--config", description = "YAML config file (see config/gyro.yaml)")
         Path config;
 
@@ -55,7 +56,7 @@ public final class Main implements Runnable {
         String dataDir;
 
         /** The embedded defaults, then the config file, then the overrides; validated. */
-        EngineConfig load() throws java.io.IOException {
+        public EngineConfig load() throws java.io.IOException {
             Map<String, String> all = new LinkedHashMap<>(overrides);
             if (dataDir != null) {
                 all.put("dataDir", dataDir);
