@@ -148,6 +148,13 @@ public final class Engine implements AutoCloseable {
             }
             throw new EngineConfig.ConfigException(problems);
         }
+        if (config.bool("catalogueStrict") && !loaded.warnings().isEmpty()) {
+            List<String> problems = new ArrayList<>();
+            for (Object warning : loaded.warnings()) {
+                problems.add("catalogue=" + catalogueFile + ": " + warning + " (an error with catalogueStrict=true)");
+            }
+            throw new EngineConfig.ConfigException(problems);
+        }
         for (Object warning : loaded.warnings()) {
             // Rates sold below their wholesale cost and the like (config/CATALOGUE.md): served, but said once.
             LOG.warn("catalogue {}: {}", catalogueFile, warning);
@@ -223,7 +230,8 @@ public final class Engine implements AutoCloseable {
                     new ChargingState.Settings(local.originHostBytes, local.originRealmBytes,
                             config.integer("sessions.graceSeconds") * 1000L,
                             // Headroom below the map's real capacity for sessions already running.
-                            stores.capacity().maxSessions() * 9 / 10), topUpKeys);
+                            stores.capacity().maxSessions() * 9 / 10), topUpKeys)
+                    .catalogueStrict(config.bool("catalogueStrict"));
 
             if (config.bool("demo.provision") && stores.subscribers().count() == 0) {
                 int created = Admin.provisionDemo(state, config.longValue("demo.firstMsisdn"),

@@ -163,6 +163,7 @@ public final class EngineConfig {
         checkInt(problems, "http.maxBodyBytes", 1024, 16 * 1024 * 1024);
         checkText(problems, "dataDir");
         checkText(problems, "catalogue");
+        checkBool(problems, "catalogueStrict");
         checkLong(problems, "stores.maxSubscribers", 10, 100_000_000);
         checkLong(problems, "stores.maxSessions", 10, 100_000_000);
         checkLong(problems, "stores.maxEndedSessions", 10, 100_000_000);

@@ -424,6 +424,12 @@ public final class Admin {
         if (!result.ok()) {
             throw new CatalogueRejected(result.problems().stream().map(Object::toString).toList());
         }
+        List<String> warnings = result.warnings().stream().map(Object::toString).toList();
+        if (s.catalogueStrict() && !warnings.isEmpty()) {
+            // Rates below their wholesale cost without a belowCost: reason (config/CATALOGUE.md): refused here.
+            throw new CatalogueRejected(warnings.stream().map(w -> w + " (an error with catalogueStrict=true)")
+                    .toList());
+        }
         Catalogue old = s.catalogue();
         Catalogue next = result.catalogue();
         List<String> moved = ServiceOrder.problems(ServiceOrder.of(old), next);
@@ -479,6 +485,7 @@ public final class Admin {
         out.put("subscribersPromotionsRemapped", subscribersRemapped);
         out.put("packages", next.packageCount());
         out.put("accountsRemapped", changed.size());
+        out.put("warnings", warnings);
         return out;
     }
 

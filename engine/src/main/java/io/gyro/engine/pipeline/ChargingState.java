@@ -46,6 +46,18 @@ public final class ChargingState {
         return rater.catalogue();
     }
 
+    /** Whether a catalogue with a rate below its wholesale cost (unannotated) is refused at reload (catalogueStrict). */
+    private boolean catalogueStrict;
+
+    public ChargingState catalogueStrict(boolean strict) {
+        this.catalogueStrict = strict;
+        return this;
+    }
+
+    public boolean catalogueStrict() {
+        return catalogueStrict;
+    }
+
     /** Swaps the catalogue; only ever called on the processor thread, between two requests. */
     public void replaceCatalogue(Catalogue catalogue) {
         this.rater = new Rater(catalogue);

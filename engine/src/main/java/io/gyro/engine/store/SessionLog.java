@@ -164,7 +164,7 @@ public final class SessionLog implements AutoCloseable {
         });
         snapshots.scheduleWithFixedDelay(() -> {
             try {
-                snapshot(wal.publishedSeq());
+                snapshot(wal.publishedSeq(), false, true);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("session snapshot failed (the log keeps everything until the next one): {}", e.toString());
             }
@@ -182,16 +182,23 @@ public final class SessionLog implements AutoCloseable {
      * log segments only records before the older kept snapshot are in.
      */
     private void snapshot(long logSeq) throws IOException {
-        snapshot(logSeq, false);
+        snapshot(logSeq, false, false);
     }
 
-    /** @param always also when nothing was logged since the newest snapshot (the store was changed unlogged) */
     private void snapshot(long logSeq, boolean always) throws IOException {
+        snapshot(logSeq, always, false);
+    }
+
+    /**
+     * @param always also when nothing was logged since the newest snapshot (the store was changed unlogged)
+     * @param paced  beside a running charging thread: paced so as not to starve it ({@link SessionSnapshot#write})
+     */
+    private void snapshot(long logSeq, boolean always, boolean paced) throws IOException {
         if (!always && logSeq == SessionSnapshot.newestSeq(dataDir)) {
             return;   // nothing logged since the newest snapshot: it is this one (a read-only run leaves no trace)
         }
         long startNs = System.nanoTime();
-        Path file = SessionSnapshot.write(dataDir, store, logSeq, System.currentTimeMillis());
+        Path file = SessionSnapshot.write(dataDir, store, logSeq, System.currentTimeMillis(), paced);
         long olderSnapshotSeq = SessionSnapshot.oldestKeptSeq(dataDir);
         deleteSegmentsBefore(olderSnapshotSeq + 1);
         lastSnapshotMs = (System.nanoTime() - startNs) / 1_000_000;

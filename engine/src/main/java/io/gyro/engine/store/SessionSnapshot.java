@@ -55,6 +55,8 @@ public final class SessionSnapshot {
     private static final int VERSION = 1;
     private static final Pattern NAME = Pattern.compile("sessions-(\\d{20})\\.snap");
     private static final int KEEP = 2;
+    private static final long PAUSE_FACTOR = 4;
+    private static final long MAX_PAUSE_NS = 20_000_000L;
 
     private SessionSnapshot() {
     }
@@ -78,6 +80,17 @@ public final class SessionSnapshot {
      * this call: every change after it must be in the log). Returns the file.
      */
     public static Path write(Path dataDir, SessionStore store, long logSeq, long takenAtMs) throws IOException {
+        return write(dataDir, store, logSeq, takenAtMs, false);
+    }
+
+    /**
+     * @param paced when true (the periodic snapshot, beside a running charging thread), after each map segment the
+     *              writer pauses {@value #PAUSE_FACTOR} times as long as the segment took (at most 20 ms), so that it
+     *              takes at most about a fifth of a core and holds no segment for long: on a 2-core box a snapshot
+     *              written flat out starves the charging thread (measured: a 165 ms stall at 25,000 requests/s)
+     */
+    public static Path write(Path dataDir, SessionStore store, long logSeq, long takenAtMs, boolean paced)
+            throws IOException {
         Path dir = dataDir.resolve(DIR_NAME);
         Files.createDirectories(dir);
         Path file = dir.resolve(String.format("sessions-%020d.snap", logSeq));
@@ -95,7 +108,13 @@ public final class SessionSnapshot {
             byte[] value = new byte[SessionMarshaller.MAX_BYTES];
             Bytes<byte[]> valueBytes = Bytes.wrapForWrite(value);
             IOException[] failed = {null};
-            store.forEach(reused -> {
+            long[] segmentStartNs = {System.nanoTime()};
+            Runnable between = !paced ? () -> { } : () -> {
+                long spentNs = System.nanoTime() - segmentStartNs[0];
+                java.util.concurrent.locks.LockSupport.parkNanos(Math.min(PAUSE_FACTOR * spentNs, MAX_PAUSE_NS));
+                segmentStartNs[0] = System.nanoTime();
+            };
+            store.forEachBySegment(reused -> {
                 if (failed[0] != null) {
                     return;
                 }
@@ -110,7 +129,7 @@ public final class SessionSnapshot {
                 } catch (IOException x) {
                     failed[0] = x;
                 }
-            });
+            }, between);
             if (failed[0] != null) {
                 throw failed[0];
             }

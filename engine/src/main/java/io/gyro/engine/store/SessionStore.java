@@ -316,6 +316,32 @@ public final class SessionStore {
         });
     }
 
+    /**
+     * Visits every session as {@link #forEach} does, one map segment at a time, and runs {@code between} after each
+     * segment, outside its lock: the snapshot thread pauses there, so that it never holds the charging thread's
+     * segments or its CPU for long.
+     */
+    void forEachBySegment(Consumer<Session> visitor, Runnable between) {
+        Session reused = new Session();
+        visitSegments(live, reused, visitor, between);
+        visitSegments(ended, reused, visitor, between);
+    }
+
+    private static void visitSegments(ChronicleMap<SessionKey, Session> map, Session reused, Consumer<Session> visitor,
+                                      Runnable between) {
+        int segments = map.segments();
+        for (int i = 0; i < segments; i++) {
+            try (MapSegmentContext<SessionKey, Session, ?> c = map.segmentContext(i)) {
+                c.forEachSegmentEntry(e -> {
+                    e.key().getUsing(reused.id);
+                    e.value().getUsing(reused);
+                    visitor.accept(reused);
+                });
+            }
+            between.run();
+        }
+    }
+
     /** Empties both maps (a snapshot that turned out damaged half way through its load). */
     void clear() {
         live.clear();
