@@ -191,6 +191,12 @@ public final class CdrExport implements Journal.Upstream, AutoCloseable {
      * simulate one. The journal and the log stay open.
      */
     public void halt() {
+        stopThread();
+        failed = true;
+    }
+
+    /** Tells the exporter's thread to stop and waits for it, up to 10 s; returns it (null when none ran). */
+    private Thread stopThread() {
         Thread t;
         synchronized (this) {
             t = thread;
@@ -204,7 +210,7 @@ public final class CdrExport implements Journal.Upstream, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        failed = true;
+        return t;
     }
 
     /**
@@ -213,22 +219,10 @@ public final class CdrExport implements Journal.Upstream, AutoCloseable {
      */
     @Override
     public void close() {
-        Thread t;
-        synchronized (this) {
-            t = thread;
-            running = false;
-        }
-        if (t != null) {
-            LockSupport.unpark(t);
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                LOG.error("the CDR export thread did not stop in 10 s; the next start exports what is missing");
-                return;
-            }
+        Thread t = stopThread();
+        if (t != null && t.isAlive()) {
+            LOG.error("the CDR export thread did not stop in 10 s; the next start exports what is missing");
+            return;
         }
         if (!failed) {
             drain();
