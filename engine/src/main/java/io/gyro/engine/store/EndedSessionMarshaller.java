@@ -53,15 +53,7 @@ final class EndedSessionMarshaller implements SizedReader<Session>, SizedWriter<
 
     @Override
     public void writeInPlace(RandomDataOutput out, long offset, Session s) {
-        out.writeLong(offset, s.msisdn);
-        out.writeLong(offset + 8, s.accountId);
-        out.writeLong(offset + 16, s.lastCcRequestNumber);
-        out.writeLong(offset + 24, s.createdMs);
-        out.writeLong(offset + 32, s.lastActivityMs);
-        out.writeLong(offset + EXPIRES_AT_OFFSET, s.expiresAtMs);
-        out.writeLong(offset + 48, s.lastJournalSeq);
-        out.writeInt(offset + 56, LAYOUT);
-        out.writeInt(offset + 60, s.lastRequestType);
+        SessionMarshaller.writeHead(out, offset, s, LAYOUT);
         out.writeInt(offset + 64, s.answerLength);
         out.write(offset + HEADER_BYTES, s.answer, 0, s.answerLength);
     }
@@ -69,15 +61,7 @@ final class EndedSessionMarshaller implements SizedReader<Session>, SizedWriter<
     @Override
     public Session read(Bytes<?> in, long size, Session using) {
         Session s = using != null ? using : new Session();
-        s.msisdn = in.readLong();
-        s.accountId = in.readLong();
-        s.lastCcRequestNumber = in.readLong();
-        s.createdMs = in.readLong();
-        s.lastActivityMs = in.readLong();
-        s.expiresAtMs = in.readLong();
-        s.lastJournalSeq = in.readLong();
-        int layout = in.readInt();
-        s.lastRequestType = in.readInt();
+        int layout = SessionMarshaller.readHead(in, s);
         int answerLength = in.readInt();
         if (layout != LAYOUT || answerLength < 0 || answerLength > Session.MAX_ANSWER_BYTES
                 || size != HEADER_BYTES + (long) answerLength) {

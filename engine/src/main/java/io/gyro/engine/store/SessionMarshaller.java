@@ -74,15 +74,7 @@ final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Sessi
      */
     @Override
     public void writeInPlace(RandomDataOutput out, long offset, Session s) {
-        out.writeLong(offset, s.msisdn);
-        out.writeLong(offset + 8, s.accountId);
-        out.writeLong(offset + 16, s.lastCcRequestNumber);
-        out.writeLong(offset + 24, s.createdMs);
-        out.writeLong(offset + 32, s.lastActivityMs);
-        out.writeLong(offset + EXPIRES_AT_OFFSET, s.expiresAtMs);
-        out.writeLong(offset + 48, s.lastJournalSeq);
-        out.writeInt(offset + 56, LAYOUT);
-        out.writeInt(offset + 60, s.lastRequestType);
+        writeHead(out, offset, s, LAYOUT);
         out.writeInt(offset + 64, s.slotCount);
         out.writeInt(offset + 68, s.answerLength);
         out.writeInt(offset + 72, s.calledLength);
@@ -111,9 +103,24 @@ final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Sessi
         out.write(at, s.answer, 0, s.answerLength);
     }
 
-    @Override
-    public Session read(Bytes<?> in, long size, Session using) {
-        Session s = using != null ? using : new Session();
+    /**
+     * The 64-byte head this layout and {@link EndedSessionMarshaller}'s share (offsets 0-63 above: ids, times, the
+     * layout number, the last request type), written at {@code offset}.
+     */
+    static void writeHead(RandomDataOutput out, long offset, Session s, int layout) {
+        out.writeLong(offset, s.msisdn);
+        out.writeLong(offset + 8, s.accountId);
+        out.writeLong(offset + 16, s.lastCcRequestNumber);
+        out.writeLong(offset + 24, s.createdMs);
+        out.writeLong(offset + 32, s.lastActivityMs);
+        out.writeLong(offset + EXPIRES_AT_OFFSET, s.expiresAtMs);
+        out.writeLong(offset + 48, s.lastJournalSeq);
+        out.writeInt(offset + 56, layout);
+        out.writeInt(offset + 60, s.lastRequestType);
+    }
+
+    /** Reads the shared head ({@link #writeHead}) at {@code in}'s read position into {@code s}; returns the layout. */
+    static int readHead(Bytes<?> in, Session s) {
         s.msisdn = in.readLong();
         s.accountId = in.readLong();
         s.lastCcRequestNumber = in.readLong();
@@ -123,6 +130,13 @@ final class SessionMarshaller implements SizedReader<Session>, SizedWriter<Sessi
         s.lastJournalSeq = in.readLong();
         int layout = in.readInt();
         s.lastRequestType = in.readInt();
+        return layout;
+    }
+
+    @Override
+    public Session read(Bytes<?> in, long size, Session using) {
+        Session s = using != null ? using : new Session();
+        int layout = readHead(in, s);
         int slots = in.readInt();
         int answerLength = in.readInt();
         int calledLength = in.readInt();
