@@ -280,7 +280,7 @@ public final class Stores implements AutoCloseable {
             // Sessions live in memory (SessionLog); a persisted map of an older version is read once, below.
             boolean legacySessions = Files.exists(dataDir.resolve(SessionStore.FILE_NAME));
             Opening<SessionKey, Session> sessionOpen = legacySessions ? new Opening<>(
-                    SessionStore.builder(effective.maxSessions()), dataDir, SessionStore.FILE_NAME) : null;
+                    SessionStore.legacyBuilder(effective.maxSessions()), dataDir, SessionStore.FILE_NAME) : null;
             List<Opening<?, ?>> openings = new ArrayList<>(accountOpens);
             openings.addAll(List.of(subscriberOpen, imsiOpen));
             if (sessionOpen != null) {
@@ -295,15 +295,8 @@ public final class Stores implements AutoCloseable {
             AccountStore accountStore = new AccountStore(accountMaps, RecentAccountWrites.open(dataDir));
             ChronicleMap<LongKey, Subscriber> subscriberMap = subscriberOpen.map;
             ChronicleMap<LongKey, LongKey> imsiMap = imsiOpen.map;
-            // Sessions live in memory, sized by this run's settings (SessionLog brings them back). Closed by
-            // Stores#close after its last snapshot, not by Chronicle's own shutdown hook before it.
-            ChronicleMap<SessionKey, Session> sessionMap = SessionStore.builder(config.maxSessions())
-                    .skipCloseOnExitHook(true).create();
-            opened.add(sessionMap);
-            ChronicleMap<SessionKey, Session> endedMap = SessionStore.endedBuilder(config.maxEndedSessions())
-                    .skipCloseOnExitHook(true).create();
-            opened.add(endedMap);
-            SessionStore sessionStore = new SessionStore(sessionMap, endedMap, config.maxEndedSessions());
+            // Sessions live in memory, sized by this run's settings (SessionLog brings them back).
+            SessionStore sessionStore = new SessionStore(config.maxSessions(), config.maxEndedSessions());
             SessionLog.Opened sessionLog = SessionLog.open(dataDir, sessionStore, sessionLogConfig);
             if (sessionOpen != null) {
                 // Upgrade: the persisted sessions become the first snapshot, then the old file goes.

@@ -220,7 +220,7 @@ class EndedSessionStoreTest {
             assertEquals(0, stores.sessions().count());
         }
         // As an older version left it: the sessions in a persisted map, running and ended ones together.
-        try (net.openhft.chronicle.map.ChronicleMap<SessionKey, Session> old = SessionStore.builder(100)
+        try (net.openhft.chronicle.map.ChronicleMap<SessionKey, Session> old = SessionStore.legacyBuilder(100)
                 .createPersistedTo(dir.resolve(SessionStore.FILE_NAME).toFile())) {
             old.put(running(s, "old;1", 61_000).id(), s);
             old.put(terminated(running(s, "old;2", 61_000), 3, 2_000, 60_000).id(), s);

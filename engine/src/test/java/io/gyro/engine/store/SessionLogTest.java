@@ -25,8 +25,7 @@ class SessionLogTest {
     Path dir;
 
     private static SessionStore store() {
-        return new SessionStore(SessionStore.builder(10_000).create(), SessionStore.endedBuilder(10_000).create(),
-                10_000);
+        return new SessionStore(10_000, 10_000);
     }
 
     private static Session session(Session s, int i, int requestNumber) {

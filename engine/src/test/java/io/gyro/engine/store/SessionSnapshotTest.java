@@ -1,16 +1,12 @@
 package io.gyro.engine.store;
 
-import net.openhft.chronicle.map.ChronicleMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,20 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SessionSnapshotTest {
     @TempDir
     Path dir;
-    private final List<ChronicleMap<SessionKey, Session>> maps = new ArrayList<>();
 
-    @AfterEach
-    void close() {
-        maps.forEach(ChronicleMap::close);
-    }
-
-    /** A store over in-memory maps, without a log (the snapshot alone is under test). */
+    /** A store without a log (the snapshot alone is under test). */
     private SessionStore store() {
-        ChronicleMap<SessionKey, Session> live = SessionStore.builder(10_000).create();
-        ChronicleMap<SessionKey, Session> ended = SessionStore.endedBuilder(10_000).create();
-        maps.add(live);
-        maps.add(ended);
-        return new SessionStore(live, ended, 10_000);
+        return new SessionStore(10_000, 10_000);
     }
 
     private static Session session(int i) {
