@@ -35,14 +35,16 @@ final class SessionTable {
             ByteOrder.nativeOrder());
     private static final int BLOCK_HEAD = 8;
     private static final int NONE = -1;
+    private static final int MIN_BUCKETS = 1024;
 
     private final String name;
     private final InPlaceWrites.Layout<Session> layout;
     private final SizedReader<Session> reader;
     private final BlockArena arena = new BlockArena();
     private final int capacity;
-    private final int[] buckets;
-    private final int mask;
+    /** Chain heads, grown (doubled, rehashed) as entries are added: a small table stays in cache. */
+    private int[] buckets;
+    private int mask;
     private final long[] hashes;
     private final long[] locations;
     private final int[] chain;
@@ -66,10 +68,9 @@ final class SessionTable {
         this.layout = layout;
         this.reader = reader;
         this.capacity = capacity;
-        int bucketCount = Integer.highestOneBit(Math.max(2, capacity) - 1) << 2;
-        this.buckets = new int[bucketCount];
+        this.buckets = new int[MIN_BUCKETS];
         Arrays.fill(buckets, NONE);
-        this.mask = bucketCount - 1;
+        this.mask = MIN_BUCKETS - 1;
         this.hashes = new long[capacity];
         this.locations = new long[capacity];
         Arrays.fill(locations, BlockArena.NONE);
@@ -154,6 +155,9 @@ final class SessionTable {
         chain[e] = buckets[bucket];
         buckets[bucket] = e;
         linkNewest(e);
+        if (count + 1 > buckets.length - (buckets.length >>> 2)) {
+            growBuckets();
+        }
         if (e == highWater) {
             highWater = e + 1;
         }
@@ -323,6 +327,23 @@ final class SessionTable {
         unlinkOrder(e);
         freeEntries[freeCount++] = e;
         count--;
+    }
+
+    /**
+     * Doubles the chain heads and relinks every entry (their hashes are kept): a pause of a few milliseconds per
+     * million sessions, once per doubling, while the table grows towards its peak.
+     */
+    private void growBuckets() {
+        int[] grown = new int[buckets.length * 2];
+        Arrays.fill(grown, NONE);
+        int grownMask = grown.length - 1;
+        for (int e = oldest; e != NONE; e = newer[e]) {
+            int bucket = (int) hashes[e] & grownMask;
+            chain[e] = grown[bucket];
+            grown[bucket] = e;
+        }
+        buckets = grown;
+        mask = grownMask;
     }
 
     private int find(SessionKey key, long hash) {
