@@ -3,13 +3,15 @@ package io.gyro.engine.store;
 import java.util.Arrays;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
 
 /**
- * Fixed-size blocks of memory in on-heap slabs, by size class (256 bytes to 8 KiB, doubling): where
+ * Fixed-size blocks of memory in off-heap slabs, by size class (256 bytes to 8 KiB, doubling): where
  * {@link SessionTable} keeps each session's bytes. A block is named by a {@code long} location (its class, slab and
  * index); a freed block goes to its class's free list and is reused, so a steady load allocates nothing. Slabs are
- * {@value #SLAB_BYTES}-byte arrays: a few hundred large objects for a million sessions, holding no references, so
- * the collector has almost nothing to trace, and no file behind them to be written back.
+ * native memory of {@value #SLAB_BYTES} bytes each: outside the Java heap (a million sessions take hundreds of
+ * megabytes, which must not count against {@code -Xmx} or be traced by the collector), with no file behind them to be
+ * written back. {@link #release()} gives them back.
  *
  * <p>One writer thread allocates, frees and writes (through {@link #writer}/{@link #reader}, reused views that
  * belong to it). Another thread may copy a block's bytes ({@link #slab}, {@link #offset}) under the owner's
@@ -64,8 +66,8 @@ final class BlockArena {
         classes[sizeClass(location)].free((int) location);
     }
 
-    /** The slab array a block lies in (any thread; see the class doc). */
-    byte[] slab(long location) {
+    /** The slab a block lies in (any thread; see the class doc). */
+    BytesStore<?, Void> slab(long location) {
         return classes[sizeClass(location)].slabs[slabIndex(location)];
     }
 
@@ -76,12 +78,12 @@ final class BlockArena {
     }
 
     /** The writer thread's view of a block's slab, for absolute writes at {@link #offset}. */
-    Bytes<byte[]> writer(long location) {
+    Bytes<Void> writer(long location) {
         return classes[sizeClass(location)].writers[slabIndex(location)];
     }
 
     /** The writer thread's view of a block's slab, for reads positioned at {@link #offset}. */
-    Bytes<byte[]> reader(long location) {
+    Bytes<Void> reader(long location) {
         return classes[sizeClass(location)].readers[slabIndex(location)];
     }
 
@@ -94,6 +96,13 @@ final class BlockArena {
         return total;
     }
 
+    /** Frees every slab; nothing may use the arena after. */
+    void release() {
+        for (SizeClass c : classes) {
+            c.release();
+        }
+    }
+
     private int slabIndex(long location) {
         SizeClass c = classes[sizeClass(location)];
         return (int) location / c.blocksPerSlab;
@@ -104,11 +113,12 @@ final class BlockArena {
         final int blockBytes;
         final int blocksPerSlab;
         /** Replaced (grown) by the writer; read by a copying thread, which sees a slab before any block in it. */
-        volatile byte[][] slabs = new byte[0][];
         @SuppressWarnings("unchecked")
-        Bytes<byte[]>[] writers = new Bytes[0];
+        volatile BytesStore<?, Void>[] slabs = new BytesStore[0];
         @SuppressWarnings("unchecked")
-        Bytes<byte[]>[] readers = new Bytes[0];
+        Bytes<Void>[] writers = new Bytes[0];
+        @SuppressWarnings("unchecked")
+        Bytes<Void>[] readers = new Bytes[0];
         int slabCount;
         int nextFresh;
         int[] freeBlocks = new int[64];
@@ -140,9 +150,9 @@ final class BlockArena {
         }
 
         private void addSlab() {
-            byte[] slab = new byte[SLAB_BYTES];
-            Bytes<byte[]> w = Bytes.wrapForWrite(slab);
-            Bytes<byte[]> r = Bytes.wrapForRead(slab);
+            BytesStore<?, Void> slab = BytesStore.nativeStoreWithFixedCapacity(SLAB_BYTES);
+            Bytes<Void> w = slab.bytesForWrite();
+            Bytes<Void> r = slab.bytesForRead();
             // used by the charging thread after recovery filled them on the lifecycle thread
             w.singleThreadedCheckDisabled(true);
             r.singleThreadedCheckDisabled(true);
@@ -150,10 +160,21 @@ final class BlockArena {
             readers = Arrays.copyOf(readers, slabCount + 1);
             writers[slabCount] = w;
             readers[slabCount] = r;
-            byte[][] grown = Arrays.copyOf(slabs, slabCount + 1);
+            BytesStore<?, Void>[] grown = Arrays.copyOf(slabs, slabCount + 1);
             grown[slabCount] = slab;
             slabs = grown;
             slabCount++;
+        }
+
+        void release() {
+            for (int i = 0; i < slabCount; i++) {
+                writers[i].releaseLast();
+                readers[i].releaseLast();
+                slabs[i].releaseLast();
+            }
+            slabCount = 0;
+            nextFresh = 0;
+            freeCount = 0;
         }
     }
 }

@@ -240,15 +240,29 @@ public final class SessionStore {
     }
 
     void close() throws java.io.IOException {
-        if (log != null) {
-            log.close();
+        try {
+            if (log != null) {
+                log.close();
+            }
+        } finally {
+            release();
         }
     }
 
     /** Closes like a kill -9 would leave it: no last snapshot (tests, a failed start). */
     void closeWithoutSnapshot() throws java.io.IOException {
-        if (log != null) {
-            log.closeWithoutSnapshot();
+        try {
+            if (log != null) {
+                log.closeWithoutSnapshot();
+            }
+        } finally {
+            release();
         }
+    }
+
+    /** Gives the tables' memory back (after the snapshot thread has stopped). */
+    private void release() {
+        live.release();
+        ended.release();
     }
 }

@@ -7,11 +7,12 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.hash.serialization.SizedReader;
 
 /**
  * Sessions by Session-Id for one writer thread (the charging thread): a chained hash index over a fixed number of
- * entries, each entry's bytes in a block of a {@link BlockArena}. It replaces a Chronicle Map for sessions, which
+ * entries, each entry's bytes in a block of a {@link BlockArena} (off-heap). It replaces a Chronicle Map for sessions, which
  * need no file and no sharing between processes: a lookup is a hash of the id, a walk of a short chain and a
  * comparison of bytes, a write is the layout's own serialisation into the block (in place when the size class still
  * fits). Nothing is allocated once the arena has grown to the peak.
@@ -104,14 +105,7 @@ final class SessionTable {
         if (e == NONE) {
             return false;
         }
-        long at = locations[e];
-        byte[] slab = arena.slab(at);
-        int offset = arena.offset(at);
-        int keyLength = (int) BYTES_AS_INT.get(slab, offset);
-        int valueSize = (int) BYTES_AS_INT.get(slab, offset + 4);
-        Bytes<byte[]> in = arena.reader(at);
-        in.readPositionRemaining(offset + BLOCK_HEAD + keyLength, valueSize);
-        reader.read(in, valueSize, into);
+        readValue(locations[e], into);
         return true;
     }
 
@@ -203,10 +197,9 @@ final class SessionTable {
             return Long.MAX_VALUE;
         }
         long at = locations[oldest];
-        byte[] slab = arena.slab(at);
+        BytesStore<?, Void> slab = arena.slab(at);
         int offset = arena.offset(at);
-        int keyLength = (int) BYTES_AS_INT.get(slab, offset);
-        return (long) BYTES_AS_LONG.get(slab, offset + BLOCK_HEAD + keyLength + valueOffset);
+        return slab.readLong(offset + BLOCK_HEAD + slab.readInt(offset) + valueOffset);
     }
 
     void clear() {
@@ -229,14 +222,7 @@ final class SessionTable {
     void forEach(Session reused, Consumer<Session> visitor) {
         for (int e = oldest; e != NONE; e = newer[e]) {
             keyOf(e, reused.id);
-            long at = locations[e];
-            byte[] slab = arena.slab(at);
-            int offset = arena.offset(at);
-            int keyLength = (int) BYTES_AS_INT.get(slab, offset);
-            int valueSize = (int) BYTES_AS_INT.get(slab, offset + 4);
-            Bytes<byte[]> in = arena.reader(at);
-            in.readPositionRemaining(offset + BLOCK_HEAD + keyLength, valueSize);
-            reader.read(in, valueSize, reused);
+            readValue(locations[e], reused);
             visitor.accept(reused);
         }
     }
@@ -281,9 +267,7 @@ final class SessionTable {
                 }
                 continue;
             }
-            byte[] slab = arena.slab(at);
-            int offset = arena.offset(at);
-            System.arraycopy(slab, offset, copy, 0, BlockArena.blockBytes(at));
+            arena.slab(at).read(arena.offset(at), copy, 0, BlockArena.blockBytes(at));
             VarHandle.loadLoadFence();
             if ((int) INTS.getOpaque(sequences, e) == before) {
                 int keyLength = (int) BYTES_AS_INT.get(copy, 0);
@@ -309,12 +293,22 @@ final class SessionTable {
     }
 
     private void fill(long at, SessionKey key, Session value, int valueSize) {
-        byte[] slab = arena.slab(at);
+        Bytes<Void> out = arena.writer(at);
         int offset = arena.offset(at);
-        BYTES_AS_INT.set(slab, offset, key.length);
-        BYTES_AS_INT.set(slab, offset + 4, valueSize);
-        System.arraycopy(key.bytes, 0, slab, offset + BLOCK_HEAD, key.length);
-        layout.writeInPlace(arena.writer(at), offset + BLOCK_HEAD + key.length, value);
+        out.writeInt(offset, key.length);
+        out.writeInt(offset + 4, valueSize);
+        out.write(offset + BLOCK_HEAD, key.bytes, 0, key.length);
+        layout.writeInPlace(out, offset + BLOCK_HEAD + key.length, value);
+    }
+
+    private void readValue(long at, Session into) {
+        BytesStore<?, Void> slab = arena.slab(at);
+        int offset = arena.offset(at);
+        int keyLength = slab.readInt(offset);
+        int valueSize = slab.readInt(offset + 4);
+        Bytes<Void> in = arena.reader(at);
+        in.readPositionRemaining(offset + BLOCK_HEAD + keyLength, valueSize);
+        reader.read(in, valueSize, into);
     }
 
     /** Frees an entry already unlinked from its bucket chain. */
@@ -355,21 +349,42 @@ final class SessionTable {
         return NONE;
     }
 
+    /** Compares the stored id with {@code key}, 8 bytes at a time. */
     private boolean keyEquals(int e, SessionKey key) {
         long at = locations[e];
-        byte[] slab = arena.slab(at);
+        BytesStore<?, Void> slab = arena.slab(at);
         int offset = arena.offset(at);
-        return (int) BYTES_AS_INT.get(slab, offset) == key.length
-                && Arrays.equals(slab, offset + BLOCK_HEAD, offset + BLOCK_HEAD + key.length, key.bytes, 0, key.length);
+        int length = key.length;
+        if (slab.readInt(offset) != length) {
+            return false;
+        }
+        long from = offset + BLOCK_HEAD;
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            if (slab.readLong(from + i) != (long) BYTES_AS_LONG.get(key.bytes, i)) {
+                return false;
+            }
+        }
+        for (; i < length; i++) {
+            if (slab.readByte(from + i) != key.bytes[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void keyOf(int e, SessionKey into) {
         long at = locations[e];
-        byte[] slab = arena.slab(at);
+        BytesStore<?, Void> slab = arena.slab(at);
         int offset = arena.offset(at);
-        int keyLength = (int) BYTES_AS_INT.get(slab, offset);
-        System.arraycopy(slab, offset + BLOCK_HEAD, into.bytes, 0, keyLength);
+        int keyLength = slab.readInt(offset);
+        slab.read(offset + BLOCK_HEAD, into.bytes, 0, keyLength);
         into.length = keyLength;
+    }
+
+    /** Gives the blocks' memory back; nothing may use the table after. */
+    void release() {
+        arena.release();
     }
 
     private void linkNewest(int e) {
