@@ -193,7 +193,8 @@ public final class Engine implements AutoCloseable {
                     new WalConfig(config.longValue("wal.segmentBytes"), config.bool("journal.fsync"),
                             config.bool("journal.housekeeper")));
             wal.continueAfter(journal.writtenSeq());
-            export = new CdrExport(wal, journal);
+            export = new CdrExport(wal, journal, CdrExport.DEFAULT_AWAIT_MS,
+                    config.integer("wal.keepExportedSegments"));
             long exported = export.drain();
             if (exported > 0) {
                 LOG.warn("write-ahead log: exported {} records the JSON journal lacked (up to seq {})", exported,
@@ -409,6 +410,10 @@ public final class Engine implements AutoCloseable {
         out.put("ringRemainingCapacity", ring.remainingCapacity());
         out.put("journalLastSeq", journal.lastSeq());
         out.put("cdrExportedSeq", export.exportedSeq());
+        // the write-ahead log's retention: segments on disk (the one being written and the exported ones kept)
+        out.put("walRetainedSegments", export.retainedSegments());
+        out.put("walRetainedBytes", export.retainedBytes());
+        out.put("walSegmentsDeleted", export.segmentsDeleted());
         out.put("sessionLogSeq", stores.sessions().log().lastSeq());
         out.put("sessionSnapshots", stores.sessions().log().snapshotsTaken());
         out.put("lastSessionSnapshotMillis", stores.sessions().log().lastSnapshotMillis());

@@ -184,6 +184,7 @@ public final class EngineConfig {
         if (segment != null && segment.trim().matches("\\d{1,18}") && Long.parseLong(segment.trim()) % 8 != 0) {
             problems.add("wal.segmentBytes=" + segment + ": must be a multiple of 8");
         }
+        checkInt(problems, "wal.keepExportedSegments", 0, io.gyro.engine.wal.CdrExport.MAX_KEEP_EXPORTED_SEGMENTS);
         checkLong(problems, "journal.maxFileBytes", JournalConfig.MIN_MAX_FILE_BYTES, JournalConfig.MAX_MAX_FILE_BYTES);
         checkBool(problems, "journal.fsync");
         checkBool(problems, "journal.housekeeper");

@@ -60,6 +60,10 @@ class WalEngineTest {
             lastSeq = status.get("journalLastSeq").asLong();
             assertTrue(lastSeq >= 5, status.toString());
             assertEquals(lastSeq, status.get("cdrExportedSeq").asLong(), "exported up to the log's last seq");
+            // one 64 MiB segment holds every record so far: it is the one being written, never deleted
+            assertEquals(1, status.get("walRetainedSegments").asInt(), status.toString());
+            assertEquals(64L << 20, status.get("walRetainedBytes").asLong(), status.toString());
+            assertEquals(0, status.get("walSegmentsDeleted").asLong(), status.toString());
         }
         // the log and the JSON journal hold the same seqs
         List<String> lines = Files.readAllLines(journalFile(dataDir), StandardCharsets.UTF_8);

@@ -198,7 +198,8 @@ public final class BulkLoader {
                         new WalConfig(config.longValue("wal.segmentBytes"), config.bool("journal.fsync"),
                             config.bool("journal.housekeeper")));
                 wal.continueAfter(journal.writtenSeq());
-                export = new CdrExport(wal, journal);
+                export = new CdrExport(wal, journal, CdrExport.DEFAULT_AWAIT_MS,
+                        config.integer("wal.keepExportedSegments"));
                 export.drain();
                 export.start();
                 records = new Records(wal, export, journal, null);

@@ -256,6 +256,16 @@ public final class Journal implements AutoCloseable {
         MappedByteBuffer oldMapped = mapped;
         Path oldFile = currentFile;
         long oldSize = currentSize;
+        if (housekeeper != null && oldMapped != null && config.fsyncPerBatch() && oldSize > forcedUpTo) {
+            // this batch's lines in the full file are forced here, as endOfBatch forces the rest of the batch in the
+            // next file: once endOfBatch returns, every line written is on the device (the housekeeper retires the
+            // file later), which is what lets the write-ahead log's export delete the log's copies
+            try {
+                oldMapped.force(forcedUpTo, (int) oldSize - forcedUpTo);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
         if (housekeeper == null || oldMapped == null) {
             closeCurrent(config.fsyncPerBatch());
         }
@@ -291,6 +301,21 @@ public final class Journal implements AutoCloseable {
     public long lastSeq() {
         Upstream u = upstream;
         return u == null ? lastSeq : u.lastSeq();
+    }
+
+    /**
+     * With {@link JournalConfig#fsyncPerBatch()}, forces the journal's directory to the device, so the names of the
+     * files started since (created, or renamed from the housekeeper's spare) survive a power cut as their lines do:
+     * forcing a file does not force its name. The write-ahead log's export calls it before it deletes log segments
+     * whose records these files hold. Without fsync, nothing (the page cache keeps names as it keeps lines). Any
+     * thread.
+     */
+    public void syncDirectory() throws IOException {
+        if (config.fsyncPerBatch()) {
+            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+                ch.force(true);
+            }
+        }
     }
 
     /** Seq of the last record written into this journal's files (the writing thread's view). */

@@ -14,12 +14,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * What keeps the open sessions across a stop or a kill -9 now that they live in memory (issue "Charging core v2":
@@ -200,28 +197,12 @@ public final class SessionLog implements AutoCloseable {
         long startNs = System.nanoTime();
         Path file = SessionSnapshot.write(dataDir, store, logSeq, System.currentTimeMillis(), paced);
         long olderSnapshotSeq = SessionSnapshot.oldestKeptSeq(dataDir);
-        deleteSegmentsBefore(olderSnapshotSeq + 1);
+        wal.deleteSegmentsBefore(olderSnapshotSeq + 1, 0);
         lastSnapshotMs = (System.nanoTime() - startNs) / 1_000_000;
         lastSnapshotSessions = store.count() + store.endedCount();
         snapshotsTaken++;
         LOG.info("session snapshot at log seq {}: {} sessions, {} KiB, {} ms", logSeq, lastSnapshotSessions,
                 Files.size(file) / 1024, lastSnapshotMs);
-    }
-
-    /** Deletes segments whose records all have a seq below {@code seq} (never the newest segment). */
-    private void deleteSegmentsBefore(long seq) throws IOException {
-        List<Path> segments = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dataDir.resolve(DIR_NAME))) {
-            files.filter(p -> p.getFileName().toString().matches("\\d{20}\\.wal")).sorted().forEach(segments::add);
-        }
-        for (int i = 0; i + 1 < segments.size(); i++) {
-            long nextFirst = Long.parseLong(segments.get(i + 1).getFileName().toString().substring(0, 20));
-            if (nextFirst <= seq) {
-                Files.deleteIfExists(segments.get(i));
-            } else {
-                break;
-            }
-        }
     }
 
     public long lastSeq() {

@@ -1,5 +1,6 @@
 package io.gyro.engine.wal;
 
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -24,16 +25,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the journal refuses a write (disk full), the export stops and says so once; charging goes on (the log
  * is the record of truth) and the next start exports what is missing.
+ *
+ * <p>Retention: a segment of the log is deleted once nothing can need it: every record in it is exported and that
+ * export durable (the journal's batch ended: in the page cache, or forced to the device with {@code journal.fsync},
+ * which also forces the journal's directory first), so a start after a kill, which reads the log only after the
+ * journal's last record, never reads it; the segment being written is never deleted; the
+ * {@code keepExportedSegments} newest done segments are kept as well, for a look at the binary records. The check
+ * runs on the exporter's thread when its reader enters another segment (one listing and a few file operations per
+ * segment, nothing per record), and after each {@link #drain()}; the deleting is {@link Wal#deleteSegmentsBefore},
+ * the session log's mechanism. A failure to delete is logged once and leaves the segments for the next pass. After
+ * the deletion the JSON journal is the only copy of those records: never remove its files.
  */
 public final class CdrExport implements Journal.Upstream, AutoCloseable {
     /** How long a query (or the processor's failure path) waits for the export before it gives up. */
     public static final long DEFAULT_AWAIT_MS = 5_000;
+    /** Done segments kept beyond what recovery needs ({@code wal.keepExportedSegments}). */
+    public static final int DEFAULT_KEEP_EXPORTED_SEGMENTS = 2;
+    /** Keeping more than this is keeping everything (a million segments of 64 KiB are 64 GiB). */
+    public static final int MAX_KEEP_EXPORTED_SEGMENTS = 1_000_000;
     private static final Logger LOG = LoggerFactory.getLogger(CdrExport.class);
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Wal wal;
     private final Journal journal;
     private final long awaitMs;
+    private final int keepExportedSegments;
     private final CdrWalCodec codec = new CdrWalCodec();
     private final CdrRecord record = new CdrRecord();
     private WalReader reader;
@@ -41,6 +57,12 @@ public final class CdrExport implements Journal.Upstream, AutoCloseable {
     private volatile boolean running;
     private volatile boolean failed;
     private volatile long exportedSeq;
+    /** The reader's segment at the last retention pass (-1: none yet); the thread that exports. */
+    private long retainedAtSegment = -1;
+    // written by the thread that exports, read by /status
+    private volatile long segmentsDeleted;
+    private volatile int retainedSegments;
+    private volatile long retainedBytes;
 
     public CdrExport(Wal wal, Journal journal) {
         this(wal, journal, DEFAULT_AWAIT_MS);
@@ -48,9 +70,25 @@ public final class CdrExport implements Journal.Upstream, AutoCloseable {
 
     /** @param awaitMs bound of {@link #awaitExport()} */
     public CdrExport(Wal wal, Journal journal, long awaitMs) {
+        this(wal, journal, awaitMs, DEFAULT_KEEP_EXPORTED_SEGMENTS);
+    }
+
+    /**
+     * @param awaitMs              bound of {@link #awaitExport()}
+     * @param keepExportedSegments segments kept after everything in them is exported, besides the one being written
+     * @throws IllegalArgumentException when {@code keepExportedSegments} is negative or above
+     *                                  {@link #MAX_KEEP_EXPORTED_SEGMENTS}
+     */
+    public CdrExport(Wal wal, Journal journal, long awaitMs, int keepExportedSegments) {
+        if (keepExportedSegments < 0 || keepExportedSegments > MAX_KEEP_EXPORTED_SEGMENTS) {
+            throw new IllegalArgumentException("wal.keepExportedSegments=" + keepExportedSegments
+                    + ": must be between 0 and " + MAX_KEEP_EXPORTED_SEGMENTS
+                    + " (exported segments of the write-ahead log kept on disk)");
+        }
         this.wal = wal;
         this.journal = journal;
         this.awaitMs = awaitMs;
+        this.keepExportedSegments = keepExportedSegments;
         this.exportedSeq = journal.writtenSeq();
         this.reader = wal.reader(journal.writtenSeq() + 1);
     }
@@ -67,6 +105,7 @@ public final class CdrExport implements Journal.Upstream, AutoCloseable {
         while ((got = exportSome(Integer.MAX_VALUE)) > 0) {
             n += got;
         }
+        retain();
         return n;
     }
 
@@ -95,6 +134,9 @@ public final class CdrExport implements Journal.Upstream, AutoCloseable {
             }
             if (n > 0) {
                 idle = 0;
+                if (reader.segmentFirstSeq() != retainedAtSegment) {
+                    retain();
+                }
             } else if (++idle < 100) {
                 Thread.onSpinWait();
             } else {
@@ -133,6 +175,40 @@ public final class CdrExport implements Journal.Upstream, AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * A retention pass: deletes the segments whose records are all exported, but the {@code keepExportedSegments}
+     * newest of them and the one being written. Only after the journal's batch ended: {@link #exportedSeq} is then
+     * durable as the journal's settings say. The thread that exports (tests call it with no thread running).
+     */
+    void retain() {
+        retainedAtSegment = reader.segmentFirstSeq();
+        try {
+            journal.syncDirectory();
+            Wal.Retained r = wal.deleteSegmentsBefore(exportedSeq + 1, keepExportedSegments);
+            segmentsDeleted += r.deleted();
+            retainedSegments = r.segments();
+            retainedBytes = r.bytes();
+        } catch (IOException | RuntimeException e) {
+            ErrorLog.error(LOG, "write-ahead log retention: exported segments could not be deleted (kept; tried again "
+                    + "at the next segment)", e);
+        }
+    }
+
+    /** Segments of the log deleted since this export started (any thread). */
+    public long segmentsDeleted() {
+        return segmentsDeleted;
+    }
+
+    /** Segments of the log on disk at the last retention pass, the one being written included (any thread). */
+    public int retainedSegments() {
+        return retainedSegments;
+    }
+
+    /** Their bytes (file sizes; a segment's file has its full size from its start) at the last pass (any thread). */
+    public long retainedBytes() {
+        return retainedBytes;
     }
 
     /** Seq of the last log record whose CDR is in the journal's files (any thread). */

@@ -41,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * A zero length, or a header that would run past the segment, ends the segment; the next record is in the
- * segment named by its seq. Unused space is zero (the file is created sparse and never reused).
+ * segment named by its seq. Unused space is zero (the file is created sparse and never reused). Old segments are
+ * deleted whole, never cut, by {@link #deleteSegmentsBefore} when the log's owner knows no reader needs them (the
+ * CDR export once exported, the session log once in a snapshot); the log then starts at a later seq, and only the
+ * newest segment is read at {@link #open}.
  *
  * <p>Threads: {@link #append}, {@link #endOfBatch} and {@link #close} on the writer's thread (the charging
  * processor; the lifecycle thread before the processor starts and after it stops). {@link #publishedSeq()} on
@@ -385,6 +388,55 @@ public final class Wal implements AutoCloseable {
 
     public Path directory() {
         return dir;
+    }
+
+    /**
+     * What a {@link #deleteSegmentsBefore} pass left: the segments deleted by it, and the segments and bytes (their
+     * file sizes: each is {@link WalConfig#segmentBytes()} long from its creation, sparse until written) still on
+     * disk.
+     */
+    public record Retained(int deleted, int segments, long bytes) {
+    }
+
+    /**
+     * Retention: deletes the segments all of whose records have a seq below {@code seq} (what follows them is named
+     * by a later segment whose first seq is at most {@code seq}), except the {@code keep} newest such segments. The
+     * newest segment is never deleted: it is the one being written (the writer only starts segments with higher
+     * names, so a segment it starts after the listing only makes this pass more careful). One listing, then one
+     * stat or delete per segment; nothing per record. The caller decides what {@code seq} is: the charging log's
+     * CDR export (every record below it exported and durable), the session log (every record below it in a kept
+     * snapshot). Any thread (it touches files only, never the writer's mapping); one pass at a time per log.
+     *
+     * @return what was deleted and what is left
+     */
+    public Retained deleteSegmentsBefore(long seq, int keep) throws IOException {
+        if (keep < 0) {
+            throw new IllegalArgumentException("keep=" + keep + ": must be 0 or more");
+        }
+        List<Path> all = segments(dir);
+        int done = 0;
+        while (done + 1 < all.size() && firstSeqOf(all.get(done + 1)) <= seq) {
+            done++;
+        }
+        int deleted = 0;
+        for (int i = 0; i < done - keep; i++) {
+            Path p = all.get(i);
+            if (Files.deleteIfExists(p)) {
+                deleted++;
+                LOG.debug("WAL {}: deleted segment {} (all its records are below seq {})", dir, p.getFileName(), seq);
+            }
+        }
+        int segments = 0;
+        long bytes = 0;
+        for (int i = Math.max(0, done - keep); i < all.size(); i++) {
+            try {
+                bytes += Files.size(all.get(i));
+                segments++;
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // removed meanwhile (by hand, or a crash's empty segment at the next open): not retained
+            }
+        }
+        return new Retained(deleted, segments, bytes);
     }
 
     /** Records from {@code fromSeq} on, up to {@link #publishedSeq()} as it moves; for one thread, any thread. */

@@ -190,6 +190,11 @@ public final class WalReader implements AutoCloseable {
         }
     }
 
+    /** First seq of the segment the reader has mapped (the one of its last record), -1 before it maps one. */
+    long segmentFirstSeq() {
+        return segmentFirstSeq;
+    }
+
     public int kind() { return kind; }
     public int layoutVersion() { return layoutVersion; }
     public long seq() { return seq; }

@@ -74,6 +74,9 @@ class KillNineEngineTest {
         settings.put("sessions.graceSeconds", "3");   // a retransmission after a restart must come within one grace of the start
         settings.put("pipeline.ringSize", "1024");
         settings.put("http.token", PgwWorker.API_TOKEN);
+        // the smallest log segments, none kept once exported: the kills fall among segment deletions
+        settings.put("wal.segmentBytes", "65536");
+        settings.put("wal.keepExportedSegments", "0");
         Duration startBound = Duration.ofSeconds(60);
 
         DiameterClient probe = new DiameterClient(LocalPeer.builder("probe.crash", "crash").build(), 1);
@@ -184,6 +187,12 @@ class KillNineEngineTest {
             }
             engine.stop();
             engine = null;
+            try (Stream<Path> files = Files.list(dataDir.resolve("wal"))) {
+                List<String> segments = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".wal"))
+                        .toList();
+                assertEquals(1, segments.size(), "after a clean stop the log keeps only the segment it writes: "
+                        + segments);
+            }
         } finally {
             shared.stop = true;
             keepLogs(logDir, dataDir);
