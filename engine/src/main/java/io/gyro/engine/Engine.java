@@ -417,6 +417,8 @@ public final class Engine implements AutoCloseable {
         out.put("sessionLogSeq", stores.sessions().log().lastSeq());
         out.put("sessionSnapshots", stores.sessions().log().snapshotsTaken());
         out.put("lastSessionSnapshotMillis", stores.sessions().log().lastSnapshotMillis());
+        // off-heap memory of the session tables (live and ended), grown to the peak and reused; read racily
+        out.put("sessionTableBytes", stores.sessions().tableBytes());
         Map<String, Long> counters = new LinkedHashMap<>();
         for (EngineCounters c : EngineCounters.values()) {
             counters.put(c.name(), c.get());

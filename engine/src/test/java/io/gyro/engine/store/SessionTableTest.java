@@ -101,10 +101,15 @@ class SessionTableTest {
             assertTrue(seen.add(v.id().toString()));
         });
         assertEquals(model.size(), seen.size());
+        long slabs = table.slabBytes();
+        assertTrue(slabs >= (long) model.size() * BlockArena.MIN_BLOCK_BYTES, "slabs hold the blocks: " + slabs);
         table.clear();
+        assertEquals(slabs, table.slabBytes(), "a clear keeps the slabs for reuse");
         assertEquals(0, table.count());
         assertFalse(table.read(s.id(), back));
         assertTrue(table.write(s.id(), s), "a cleared table takes sessions again");
+        table.release();
+        assertEquals(0, table.slabBytes(), "released");
     }
 
     @Test
