@@ -22,7 +22,7 @@ public enum EngineCounters {
     SESSION_STORE_FULL,
     /**
      * Ended sessions (kept after CCR-T/CCR-EVENT for retransmissions) dropped before their grace ran out because the
-     * ended-session map was full (stores.maxEndedSessions): a retransmission of theirs gets 5002, not the answer.
+     * ended-session table was full (stores.maxEndedSessions): a retransmission of theirs gets 5002, not the answer.
      */
     ENDED_SESSIONS_DROPPED,
     PROCESSOR_ERRORS,

@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  *   &lt;data&gt;/accounts.cm3        account id -&gt; Account (or accounts-00.cm3 .. -15.cm3: AccountStore's shards)
  *   &lt;data&gt;/subscribers.cm3     MSISDN -&gt; Subscriber
  *   &lt;data&gt;/imsi-index.cm3      IMSI -&gt; MSISDN
- *   &lt;data&gt;/sessions.cm3        Session-Id -&gt; Session (live: running sessions)
- *   &lt;data&gt;/ended-sessions.cm3  Session-Id -&gt; what a retransmission of an ended session needs (SessionStore)
+ *   &lt;data&gt;/session-log/       every session change; sessions themselves are in memory (SessionStore, SessionLog)
+ *   &lt;data&gt;/snapshots/         the sessions' snapshots (SessionSnapshot)
+ *   &lt;data&gt;/sessions.cm3        sessions of a version before the session log: moved to a snapshot, then deleted
  *   &lt;data&gt;/store-capacity      the capacities the maps were created with (see below)
  *   &lt;data&gt;/imsi-index.dirty    the IMSI index was written since the last clean close (see below)
  *   &lt;data&gt;/recent-account-writes  ids of the last account writes, for recovery (RecentAccountWrites)
@@ -63,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * a kill -9. So the capacities are written to {@value #CAPACITY_FILE} when the maps are first created
  * (before any map file exists), and every later open builds the maps with those recorded values, whatever
  * {@link StoreConfig} says; {@link #capacity()} reports what is in effect. A directory made before this
- * file existed uses the configured values, as it always did. The session maps are in memory (SessionLog) and
+ * file existed uses the configured values, as it always did. The session tables are in memory (SessionLog) and
  * take this run's {@code maxSessions} and {@code maxEndedSessions}, whatever the file records.
  */
 public final class Stores implements AutoCloseable {
