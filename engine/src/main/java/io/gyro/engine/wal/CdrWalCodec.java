@@ -8,7 +8,7 @@ import io.gyro.engine.store.Account;
 import io.gyro.engine.store.SessionKey;
 
 /**
- * The fixed binary layout of a charging record ({@link WalRecordKind#CDR}, layout version 1) in the write-ahead
+ * The fixed binary layout of a charging record ({@link WalRecordKind#CDR}, layout version 3) in the write-ahead
  * log, both ways: {@link #wrap} a filled {@link CdrRecord} and hand this codec to {@link Wal#append} (the frame
  * carries the seq and {@code tsMs} as its timeMs); {@link #decode} a payload back into a {@link CdrRecord}, from
  * which {@link io.gyro.engine.cdr.Journal#append(CdrRecord, long)} writes the same JSON line the journal always
@@ -42,11 +42,17 @@ import io.gyro.engine.store.SessionKey;
  * Layout 1 had the same fixed part with 0 at 148..151, and so reads as layout 2 without package and service name.
  *
  * Strings are UTF-16 code units so that what comes back is exactly what went in, unpaired surrogates too: the JSON
- * export then encodes them as the journal always did.
+ * export then encodes them as the journal always did. Layout 3: a string whose characters are all below U+0100 (the
+ * rating explanation nearly always, ids and names mostly) is stored one byte per character, and its length field has
+ * {@link #NARROW} set; the explanation, most of a record's bytes, takes half the room. Lengths are below
+ * {@link #NARROW} in every layout, so one decoding reads all three.
  */
 public final class CdrWalCodec implements WalPayload {
-    public static final int LAYOUT_VERSION = 2;
+    public static final int LAYOUT_VERSION = 3;
     private static final int LAYOUT_1 = 1;
+    private static final int LAYOUT_2 = 2;
+    /** In a string's length field (layout 3): one byte per character, all below U+0100. */
+    static final int NARROW = 0x8000;
     static final int PACKAGE_ID_LENGTH = 148;
     static final int SERVICE_NAME_LENGTH = 150;
     /** Service names decoded so far (a catalogue has a few): a decode reuses the String instead of making one. */
@@ -95,6 +101,9 @@ public final class CdrWalCodec implements WalPayload {
     private static final CdrKind[] KINDS = CdrKind.values();
 
     private CdrRecord record;
+    /** The wrapped record's strings: bytes each takes, and whether it is narrow ({@link #measure}). */
+    private final int[] stringBytes = new int[4];
+    private final boolean[] narrow = new boolean[4];
 
     // decode scratch
     private final Account after = new Account();
@@ -105,7 +114,21 @@ public final class CdrWalCodec implements WalPayload {
     /** Makes {@code r} the record {@link #write} encodes; returns this, for {@link Wal#append}. */
     public CdrWalCodec wrap(CdrRecord r) {
         this.record = r;
+        measure(0, r.idempotencyKey());
+        measure(1, r.explanation());
+        measure(2, r.packageId());
+        measure(3, r.serviceName() == null ? "" : r.serviceName());
         return this;
+    }
+
+    private void measure(int i, CharSequence s) {
+        int n = s.length();
+        boolean fits = true;
+        for (int c = 0; c < n && fits; c++) {
+            fits = s.charAt(c) < 0x100;
+        }
+        narrow[i] = fits && n > 0;   // an empty string keeps a plain 0, as in every layout
+        stringBytes[i] = fits ? n : 2 * n;
     }
 
     /** Appends {@code r} to {@code wal} and returns its seq. */
@@ -129,8 +152,7 @@ public final class CdrWalCodec implements WalPayload {
         int buckets = r.hasAfterState() ? r.after().bucketCount() : 0;
         return FIXED_BYTES + r.touchedCount() * TOUCHED_ROW_BYTES + buckets * BUCKET_ROW_BYTES
                 + (r.hasSessionId() ? r.sessionId().length() : 0) + r.calledNumberLength()
-                + 2 * (r.idempotencyKey().length() + r.explanation().length() + r.packageId().length()
-                        + (r.serviceName() == null ? 0 : r.serviceName().length()));
+                + stringBytes[0] + stringBytes[1] + stringBytes[2] + stringBytes[3];
     }
 
     @Override
@@ -167,12 +189,12 @@ public final class CdrWalCodec implements WalPayload {
         b.putShort(o + CALLED_NUMBER_LENGTH, (short) r.calledNumberLength());
         CharSequence key = r.idempotencyKey();
         CharSequence explanation = r.explanation();
-        b.putShort(o + IDEMPOTENCY_KEY_LENGTH, (short) key.length());
-        b.putShort(o + EXPLANATION_LENGTH, (short) explanation.length());
         CharSequence packageId = r.packageId();
         String serviceName = r.serviceName() == null ? "" : r.serviceName();
-        b.putShort(o + PACKAGE_ID_LENGTH, (short) packageId.length());
-        b.putShort(o + SERVICE_NAME_LENGTH, (short) serviceName.length());
+        b.putShort(o + IDEMPOTENCY_KEY_LENGTH, (short) (key.length() | (narrow[0] ? NARROW : 0)));
+        b.putShort(o + EXPLANATION_LENGTH, (short) (explanation.length() | (narrow[1] ? NARROW : 0)));
+        b.putShort(o + PACKAGE_ID_LENGTH, (short) (packageId.length() | (narrow[2] ? NARROW : 0)));
+        b.putShort(o + SERVICE_NAME_LENGTH, (short) (serviceName.length() | (narrow[3] ? NARROW : 0)));
         int at = o + FIXED_BYTES;
         for (int i = 0; i < touched; i++, at += TOUCHED_ROW_BYTES) {
             b.putLong(at, r.touchedId(i));
@@ -197,18 +219,29 @@ public final class CdrWalCodec implements WalPayload {
             b.put(at, r.calledNumber(), 0, r.calledNumberLength());
             at += r.calledNumberLength();
         }
-        at = putChars(b, at, key);
-        at = putChars(b, at, explanation);
-        at = putChars(b, at, packageId);
-        putChars(b, at, serviceName);
+        at = putChars(b, at, key, narrow[0]);
+        at = putChars(b, at, explanation, narrow[1]);
+        at = putChars(b, at, packageId, narrow[2]);
+        putChars(b, at, serviceName, narrow[3]);
     }
 
-    private static int putChars(ByteBuffer b, int at, CharSequence s) {
+    private static int putChars(ByteBuffer b, int at, CharSequence s, boolean narrow) {
         int n = s.length();
+        if (narrow) {
+            for (int i = 0; i < n; i++) {
+                b.put(at++, (byte) s.charAt(i));
+            }
+            return at;
+        }
         for (int i = 0; i < n; i++, at += 2) {
             b.putChar(at, s.charAt(i));
         }
         return at;
+    }
+
+    /** Bytes a string of a decoded length field takes. */
+    private static int bytesOf(int lengthField) {
+        return (lengthField & NARROW) != 0 ? lengthField & ~NARROW : 2 * lengthField;
     }
 
     /**
@@ -218,7 +251,7 @@ public final class CdrWalCodec implements WalPayload {
      * @throws IllegalStateException when the layout version is unknown or the counts do not fit the payload
      */
     public CdrRecord decode(ByteBuffer b, int o, int length, long timeMs, int layoutVersion, CdrRecord into) {
-        if (layoutVersion != LAYOUT_VERSION && layoutVersion != LAYOUT_1) {
+        if (layoutVersion != LAYOUT_VERSION && layoutVersion != LAYOUT_2 && layoutVersion != LAYOUT_1) {
             throw new IllegalStateException("CDR layout version " + layoutVersion + " is not known (this build reads "
                     + LAYOUT_VERSION + ")");
         }
@@ -231,12 +264,13 @@ public final class CdrWalCodec implements WalPayload {
         int buckets = b.get(o + BUCKET_COUNT) & 0xff;
         int sessionLength = b.getShort(o + SESSION_ID_LENGTH) & 0xffff;
         int calledLength = b.getShort(o + CALLED_NUMBER_LENGTH) & 0xffff;
-        int keyLength = b.getShort(o + IDEMPOTENCY_KEY_LENGTH) & 0xffff;
-        int explanationLength = b.getShort(o + EXPLANATION_LENGTH) & 0xffff;
-        int packageLength = b.getShort(o + PACKAGE_ID_LENGTH) & 0xffff;
-        int serviceNameLength = b.getShort(o + SERVICE_NAME_LENGTH) & 0xffff;
+        int keyField = b.getShort(o + IDEMPOTENCY_KEY_LENGTH) & 0xffff;
+        int explanationField = b.getShort(o + EXPLANATION_LENGTH) & 0xffff;
+        int packageField = b.getShort(o + PACKAGE_ID_LENGTH) & 0xffff;
+        int serviceNameField = b.getShort(o + SERVICE_NAME_LENGTH) & 0xffff;
         int expected = FIXED_BYTES + touched * TOUCHED_ROW_BYTES + buckets * BUCKET_ROW_BYTES + sessionLength
-                + calledLength + 2 * (keyLength + explanationLength + packageLength + serviceNameLength);
+                + calledLength + bytesOf(keyField) + bytesOf(explanationField) + bytesOf(packageField)
+                + bytesOf(serviceNameField);
         if (kind >= KINDS.length || touched > CdrRecord.MAX_BUCKETS_TOUCHED || buckets > Account.MAX_BUCKETS
                 || sessionLength > SessionKey.MAX_BYTES || calledLength > CdrRecord.MAX_CALLED_NUMBER_BYTES
                 || expected != length) {
@@ -286,18 +320,18 @@ public final class CdrWalCodec implements WalPayload {
             into.calledNumber(called, 0, calledLength);
             at += calledLength;
         }
-        if (keyLength > 0) {
-            into.idempotencyKey(chars.wrap(b, at, keyLength));
+        if (keyField != 0) {
+            into.idempotencyKey(chars.wrap(b, at, keyField));
         }
-        at += 2 * keyLength;
-        into.explanation(chars.wrap(b, at, explanationLength));
-        at += 2 * explanationLength;
-        if (packageLength > 0) {
-            into.packageId(chars.wrap(b, at, packageLength));
+        at += bytesOf(keyField);
+        into.explanation(chars.wrap(b, at, explanationField));
+        at += bytesOf(explanationField);
+        if (packageField != 0) {
+            into.packageId(chars.wrap(b, at, packageField));
         }
-        at += 2 * packageLength;
-        if (serviceNameLength > 0) {
-            into.serviceName(serviceName(chars.wrap(b, at, serviceNameLength)));
+        at += bytesOf(packageField);
+        if (serviceNameField != 0) {
+            into.serviceName(serviceName(chars.wrap(b, at, serviceNameField)));
         }
         return into;
     }
@@ -328,16 +362,21 @@ public final class CdrWalCodec implements WalPayload {
         return true;
     }
 
-    /** UTF-16LE code units in a buffer, seen as characters without copying them. */
+    /**
+     * A string of a record in a buffer (UTF-16LE code units, or one byte per character when its length field has
+     * {@link #NARROW}), seen as characters without copying them.
+     */
     private static final class Utf16View implements CharSequence {
         private ByteBuffer b;
         private int offset;
         private int length;
+        private boolean narrow;
 
-        Utf16View wrap(ByteBuffer b, int offset, int length) {
+        Utf16View wrap(ByteBuffer b, int offset, int lengthField) {
             this.b = b;
             this.offset = offset;
-            this.length = length;
+            this.narrow = (lengthField & NARROW) != 0;
+            this.length = lengthField & ~NARROW;
             return this;
         }
 
@@ -348,7 +387,7 @@ public final class CdrWalCodec implements WalPayload {
 
         @Override
         public char charAt(int index) {
-            return b.getChar(offset + 2 * index);
+            return narrow ? (char) (b.get(offset + index) & 0xff) : b.getChar(offset + 2 * index);
         }
 
         @Override

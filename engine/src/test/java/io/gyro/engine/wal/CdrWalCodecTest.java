@@ -125,6 +125,36 @@ class CdrWalCodecTest {
     }
 
     @Test
+    void stringsBelowU0100TakeOneBytePerCharacterAndOthersTwo() {
+        CdrWalCodec codec = new CdrWalCodec();
+        CdrRecord r = new CdrRecord().reset(CdrKind.TOP_UP, T0).idempotencyKey("key-\u00e9")
+                .explanation("top-up of 5.00 CNY").packageId("\u5957\u9910-1");
+        r.serviceName("data");
+        int length = codec.wrap(r).length();
+        // key and explanation narrow (5 + 18), package id wide (2 x 4), service name narrow (4)
+        assertEquals(152 + 5 + 18 + 8 + 4, length);
+        ByteBuffer b = encode(codec, r, 8);
+        assertEquals(5 | CdrWalCodec.NARROW, b.getShort(8 + CdrWalCodec.IDEMPOTENCY_KEY_LENGTH) & 0xffff);
+        assertEquals(4, b.getShort(8 + CdrWalCodec.PACKAGE_ID_LENGTH) & 0xffff, "a wide string has no flag");
+        CdrRecord back = codec.decode(b, 8, length, T0, CdrWalCodec.LAYOUT_VERSION, new CdrRecord());
+        assertEquals("key-\u00e9", back.idempotencyKey().toString());
+        assertEquals("top-up of 5.00 CNY", back.explanation().toString());
+        assertEquals("\u5957\u9910-1", back.packageId().toString());
+        assertEquals("data", back.serviceName());
+    }
+
+    /** A layout 2 payload is a layout 3 one whose strings are all wide: the bytes of one decode under both numbers. */
+    @Test
+    void aLayoutTwoPayloadStillDecodes() {
+        CdrWalCodec codec = new CdrWalCodec();
+        CdrRecord r = filled(new CdrRecord(), CdrKind.SESSION_END, 7);
+        r.explanation("\u4e2d explanation").packageId("\u5957").serviceName("\u6570\u636e");
+        int length = codec.wrap(r).length();
+        ByteBuffer b = encode(codec, r, 0);
+        assertSameRecord(r, codec.decode(b, 0, length, r.tsMs(), 2, new CdrRecord()));
+    }
+
+    @Test
     void anEmptyRecordRoundTripsWithItsNoneValues() {
         CdrWalCodec codec = new CdrWalCodec();
         CdrRecord r = new CdrRecord().reset(CdrKind.ADJUSTMENT, T0);
@@ -155,9 +185,10 @@ class CdrWalCodecTest {
         byte[] called = new byte[CdrRecord.MAX_CALLED_NUMBER_BYTES];
         java.util.Arrays.fill(called, (byte) '9');
         r.calledNumber(called, 0, called.length);
-        r.idempotencyKey("k".repeat(500)).explanation("\uD800".repeat(5000));
-        r.packageId("p".repeat(io.gyro.engine.store.Subscriber.MAX_PACKAGE_ID_LENGTH))
-                .serviceName("s".repeat(CdrRecord.MAX_SERVICE_NAME_CHARS));
+        // wide characters everywhere: the largest payload has every string at two bytes a character
+        r.idempotencyKey("\u0100".repeat(500)).explanation("\uD800".repeat(5000));
+        r.packageId("\u0101".repeat(io.gyro.engine.store.Subscriber.MAX_PACKAGE_ID_LENGTH))
+                .serviceName("\u0102".repeat(CdrRecord.MAX_SERVICE_NAME_CHARS));
         assertEquals(CdrWalCodec.MAX_PAYLOAD_BYTES, codec.wrap(r).length());
         ByteBuffer b = encode(codec, r, 0);
         assertSameRecord(r, codec.decode(b, 0, CdrWalCodec.MAX_PAYLOAD_BYTES, T0, CdrWalCodec.LAYOUT_VERSION,
