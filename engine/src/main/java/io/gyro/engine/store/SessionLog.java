@@ -255,8 +255,18 @@ public final class SessionLog implements AutoCloseable {
         closed = true;
         if (snapshots != null) {
             snapshots.shutdownNow();
+            try {
+                snapshots.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         wal.close();
+    }
+
+    /** Whether no snapshot thread can still be reading the store (none was started, or it has ended). */
+    boolean snapshotsStopped() {
+        return snapshots == null || snapshots.isTerminated();
     }
 
     /** SESSION payload over a session (a flyweight: wrapped before each append). */

@@ -4,6 +4,8 @@ import java.util.function.Consumer;
 
 import io.gyro.diameter.dictionary.Enumerations;
 import io.gyro.engine.status.EngineCounters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 
 /**
@@ -32,6 +34,7 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  * one. Ended sessions dropped for room are not logged: a restart may bring some back until the table is full again.
  */
 public final class SessionStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionStore.class);
     /** The persisted live map of the versions before the session log: read once at open, then deleted. */
     static final String FILE_NAME = "sessions.cm3";
     /** Sessions the snapshot thread reads between two pauses. */
@@ -101,7 +104,7 @@ public final class SessionStore {
     }
 
     /**
-     * Creates or replaces the session under {@code session.id()} (in place when its stored size is unchanged). An
+     * Creates or replaces the session under {@code session.id()} (in its block when the block's size class still fits). An
      * ended session (last request TERMINATION or EVENT, no slot open) moves to the ended map; see the class doc.
      */
     public void write(Session session) {
@@ -260,8 +263,16 @@ public final class SessionStore {
         }
     }
 
-    /** Gives the tables' memory back (after the snapshot thread has stopped). */
+    /**
+     * Gives the tables' memory back, once no snapshot thread can be reading them; while one might be (it did not end
+     * within its close's wait), the memory is left to the process's end: a read of freed native memory could crash the
+     * JVM, a leak at shutdown cannot.
+     */
     private void release() {
+        if (log != null && !log.snapshotsStopped()) {
+            LOG.warn("session tables not freed: the session snapshot thread has not ended");
+            return;
+        }
         live.release();
         ended.release();
     }

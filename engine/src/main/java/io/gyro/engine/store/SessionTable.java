@@ -122,40 +122,60 @@ final class SessionTable {
         int blockBytes = BLOCK_HEAD + key.length + valueSize;
         if (e != NONE) {
             long at = locations[e];
+            // to a smaller class only when two classes smaller: a size at a boundary does not move on every write
+            boolean move = BlockArena.blockBytes(at) < blockBytes
+                    || BlockArena.classFor(blockBytes) < BlockArena.sizeClass(at) - 1;
+            long target = move ? arena.allocate(blockBytes) : at;   // may throw: nothing has changed yet
             int sequence = beginChange(e);
-            if (BlockArena.blockBytes(at) < blockBytes || BlockArena.classFor(blockBytes) < BlockArena.sizeClass(at)) {
-                long moved = arena.allocate(blockBytes);
-                fill(moved, key, value, valueSize);
-                LONGS.setOpaque(locations, e, moved);
+            try {
+                fill(target, key, value, valueSize);
+            } catch (RuntimeException | Error x) {
                 endChange(e, sequence);
+                if (move) {
+                    arena.free(target);   // the entry keeps its old block, untouched
+                }
+                throw x;
+            }
+            if (move) {
+                LONGS.setRelease(locations, e, target);
+            }
+            endChange(e, sequence);
+            if (move) {
                 arena.free(at);
-            } else {
-                fill(at, key, value, valueSize);
-                endChange(e, sequence);
             }
             return false;
         }
         if (count == capacity) {
             throw new IllegalStateException(name + " is full: " + capacity + " sessions");
         }
-        e = freeCount > 0 ? freeEntries[--freeCount] : highWater;
-        long at = arena.allocate(blockBytes);
+        long at = arena.allocate(blockBytes);   // may throw: nothing has changed yet
+        boolean reused = freeCount > 0;
+        e = reused ? freeEntries[freeCount - 1] : highWater;
         int sequence = beginChange(e);
-        fill(at, key, value, valueSize);
+        try {
+            fill(at, key, value, valueSize);
+        } catch (RuntimeException | Error x) {
+            endChange(e, sequence);   // still free: its location is still NONE
+            arena.free(at);
+            throw x;
+        }
         hashes[e] = hash;
-        LONGS.setOpaque(locations, e, at);
+        LONGS.setRelease(locations, e, at);
         endChange(e, sequence);
+        if (reused) {
+            freeCount--;
+        }
         int bucket = (int) hash & mask;
         chain[e] = buckets[bucket];
         buckets[bucket] = e;
         linkNewest(e);
-        if (count + 1 > buckets.length - (buckets.length >>> 2)) {
-            growBuckets();
-        }
+        count++;
         if (e == highWater) {
             highWater = e + 1;
         }
-        count++;
+        if (count > buckets.length - (buckets.length >>> 2)) {
+            growBuckets();   // may throw: the table stays whole, only more loaded
+        }
         return true;
     }
 
@@ -204,13 +224,15 @@ final class SessionTable {
 
     void clear() {
         for (int e = oldest; e != NONE; e = newer[e]) {
-            arena.free(locations[e]);
-            locations[e] = BlockArena.NONE;
+            long at = locations[e];
+            int sequence = beginChange(e);
+            LONGS.setRelease(locations, e, BlockArena.NONE);
+            endChange(e, sequence);
+            arena.free(at);
         }
         Arrays.fill(buckets, NONE);
         freeCount = 0;
         for (int e = highWater - 1; e >= 0; e--) {
-            LONGS.setOpaque(locations, e, BlockArena.NONE);
             freeEntries[freeCount++] = e;
         }
         oldest = NONE;
@@ -259,7 +281,7 @@ final class SessionTable {
                 Thread.onSpinWait();
                 continue;
             }
-            long at = (long) LONGS.getOpaque(locations, e);
+            long at = (long) LONGS.getAcquire(locations, e);
             if (at == BlockArena.NONE) {
                 VarHandle.loadLoadFence();
                 if ((int) INTS.getOpaque(sequences, e) == before) {
@@ -315,7 +337,7 @@ final class SessionTable {
     private void release(int e) {
         long at = locations[e];
         int sequence = beginChange(e);
-        LONGS.setOpaque(locations, e, BlockArena.NONE);
+        LONGS.setRelease(locations, e, BlockArena.NONE);
         endChange(e, sequence);
         arena.free(at);
         unlinkOrder(e);

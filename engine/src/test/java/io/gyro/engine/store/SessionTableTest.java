@@ -228,5 +228,6 @@ class SessionTableTest {
         assertFalse(reader.isAlive(), "the walk ends");
         assertNull(failed.get(), () -> "reader failed: " + failed.get());
         assertTrue(walks[0] > 0, "at least one whole walk");
+        table.release();
     }
 }
