@@ -186,7 +186,7 @@ public final class Engine implements AutoCloseable {
             }
             ServiceOrder.record(dataDir, loaded.catalogue());
             journal = Journal.open(dataDir.resolve(Journal.DIR_NAME),
-                    new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync"), config.bool("journal.housekeeper")));
+                    new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync")));
             // The write-ahead log is the record of truth; the JSON journal is its export. Whatever the log holds
             // beyond the journal (a kill came before the export) is exported now, before recovery reads the journal.
             wal = Wal.open(dataDir.resolve(Wal.DIR_NAME),

@@ -29,18 +29,17 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The charging thread's cost of journaling one record, with and without the journal housekeeper
- * ({@code journal.housekeeper}), which faults in the pages ahead of the writer and does the file work of a
- * rotation on its own thread.
+ * The writing thread's cost of journaling one JSON record (in the engine that thread is the CDR export's; the
+ * charging thread when the journal is fed directly, as in {@link PipelineBenchmark}): the line encoded and copied into
+ * the journal's write buffer, which goes to the file with one write per 256 KiB and at each batch end.
  *
  * <p>Each operation appends one session-interim record of about 700 bytes (two buckets touched, an
  * after-state with two buckets), ends a batch every 32 records, and then burns {@code otherWorkTokens}
  * of CPU ({@link Blackhole#consumeCPU}) standing for the rest of a request's work, so records are written
  * at a realistic pace (about 100 MB/s at the default) rather than as fast as memory copies go. At the end
  * of each fork it prints the writing thread's minor page faults per record (from
- * {@code /proc/thread-self/stat}, warm-up included): about one per 4 KiB of records without the
- * housekeeper, near 0 with it. Files are rotated at 64 MiB; all but the newest two are deleted after
- * each iteration.
+ * {@code /proc/thread-self/stat}, warm-up included). Files are rotated at 64 MiB; all but the newest two
+ * are deleted after each iteration.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,8 +51,6 @@ public class JournalBenchmark extends EngineForks {
     private static final long T0 = 1_772_359_200_000L;
     private static final int BATCH = 32;
 
-    @Param({"true", "false"})
-    public boolean housekeeper;
     /** CPU burnt per record besides journaling (Blackhole tokens; about 2 ns each). */
     @Param("2000")
     public long otherWorkTokens;
@@ -68,7 +65,7 @@ public class JournalBenchmark extends EngineForks {
     @Setup(Level.Trial)
     public void open() throws IOException {
         dir = Files.createTempDirectory("gyro-journal-bench");
-        journal = Journal.open(dir, new JournalConfig(JournalConfig.DEFAULT_MAX_FILE_BYTES, false, housekeeper));
+        journal = Journal.open(dir, new JournalConfig(JournalConfig.DEFAULT_MAX_FILE_BYTES, false));
         account.clear(8617000000005L).moneyMicros(10_000_000);
         account.addBucket(1, 1_000_000_000L, T0 + 86_400_000L, 1, 1);
         account.addBucket(2, 100, T0 + 86_400_000L, 1, 1);
@@ -90,8 +87,8 @@ public class JournalBenchmark extends EngineForks {
     @TearDown(Level.Trial)
     public void close() throws IOException {
         long faults = minorFaults() - faultsAtStart;
-        System.out.printf("%nwriting thread: %d minor page faults in %d records: %.4f per record (housekeeper %b)%n",
-                faults, n, (double) faults / Math.max(n, 1), housekeeper);
+        System.out.printf("%nwriting thread: %d minor page faults in %d records: %.4f per record%n",
+                faults, n, (double) faults / Math.max(n, 1));
         journal.close();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {

@@ -101,9 +101,6 @@ public class PipelineBenchmark extends EngineForks {
      */
     @Param("6000")
     public long graceMs;
-    /** The engine's journal.housekeeper: journal page faults and file work on a thread of their own. */
-    @Param("true")
-    public boolean journalHousekeeper;
 
     private Path dataDir;
     private Stores stores;
@@ -159,7 +156,7 @@ public class PipelineBenchmark extends EngineForks {
         long maxSessions = 500_000;   // about 60,000 kept at 50,000 requests/s and 6 s of grace
         stores = Stores.open(dataDir, new StoreConfig(Math.max(2L * subscribers, 1000), maxSessions));
         journal = Journal.open(dataDir.resolve(Journal.DIR_NAME),
-                new JournalConfig(JournalConfig.DEFAULT_MAX_FILE_BYTES, false, journalHousekeeper));
+                new JournalConfig(JournalConfig.DEFAULT_MAX_FILE_BYTES, false));
         Catalogue catalogue = RatingBenchmark.sampleCatalogue();
         rater = new Rater(catalogue);
         byte[] host = "ocs.bench.gyro".getBytes(StandardCharsets.US_ASCII);

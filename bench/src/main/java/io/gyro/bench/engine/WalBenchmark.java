@@ -33,14 +33,14 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The charging thread's cost of recording one charge: the binary write-ahead log ({@code sink=wal}: the fixed CDR
  * layout copied into the mapped segment with its CRC32C) against the JSON journal the charging thread wrote before
- * ({@code sink=json}: the line encoded and copied into the mapped file, with the journal housekeeper as the engine
- * runs it). The JSON export of the log runs on its own thread and is not measured here.
+ * ({@code sink=json}: the line encoded and copied into the journal's write buffer, written out 256 KiB at a time and
+ * at each batch end). The JSON export of the log runs on its own thread and is not measured here.
  *
  * <p>Each operation fills the same session-interim record {@link JournalBenchmark} writes (two buckets touched,
  * an after-state with two buckets, a session id, an explanation of ~50 characters; about 700 bytes of JSON, 456
  * framed bytes of binary) and appends it; a batch ends every 32 records. {@link #fillOnly} is the baseline: the record filled,
- * nothing written. No other work paces the writer, so records are written as fast as they can be (both sinks
- * take the page faults of fresh file pages; the housekeeper takes most of them off the JSON writer). All but the
+ * nothing written. No other work paces the writer, so records are written as fast as they can be (the log takes
+ * the page faults of fresh segment pages; the JSON journal's writes take none). All but the
  * newest two files are deleted after each iteration.
  */
 @State(Scope.Thread)
@@ -78,7 +78,7 @@ public class WalBenchmark extends EngineForks {
             wal = Wal.open(dir, new WalConfig(WalConfig.DEFAULT_SEGMENT_BYTES, false, prefault));
             record = new CdrRecord();
         } else {
-            journal = Journal.open(dir, new JournalConfig(JournalConfig.DEFAULT_MAX_FILE_BYTES, false, true));
+            journal = Journal.open(dir, new JournalConfig(JournalConfig.DEFAULT_MAX_FILE_BYTES, false));
             record = journal.record();
         }
         account.clear(8617000000005L).moneyMicros(10_000_000);

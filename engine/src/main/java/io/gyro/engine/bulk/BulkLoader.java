@@ -191,7 +191,7 @@ public final class BulkLoader {
             Records records = null;
             if (plan.journal()) {
                 journal = Journal.open(dataDir.resolve(Journal.DIR_NAME),
-                        new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync"), config.bool("journal.housekeeper")));
+                        new JournalConfig(config.longValue("journal.maxFileBytes"), config.bool("journal.fsync")));
                 // the write-ahead log first, as the engine writes them: the JSON journal is its export, and what a
                 // killed engine left in the log only is exported before anything new is appended
                 wal = Wal.open(dataDir.resolve(Wal.DIR_NAME),

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,34 +31,45 @@ import org.slf4j.LoggerFactory;
  * {@code cdr-YYYYMMDD-NNNN.jsonl} (UTC day of the records, then a counter from 0001), rotated at each
  * new day and before a file would pass {@link JournalConfig#maxFileBytes()}.
  *
- * <p>Two ways to feed it. Directly ({@code pipeline.Records(Journal)}: the bulk loader, tests, benchmarks), the
- * writer calls {@link #append(CdrRecord)}. In the engine it is the export of the write-ahead log
- * ({@code io.gyro.engine.wal.CdrExport}): the exporter's thread calls {@link #append(CdrRecord, long)} with the
- * log's seq, and {@link #exportOf} names the log ({@link Upstream}), whose last seq {@link #lastSeq()} then
- * answers, as the charging processor expects of it.
+ * <p>Two ways to feed it. Directly ({@code pipeline.Records(Journal)}: tests, benchmarks), the writer calls
+ * {@link #append(CdrRecord)}, and the journal is the record of truth. In the engine it is the export of the
+ * write-ahead log ({@code io.gyro.engine.wal.CdrExport}): the exporter's thread calls
+ * {@link #append(CdrRecord, long)} with the log's seq, and {@link #exportOf} names the log ({@link Upstream}), whose
+ * last seq {@link #lastSeq()} then answers, as the charging processor expects of it.
  *
  * <p>Threads: {@link #append}, {@link #endOfBatch} on the writing thread (the charging processor when fed
  * directly, the exporter's thread when it is an export). The readers ({@link #read}, {@link #scan},
  * {@link #scanAfter}) may run on another thread at the same time: they read only complete lines, up to the size
- * of the file being written that the writer publishes after each line (a release store), and no file started
- * after that. With an {@link Upstream}, the readers first wait for the export of every record the log holds
- * ({@link Upstream#awaitExport}), and are then called on the log's writer thread only (the charging processor:
- * the HTTP API's queries travel through it, and so does its failure path). {@link #open} and {@link #close} by
- * the lifecycle thread while nothing writes.
+ * of the file being written that the writer publishes each time it writes lines to it (a release store), and no
+ * file started after that. With an {@link Upstream}, the readers first wait for the export of every record the log
+ * holds ({@link Upstream#awaitExport}), and are then called on the log's writer thread only (the charging
+ * processor: the HTTP API's queries travel through it, and so does its failure path). {@link #open} and
+ * {@link #close} by the lifecycle thread while nothing writes.
  *
- * <p>Durability: the current file is memory-mapped, {@link JournalConfig#maxFileBytes()} long, and
- * {@link #append} copies the line into the mapping: once it returns the line is in the OS page cache,
- * which survives kill -9 of the process, without a system call per record. With
- * {@link JournalConfig#fsyncPerBatch()} what the batch wrote is also forced to the device at each
- * {@link #endOfBatch()}, which survives a power cut, at the price of one msync per batch. A file is cut
- * to its content when it is closed or rotated; until then the bytes past the last record are zero
- * (readers of the live file stop at the first NUL). A kill leaves that zero tail, and possibly a torn
- * last line: {@link #open} cuts both off (a torn record's answer never left) and logs a torn line once.
+ * <p>Durability. Lines go to the current file with positional {@code FileChannel.write}s from a reused direct
+ * buffer of {@link #CHUNK_BYTES}. Fed directly, {@link #append(CdrRecord)} writes its line before it returns: the
+ * line is then in the OS page cache, which survives kill -9 of the process, before the caller writes its maps and
+ * answers. As an export, {@link #append(CdrRecord, long)} only adds the line to the buffer, which is written when
+ * the next line would not fit and at each {@link #endOfBatch()} (and at rotation and close): one system call per
+ * batch or per 256 KiB instead of a page fault per 4 KiB of a mapped file; a kill loses at most the lines of a
+ * batch not yet ended, which the log still holds and the next start exports again. With
+ * {@link JournalConfig#fsyncPerBatch()}, {@link #endOfBatch()} also forces what was written to the device
+ * (fdatasync), which survives a power cut. A kill can stop a write part way and leave a torn last line:
+ * {@link #open} cuts it off and logs it once (its record's answer never left: a direct append had not returned; an
+ * exported batch had not ended). Files that the memory-mapped writer of earlier builds left after a kill, zero
+ * past their content, are cut to their content at open too.
  */
 public final class Journal implements AutoCloseable {
     public static final String DIR_NAME = "journal";
     /** Largest JSON line a record can produce (every string is capped in {@link CdrRecord}). */
     static final int MAX_LINE_BYTES = 32 * 1024;
+    /** The write buffer: one system call per this many bytes of lines at most. */
+    static final int CHUNK_BYTES = 256 * 1024;
+    /**
+     * The next file that the memory-mapped writer of earlier builds prepared ahead, under a name readers ignore; a
+     * kill could leave it behind, and {@link #open} deletes it.
+     */
+    static final String OLD_SPARE_NAME = "cdr-spare.tmp";
     private static final long MS_PER_DAY = 86_400_000L;
     private static final Pattern FILE_NAME = Pattern.compile("cdr-(\\d{8})-(\\d{4})\\.jsonl");
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -72,42 +82,38 @@ public final class Journal implements AutoCloseable {
     private final byte[] line = new byte[MAX_LINE_BYTES];
     private final JsonLineWriter writer = new JsonLineWriter().wrap(line);
     private final long tornBytesTruncated;
-    /** Null when {@link JournalConfig#housekeeper()} is off. */
-    private final JournalHousekeeper housekeeper;
+    /** Lines appended to the current file and not yet handed to it; flipped and cleared by {@link #writeOut}. */
+    private final ByteBuffer pending = ByteBuffer.allocateDirect(CHUNK_BYTES);
 
     private FileChannel channel;
-    /** The current file mapped from offset 0, {@code maxFileBytes} long; null until the first append. */
-    private MappedByteBuffer mapped;
-    private Path currentFile;
-    /** Content before this offset has been forced to the device (fsyncPerBatch only). */
-    private int forcedUpTo;
     private long currentDay = Long.MIN_VALUE;
     private int currentIndex;
+    /** Bytes of the current file, the pending lines included. */
     private long currentSize;
+    /** Bytes handed to the current file: {@link #currentSize} less the pending lines. */
+    private long writtenSize;
+    /** Bytes of the current file forced to the device (fsyncPerBatch only). */
+    private long forcedUpTo;
     private long lastSeq;
     /** The file being written and how far, for readers on other threads; replaced at each rotation. */
     private volatile Live live;
     /** The write-ahead log this journal is the export of, or null. */
     private volatile Upstream upstream;
-    private boolean dirty;
     private boolean failed;
-    /** Rotations that took the housekeeper's spare file (the others made the file themselves). */
-    private long sparesTaken;
 
     private Journal(Path dir, JournalConfig config, long lastSeq, FileChannel channel, Path currentFile,
-                    long currentDay, int currentIndex, long currentSize, long tornBytesTruncated) throws IOException {
+                    long currentDay, int currentIndex, long currentSize, long tornBytesTruncated) {
         this.dir = dir;
-        this.currentFile = currentFile;
         this.config = config;
         this.lastSeq = lastSeq;
         this.channel = channel;
         this.currentDay = currentDay;
         this.currentIndex = currentIndex;
         this.currentSize = currentSize;
+        this.writtenSize = currentSize;
+        this.forcedUpTo = currentSize;
         this.tornBytesTruncated = tornBytesTruncated;
         this.live = currentFile == null ? null : new Live(currentFile, currentSize);
-        this.housekeeper = config.housekeeper()
-                ? new JournalHousekeeper(dir, config.maxFileBytes(), JournalConfig.PREFAULT_BYTES) : null;
     }
 
     /**
@@ -117,8 +123,8 @@ public final class Journal implements AutoCloseable {
      */
     public static Journal open(Path dir, JournalConfig config) throws IOException {
         Files.createDirectories(dir);
-        // a spare the housekeeper made before a kill; never written to
-        Files.deleteIfExists(dir.resolve(JournalHousekeeper.SPARE_NAME));
+        // left by a kill of the memory-mapped writer of earlier builds; never written to
+        Files.deleteIfExists(dir.resolve(OLD_SPARE_NAME));
         List<Path> files = listFiles(dir);
         long lastSeq = -1;
         long torn = 0;
@@ -126,9 +132,10 @@ public final class Journal implements AutoCloseable {
             Path f = files.get(i);
             try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 long size = ch.size();
-                // a file that was mapped when its process died is zero past its content: the live file, and
-                // full files the housekeeper had not cut yet (they are cut in order, so the first file found
-                // already cut ends the search once the last seq is known)
+                // A file the memory-mapped writer of earlier builds had mapped when its process died is zero past
+                // its content: its live file, and full files its housekeeper had not cut yet (cut in order, so the
+                // first file found already cut ends the search once the last seq is known). A power cut can leave
+                // zeros at a file's end on some file systems too.
                 long content = contentEnd(ch, size);
                 long end = lastNewlineEnd(ch, content);
                 if (end < size) {
@@ -157,7 +164,7 @@ public final class Journal implements AutoCloseable {
         if (!m.matches()) {
             throw new IllegalStateException("unexpected journal file name " + newest);
         }
-        FileChannel ch = FileChannel.open(newest, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(newest, StandardOpenOption.WRITE);
         long day = epochDayOf(Long.parseLong(m.group(1)));
         Journal j = new Journal(dir, config, lastSeq, ch, newest, day, Integer.parseInt(m.group(2)), ch.size(), torn);
         LOG.info("journal open in {}: {} files, last seq {}", dir, files.size(), lastSeq);
@@ -170,21 +177,32 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Writes {@code r} as the next record and returns its seq. Rotates first if the record's UTC day is
-     * later than the current file's, or if the file would pass the size limit.
+     * Writes {@code r} to the file as the next record and returns its seq (fed directly: the line is in the file
+     * when this returns). Rotates first if the record's UTC day is later than the current file's, or if the file
+     * would pass the size limit.
      *
      * @throws UncheckedIOException when the write fails; the journal then refuses further appends (the
      *                              caller must not answer: the charge is not recorded)
      */
     public long append(CdrRecord r) {
-        return append(r, lastSeq + 1);
+        long seq = append(r, lastSeq + 1);
+        try {
+            writeOut();
+        } catch (IOException e) {
+            failed = true;
+            throw new UncheckedIOException("journal append failed at seq " + seq, e);
+        }
+        return seq;
     }
 
     /**
-     * Writes {@code r} with the seq it already has (the write-ahead log's, for the export), which must follow
-     * the last one written.
+     * Adds {@code r} with the seq it already has (the write-ahead log's, for the export), which must follow the
+     * last one appended; its line reaches the file by the end of the batch ({@link #endOfBatch()}). Rotates as
+     * {@link #append(CdrRecord)} does.
      *
-     * @throws IllegalArgumentException when {@code seq} is not above the last seq written
+     * @throws IllegalArgumentException when {@code seq} is not above the last seq appended
+     * @throws UncheckedIOException     when a file cannot be started or written (this record's rotation, or the
+     *                                  write of the lines before it); the journal then refuses further appends
      */
     public long append(CdrRecord r, long seq) {
         if (failed) {
@@ -201,96 +219,70 @@ public final class Journal implements AutoCloseable {
             if (channel == null || day > currentDay || (currentSize > 0 && currentSize + len > config.maxFileBytes())) {
                 rotate(Math.max(day, currentDay));
             }
-            if (mapped == null) {
-                mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, config.maxFileBytes());
-                forcedUpTo = (int) currentSize;
+            if (pending.remaining() < len) {
+                writeOut();
             }
         } catch (IOException e) {
             failed = true;
             throw new UncheckedIOException("journal append failed at seq " + seq, e);
         }
-        int at = (int) currentSize;
-        // The line, then its newline: a reader that sees the newline sees the whole line.
-        mapped.put(at, line, 0, len - 1);
-        mapped.put(at + len - 1, (byte) '\n');
+        pending.put(line, 0, len);
         currentSize += len;
-        Live.SIZE.setRelease(live, currentSize);
         lastSeq = seq;
-        dirty = true;
         return seq;
     }
 
     /**
-     * End of a processor batch: with {@link JournalConfig#fsyncPerBatch()} forces what this batch wrote
-     * to the device; otherwise does nothing but tell the housekeeper how far the file is written. Call
-     * before flushing the batch's answers.
+     * End of a batch: hands the batch's lines to the file (the readers see them from then on) and, with
+     * {@link JournalConfig#fsyncPerBatch()}, forces them to the device. Call before flushing the batch's answers.
+     *
+     * @throws UncheckedIOException when the write or the force fails: the batch's records may not all be in the
+     *                              file (the caller must not answer them); the journal refuses further appends
      */
     public void endOfBatch() {
-        if (config.fsyncPerBatch() && dirty && mapped != null) {
-            try {
-                mapped.force(forcedUpTo, (int) currentSize - forcedUpTo);
-                forcedUpTo = (int) currentSize;
-            } catch (UncheckedIOException e) {
-                failed = true;
-                throw new UncheckedIOException("journal fsync failed", e.getCause());
+        if (failed || channel == null) {
+            return;
+        }
+        try {
+            writeOut();
+            if (config.fsyncPerBatch() && forcedUpTo < writtenSize) {
+                channel.force(false);
+                forcedUpTo = writtenSize;
             }
+        } catch (IOException e) {
+            failed = true;
+            throw new UncheckedIOException("journal write failed at seq " + lastSeq, e);
         }
-        if (dirty && housekeeper != null) {
-            housekeeper.writing(mapped, currentSize);
-        }
-        dirty = false;
     }
 
-    /**
-     * Starts the next file: the housekeeper's spare, renamed into place, or one made here. The full
-     * file goes to the housekeeper to be cut and closed (or is closed here, without a housekeeper).
-     */
+    /** Writes the pending lines at the end of the current file and publishes its new size to the readers. */
+    private void writeOut() throws IOException {
+        if (pending.position() == 0) {
+            return;
+        }
+        pending.flip();
+        while (pending.hasRemaining()) {
+            writtenSize += channel.write(pending, writtenSize);
+        }
+        pending.clear();
+        Live.SIZE.setRelease(live, writtenSize);
+    }
+
+    /** Closes the current file (its pending lines written out first) and starts the next one. */
     private void rotate(long day) throws IOException {
         int index = day == currentDay ? currentIndex + 1 : 1;
         Path f;
         while (Files.exists(f = dir.resolve(fileName(day, index)))) {
             index++;
         }
-        JournalHousekeeper.Spare spare = housekeeper == null ? null : housekeeper.takeSpare(f);
-        FileChannel oldChannel = channel;
-        MappedByteBuffer oldMapped = mapped;
-        Path oldFile = currentFile;
-        long oldSize = currentSize;
-        if (housekeeper != null && oldMapped != null && config.fsyncPerBatch() && oldSize > forcedUpTo) {
-            // this batch's lines in the full file are forced here, as endOfBatch forces the rest of the batch in the
-            // next file: once endOfBatch returns, every line written is on the device (the housekeeper retires the
-            // file later), which is what lets the write-ahead log's export delete the log's copies
-            try {
-                oldMapped.force(forcedUpTo, (int) oldSize - forcedUpTo);
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
-        }
-        if (housekeeper == null || oldMapped == null) {
-            closeCurrent(config.fsyncPerBatch());
-        }
-        if (spare != null) {
-            channel = spare.channel();
-            mapped = spare.mapped();
-            sparesTaken++;
-        } else {
-            channel = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            mapped = null;
-        }
-        currentFile = f;
+        closeCurrent(config.fsyncPerBatch());
+        channel = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         currentDay = day;
         currentIndex = index;
         currentSize = 0;
+        writtenSize = 0;
         forcedUpTo = 0;
         live = new Live(f, 0);
-        if (housekeeper != null && oldMapped != null) {
-            if (mapped == null) {
-                mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, config.maxFileBytes());
-            }
-            // the new mapping is named first, so the housekeeper never touches the old one once retired
-            housekeeper.writing(mapped, 0);
-            housekeeper.retire(oldFile, oldChannel, oldMapped, oldSize, config.fsyncPerBatch());
-        }
     }
 
     /**
@@ -305,10 +297,9 @@ public final class Journal implements AutoCloseable {
 
     /**
      * With {@link JournalConfig#fsyncPerBatch()}, forces the journal's directory to the device, so the names of the
-     * files started since (created, or renamed from the housekeeper's spare) survive a power cut as their lines do:
-     * forcing a file does not force its name. The write-ahead log's export calls it before it deletes log segments
-     * whose records these files hold. Without fsync, nothing (the page cache keeps names as it keeps lines). Any
-     * thread.
+     * files started since survive a power cut as their lines do: forcing a file does not force its name. The
+     * write-ahead log's export calls it before it deletes log segments whose records these files hold. Without fsync,
+     * nothing (the page cache keeps names as it keeps lines). Any thread.
      */
     public void syncDirectory() throws IOException {
         if (config.fsyncPerBatch()) {
@@ -318,7 +309,10 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Seq of the last record written into this journal's files (the writing thread's view). */
+    /**
+     * Seq of the last record appended to this journal (the writing thread's view; an exported one is in the files
+     * once its batch ends).
+     */
     public long writtenSeq() {
         return lastSeq;
     }
@@ -395,15 +389,6 @@ public final class Journal implements AutoCloseable {
             }
         }
         return new View(files, l.file, size);
-    }
-
-    /** For tests: rotations that took a spare file, and the housekeeper (null when off). */
-    long sparesTaken() {
-        return sparesTaken;
-    }
-
-    JournalHousekeeper housekeeper() {
-        return housekeeper;
     }
 
     /** Bytes of a torn last line cut off by {@link #open} (0 normally). */
@@ -548,33 +533,22 @@ public final class Journal implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (housekeeper != null) {
-            // if its thread did not stop, it may still touch the mapping: leave the file uncut (the next
-            // open cuts it) rather than unmap memory another thread is writing to
-            housekeeper.close();
-        }
         closeCurrent(true);
     }
 
-    /** Unmaps the current file, cuts it to its content and closes it. */
+    /** Writes out the current file's pending lines, forces it to the device if asked, and closes it. */
     private void closeCurrent(boolean force) throws IOException {
         if (channel == null) {
             return;
         }
-        if (mapped != null) {
+        try (FileChannel ch = channel) {
+            writeOut();
             if (force) {
-                mapped.force(0, (int) currentSize);
+                ch.force(true);
             }
-            MappedFiles.unmap(mapped);
-            mapped = null;
+        } finally {
+            channel = null;
         }
-        channel.truncate(currentSize);
-        if (force) {
-            channel.force(true);
-        }
-        channel.close();
-        channel = null;
-        currentFile = null;
     }
 
     static String fileName(long epochDay, int index) {
@@ -598,8 +572,8 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Reads {@code f} up to {@code limit} bytes (the live file's content) and in any case up to its first
-     * NUL byte: a full file the housekeeper has not cut yet, or one a kill left, has a zero tail too.
+     * Reads {@code f} up to {@code limit} bytes (the live file's content) and in any case up to its first NUL byte:
+     * a file the memory-mapped writer of earlier builds left after a kill, not opened since, has a zero tail.
      */
     private static BufferedReader reader(Path f, long limit) throws IOException {
         return new BufferedReader(new InputStreamReader(new ContentInputStream(Files.newInputStream(f), limit),

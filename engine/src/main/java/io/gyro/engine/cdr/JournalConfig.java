@@ -5,21 +5,19 @@ package io.gyro.engine.cdr;
  *
  * @param maxFileBytes  a file is rotated before a record would take it past this size (it still holds at
  *                      least one record); default 64 MiB. Files also rotate at each UTC day.
- * @param fsyncPerBatch when true, {@link Journal#endOfBatch()} forces the file to the device
- *                      (msync), so records survive a power cut, not just a kill -9. Default false:
- *                      once copied into the file's mapping the bytes are in the OS page cache, which
- *                      survives the death of the process.
- * @param housekeeper   when true (the default), a {@link JournalHousekeeper} thread faults in the pages
- *                      ahead of the writer, prepares the next file and closes full ones, so the charging
- *                      thread does none of that file work. On a quiet 2-core box it cut the writer's p99 four
- *                      fold; on one oversubscribed by other processes the extra thread made its tail worse
- *                      (bench/RESULTS.md). The two-argument constructor leaves it off.
+ * @param fsyncPerBatch when true, {@link Journal#endOfBatch()} forces what the batch wrote to the device
+ *                      (fdatasync), so records survive a power cut, not just a kill -9. Default false: once
+ *                      written at the end of the batch the lines are in the OS page cache, which survives the
+ *                      death of the process.
  */
-public record JournalConfig(long maxFileBytes, boolean fsyncPerBatch, boolean housekeeper) {
+public record JournalConfig(long maxFileBytes, boolean fsyncPerBatch) {
     public static final long DEFAULT_MAX_FILE_BYTES = 64L * 1024 * 1024;
     /** A record is at most ~20 KB; smaller files would rotate on every record. */
     public static final long MIN_MAX_FILE_BYTES = 64L * 1024;
-    /** The current file is mapped whole, and a mapping is indexed by an int. */
+    /**
+     * The range {@code journal.maxFileBytes} has always had (the files used to be mapped whole, and a mapping is
+     * indexed by an int); nothing in the writer needs the bound any more.
+     */
     public static final long MAX_MAX_FILE_BYTES = 1L << 30;
 
     public JournalConfig {
@@ -29,16 +27,8 @@ public record JournalConfig(long maxFileBytes, boolean fsyncPerBatch, boolean ho
         }
     }
 
-    /** Pages this far ahead of the writer are faulted in by the housekeeper (at most the file size). */
-    public static final long PREFAULT_BYTES = 4L * 1024 * 1024;
-
-    /** Without the housekeeper. */
-    public JournalConfig(long maxFileBytes, boolean fsyncPerBatch) {
-        this(maxFileBytes, fsyncPerBatch, false);
-    }
-
-    /** The engine's defaults: 64 MiB files, no fsync, with the housekeeper. */
+    /** The engine's defaults: 64 MiB files, no fsync. */
     public static JournalConfig defaults() {
-        return new JournalConfig(DEFAULT_MAX_FILE_BYTES, false, true);
+        return new JournalConfig(DEFAULT_MAX_FILE_BYTES, false);
     }
 }

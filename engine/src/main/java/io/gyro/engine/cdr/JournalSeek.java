@@ -26,7 +26,7 @@ import java.util.List;
  */
 final class JournalSeek {
     private static final byte[] PREFIX = "{\"seq\":".getBytes(StandardCharsets.US_ASCII);
-    /** Seq of "no record here" (the end of the content, or a zero tail left by a killed writer). */
+    /** Seq of "no record here" (the end of the content, or the zero tail of a file an earlier build's writer left). */
     private static final long END = Long.MAX_VALUE;
 
     private JournalSeek() {
@@ -80,8 +80,8 @@ final class JournalSeek {
 
     /**
      * {@code p} when a line starts there, else just past the next '\n' at or after {@code p}; {@code end} if none
-     * (or if a NUL comes first: a file that was mapped when its writer died, or that the housekeeper has not cut
-     * yet, is zero past its content).
+     * (or if a NUL comes first: a file the memory-mapped writer of earlier builds left after a kill is zero past its
+     * content until the journal is opened again).
      */
     private static long lineStartAtOrAfter(FileChannel ch, long p, long end) throws IOException {
         if (p == 0) {

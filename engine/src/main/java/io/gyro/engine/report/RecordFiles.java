@@ -16,8 +16,8 @@ import java.util.stream.Stream;
  * Reads the charging-record files ({@code <data>/journal/cdr-YYYYMMDD-NNNN.jsonl}, one JSON object a line) as a
  * reader from outside the writer: by their documented name and format only, never through the journal's classes,
  * so it works the same on the JSON-lines export of the write-ahead log. Only complete lines are handed over: a file
- * is read up to its first NUL byte (the live file is memory-mapped with a zero tail) and a last line without its
- * newline (being written, or torn by a kill) is left for the next read.
+ * is read up to its first NUL byte (a file the memory-mapped writer of earlier builds left after a kill has a zero
+ * tail) and a last line without its newline (being written, or torn by a kill) is left for the next read.
  *
  * <p>Called on the report worker thread and the margin alarm's thread; never on the charging thread or an event
  * loop. Stateless; allocates per call.

@@ -232,18 +232,27 @@ class JournalTest {
     }
 
     @Test
-    void theLiveFileIsMappedAtFullSizeAndCutToItsContentOnClose() throws Exception {
+    void aDirectAppendIsInTheFileWhenItReturnsAnExportedOneAtTheEndOfItsBatch() throws Exception {
         JournalConfig config = new JournalConfig(JournalConfig.MIN_MAX_FILE_BYTES, false);
         Path f;
         try (Journal j = Journal.open(dir, config)) {
             appendEvent(j, T0, 1, 1);
             f = Journal.listFiles(dir).get(0);
-            assertEquals(JournalConfig.MIN_MAX_FILE_BYTES, Files.size(f), "mapped whole while written");
-            assertEquals(1, all(j).size(), "readers of the live file stop at its content");
-            assertEquals(1, j.read(1, 0, Long.MAX_VALUE, 10).size());
+            long one = Files.size(f);
+            assertTrue(one > 0, "written before append returned");
+            assertEquals(1, all(j).size());
+            CdrRecord r = j.record().reset(CdrKind.EVENT, T0).msisdn(1).retailMicros(1);
+            assertEquals(5, j.append(r, 5), "as the export appends: with the log's seq");
+            assertEquals(one, Files.size(f), "in the write buffer until the batch ends");
+            assertEquals(1, all(j).size(), "readers see the lines in the file");
+            j.endOfBatch();
+            assertTrue(Files.size(f) > one);
+            assertEquals(List.of(1L, 5L), all(j).stream().map(e -> e.seq).toList());
+            assertEquals(2, j.read(1, 0, Long.MAX_VALUE, 10).size());
         }
         String content = Files.readString(f);
-        assertTrue(content.endsWith("}\n") && content.indexOf('\0') < 0, "cut to its content on close");
+        assertTrue(content.endsWith("}\n") && content.indexOf('\0') < 0, "nothing past the last line");
+        assertEquals(2, content.split("\n").length);
     }
 
     @Test

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@link KillNineWriter} in a separate JVM, kills it with SIGKILL mid-loop (twice: the second run
- * starts by recovering from the first kill; both with the journal housekeeper), then reopens without it
- * and checks that nothing is corrupt and that nothing acknowledged was lost or charged twice.
+ * starts by recovering from the first kill), then reopens the journal and the stores and checks that
+ * nothing is corrupt and that nothing acknowledged was lost or charged twice.
  */
 class KillNineTest {
     @TempDir
@@ -38,7 +38,7 @@ class KillNineTest {
     private record Run(long lastAckI, long lastAckSeq, String openLine) {
     }
 
-    private Run runAndKill(long startI, int acksBeforeKill, boolean housekeeper) throws Exception {
+    private Run runAndKill(long startI, int acksBeforeKill) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -51,9 +51,6 @@ class KillNineTest {
         cmd.add(KillNineWriter.class.getName());
         cmd.add(dir.toString());
         cmd.add(Long.toString(startI));
-        if (housekeeper) {
-            cmd.add("housekeeper");
-        }
         File stderr = dir.resolve("child-" + startI + ".err").toFile();
         Process p = new ProcessBuilder(cmd).redirectError(stderr).start();
         AtomicLong lastI = new AtomicLong(-1);
@@ -102,9 +99,8 @@ class KillNineTest {
     @Test
     @Timeout(90)
     void killNineLosesNothingAcknowledgedAndChargesNothingTwice() throws Exception {
-        // with the journal housekeeper, so the kills can also leave a spare file and full files not yet cut
-        Run first = runAndKill(1, 2_000, true);
-        Run second = runAndKill(first.lastAckI() + 1, 2_000, true);
+        Run first = runAndKill(1, 2_000);
+        Run second = runAndKill(first.lastAckI() + 1, 2_000);
         assertTrue(second.openLine().startsWith("OPEN recovered=true"), second.openLine());
 
         try (Stores stores = Stores.open(dir, KillNineWriter.CONFIG);

@@ -15,9 +15,7 @@ import io.gyro.engine.store.SubscriberStore;
 /**
  * Child process of {@link KillNineTest}: charges in a loop in the recommended order (journal, then
  * maps; every other session is then ended, which moves it to the ended-session map) and prints {@code ACK <i> <seq>} once an iteration is complete, i.e. when its answer would have
- * left. Runs until killed. Arguments: data directory, first iteration, and optionally {@code housekeeper}
- * to run the journal with its housekeeper thread (so a kill can also leave a spare file and full files
- * not yet cut).
+ * left. Runs until killed. Arguments: data directory, first iteration.
  */
 public final class KillNineWriter {
     static final long INITIAL_MONEY = 1_000_000_000_000L;
@@ -37,9 +35,7 @@ public final class KillNineWriter {
         Path dir = Path.of(args[0]);
         long i = Long.parseLong(args[1]);
         Stores stores = Stores.open(dir, CONFIG);
-        boolean housekeeper = args.length > 2 && args[2].equals("housekeeper");
-        Journal journal = Journal.open(dir.resolve(Journal.DIR_NAME),
-                new JournalConfig(JOURNAL.maxFileBytes(), JOURNAL.fsyncPerBatch(), housekeeper));
+        Journal journal = Journal.open(dir.resolve(Journal.DIR_NAME), JOURNAL);
         if (stores.recovered()) {
             JournalRecovery.apply(journal, stores.accounts());
         }

@@ -46,7 +46,7 @@ class CdrExportTest {
         int count = 3000;
         Path direct = dir.resolve("direct");
         Path exported = dir.resolve("exported");
-        JournalConfig small = new JournalConfig(256 * 1024, false, true);
+        JournalConfig small = new JournalConfig(256 * 1024, false);
         try (Journal j = Journal.open(direct, small)) {
             for (long n = 1; n <= count; n++) {
                 CdrWalCodecTest.filled(j.record(), KINDS[(int) (n % KINDS.length)], n * 30_000);

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * still exports every record once, with its seq.
  *
  * <p>A "kill" here, as in {@code CheckpointRecoveryTest}: the exporter halted where it is, the log and the journal
- * left open and unforced (the journal without its housekeeper, so no thread of the dead run goes on); the next run
+ * left open and unforced (the journal's lines not yet written out are lost with it, as in a kill); the next run
  * opens the same files, whose pages the dead run's mappings share, as a start after kill -9 finds them.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -37,7 +37,7 @@ class WalRetentionTest {
     private static final CdrKind[] KINDS = CdrKind.values();
     /** The smallest segments: about 150 of these records each. */
     private static final WalConfig SMALL = new WalConfig(WalConfig.MIN_SEGMENT_BYTES, false);
-    private static final JournalConfig JOURNAL = new JournalConfig(256 * 1024, false, false);
+    private static final JournalConfig JOURNAL = new JournalConfig(256 * 1024, false);
 
     @TempDir
     Path dir;
@@ -103,7 +103,7 @@ class WalRetentionTest {
     @Test
     void exportedSegmentsAreDeletedAndTheOneBeingWrittenNever() throws Exception {
         long last = 2_000;
-        try (Journal j = Journal.open(journalDir(), new JournalConfig(256 * 1024, false, true));
+        try (Journal j = Journal.open(journalDir(), new JournalConfig(256 * 1024, false));
              Wal wal = Wal.open(walDir(), SMALL)) {
             CdrExport export = new CdrExport(wal, j, CdrExport.DEFAULT_AWAIT_MS, 0);
             j.exportOf(export);
