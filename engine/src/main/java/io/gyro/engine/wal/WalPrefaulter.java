@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code gyro-wal-prefault}), so the charging thread only copies bytes: the first write to each page of a
  * mapping is a fault (on a virtual machine one can cost tens of microseconds). A page is made writable with an
  * atomic compare-and-set of a zero long with zero, which leaves any byte the writer already put there as it is
- * (the idea of the JSON journal's {@code JournalHousekeeper}).
+ * (the idea the JSON journal used while it was a mapped file).
  *
  * <p>Threads: {@link #writing} on the writer's thread (at each segment start and batch end); the rest on this
  * thread; {@link #close} on the writer's thread at the end. The writer never unmaps a segment this thread may touch:
