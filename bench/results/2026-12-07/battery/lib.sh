@@ -1,5 +1,5 @@
 # Shared by the battery scripts: start/stop the engine (gyro serve) or the null responder, each in its own JVM, and
-# read per-thread CPU from /proc. JDIR holds gyro.jar, benchmarks.jar and jvm.flags (copies of one build).
+# read per-thread CPU from /proc (ENGINE_OPTS: more JVM options for the engine, e.g. -Xlog:gc). JDIR holds gyro.jar, benchmarks.jar and jvm.flags (copies of one build).
 : "${JDIR:?JDIR: directory with gyro.jar, benchmarks.jar, jvm.flags}"
 OUT=${OUT:-/tmp/gyro-runs/battery}; mkdir -p "$OUT"
 FLAGS=$(cat "$JDIR/jvm.flags")
@@ -10,7 +10,7 @@ start_server() {
   local what=$1 log=$2; shift 2
   if [ "$what" = engine ]; then
     DATA=$OUT/data-$$; rm -rf "$DATA"
-    java $FLAGS -jar "$JDIR/gyro.jar" serve --data-dir "$DATA" --set diameter.port=$PORT --set http.port=$HTTP "$@" \
+    java $FLAGS ${ENGINE_OPTS:-} -jar "$JDIR/gyro.jar" serve --data-dir "$DATA" --set diameter.port=$PORT --set http.port=$HTTP "$@" \
       > "$log" 2>&1 &
     SPID=$!
     for _ in $(seq 1 600); do grep -q "engine up" "$log" && return 0; sleep 0.2; done
