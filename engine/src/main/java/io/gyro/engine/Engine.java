@@ -200,16 +200,17 @@ public final class Engine implements AutoCloseable {
                 LOG.warn("write-ahead log: exported {} records the JSON journal lacked (up to seq {})", exported,
                         journal.writtenSeq());
             }
-            // Only the journal's tail after the checkpoint is read (all of it without a usable checkpoint); after
-            // an unclean stop that one parse also rolls accounts forward and feeds the session reconciliation.
+            // The accounts were loaded from their newest snapshot; the journal after its seq rolls them forward (the
+            // whole journal without one), and the same parse feeds the session reconciliation and the top-up keys.
             long recoveryStartNs = System.nanoTime();
-            checkpoint = JournalCheckpoint.open(dataDir, stores.accounts()::accountWrites);
+            JournalCheckpoint.deleteLegacyFile(dataDir);
             topUpKeys = TopUpKeys.open(dataDir);
-            StartupRecovery.Result startup = StartupRecovery.recover(journal, stores, checkpoint, topUpKeys,
+            StartupRecovery.Result startup = StartupRecovery.recover(journal, stores, topUpKeys,
                     clock.getAsLong(), config.integer("sessions.graceSeconds") * 1000L);
+            checkpoint = new JournalCheckpoint(journal.lastSeq());
             if (stores.recovered()) {
                 LOG.warn("unclean stop detected: stores reopened in {} ms ({} maps recovered by Chronicle); journal "
-                                + "replay in {} ms: {}", stores.openMillis(), stores.mapsRecovered(),
+                                + "roll-forward in {} ms: {}", stores.openMillis(), stores.mapsRecovered(),
                         (System.nanoTime() - recoveryStartNs) / 1_000_000, startup.journalRecovery());
             }
             LOG.info("journal: {} records read after seq {}{}, {} top-up keys found there ({} held); {} sessions "
@@ -252,6 +253,10 @@ public final class Engine implements AutoCloseable {
             stores.sessions().endOfBatch();   // what start-up recovery logged, published before the first batch
             disruptor.start();
             stores.sessions().log().startSnapshots(config.integer("sessions.snapshotSeconds") * 1000L);
+            JournalCheckpoint applied = checkpoint;
+            Wal log = wal;
+            stores.accountSnapshots().start(config.integer("accounts.snapshotSeconds") * 1000L, applied::seq,
+                    log::publishedSeq);
             RingBuffer<RingEvent> ring = disruptor.getRingBuffer();
 
             ticker = Executors.newSingleThreadScheduledExecutor(
@@ -321,9 +326,6 @@ public final class Engine implements AutoCloseable {
             }
             if (journal != null) {
                 journal.close();
-            }
-            if (checkpoint != null) {
-                checkpoint.close();
             }
             if (topUpKeys != null) {
                 topUpKeys.close();
@@ -417,6 +419,9 @@ public final class Engine implements AutoCloseable {
         out.put("sessionLogSeq", stores.sessions().log().lastSeq());
         out.put("sessionSnapshots", stores.sessions().log().snapshotsTaken());
         out.put("lastSessionSnapshotMillis", stores.sessions().log().lastSnapshotMillis());
+        out.put("accountSnapshots", stores.accountSnapshots().taken());
+        out.put("accountSnapshotSeq", stores.accountSnapshots().newestSeq());
+        out.put("lastAccountSnapshotMillis", stores.accountSnapshots().lastMillis());
         // off-heap memory of the session tables (live and ended), grown to the peak and reused; read racily
         out.put("sessionTableBytes", stores.sessions().tableBytes());
         Map<String, Long> counters = new LinkedHashMap<>();
@@ -468,10 +473,9 @@ public final class Engine implements AutoCloseable {
             LOG.error("closing the journal failed", e);
         }
         try {
-            checkpoint.close();
             topUpKeys.close();
         } catch (IOException e) {
-            LOG.error("closing the journal checkpoint or the top-up keys failed", e);
+            LOG.error("closing the top-up keys failed", e);
         }
         try {
             stores.close();

@@ -237,14 +237,15 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (n == 3 && p[1].equals("catalogue") && p[2].equals("reload") && method.equals(HttpMethod.POST)) {
             JsonNode body = body(request, Set.of("path"));
             String path = text(body, "path", false);
-            run(ctx, keepAlive, HttpResponseStatus.OK, s -> reload(s, path));
+            long nowMs = clock.getAsLong();
+            run(ctx, keepAlive, HttpResponseStatus.OK, s -> reload(s, path, nowMs));
             return;
         }
         throw new ApiException(404, "no such endpoint: " + method + " " + String.join("/", p) + " (see /openapi.json)");
     }
 
-    private static Object reload(ChargingState s, String path) {
-        return Admin.reloadCatalogue(s, path == null ? Path.of(s.catalogue().source()) : Path.of(path));
+    private static Object reload(ChargingState s, String path, long nowMs) {
+        return Admin.reloadCatalogue(s, path == null ? Path.of(s.catalogue().source()) : Path.of(path), nowMs);
     }
 
     /** Runs {@code work} on the processor and answers with its result. */

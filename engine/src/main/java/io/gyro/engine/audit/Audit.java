@@ -3,7 +3,7 @@ package io.gyro.engine.audit;
 import io.gyro.engine.EngineConfig;
 import io.gyro.engine.cdr.CdrKind;
 import io.gyro.engine.cdr.Journal;
-import io.gyro.engine.cdr.JournalCheckpoint;
+import io.gyro.engine.cdr.JournalRecovery;
 import io.gyro.engine.cdr.JournalEntry;
 import io.gyro.engine.pipeline.Admin;
 import io.gyro.engine.pipeline.StartupRecovery;
@@ -29,8 +29,9 @@ import java.util.Set;
 /**
  * {@code gyro audit}: checks, offline, that a stopped engine's data directory conserved money (ARCHITECTURE.md
  * invariant 1) and that its bookkeeping agrees with itself. Run on the caller's thread, with the directory lock
- * held, on a directory the last run closed cleanly (see {@link Stores#openStopped}); it writes nothing but the
- * clean-shutdown marker, which closing the maps writes again.
+ * held, on a directory the last run closed cleanly (see {@link Stores#openStopped}); the accounts are loaded as a
+ * start loads them (the newest snapshot, rolled forward with the journal after it, in memory). It writes nothing but
+ * the clean-shutdown marker, which closing the maps writes again.
  *
  * <p>The sign of a record's effect on money, as the charging processor writes it ({@code pipeline.Records}):
  * every kind stores in {@code retailMicros} the money it took from the account, so the effect is
@@ -197,13 +198,15 @@ public final class Audit {
                 return loaded[0].ok() ? loaded[0].catalogue() : null;
             }));
             long[] journal = audit.readJournal(dataDir.resolve(Journal.DIR_NAME));
-            JournalCheckpoint.Found checkpoint = JournalCheckpoint.peek(dataDir);
-            if (checkpoint.status() == JournalCheckpoint.Status.VALID && checkpoint.seq() < journal[1]) {
-                // A request failed half way in the last run (the checkpoint was held): the next start rolls the
-                // records after it forward onto the accounts, so until then the accounts may lag the journal.
-                throw new Refused("dataDir=" + dataDir + ": the journal holds " + (journal[1] - checkpoint.seq())
-                        + " records after its checkpoint (seq " + checkpoint.seq() + "), which the next start applies "
-                        + "to the accounts: start the engine once, stop it cleanly, then audit", null);
+            // The accounts were loaded as a start loads them, from their newest snapshot; the records after its seq
+            // (normally none after a clean stop) are rolled forward the same way before anything is compared.
+            long snapshotSeq = Math.max(stores.accountSnapshotSeq(), 0);
+            if (snapshotSeq < journal[1]) {
+                Path journalDir = dataDir.resolve(Journal.DIR_NAME);
+                JournalRecovery.Report rolled = JournalRecovery.apply(() -> Journal.scanStopped(journalDir),
+                        stores.accounts(), snapshotSeq, e -> { });
+                progress.accept(String.format(Locale.ROOT, "audit: accounts rolled forward from the snapshot at seq "
+                        + "%,d: %,d records applied", snapshotSeq, rolled.rolledForward().size()));
             }
             progress.accept(String.format(Locale.ROOT, "audit: journal read: %,d records naming %,d accounts, %.1f s",
                     journal[0], audit.index.size(), (System.nanoTime() - startNs) / 1e9));
@@ -213,7 +216,7 @@ public final class Audit {
                     audit.holdingReservations.size(), audit.counts,
                     audit.lines, (System.nanoTime() - startNs) / 1_000_000);
         } finally {
-            stores.close();
+            stores.closeAfterReading();
         }
     }
 

@@ -419,7 +419,7 @@ public final class Admin {
      * catalogue, so every account's codes are remapped by the source's key; a new catalogue that
      * drops a source some account still holds is refused, and the current one stays.
      */
-    public static Map<String, Object> reloadCatalogue(ChargingState s, java.nio.file.Path file) {
+    public static Map<String, Object> reloadCatalogue(ChargingState s, java.nio.file.Path file, long nowMs) {
         io.gyro.rating.catalogue.CatalogueLoadResult result = io.gyro.rating.catalogue.CatalogueLoader.load(file);
         if (!result.ok()) {
             throw new CatalogueRejected(result.problems().stream().map(Object::toString).toList());
@@ -461,7 +461,10 @@ public final class Admin {
                     + " bucket(s) but the new catalogue no longer defines it"));
             throw new CatalogueRejected(problems);
         }
+        // Each renumbered account is journaled (an ADJUSTMENT of nothing, with the new codes in its after-state): the
+        // accounts live in memory, and a start rebuilds them from a snapshot and the journal's after-states.
         Account account = new Account();
+        Subscriber holder = new Subscriber();
         for (long id : changed.keySet()) {
             if (s.stores.accounts().read(id, account)) {
                 for (int i = 0; i < account.bucketCount(); i++) {
@@ -469,6 +472,11 @@ public final class Admin {
                     if (code >= 0 && code < remap.length) {
                         account.sourceCode(i, remap[code]);
                     }
+                }
+                if (s.stores.subscribers().findByMsisdn(id, holder)) {
+                    ChargingState.toWallet(account, s.wallet);
+                    account.lastJournalSeq(s.records.fee(CdrKind.ADJUSTMENT, holder, 0, s.wallet, nowMs,
+                            "bucket sources renumbered by a catalogue reload"));
                 }
                 s.stores.accounts().write(account);
             }

@@ -3,7 +3,6 @@ package io.gyro.engine.pipeline;
 import io.gyro.engine.cdr.CdrKind;
 import io.gyro.engine.cdr.CdrRecord;
 import io.gyro.engine.cdr.Journal;
-import io.gyro.engine.cdr.JournalCheckpoint;
 import io.gyro.engine.cdr.JournalEntry;
 import io.gyro.engine.cdr.JournalRecovery;
 import io.gyro.engine.store.Account;
@@ -25,27 +24,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the engine does at start, before the pipeline runs, to make the stores agree with the
- * journal (the record of truth for charges) and with each other.
- *
- * <p>The processor writes, per request: records to the journal, then the account, then the
- * session. A kill -9 can fall between any two. The journal checkpoint ({@link JournalCheckpoint}) names
- * the last record up to which every such write is known done, so only the records after it (the tail)
- * are read; without a usable checkpoint (a directory from before it, an unreadable file, a checkpoint past
- * the journal's end, Chronicle having repaired corruptions, or top-up keys that cannot be trusted) the
- * whole journal is read, as before. After an unclean stop, or when the checkpoint is behind the journal:
+ * What the engine does at start, before the pipeline runs, to bring the stores to the journal's end (the journal is
+ * the record of truth for charges). One path for every start, after a clean stop or a kill -9 alike:
  * <ol>
- *   <li>{@link io.gyro.engine.cdr.JournalRecovery} brings each account to its last record's after-state;</li>
- *   <li>sessions are brought up to the last charged CC-Request-Number of the records near the end
- *       of the journal ({@link SessionReconciliation}), so a retransmission of a charged but
- *       unanswered request is never charged twice;</li>
- *   <li>every account's reservations are recomputed from the open sessions, which are the only
- *       holders of reservations: a reservation written to the account but not to its session
- *       (or the reverse) cannot leak.</li>
+ *   <li>the accounts were loaded from their newest snapshot ({@code Stores.open}), which names the journal seq up to
+ *       which every record is in them; only the records after it (the tail) are read, all of them when there is no
+ *       usable snapshot or the top-up keys cannot be trusted;</li>
+ *   <li>{@link io.gyro.engine.cdr.JournalRecovery} rolls each account forward with the tail's after-states;</li>
+ *   <li>when the tail held anything or the last run did not close cleanly: sessions are brought up to the last
+ *       charged CC-Request-Number of the records near the end of the journal ({@link SessionReconciliation}), so a
+ *       retransmission of a charged but unanswered request is never charged twice; every account's reservations
+ *       are recomputed from the open sessions, which are the only holders of reservations (reservations are not
+ *       journaled, and a fuzzy snapshot may hold any account's at some moment of the walk); and subscribers are
+ *       moved to the period a journaled recurring fee paid for.</li>
  * </ol>
- * On every start the top-up idempotency keys of the records read are remembered ({@link TopUpKeys}: the
- * keys of earlier records are in its file), so a retried top-up credits once across restarts. Last, the
- * checkpoint moves to the journal's last record: everything before it now agrees.
+ * On every start the top-up idempotency keys of the records read are remembered ({@link TopUpKeys}: the keys of
+ * earlier records are in its file), so a retried top-up credits once across restarts.
  */
 public final class StartupRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(StartupRecovery.class);
@@ -60,75 +54,54 @@ public final class StartupRecovery {
      *
      * @param readAfterSeq   the journal was read after this seq (0: whole)
      * @param wholeJournalWhy why the whole journal was read, or null
+     * @param journalRecovery what the roll-forward did, or null when there was nothing to roll forward
      */
     public record Result(long recordsScanned, int sessionsReconciled, int accountsReservationsFixed, int topUpKeys,
                          long readAfterSeq, String wholeJournalWhy, JournalRecovery.Report journalRecovery) {
     }
 
     /**
-     * Everything start-up recovery does, in order: decides from where to read the journal, rolls the accounts
-     * forward and reconciles sessions and reservations when needed, remembers the top-up keys of the records
-     * read, then advances {@code checkpoint} to the journal's last record. Lifecycle thread, before the
-     * pipeline starts.
+     * Everything start-up recovery does, in order (see the class comment). Lifecycle thread, before the pipeline
+     * starts.
      */
-    public static Result recover(Journal journal, Stores stores, JournalCheckpoint checkpoint, TopUpKeys topUpKeys,
-                                 long nowMs, long graceMs) throws IOException {
-        String why = wholeJournalReason(checkpoint.found(), topUpKeys, journal.lastSeq(), stores.corruptionsRepaired());
-        long afterSeq = why == null ? checkpoint.found().seq() : 0;
-        // The accounts written since the checkpoint are the only ones that can disagree with their sessions or be
-        // ahead of the journal; without a usable checkpoint (or its count), the last few thousand written.
-        long accountWrites = why == null ? checkpoint.found().accountWrites() : -1;
-        if (why != null) {
-            LOG.warn("journal checkpoint not used: {}; reading the whole journal (up to seq {})", why, journal.lastSeq());
-            // Durably forgotten before reading: a kill during this start must not leave a checkpoint that a later
-            // start trusts while what made this one read everything (lost top-up keys, a Chronicle repair, a
-            // checkpoint past the journal) is no longer visible.
-            checkpoint.reset();
-        } else {
-            LOG.info("journal checkpoint {}: reading the {} records after it; account writes since: {}", afterSeq,
-                    journal.lastSeq() - afterSeq, accountWrites < 0 ? "unknown" : stores.accounts().accountWrites()
-                            - accountWrites);
+    public static Result recover(Journal journal, Stores stores, TopUpKeys topUpKeys, long nowMs, long graceMs)
+            throws IOException {
+        long snapshotSeq = stores.accountSnapshotSeq();
+        String why = wholeJournalReason(snapshotSeq, topUpKeys, journal.lastSeq());
+        long afterSeq = why == null ? snapshotSeq : 0;
+        if (why != null && journal.lastSeq() > 0) {
+            LOG.warn("account snapshot's seq not used: {}; reading the whole journal (up to seq {})", why,
+                    journal.lastSeq());
+        } else if (why == null) {
+            LOG.info("account snapshot at journal seq {}: reading the {} records after it", afterSeq,
+                    journal.lastSeq() - afterSeq);
         }
-        // A tail after a valid checkpoint after a clean stop is normally empty; a record there belongs to a
-        // request that failed half way (the checkpoint was held): it is rolled forward like a killed one, also
-        // when the whole journal is read for another reason.
-        boolean rollForward = stores.recovered() || checkpoint.found().seq() < journal.lastSeq();
+        boolean rollForward = stores.recovered() || afterSeq < journal.lastSeq();
         Collector collector = new Collector(rollForward, topUpKeys);
         JournalRecovery.Report report = null;
         if (rollForward) {
-            report = JournalRecovery.apply(journal, stores.accounts(), afterSeq, accountWrites, collector);
+            report = JournalRecovery.apply(journal, stores.accounts(), afterSeq, collector);
         } else {
             collector.scan(journal, afterSeq);
         }
-        Result r = collector.finish(stores, nowMs, graceMs, afterSeq, accountWrites, why, report);
-        checkpoint.advance(journal.lastSeq());
-        return r;
+        return collector.finish(stores, nowMs, graceMs, afterSeq, why, report);
     }
 
     /**
-     * Why the checkpoint cannot bound what is read, or null when it can.
+     * Why the account snapshot's seq cannot bound what is read, or null when it can.
      *
-     * @param corruptions what Chronicle's recovery of a map reported repairing: it may have dropped an entry
-     *                    that a record before the checkpoint wrote
+     * @param snapshotSeq the loaded snapshot's seq, -1 when there was none
      */
-    static String wholeJournalReason(JournalCheckpoint.Found found, TopUpKeys keys, long journalLastSeq, int corruptions) {
-        switch (found.status()) {
-            case MISSING:
-                return "no " + JournalCheckpoint.FILE_NAME + " (a new or bulk-loaded data directory, or one from before checkpoints)";
-            case UNREADABLE:
-                return "the checkpoint is unreadable: " + found.problem();
-            default:
-                break;
+    static String wholeJournalReason(long snapshotSeq, TopUpKeys keys, long journalLastSeq) {
+        if (snapshotSeq < 0) {
+            return "no account snapshot (a new data directory)";
         }
-        if (found.seq() > journalLastSeq) {
-            return "the checkpoint " + found.seq() + " is past the journal's last record " + journalLastSeq
+        if (snapshotSeq > journalLastSeq) {
+            return "the account snapshot's seq " + snapshotSeq + " is past the journal's last record " + journalLastSeq
                     + " (journal records missing)";
         }
         if (!keys.complete()) {
             return "top-up keys incomplete (" + keys.incompleteReason() + ")";
-        }
-        if (corruptions > 0) {
-            return "Chronicle repaired " + corruptions + " corruption(s) in the maps";
         }
         return null;
     }
@@ -183,13 +156,12 @@ public final class StartupRecovery {
         }
 
         /** After every record was fed: reconciles sessions and reservations when the stop was unclean. */
-        Result finish(Stores stores, long nowMs, long graceMs, long afterSeq, long accountWrites, String why,
-                      JournalRecovery.Report report) {
+        Result finish(Stores stores, long nowMs, long graceMs, long afterSeq, String why, JournalRecovery.Report report) {
             int reconciled = 0;
             int fixed = 0;
             if (unclean) {
                 reconciled = SessionReconciliation.apply(new ArrayList<>(tail), stores.sessions(), nowMs, graceMs);
-                fixed = recomputeReservations(stores, accountWrites);
+                fixed = recomputeAllReservations(stores);
                 int renewed = rollRenewalsForward(stores, renewals);
                 if (renewed > 0) {
                     LOG.warn("start-up recovery: {} subscriber(s) moved to the period their journaled recurring fee paid "
@@ -225,46 +197,8 @@ public final class StartupRecovery {
         return moved;
     }
 
-    /**
-     * Sets each account's reserved money and bucket units to the sum over its open sessions.
-     *
-     * <p>Only two kinds of account can disagree with that sum: one named by an open session, and one whose
-     * last write was not followed by the matching session write (a reservation written to the account whose
-     * session never was, or a session removed or released whose account write never happened). The
-     * processor writes the account and then the session of one request before taking the next, so the
-     * second kind is the account of the request in flight at the kill, which is among the accounts written
-     * last ({@link AccountStore#writtenLast}). Every other account already agreed with its sessions when the
-     * last run stopped. Only those accounts are read, compared and, when wrong, rewritten: no pass over
-     * every account (which at 10 million accounts costs seconds of page faults in a fresh process).
-     * {@link #recomputeAllReservations} is the full check, for tests and audits.
-     */
-    static int recomputeReservations(Stores stores) {
-        return recomputeReservations(stores, -1);
-    }
-
-    /**
-     * As {@link #recomputeReservations(Stores)}, with the accounts of the writes from number {@code accountWrites}
-     * on (the journal checkpoint's count: every request before it had finished) instead of the last few thousand;
-     * they include the accounts this recovery wrote itself.
-     */
-    static int recomputeReservations(Stores stores, long accountWrites) {
-        Set<Long> extra = new HashSet<>();
-        for (long id : stores.accounts().writtenSince(accountWrites)) {
-            extra.add(id);
-        }
-        // With the checkpoint's count, those are the only accounts that can disagree: the processor writes a
-        // request's account and then its session before the batch end that moves the checkpoint, so an account
-        // not written since then agrees with its sessions. Without it, every account named by a session too.
-        // If more writes came since than the ring holds, some of those accounts are not named: check them all.
-        return recompute(stores, extra, stores.accounts().writtenSinceIsComplete(accountWrites));
-    }
-
     private static int recompute(Stores stores, Set<Long> extra) {
         return recompute(stores, extra, false, null);
-    }
-
-    private static int recompute(Stores stores, Set<Long> extra, boolean onlyExtra) {
-        return recompute(stores, extra, onlyExtra, null);
     }
 
     /** An account whose reservations disagree with the sum over its open sessions (reported by the audit). */
@@ -335,8 +269,9 @@ public final class StartupRecovery {
     }
 
     /**
-     * As {@link #recomputeReservations}, but candidates are every account holding a reservation (read in place,
-     * nothing decoded) besides those named by sessions: finds a disagreement whatever its cause.
+     * Sets each account's reserved money and bucket units to the sum over its open sessions: the candidates are every
+     * account named by a session and every account holding a reservation (read in place, nothing decoded), so a
+     * disagreement is found whatever its cause. Returns how many accounts were rewritten.
      */
     static int recomputeAllReservations(Stores stores) {
         Set<Long> extra = new HashSet<>();

@@ -8,20 +8,23 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
 
 /**
  * Accounts by account id (today the subscriber's MSISDN digits): money, reserved money and allowance
- * buckets, in a file-persisted Chronicle Map. Called by the charging processor thread only (single
- * writer); reads and writes copy through a caller-owned {@link Account} and allocate nothing.
+ * buckets, in off-heap Chronicle Maps held in memory. Called by the charging processor thread only (single
+ * writer; the account snapshot thread reads beside it); reads and writes copy through a caller-owned
+ * {@link Account} and allocate nothing.
  *
- * <p>Durability: a write lands in a memory-mapped file, so it survives kill -9 of the process (not a
- * power cut). What makes a charge durable is the journal record; see
- * {@code io.gyro.engine.cdr.JournalRecovery} for how the two are reconciled after an unclean stop.
+ * <p>Durability: nothing here touches a file, so the charging thread never waits for the kernel's writeback of
+ * mapped pages (a file-backed map took one write-protect fault per dirty page after every writeback: 400 ms of
+ * stalls every 30 s at 50,000 requests/s). What makes a charge durable is its journal record, which carries the
+ * account's after-state; {@link AccountSnapshots} writes the accounts to a snapshot every so often and at close, and
+ * a start loads the newest snapshot and rolls the accounts forward with the journal after it
+ * ({@code io.gyro.engine.cdr.JournalRecovery}); reservations are recomputed from the open sessions.
  *
- * <p>Shards: a store for a million accounts or more is split by account id over {@value #MAX_SHARDS} map files
- * ({@code accounts-00.cm3} ...), smaller ones keep one ({@value #FILE_NAME}). A kill -9 inside a write leaves
- * one file with a held segment lock, and only that file goes through Chronicle's whole-map recovery at the next
- * start: at 10 million accounts a sixteenth of the 8.5-12.7 s one map took. The count is fixed when the files
- * are created and recorded with the capacities ({@code Stores}); an account's shard is a hash of its id.
+ * <p>Shards: a store for a million accounts or more is split by account id over {@value #MAX_SHARDS} maps, smaller
+ * ones keep one, as the file-backed versions did (their files are read once at the first start and then deleted, see
+ * {@code Stores}); an account's shard is a hash of its id.
  */
 public final class AccountStore {
+    /** The map file of the versions before snapshots (or accounts-00.cm3 .. -15.cm3): read once, then deleted. */
     static final String FILE_NAME = "accounts.cm3";
     /** Shards of a store created for {@value #SHARDED_FROM} accounts or more. */
     static final int MAX_SHARDS = 16;
@@ -30,15 +33,26 @@ public final class AccountStore {
     private final ChronicleMap<LongKey, Account>[] maps;
     private final int shardMask;
     private final LongKey key = new LongKey();
-    private final RecentAccountWrites recent;
+    /** Account writes since open; the snapshot thread reads it to tell whether anything changed. */
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
 
-    AccountStore(ChronicleMap<LongKey, Account>[] maps, RecentAccountWrites recent) {
+    AccountStore(ChronicleMap<LongKey, Account>[] maps) {
         if (Integer.bitCount(maps.length) != 1) {
             throw new IllegalArgumentException("shards must be a power of two: " + maps.length);
         }
         this.maps = maps;
         this.shardMask = maps.length - 1;
-        this.recent = recent;
+    }
+
+    /** A store of {@code shards} empty in-memory maps for {@code maxAccounts} accounts together. */
+    static AccountStore inMemory(long maxAccounts, int shards) {
+        @SuppressWarnings("unchecked")
+        ChronicleMap<LongKey, Account>[] maps = new ChronicleMap[shards];
+        for (int i = 0; i < shards; i++) {
+            // Closed by Stores after the last snapshot, not by Chronicle's own exit hook (which would run first on SIGTERM).
+            maps[i] = builder(entriesPerShard(maxAccounts, shards)).skipCloseOnExitHook(true).create();
+        }
+        return new AccountStore(maps);
     }
 
     /** Shards for a store created for {@code maxAccounts}. */
@@ -116,12 +130,57 @@ public final class AccountStore {
      * incrementing its {@link Account#version()} (the object is updated too).
      */
     public void write(Account account) {
-        recent.add(account.accountId);
         account.version++;
         // Dropped first, cached again once the map holds the new value: a write that throws leaves no slot.
         cache.drop(account.accountId);
-        InPlaceWrites.write(map(account.accountId), key.set(account.accountId), account, AccountMarshaller.INSTANCE);
+        InPlaceWrites.write(map(account.accountId), key.set(account.accountId), account, AccountMarshaller.INSTANCE, false);
         cache.put(account.accountId, account);
+        writes.lazySet(writes.get() + 1);
+    }
+
+    /** An account as a snapshot holds it (version and all), at load, before anything reads the store. */
+    void restore(Account account) {
+        cache.drop(account.accountId);
+        InPlaceWrites.write(map(account.accountId), key.set(account.accountId), account, AccountMarshaller.INSTANCE, false);
+    }
+
+    /** Removes every account (a snapshot that turned out broken half way through its load). */
+    void clear() {
+        for (ChronicleMap<LongKey, Account> m : maps) {
+            m.clear();
+        }
+        cache.clear();
+    }
+
+    /** Account writes made through this store since it was opened (any thread). */
+    long writeCount() {
+        return writes.get();
+    }
+
+    /** What {@link #forEachRaw} hands over: an account's stored bytes, valid during the call only. */
+    @FunctionalInterface
+    interface RawVisitor {
+        void visit(long accountId, net.openhft.chronicle.bytes.RandomDataInput bytes, long offset, int size);
+    }
+
+    /**
+     * Visits every account's stored bytes ({@link AccountMarshaller}'s layout) one map segment at a time, under that
+     * segment's lock, running {@code between} after each segment; for the snapshot thread beside the charging thread
+     * (which waits for a segment it writes to only while that one segment is walked).
+     */
+    void forEachRaw(RawVisitor visitor, Runnable between) {
+        LongKey k = new LongKey();
+        for (ChronicleMap<LongKey, Account> m : maps) {
+            for (int segment = 0; segment < m.segments(); segment++) {
+                try (net.openhft.chronicle.map.MapSegmentContext<LongKey, Account, ?> c = m.segmentContext(segment)) {
+                    c.forEachSegmentEntry(e -> {
+                        Data<Account> v = e.value();
+                        visitor.visit(e.key().getUsing(k).value, v.bytes(), v.offset(), (int) v.size());
+                    });
+                }
+                between.run();
+            }
+        }
     }
 
     /**
@@ -169,38 +228,6 @@ public final class AccountStore {
         }
     }
 
-    /**
-     * The accounts written last (the last {@value RecentAccountWrites#SLOTS} writes, this run's and then the
-     * previous runs', distinct ids): at start after a kill -9, before anything else writes, this holds the
-     * only accounts that can be out of step with their sessions or ahead of the journal (see
-     * {@link RecentAccountWrites}).
-     */
-    public long[] writtenLast() {
-        return recent.distinctIds();
-    }
-
-    /**
-     * As {@link #writtenLast}, only the accounts of the writes from number {@code accountWrites} on (a count
-     * taken from {@link #accountWrites()} when the stores were known to agree, e.g. at the journal checkpoint);
-     * all of {@link #writtenLast} when {@code accountWrites < 0} or when that is too far back to tell.
-     */
-    public long[] writtenSince(long accountWrites) {
-        return recent.distinctIdsSince(accountWrites);
-    }
-
-    /**
-     * Whether {@link #writtenSince} of {@code accountWrites} names every account written since that count (false
-     * when it is unknown or further back than the ring holds, and it falls back to the last ones written).
-     */
-    public boolean writtenSinceIsComplete(long accountWrites) {
-        return recent.covers(accountWrites);
-    }
-
-    /** Account writes made so far in this data directory (every run); for the journal checkpoint. */
-    public long accountWrites() {
-        return recent.count();
-    }
-
     /** What {@link #forEachRecoveryFields} hands over per account. */
     @FunctionalInterface
     public interface RecoveryFieldsVisitor {
@@ -245,19 +272,9 @@ public final class AccountStore {
         }
     }
 
-    /** Whether every stored entry's checksum matches its bytes (tests of the in-place writes). */
-    boolean checksumsHold() {
-        boolean[] ok = {true};
-        for (ChronicleMap<LongKey, Account> m : maps) {
-            m.forEachEntry(e -> ok[0] &= ((net.openhft.chronicle.hash.ChecksumEntry) e).checkSum());
-        }
-        return ok[0];
-    }
-
     void close() throws java.io.IOException {
         for (ChronicleMap<LongKey, Account> m : maps) {
             m.close();
         }
-        recent.close();
     }
 }

@@ -72,4 +72,9 @@ final class ReadCache<V> {
             ids[i] = 0;
         }
     }
+
+    /** Forgets every cached value. */
+    void clear() {
+        java.util.Arrays.fill(ids, 0L);
+    }
 }

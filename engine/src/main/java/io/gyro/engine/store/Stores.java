@@ -84,6 +84,8 @@ public final class Stores implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final AccountStore accounts;
+    private final AccountSnapshots accountSnapshots;
+    private final long loadedAccountSnapshotSeq;
     private final SubscriberStore subscribers;
     private final SessionStore sessions;
     private final boolean recovered;
@@ -95,8 +97,8 @@ public final class Stores implements AutoCloseable {
     private final int mapsRecovered;
     private boolean closed;
 
-    private Stores(Path dataDir, FileChannel lockChannel, FileLock lock, AccountStore accounts, SubscriberStore subscribers, SessionStore sessions,
-                   boolean recovered, long openMillis, int corruptions, int imsiIndexRepairs, StoreConfig capacity,
+    private Stores(Path dataDir, FileChannel lockChannel, FileLock lock, AccountStore accounts,
+                   AccountSnapshots accountSnapshots, SubscriberStore subscribers, SessionStore sessions, boolean recovered, long openMillis, int corruptions, int imsiIndexRepairs, StoreConfig capacity,
                    boolean imsiIndexChecked, int mapsRecovered) {
         this.mapsRecovered = mapsRecovered;
         this.capacity = capacity;
@@ -105,6 +107,8 @@ public final class Stores implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.accounts = accounts;
+        this.accountSnapshots = accountSnapshots;
+        this.loadedAccountSnapshotSeq = accountSnapshots.newestSeq();
         this.subscribers = subscribers;
         this.sessions = sessions;
         this.recovered = recovered;
@@ -169,11 +173,9 @@ public final class Stores implements AutoCloseable {
         FileLock lock = lockDataDir(dataDir);
         FileChannel lockChannel = lock.channel();
         try {
-            boolean anyMapFile = Files.exists(dataDir.resolve(AccountStore.FILE_NAME))
-                    || Files.exists(dataDir.resolve(AccountStore.fileName(0, AccountStore.MAX_SHARDS)));
-            if (!anyMapFile) {
-                throw new NotClosedCleanly(dataDir + " holds no account map (" + AccountStore.FILE_NAME + " or "
-                        + AccountStore.fileName(0, AccountStore.MAX_SHARDS) + "): not a Gyro data directory");
+            if (!Files.exists(dataDir.resolve(SubscriberStore.FILE_NAME))) {
+                throw new NotClosedCleanly(dataDir + " holds no subscriber map (" + SubscriberStore.FILE_NAME
+                        + "): not a Gyro data directory");
             }
             if (!Files.exists(dataDir.resolve(CLEAN_SHUTDOWN_MARKER))) {
                 throw new NotClosedCleanly(dataDir + " was not closed cleanly (" + CLEAN_SHUTDOWN_MARKER
@@ -268,8 +270,11 @@ public final class Stores implements AutoCloseable {
         try {
             // After an unclean stop each map is opened as it is and its segment locks are probed; only a map
             // with a lock the dead process held is closed again and recovered, and those in parallel.
+            // Accounts live in memory; the map files of an older version are opened once, copied, and deleted.
+            boolean legacyAccounts = Files.exists(dataDir.resolve(AccountStore.FILE_NAME))
+                    || Files.exists(dataDir.resolve(AccountStore.fileName(0, AccountStore.MAX_SHARDS)));
             List<Opening<LongKey, Account>> accountOpens = new ArrayList<>();
-            for (int i = 0; i < accountShards; i++) {
+            for (int i = 0; legacyAccounts && i < accountShards; i++) {
                 accountOpens.add(new Opening<>(AccountStore.builder(
                         AccountStore.entriesPerShard(effective.maxSubscribers(), accountShards)),
                         dataDir, AccountStore.fileName(i, accountShards)));
@@ -288,12 +293,40 @@ public final class Stores implements AutoCloseable {
                 openings.add(sessionOpen);
             }
             openAll(openings, unclean, listener, opened);
-            @SuppressWarnings("unchecked")
-            ChronicleMap<LongKey, Account>[] accountMaps = new ChronicleMap[accountShards];
-            for (int i = 0; i < accountShards; i++) {
-                accountMaps[i] = accountOpens.get(i).map;
+            long accountsStartNs = System.nanoTime();
+            AccountStore accountStore = AccountStore.inMemory(effective.maxSubscribers(), accountShards);
+            AccountSnapshots accountSnapshots;
+            if (legacyAccounts) {
+                // Upgrade: the accounts of the map files become the first snapshot (at seq 0: the whole journal is
+                // rolled forward over them at this start, which is idempotent), then the files go.
+                Account reused = new Account();
+                for (Opening<LongKey, Account> o : accountOpens) {
+                    LongKey k = new LongKey();
+                    o.map.forEachEntry(e -> {
+                        e.value().getUsing(reused);
+                        reused.accountId = e.key().getUsing(k).value;
+                        accountStore.restore(reused);
+                    });
+                    opened.remove(o.map);
+                    o.map.close();
+                }
+                accountSnapshots = new AccountSnapshots(dataDir, accountStore, -1);
+                accountSnapshots.takeNow(0);
+                for (int i = 0; i < accountShards; i++) {
+                    Files.deleteIfExists(dataDir.resolve(AccountStore.fileName(i, accountShards)));
+                }
+                Files.deleteIfExists(dataDir.resolve("recent-account-writes"));   // the file maps' recovery aid
+                LOG.info("data dir {}: {} accounts moved from their map files to the first account snapshot", dataDir,
+                        accountStore.count());
+            } else {
+                AccountSnapshot.Loaded loaded = AccountSnapshot.load(dataDir, accountStore);
+                if (loaded.file() == null && AccountSnapshot.any(dataDir)) {
+                    throw new IOException(dataDir + ": no account snapshot could be read (see the warnings above); "
+                            + "refusing to start with no accounts");
+                }
+                accountSnapshots = new AccountSnapshots(dataDir, accountStore, loaded.journalSeq());
             }
-            AccountStore accountStore = new AccountStore(accountMaps, RecentAccountWrites.open(dataDir));
+            long accountsMillis = (System.nanoTime() - accountsStartNs) / 1_000_000;
             ChronicleMap<LongKey, Subscriber> subscriberMap = subscriberOpen.map;
             ChronicleMap<LongKey, LongKey> imsiMap = imsiOpen.map;
             // Sessions live in memory, sized by this run's settings (SessionLog brings them back).
@@ -345,9 +378,10 @@ public final class Stores implements AutoCloseable {
                             + "{} ended sessions", openMillis, unclean,
                     recoveredCount, recoveredNames, corruptions.get(), unclean && indexMayLack, repairs, repairMillis,
                     accountStore.count(), subscriberMap.longSize(), sessionStore.count(), sessionStore.endedCount());
-            LOG.info("stores open: {}; sessions: {} from the snapshot, {} log records applied, in {} ms", timings,
+            LOG.info("stores open: {}; accounts: {} from the snapshot at journal seq {} in {} ms; sessions: {} from the snapshot, {} log records applied, in {} ms", timings,
+                    accountStore.count(), accountSnapshots.newestSeq(), accountsMillis,
                     sessionLog.snapshotSessions, sessionLog.logRecordsApplied, sessionLog.millis);
-            return new Stores(dataDir, lockChannel, lock, accountStore, subscriberStore, sessionStore,
+            return new Stores(dataDir, lockChannel, lock, accountStore, accountSnapshots, subscriberStore, sessionStore,
                     unclean, openMillis, corruptions.get(), repairs, effective, unclean && indexMayLack, recoveredCount);
         } catch (IOException | RuntimeException e) {
             for (ChronicleMap<?, ?> m : opened) {
@@ -636,6 +670,20 @@ public final class Stores implements AutoCloseable {
         return accounts;
     }
 
+    /** When the accounts are written to snapshots; the engine starts the periodic ones. */
+    public AccountSnapshots accountSnapshots() {
+        return accountSnapshots;
+    }
+
+    /**
+     * The journal seq of the account snapshot this open loaded: every record up to it was applied to the accounts as
+     * loaded, and start-up recovery rolls them forward with the records after it. -1 when there was none (a fresh
+     * directory: the whole journal, normally empty).
+     */
+    public long accountSnapshotSeq() {
+        return loadedAccountSnapshotSeq;
+    }
+
     public SubscriberStore subscribers() {
         return subscribers;
     }
@@ -698,17 +746,45 @@ public final class Stores implements AutoCloseable {
      * accounts, so no clean-shutdown marker is written: the next start recovers again.
      */
     public void closeAfterFailedStart() throws IOException {
-        close(!recovered);
+        close(!recovered, true);
+    }
+
+    /**
+     * Closes after an offline reader ({@link #openStopped}): what it changed in memory (the audit rolls the accounts
+     * forward as a start would) is not snapshotted, so the directory is left as the engine left it.
+     */
+    public void closeAfterReading() throws IOException {
+        close(true, false);
     }
 
     private void close(boolean writeMarker) throws IOException {
+        close(writeMarker, writeMarker);
+    }
+
+    /**
+     * For tests that play a kill -9 in the same JVM: what dies with the process (the accounts in memory, the
+     * snapshot a clean stop takes, the clean-shutdown marker) is dropped, the maps and the lock are let go.
+     */
+    public void closeAsIfKilled() throws IOException {
+        close(false, false);
+    }
+
+    private void close(boolean writeMarker, boolean snapshotAccounts) throws IOException {
         if (closed) {
             return;
         }
         closed = true;
-        sessions.close();
-        subscribers.close();
-        accounts.close();
+        try {
+            if (snapshotAccounts) {
+                accountSnapshots.close();
+            } else {
+                accountSnapshots.closeWithoutSnapshot();
+            }
+        } finally {
+            sessions.close();
+            subscribers.close();
+            accounts.close();
+        }
         if (!writeMarker) {
             lock.release();
             lockChannel.close();

@@ -97,9 +97,11 @@ class CheckpointRecoveryTest {
                 wal = null;
                 export = null;
             }
-            checkpoint = JournalCheckpoint.open(data, stores.accounts()::accountWrites);
             keys = TopUpKeys.open(data);
-            startup = StartupRecovery.recover(journal, stores, checkpoint, keys, nowMs, 60_000);
+            startup = StartupRecovery.recover(journal, stores, keys, nowMs, 60_000);
+            checkpoint = new JournalCheckpoint(journal.lastSeq());
+            // as Engine.start; the periodic snapshot never comes within a test: snapshot() takes one
+            stores.accountSnapshots().start(3_600_000L, checkpoint::seq, checkpoint::seq);
             Records records = new Records(journal, checkpoint);
             if (wal != null) {
                 journal.exportOf(export);
@@ -130,6 +132,12 @@ class CheckpointRecoveryTest {
             return a.moneyMicros();
         }
 
+        /** The periodic account snapshot, taken now at the last batch end's seq. */
+        long snapshot() throws Exception {
+            stores.accountSnapshots().takeNow(checkpoint.seq());
+            return checkpoint.seq();
+        }
+
         /** With the log: waits until the JSON journal holds every record (a test that edits its file needs them). */
         void exported() {
             if (export != null) {
@@ -143,8 +151,7 @@ class CheckpointRecoveryTest {
                 // the exporter dies where it is: what it had not exported stays in the log only
                 export.halt();
             }
-            stores.close();
-            Files.delete(data.resolve(Stores.CLEAN_SHUTDOWN_MARKER));
+            stores.closeAsIfKilled();
         }
 
         /** A clean stop: the processor ends its last batch, then everything is closed. */
@@ -155,7 +162,6 @@ class CheckpointRecoveryTest {
                 wal.close();
             }
             journal.close();
-            checkpoint.close();
             keys.close();
             stores.close();
         }
@@ -199,6 +205,7 @@ class CheckpointRecoveryTest {
             r.topUp("early-" + i, 1_000_000);
             r.batchEnd();
         }
+        r.snapshot();
         return r;
     }
 
@@ -208,13 +215,13 @@ class CheckpointRecoveryTest {
         first.topUp("k1", 5_000_000);
         first.batchEnd();
         long money = first.money();
-        long last = first.journal.lastSeq();
+        long snapshotSeq = first.journal.lastSeq() - 1;
         first.kill();
 
         Run second = new Run();
         assertNull(second.startup.wholeJournalWhy());
-        assertEquals(last, second.startup.readAfterSeq());
-        assertEquals(0, second.startup.recordsScanned(), "nothing after the checkpoint");
+        assertEquals(snapshotSeq, second.startup.readAfterSeq());
+        assertEquals(1, second.startup.recordsScanned(), "the top-up after the snapshot only");
         assertEquals(Boolean.TRUE, second.topUp("k1", 5_000_000).get("replayed"));
         assertEquals(Boolean.TRUE, second.topUp("early-0", 1_000_000).get("replayed"), "an old key too");
         assertEquals(money, second.money());
@@ -248,7 +255,8 @@ class CheckpointRecoveryTest {
         second.kill();
 
         Run third = new Run();
-        assertEquals(0, third.startup.recordsScanned());
+        assertEquals(1, third.startup.recordsScanned(), "no snapshot since the first run's: its record again");
+        assertEquals(before + 7_000_000, third.money(), "applied once");
         assertEquals(Boolean.TRUE, third.topUp("k2", 7_000_000).get("replayed"), "kept in the keys file since");
         assertEquals(1, credits(third.journal, "k2"));
         third.close();
@@ -265,7 +273,8 @@ class CheckpointRecoveryTest {
         Run second = new Run();
         assertEquals(checkpointed, second.startup.readAfterSeq());
         assertEquals(1, second.startup.recordsScanned());
-        assertTrue(second.startup.journalRecovery().rolledForward().isEmpty(), "the account had it already");
+        assertEquals(1, second.startup.journalRecovery().rolledForward().size(),
+                "the account in memory died with the process: its record brings the top-up back");
         assertEquals(money, second.money());
         assertEquals(Boolean.TRUE, second.topUp("k3", 3_000_000).get("replayed"));
         assertEquals(money, second.money());
@@ -275,22 +284,21 @@ class CheckpointRecoveryTest {
     @Test
     void aReservationWrittenAfterTheCheckpointWithoutItsSessionIsGivenBack() throws Exception {
         Run first = provisioned();
-        long writesAtCheckpoint = first.stores.accounts().accountWrites();
-        // a CCR-I in flight: its reservation written to the account (no record: nothing charged), then the kill,
-        // before its session write
+        // a CCR-I in flight: its reservation written to the account (no record: nothing charged), caught by a
+        // snapshot, then the kill before its session write
         Account a = new Account();
         first.stores.accounts().read(MSISDN, a);
         a.reservedMicros(a.reservedMicros() + 2_500_000);
         first.stores.accounts().write(a);
+        first.snapshot();
         first.kill();
 
         Run second = new Run();
         assertEquals(0, second.startup.recordsScanned());
-        assertEquals(1, second.startup.accountsReservationsFixed(), "the account written since the checkpoint");
+        assertEquals(1, second.startup.accountsReservationsFixed(), "the snapshot held a reservation no session holds");
         Account back = new Account();
         second.stores.accounts().read(MSISDN, back);
         assertEquals(0, back.reservedMicros(), "no session holds it: given back");
-        assertTrue(second.checkpoint.accountWrites() > writesAtCheckpoint);
         second.close();
     }
 
@@ -310,6 +318,7 @@ class CheckpointRecoveryTest {
         // then a second reservation in flight: account written, its session never
         first.stores.accounts().read(MSISDN, a);
         first.stores.accounts().write(a.reservedMicros(3_500_000));
+        first.snapshot();
         first.kill();
 
         Run second = new Run();
@@ -364,18 +373,19 @@ class CheckpointRecoveryTest {
     }
 
     @Test
-    void aDirectoryFromBeforeCheckpointsReadsTheWholeJournalOnceThenOnlyItsTail() throws Exception {
+    void aDirectoryWithoutAnAccountSnapshotRebuildsTheAccountsFromTheWholeJournalOnceThenReadsOnlyItsTail()
+            throws Exception {
         Run first = provisioned();
         first.topUp("k6", 6_000_000);
         long money = first.money();
         long last = first.journal.lastSeq();
         first.kill();
-        // what the previous version of the engine left: neither file
-        Files.delete(root.resolve("data").resolve(JournalCheckpoint.FILE_NAME));
+        // no account snapshot and no keys file (lost, or a directory from before them)
+        deleteAccountSnapshots();
         Files.delete(root.resolve("data").resolve(TopUpKeys.FILE_NAME));
 
         Run second = new Run();
-        assertTrue(second.startup.wholeJournalWhy().contains("no journal-checkpoint"), second.startup.wholeJournalWhy());
+        assertTrue(second.startup.wholeJournalWhy().contains("no account snapshot"), second.startup.wholeJournalWhy());
         assertEquals(last, second.startup.recordsScanned(), "every record");
         assertEquals(money, second.money());
         assertEquals(Boolean.TRUE, second.topUp("k6", 6_000_000).get("replayed"));
@@ -390,29 +400,45 @@ class CheckpointRecoveryTest {
         third.close();
     }
 
+    private void deleteAccountSnapshots() throws Exception {
+        try (java.util.stream.Stream<Path> files = Files.list(root.resolve("data").resolve("snapshots"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("accounts-")).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
     @Test
-    void anUnreadableCheckpointFallsBackToTheWholeJournalAndSaysWhy() throws Exception {
+    void aCorruptNewestAccountSnapshotFallsBackToTheOlderOneWithTheLongerTail() throws Exception {
         Run first = provisioned();
+        long older = first.checkpoint.seq();
+        first.topUp("k7a", 1_000_000);
+        first.batchEnd();
+        long newer = first.snapshot();
         Subscriber sub = Admin.findSubscriber(first.state, MSISDN);
         Wallet w = walletOf(first.state);
         w.moneyMicros += 8_000_000;
         first.state.records.topUp(sub, 8_000_000, "k7", w, nowMs, "top-up"); // in flight at the kill
         long expected = first.money() + 8_000_000;
         first.kill();
-        Files.write(root.resolve("data").resolve(JournalCheckpoint.FILE_NAME), new byte[] {1, 2, 3});
+        Path newest = root.resolve("data").resolve("snapshots").resolve(String.format("accounts-%020d.snap", newer));
+        byte[] bytes = Files.readAllBytes(newest);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(newest, bytes);
 
         Run second = new Run();
-        assertTrue(second.startup.wholeJournalWhy().contains("checkpoint is unreadable"), second.startup.wholeJournalWhy());
-        assertEquals(second.journal.lastSeq(), second.startup.recordsScanned());
+        assertNull(second.startup.wholeJournalWhy());
+        assertEquals(older, second.startup.readAfterSeq(), "the older snapshot was loaded");
+        assertEquals(2, second.startup.recordsScanned());
         assertEquals(expected, second.money());
         assertEquals(Boolean.TRUE, second.topUp("k7", 8_000_000).get("replayed"));
         second.close();
     }
 
     @Test
-    void aCheckpointPastTheJournalsEndIsNotTrusted() throws Exception {
+    void anAccountSnapshotPastTheJournalsEndIsNotTrusted() throws Exception {
         Run first = provisioned();
-        first.checkpoint.advance(first.journal.lastSeq() + 5); // as if journal records were lost (a power cut)
+        first.stores.accountSnapshots().takeNow(first.journal.lastSeq() + 5); // as if journal records were lost
         first.kill();
 
         Run second = new Run();
@@ -458,59 +484,16 @@ class CheckpointRecoveryTest {
         first.close();
     }
     @Test
-    void aStartThatDistrustsTheCheckpointForgetsItBeforeReadingSoAKillThenCannotSkipTheKeys() throws Exception {
+    void aLostKeysFileMakesTheStartReadTheWholeJournalSoAnEarlyKeyIsKnownAgain() throws Exception {
         Run first = provisioned();
         first.close();
-        // the keys file is lost: this start must read the whole journal for the keys...
         Files.delete(root.resolve("data").resolve(TopUpKeys.FILE_NAME));
         Run second = new Run();
         assertTrue(second.startup.wholeJournalWhy().contains("top-up keys incomplete"), second.startup.wholeJournalWhy());
+        assertEquals(second.journal.lastSeq(), second.startup.recordsScanned());
+        assertEquals(Boolean.TRUE, second.topUp("early-0", 1_000_000).get("replayed"), "an early key is known again");
+        assertEquals(1, credits(second.journal, "early-0"));
         second.close();
-        // ...and if it had been killed during that read (keys file already recreated, empty), the checkpoint it
-        // leaves must not let the next start read only the tail: reset() ran before the read
-        Files.delete(root.resolve("data").resolve(TopUpKeys.FILE_NAME));
-        try (JournalCheckpoint c = JournalCheckpoint.open(root.resolve("data"))) {
-            assertTrue(c.found().seq() > 0);
-            c.reset();
-        }
-        Files.createFile(root.resolve("data").resolve(TopUpKeys.FILE_NAME));
-        Run third = new Run();
-        assertEquals(0, third.startup.readAfterSeq(), "nothing trusted after a reset");
-        assertEquals(third.journal.lastSeq(), third.startup.recordsScanned());
-        assertEquals(Boolean.TRUE, third.topUp("early-0", 1_000_000).get("replayed"), "an early key is known again");
-        assertEquals(1, credits(third.journal, "early-0"));
-        third.close();
-    }
-
-    @Test
-    void aDistrustedCheckpointIsResetOnDiskBeforeTheJournalIsRead() throws Exception {
-        Run first = provisioned();
-        first.checkpoint.advance(first.journal.lastSeq() + 5); // as if journal records were lost
-        first.exported();
-        first.kill();
-        Path data = root.resolve("data");
-        // a journal that cannot be read to its end: the start fails half way, as a kill there would leave it
-        Path file;
-        try (java.util.stream.Stream<Path> files = Files.list(data.resolve(Journal.DIR_NAME))) {
-            file = files.filter(f -> f.toString().endsWith(".jsonl")).sorted().findFirst().orElseThrow();
-        }
-        String content = Files.readString(file, StandardCharsets.UTF_8);
-        int firstLineEnd = content.indexOf('\n') + 1;
-        Files.writeString(file, content.substring(0, firstLineEnd) + "{not json}\n" + content.substring(firstLineEnd),
-                StandardCharsets.UTF_8);
-        Stores stores = Stores.open(data, new StoreConfig(1000, 1000));
-        Journal journal = Journal.open(data.resolve(Journal.DIR_NAME), JournalConfig.defaults());
-        JournalCheckpoint checkpoint = JournalCheckpoint.open(data, stores.accounts()::accountWrites);
-        TopUpKeys keys = TopUpKeys.open(data);
-        assertThrows(RuntimeException.class, () -> StartupRecovery.recover(journal, stores, checkpoint, keys, nowMs, 60_000));
-        keys.close();
-        checkpoint.close();
-        journal.close();
-        stores.close();
-        try (JournalCheckpoint c = JournalCheckpoint.open(data)) {
-            assertEquals(0, c.found().seq(), "the bogus checkpoint is gone from the file");
-            assertEquals(-1, c.found().accountWrites());
-        }
     }
 
     @Test

@@ -48,7 +48,7 @@ class ReservationRecomputeTest {
         java.nio.file.Files.delete(dir.resolve(Stores.CLEAN_SHUTDOWN_MARKER));
         try (Stores stores = Stores.open(dir, SMALL)) {
             // when
-            int fixed = StartupRecovery.recomputeReservations(stores);
+            int fixed = StartupRecovery.recomputeAllReservations(stores);
 
             // then
             assertEquals(2, fixed);
@@ -67,7 +67,7 @@ class ReservationRecomputeTest {
             assertEquals(0, a.reservedMicros());
             assertEquals(100, a.moneyMicros());
             assertEquals(1, a.version(), "an account with nothing reserved is not rewritten");
-            assertEquals(0, StartupRecovery.recomputeReservations(stores), "a second run changes nothing");
+            assertEquals(0, StartupRecovery.recomputeAllReservations(stores), "a second run changes nothing");
             stores.accounts().read(3, a);
             assertEquals(version3, a.version());
             assertEquals(0, StartupRecovery.recomputeAllReservations(stores), "the full check agrees");
@@ -97,7 +97,7 @@ class ReservationRecomputeTest {
             unitsOnly.putBucket(3, 1, 100, 40, 0, 0, 0);
             stores.accounts().write(unitsOnly);
 
-            assertEquals(1, StartupRecovery.recomputeReservations(stores));
+            assertEquals(1, StartupRecovery.recomputeAllReservations(stores));
 
             Account a = new Account();
             stores.accounts().read(11, a);

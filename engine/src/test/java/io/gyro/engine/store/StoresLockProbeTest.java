@@ -62,12 +62,7 @@ class StoresLockProbeTest {
     }
 
     @Test
-    void writeLockInOneAccountShardRecoversThatShardOnly() throws Exception {
-        killedWhileHolding("write", 1, 4, 2);
-    }
-
-    @Test
-    void accountsSpreadOverTheShardsAndTheCountIsKeptFromTheFiles() throws Exception {
+    void accountsSpreadOverTheShardsAndTheRecordedCountIsKept() throws Exception {
         try (Stores stores = Stores.open(dir, SMALL, 4)) {
             for (long id = 1; id <= 1000; id++) {
                 stores.accounts().create(new Account().clear(id).moneyMicros(id));
@@ -80,10 +75,9 @@ class StoresLockProbeTest {
             perShard[AccountStore.shardOf(id, 3)]++;
         }
         for (int i = 0; i < 4; i++) {
-            assertTrue(Files.exists(dir.resolve(AccountStore.fileName(i, 4))));
             assertTrue(perShard[i] > 200 && perShard[i] < 300, "shard " + i + " holds " + perShard[i] + " of 1000");
         }
-        assertFalse(Files.exists(dir.resolve(AccountStore.FILE_NAME)));
+        assertFalse(Files.exists(dir.resolve(AccountStore.FILE_NAME)), "accounts live in memory and snapshots");
         // Reopened through the public open (which would pick one shard for this size): the recorded four are used.
         try (Stores stores = Stores.open(dir, SMALL)) {
             assertEquals(4, stores.accounts().shards());
@@ -96,19 +90,6 @@ class StoresLockProbeTest {
             stores.accounts().forEach(acc -> sum[0] += acc.moneyMicros());
             assertEquals(1000L * 1001 / 2, sum[0], "forEach visits every shard");
         }
-    }
-
-    @Test
-    void aMissingShardFileIsAnErrorNotAnEmptyShard() throws Exception {
-        try (Stores stores = Stores.open(dir, SMALL, 4)) {
-            stores.accounts().create(new Account().clear(1).moneyMicros(1));
-        }
-        Files.delete(dir.resolve(AccountStore.fileName(3, 4)));
-        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> Stores.open(dir, SMALL));
-        assertTrue(e.getMessage().contains(AccountStore.fileName(3, 4)), e.getMessage());
-        assertFalse(Files.exists(dir.resolve(AccountStore.fileName(3, 4))), "nothing was created in its place");
-        assertTrue(Files.exists(dir.resolve(Stores.CLEAN_SHUTDOWN_MARKER)), "a refused open leaves the directory clean");
     }
 
     @Test
@@ -141,19 +122,17 @@ class StoresLockProbeTest {
         assertFalse(Stores.isHeldLockReport(null));
     }
 
+    /** The subscriber map (file-backed) left with a segment lock by a killed process; accounts ride along. */
     private void killedWhileHolding(String lockKind, int mapsRecovered) throws Exception {
-        killedWhileHolding(lockKind, mapsRecovered, 1, 0);
-    }
-
-    /** As above, with the accounts in {@code shards} files and the child holding its lock in shard {@code shard}. */
-    private void killedWhileHolding(String lockKind, int mapsRecovered, int shards, int shard) throws Exception {
-        try (Stores stores = Stores.open(dir, SMALL, shards)) {
+        try (Stores stores = Stores.open(dir, SMALL)) {
             for (long id = 1; id <= 1000; id++) {
                 stores.accounts().create(new Account().clear(id).moneyMicros(id * 10));
+                assertEquals(SubscriberStore.Result.OK, stores.subscribers().create(
+                        new Subscriber().msisdn(id).imsi(460_990_000_000_000L + id).accountId(id)));
             }
         }
         Files.delete(dir.resolve(Stores.CLEAN_SHUTDOWN_MARKER));
-        Process child = startLockHolder(0, lockKind, shards, shard);
+        Process child = startLockHolder(0, lockKind);
         try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             do {
@@ -170,24 +149,25 @@ class StoresLockProbeTest {
             assertEquals(mapsRecovered, stores.mapsRecovered());
             assertEquals(0, stores.corruptionsRepaired(), "the held lock itself is not a corruption of the entries");
             Account a = new Account();
-            // Every account, segment 0's included, reads at once (a lock left behind would block 60 s).
+            Subscriber sub = new Subscriber();
+            // Every subscriber, segment 0's included, reads at once (a lock left behind would block 60 s).
             for (long id = 1; id <= 1000; id++) {
+                assertTrue(stores.subscribers().findByMsisdn(id, sub), "subscriber " + id);
                 assertTrue(stores.accounts().read(id, a));
                 assertEquals(id * 10, a.moneyMicros());
             }
-            a.moneyMicros(5);
-            stores.accounts().write(a);
+            stores.subscribers().update(sub.packageId("after"));
         }
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), "reopen took too long");
         try (Stores stores = Stores.open(dir, SMALL)) {
             assertEquals(0, stores.mapsRecovered());
-            Account a = new Account();
-            assertTrue(stores.accounts().read(1000, a));
-            assertEquals(5, a.moneyMicros());
+            Subscriber sub = new Subscriber();
+            assertTrue(stores.subscribers().findByMsisdn(1000, sub));
+            assertEquals("after", sub.packageId());
         }
     }
 
-    private Process startLockHolder(int segment, String lockKind, int shards, int shard) throws Exception {
+    private Process startLockHolder(int segment, String lockKind) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -200,10 +180,9 @@ class StoresLockProbeTest {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(HeldLockChild.class.getName());
         cmd.add(dir.toString());
-        cmd.add(Long.toString(AccountStore.entriesPerShard(SMALL.maxSubscribers(), shards)));
+        cmd.add(Long.toString(SMALL.maxSubscribers()));
         cmd.add(Integer.toString(segment));
         cmd.add(lockKind);
-        cmd.add(AccountStore.fileName(shard, shards));
         return new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
     }
 }
