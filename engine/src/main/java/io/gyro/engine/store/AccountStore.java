@@ -86,7 +86,7 @@ public final class AccountStore {
         return shardMask == 0 ? maps[0] : maps[shardOf(accountId, shardMask)];
     }
 
-    /** Map files of this store. */
+    /** Maps of this store. */
     int shards() {
         return maps.length;
     }
@@ -164,23 +164,57 @@ public final class AccountStore {
     }
 
     /**
-     * Visits every account's stored bytes ({@link AccountMarshaller}'s layout) one map segment at a time, under that
-     * segment's lock, running {@code between} after each segment; for the snapshot thread beside the charging thread
-     * (which waits for a segment it writes to only while that one segment is walked).
+     * Visits the stored bytes ({@link AccountMarshaller}'s layout) of every account of map {@code shard}, one map
+     * segment at a time, under that segment's lock, running {@code between} after each segment; for the snapshot
+     * thread beside the charging thread (which waits for a segment it writes to only while that one segment is walked).
      */
-    void forEachRaw(RawVisitor visitor, Runnable between) {
+    void forEachRaw(int shard, RawVisitor visitor, Runnable between) {
         LongKey k = new LongKey();
-        for (ChronicleMap<LongKey, Account> m : maps) {
-            for (int segment = 0; segment < m.segments(); segment++) {
-                try (net.openhft.chronicle.map.MapSegmentContext<LongKey, Account, ?> c = m.segmentContext(segment)) {
-                    c.forEachSegmentEntry(e -> {
-                        Data<Account> v = e.value();
-                        visitor.visit(e.key().getUsing(k).value, v.bytes(), v.offset(), (int) v.size());
-                    });
-                }
-                between.run();
+        ChronicleMap<LongKey, Account> m = maps[shard];
+        for (int segment = 0; segment < m.segments(); segment++) {
+            try (net.openhft.chronicle.map.MapSegmentContext<LongKey, Account, ?> c = m.segmentContext(segment)) {
+                c.forEachSegmentEntry(e -> {
+                    Data<Account> v = e.value();
+                    visitor.visit(e.key().getUsing(k).value, v.bytes(), v.offset(), (int) v.size());
+                });
+            }
+            between.run();
+        }
+    }
+
+    /**
+     * Stores an account's bytes as a snapshot holds them ({@link AccountMarshaller}'s layout, checked here), nothing
+     * decoded; at load, before anything reads the store. Safe from several loading threads at once, each with its own
+     * {@code key}.
+     *
+     * @return whether the account holds reserved money or units (start-up recovery recomputes those)
+     * @throws IllegalArgumentException when the bytes are not an account's layout
+     */
+    boolean restoreRaw(LongKey key, long accountId, net.openhft.chronicle.bytes.BytesStore<?, ?> bytes, long offset, int size) {
+        int layout = bytes.readInt(offset);
+        int buckets = bytes.readInt(offset + AccountMarshaller.BUCKET_COUNT_OFFSET);
+        if (layout != AccountMarshaller.LAYOUT || buckets < 0 || buckets > Account.MAX_BUCKETS
+                || size != AccountMarshaller.HEADER_BYTES + buckets * AccountMarshaller.BUCKET_BYTES) {
+            throw new IllegalArgumentException("account " + accountId + ": not an account's bytes (layout " + layout
+                    + ", " + buckets + " buckets, " + size + " bytes)");
+        }
+        try (net.openhft.chronicle.map.ExternalMapQueryContext<LongKey, Account, ?> c = map(accountId)
+                .queryContext(key.set(accountId))) {
+            c.writeLock().lock();
+            net.openhft.chronicle.map.MapEntry<LongKey, Account> entry = c.entry();
+            Data<Account> value = c.wrapValueBytesAsData(bytes, offset, size);
+            if (entry == null) {
+                c.insert(c.absentEntry(), value);
+            } else {
+                c.replaceValue(entry, value);
             }
         }
+        boolean reserved = bytes.readLong(offset + AccountMarshaller.RESERVED_MICROS_OFFSET) != 0;
+        for (int i = 0; i < buckets && !reserved; i++) {
+            reserved = bytes.readLong(offset + AccountMarshaller.HEADER_BYTES + (long) i * AccountMarshaller.BUCKET_BYTES
+                    + AccountMarshaller.BUCKET_RESERVED_UNITS_OFFSET) != 0;
+        }
+        return reserved;
     }
 
     /**

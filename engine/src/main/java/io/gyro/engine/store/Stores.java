@@ -86,6 +86,7 @@ public final class Stores implements AutoCloseable {
     private final AccountStore accounts;
     private final AccountSnapshots accountSnapshots;
     private final long loadedAccountSnapshotSeq;
+    private long[] holdingReservationsAtLoad;
     private final SubscriberStore subscribers;
     private final SessionStore sessions;
     private final boolean recovered;
@@ -296,6 +297,7 @@ public final class Stores implements AutoCloseable {
             long accountsStartNs = System.nanoTime();
             AccountStore accountStore = AccountStore.inMemory(effective.maxSubscribers(), accountShards);
             AccountSnapshots accountSnapshots;
+            long[] holdingReservations = null;
             if (legacyAccounts) {
                 // Upgrade: the accounts of the map files become the first snapshot (at seq 0: the whole journal is
                 // rolled forward over them at this start, which is idempotent), then the files go.
@@ -325,6 +327,7 @@ public final class Stores implements AutoCloseable {
                             + "refusing to start with no accounts");
                 }
                 accountSnapshots = new AccountSnapshots(dataDir, accountStore, loaded.journalSeq());
+                holdingReservations = loaded.holdingReservations();
             }
             long accountsMillis = (System.nanoTime() - accountsStartNs) / 1_000_000;
             ChronicleMap<LongKey, Subscriber> subscriberMap = subscriberOpen.map;
@@ -381,8 +384,10 @@ public final class Stores implements AutoCloseable {
             LOG.info("stores open: {}; accounts: {} from the snapshot at journal seq {} in {} ms; sessions: {} from the snapshot, {} log records applied, in {} ms", timings,
                     accountStore.count(), accountSnapshots.newestSeq(), accountsMillis,
                     sessionLog.snapshotSessions, sessionLog.logRecordsApplied, sessionLog.millis);
-            return new Stores(dataDir, lockChannel, lock, accountStore, accountSnapshots, subscriberStore, sessionStore,
+            Stores result = new Stores(dataDir, lockChannel, lock, accountStore, accountSnapshots, subscriberStore, sessionStore,
                     unclean, openMillis, corruptions.get(), repairs, effective, unclean && indexMayLack, recoveredCount);
+            result.holdingReservationsAtLoad = holdingReservations;
+            return result;
         } catch (IOException | RuntimeException e) {
             for (ChronicleMap<?, ?> m : opened) {
                 m.close();
@@ -682,6 +687,15 @@ public final class Stores implements AutoCloseable {
      */
     public long accountSnapshotSeq() {
         return loadedAccountSnapshotSeq;
+    }
+
+    /**
+     * The accounts the snapshot held with reserved money or units, or null when not known (a snapshot of format 1, a
+     * converted directory): with the accounts named by open sessions and those the journal roll-forward wrote, the only
+     * ones whose reservations start-up recovery has to compare with the sessions.
+     */
+    public long[] accountsHoldingReservationsAtLoad() {
+        return holdingReservationsAtLoad;
     }
 
     public SubscriberStore subscribers() {

@@ -303,6 +303,26 @@ class CheckpointRecoveryTest {
     }
 
     @Test
+    void aReservationOnlyAJournaledAfterStateCarriesIsGivenBackToo() throws Exception {
+        // The snapshot holds the account without reservations; a record after it carries one (its request reserved
+        // for a session that never reached the session log): the roll-forward writes it, and recovery gives it back.
+        Run first = provisioned();
+        Subscriber sub = Admin.findSubscriber(first.state, MSISDN);
+        Wallet w = walletOf(first.state);
+        w.reservedMicros += 2_000_000;
+        first.state.records.fee(CdrKind.ADJUSTMENT, sub, 0, w, nowMs, "a reservation in an after-state");
+        first.kill();
+
+        Run second = new Run();
+        assertEquals(1, second.startup.journalRecovery().rolledForward().size());
+        assertEquals(1, second.startup.accountsReservationsFixed(), "the rolled-forward account is compared too");
+        Account back = new Account();
+        second.stores.accounts().read(MSISDN, back);
+        assertEquals(0, back.reservedMicros(), "no session holds it: given back");
+        second.close();
+    }
+
+    @Test
     void anAccountWrittenAfterTheCheckpointKeepsWhatItsOpenSessionsHoldAndNoMore() throws Exception {
         Run first = provisioned();
         // an open session holding 1.00 of the account, both written before the checkpoint
