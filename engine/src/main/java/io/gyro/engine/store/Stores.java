@@ -829,6 +829,12 @@ public final class Stores implements AutoCloseable {
             subscribers.close();
             accounts.close();
         }
+        if (writeMarker && accountSnapshots.recoveryDue()) {
+            LOG.warn("data dir {}: a request failed half way in this run: closed without {}, so that the next start "
+                    + "recovers as after a kill (reservations recomputed from the open sessions)", dataDir,
+                    CLEAN_SHUTDOWN_MARKER);
+            writeMarker = false;
+        }
         if (!writeMarker) {
             lock.release();
             lockChannel.close();

@@ -116,7 +116,7 @@ class AccountSnapshotRecoveryTest {
     @Test
     void aCleanCloseSnapshotsAtTheAppliedSeqAndAStartNeedsNoTail() throws Exception {
         try (Stores stores = Stores.open(dir, CONFIG)) {
-            stores.accountSnapshots().start(3_600_000L, () -> 42, () -> 42);
+            stores.accountSnapshots().start(3_600_000L, () -> 42, () -> 42, () -> false);
             Account a = new Account().clear(7).moneyMicros(5_000_000).lastJournalSeq(42);
             stores.accounts().create(a);
         }
