@@ -794,6 +794,16 @@ public final class Stores implements AutoCloseable {
     }
 
     /**
+     * Closes after an offline writer that does not run the engine's start-up recovery (the bulk loader): the accounts
+     * are snapshotted, so what it wrote is kept, but a directory that was not closed cleanly when it was opened stays
+     * so, and the engine's next start still recovers it (journal rolled forward, sessions reconciled, every
+     * reservation recomputed from the open sessions).
+     */
+    public void closeAfterOfflineWrites() throws IOException {
+        close(!recovered, true);
+    }
+
+    /**
      * Closes after an offline reader ({@link #openStopped}): what it changed in memory (the audit rolls the accounts
      * forward as a start would) is not snapshotted, so the directory is left as the engine left it.
      */
