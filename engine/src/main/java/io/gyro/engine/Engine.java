@@ -256,7 +256,7 @@ public final class Engine implements AutoCloseable {
             JournalCheckpoint applied = checkpoint;
             Wal log = wal;
             stores.accountSnapshots().start(config.integer("accounts.snapshotSeconds") * 1000L, applied::seq,
-                    log::publishedSeq);
+                    log::publishedSeq, applied::held);
             RingBuffer<RingEvent> ring = disruptor.getRingBuffer();
 
             ticker = Executors.newSingleThreadScheduledExecutor(

@@ -51,7 +51,10 @@ import java.util.Locale;
  *
  * <p>Restartable: an MSISDN that already exists is skipped, so an interrupted load is finished by running
  * the same command again. An IMSI that belongs to another MSISDN stops the load at that subscriber (what
- * was created before it stays, consistent and complete).
+ * was created before it stays, consistent and complete). The accounts live in memory and reach the data directory
+ * in the account snapshot the close writes, while the subscribers are in their map file as soon as they are made: a
+ * load killed before its close leaves subscribers without accounts, and the run that finishes it builds each of
+ * those accounts again as the killed run built it (at the subscriber's creation time).
  *
  * <p>Charging records: by default none. Two records per subscriber (opening balance, first period), as the
  * API writes, would be 20 million journal lines (about 6 GB) for 10 million subscribers, which the engine
@@ -84,11 +87,13 @@ public final class BulkLoader {
      * @param skipped          MSISDNs of the range that already existed, left unchanged
      * @param accountsReplaced accounts of the range that existed without a subscriber (an interrupted
      *                         earlier creation) and were overwritten with the opening state
+     * @param accountsRestored subscribers of the range that existed without their account (a load killed before its
+     *                         close wrote the accounts' snapshot) whose account was built again
      * @param totalSubscribers subscribers in the directory afterwards
      * @param capacity         the directory's maxSubscribers
      */
-    public record Report(long created, long skipped, long accountsReplaced, long totalSubscribers, long capacity,
-                         long elapsedMs) {
+    public record Report(long created, long skipped, long accountsReplaced, long accountsRestored,
+                         long totalSubscribers, long capacity, long elapsedMs) {
         public double perSecond() {
             return elapsedMs == 0 ? created : created * 1000.0 / elapsedMs;
         }
@@ -210,9 +215,9 @@ public final class BulkLoader {
             Report report = write(stores, catalogue, plan, records, progress, nowMs, startNs, capacity);
             manifest(dataDir, plan, openingMoneyMicros(catalogue, plan, nowMs), report, nowMs, "complete");
             progress.printf(Locale.ROOT, "bulk-load: done in %.1f s: %,d created (%,.0f/s), %,d skipped (already there), "
-                            + "%,d accounts replaced; %,d subscribers in %s%n", report.elapsedMs() / 1000.0,
-                    report.created(), report.perSecond(), report.skipped(), report.accountsReplaced(),
-                    report.totalSubscribers(), dataDir);
+                            + "%,d accounts replaced, %,d accounts restored; %,d subscribers in %s%n",
+                    report.elapsedMs() / 1000.0, report.created(), report.perSecond(), report.skipped(),
+                    report.accountsReplaced(), report.accountsRestored(), report.totalSubscribers(), dataDir);
             return report;
         } catch (Aborted e) {
             manifest(dataDir, plan, openingMoneyMicros(catalogue, plan, nowMs), e.report, nowMs,
@@ -227,7 +232,9 @@ public final class BulkLoader {
             if (journal != null) {
                 journal.close();
             }
-            stores.close();
+            // A directory a killed engine (or a killed load) left stays unclean: the engine's start-up recovery, which
+            // this load does not do, is still owed (reservations recomputed from the sessions, journal rolled forward).
+            stores.closeAfterOfflineWrites();
         }
     }
 
@@ -243,16 +250,28 @@ public final class BulkLoader {
         long created = 0;
         long skipped = 0;
         long replaced = 0;
+        long restored = 0;
         long lastReportNs = startNs;
         for (long i = 0; i < plan.count(); i++) {
             long msisdn = plan.firstMsisdn() + i;
             long imsi = plan.firstImsi() + i;
             if (subscribers.findByMsisdn(msisdn, found)) {
+                if (found.imsi() == imsi && found.accountId() == msisdn && found.packageIdEquals(plan.packageId())
+                        && !accounts.exists(msisdn)) {
+                    // Made by a run of this load that was killed before its accounts reached a snapshot: the account
+                    // is built again as that run built it. Without records: had that run written them, the engine's
+                    // start rolls the account forward from them (their after-states replace this one).
+                    Admin.openingState(catalogue, pkg, msisdn, imsi, plan.balanceMicros(), plan.firstPeriodIncluded(),
+                            found.createdMs(), sub, account, wallet, null);
+                    accounts.create(account);
+                    restored++;
+                }
                 skipped++;
                 continue;
             }
             if (subscribers.findByImsi(imsi, found)) {
-                Report partial = new Report(created, skipped, replaced, subscribers.count(), capacity, millisSince(startNs));
+                Report partial = new Report(created, skipped, replaced, restored, subscribers.count(), capacity,
+                        millisSince(startNs));
                 throw new Aborted("imsi=" + imsi + " (for msisdn " + msisdn + "): already used by msisdn "
                         + found.msisdn() + "; " + created + " created before it, nothing written for it or after it",
                         partial);
@@ -267,7 +286,8 @@ public final class BulkLoader {
             }
             SubscriberStore.Result result = subscribers.create(sub);
             if (result != SubscriberStore.Result.OK) {
-                Report partial = new Report(created, skipped, replaced, subscribers.count(), capacity, millisSince(startNs));
+                Report partial = new Report(created, skipped, replaced, restored, subscribers.count(), capacity,
+                        millisSince(startNs));
                 throw new Aborted("msisdn=" + msisdn + ": " + result, partial);
             }
             created++;
@@ -288,7 +308,7 @@ public final class BulkLoader {
         if (records != null) {
             records.flush();
         }
-        return new Report(created, skipped, replaced, subscribers.count(), capacity, millisSince(startNs));
+        return new Report(created, skipped, replaced, restored, subscribers.count(), capacity, millisSince(startNs));
     }
 
     /** Problems with the plan itself, found without touching the data directory. */
@@ -368,10 +388,11 @@ public final class BulkLoader {
         String line = String.format(Locale.ROOT, "{\"at\":\"%s\",\"createdMs\":%d,\"firstMsisdn\":%d,\"firstImsi\":%d,"
                         + "\"count\":%d,\"package\":\"%s\",\"balanceMicros\":%d,\"firstPeriodIncluded\":%b,\"journal\":%b,"
                         + "\"openingMoneyMicros\":%d,"
-                        + "\"created\":%d,\"skipped\":%d,\"accountsReplaced\":%d,\"elapsedMs\":%d,\"outcome\":\"%s\"}%n",
+                        + "\"created\":%d,\"skipped\":%d,\"accountsReplaced\":%d,\"accountsRestored\":%d,\"elapsedMs\":%d,"
+                        + "\"outcome\":\"%s\"}%n",
                 Instant.now(), nowMs, plan.firstMsisdn(), plan.firstImsi(), plan.count(), plan.packageId(),
                 plan.balanceMicros(), plan.firstPeriodIncluded(), plan.journal(), openingMoneyMicros, r.created(), r.skipped(),
-                r.accountsReplaced(), r.elapsedMs(), outcome.replace("\\", "\\\\").replace("\"", "\\\""));
+                r.accountsReplaced(), r.accountsRestored(), r.elapsedMs(), outcome.replace("\\", "\\\\").replace("\"", "\\\""));
         Files.write(dataDir.resolve(MANIFEST), line.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }

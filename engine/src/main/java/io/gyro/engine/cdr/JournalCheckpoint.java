@@ -23,7 +23,8 @@ public final class JournalCheckpoint {
     public static final String LEGACY_FILE_NAME = "journal-checkpoint";
 
     private volatile long seq;
-    private long heldAt = Long.MAX_VALUE;
+    /** Volatile for {@link #held}, which the lifecycle thread reads at close. */
+    private volatile long heldAt = Long.MAX_VALUE;
 
     /** @param seq every record up to it is applied (the journal's last seq once start-up recovery is done) */
     public JournalCheckpoint(long seq) {
@@ -57,7 +58,10 @@ public final class JournalCheckpoint {
         heldAt = Math.min(heldAt, Math.max(seq, 0));
     }
 
-    /** Whether {@link #hold} was called in this run. */
+    /**
+     * Whether {@link #hold} was called in this run (any thread): the stores then close without the clean-shutdown
+     * marker ({@code store.AccountSnapshots#start}), since a failed request may have left a write no record carries.
+     */
     public boolean held() {
         return heldAt != Long.MAX_VALUE;
     }

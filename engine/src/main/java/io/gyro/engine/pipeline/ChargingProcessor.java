@@ -167,8 +167,8 @@ public final class ChargingProcessor implements EventHandler<RingEvent>, CreditC
      * and allocates.
      */
     private void afterFailure(long seqBefore) {
-        // held even without a record: a write without one (a reservation) may be half done, and the hold keeps
-        // the account-write count from before it, so the next start checks that account
+        // held even without a record: a write without one (a reservation) may be half done, and a run that held
+        // closes its stores without the clean-shutdown marker, so the next start recomputes every reservation
         state.records.holdCheckpoint(seqBefore);
         Journal journal = state.records.journal();
         if (journal.lastSeq() <= seqBefore) {

@@ -59,6 +59,8 @@ public final class AccountSnapshot {
     private static final int MAGIC = 0x47594143; // "GYAC"
     private static final int VERSION = 2;
     private static final Pattern NAME = Pattern.compile("accounts-(\\d{20})\\.snap");
+    /** A snapshot being written; one a kill cut short is left behind. */
+    private static final Pattern TEMPORARY = Pattern.compile("accounts-(\\d{20})\\.snap\\.tmp");
     private static final int KEEP = 2;
     private static final int HEADER_BYTES = 24;
     private static final int HEADER_BYTES_V2 = 28;
@@ -190,12 +192,22 @@ public final class AccountSnapshot {
 
     /**
      * Loads the newest whole snapshot into {@code store} (which must be empty); a broken one is skipped with a
-     * warning, and the store emptied again before the next is tried.
+     * warning, and the store emptied again before the next is tried. The temporary file of a snapshot a kill cut
+     * short is deleted first (nothing writes one yet: this runs at open, before the snapshot thread starts); it is as
+     * large as a snapshot and, named by a seq a later run need not reach again, would otherwise stay for good.
      */
     public static Loaded load(Path dataDir, AccountStore store) throws IOException {
         Path dir = dataDir.resolve(SessionSnapshot.DIR_NAME);
         if (!Files.isDirectory(dir)) {
             return new Loaded(-1, 0, null, new long[0]);
+        }
+        List<Path> cut = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> TEMPORARY.matcher(p.getFileName().toString()).matches()).forEach(cut::add);
+        }
+        for (Path tmp : cut) {
+            LOG.warn("deleting {}: an account snapshot a stop cut short", tmp);
+            Files.deleteIfExists(tmp);
         }
         for (Path file : snapshots(dir)) {
             try {

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,6 +36,7 @@ public final class AccountSnapshots {
     private ScheduledExecutorService thread;
     private LongSupplier appliedSeq;
     private LongSupplier journaledSeq;
+    private volatile BooleanSupplier recoveryDue = () -> false;
     private volatile long newestSeq;
     private volatile long taken;
     private volatile long lastMillis;
@@ -61,13 +63,20 @@ public final class AccountSnapshots {
      *                     end; any thread may read it)
      * @param journaledSeq the seq up to which records are in the journal (published by the log at batch end; as
      *                     durable as the journal's fsync setting makes it)
+     * @param recoveryDue  true once a request failed half way in this run (the journal checkpoint is held): what it
+     *                     left may be a write no record carries (a reservation without its session), which no snapshot
+     *                     seq can point the next start at, so the stores are then closed without the clean-shutdown
+     *                     marker and the next start recovers as after a kill (reservations recomputed from the
+     *                     sessions)
      */
-    public synchronized void start(long intervalMs, LongSupplier appliedSeq, LongSupplier journaledSeq) {
+    public synchronized void start(long intervalMs, LongSupplier appliedSeq, LongSupplier journaledSeq,
+                                   BooleanSupplier recoveryDue) {
         if (thread != null || closed) {
             return;
         }
         this.appliedSeq = appliedSeq;
         this.journaledSeq = journaledSeq;
+        this.recoveryDue = recoveryDue;
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gyro-account-snapshots");
             t.setDaemon(true);
@@ -83,6 +92,11 @@ public final class AccountSnapshots {
                 LOG.warn("account snapshot failed (the journal keeps everything after the last one): {}", e.toString());
             }
         }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether this run asked the next start to recover as after a kill (see {@link #start}); any thread. */
+    boolean recoveryDue() {
+        return recoveryDue.getAsBoolean();
     }
 
     /** The journal seq of the newest snapshot written or loaded (-1 when there is none). */

@@ -42,16 +42,18 @@ import org.slf4j.LoggerFactory;
  * when the directory predates that file (no {@value #CAPACITY_FILE}).
  *
  * <pre>
- *   &lt;data&gt;/accounts.cm3        account id -&gt; Account (or accounts-00.cm3 .. -15.cm3: AccountStore's shards)
+ *   &lt;data&gt;/accounts.cm3        accounts of a version before account snapshots (or accounts-00.cm3 .. -15.cm3):
+ *                               moved to the first account snapshot at the first open, then deleted
  *   &lt;data&gt;/subscribers.cm3     MSISDN -&gt; Subscriber
  *   &lt;data&gt;/imsi-index.cm3      IMSI -&gt; MSISDN
  *   &lt;data&gt;/session-log/       every session change; sessions themselves are in memory (SessionStore, SessionLog)
- *   &lt;data&gt;/snapshots/         the sessions' snapshots (SessionSnapshot)
+ *   &lt;data&gt;/snapshots/         the accounts' snapshots (AccountSnapshot; the accounts are in memory) and the
+ *                               sessions' (SessionSnapshot)
  *   &lt;data&gt;/sessions.cm3        sessions of a version before the session log: moved to a snapshot, then deleted
  *   &lt;data&gt;/store-capacity      the capacities the maps were created with (see below)
  *   &lt;data&gt;/imsi-index.dirty    the IMSI index was written since the last clean close (see below)
- *   &lt;data&gt;/recent-account-writes  ids of the last account writes, for recovery (RecentAccountWrites)
- *   &lt;data&gt;/journal-checkpoint  seq up to which the maps agree with the journal (cdr.JournalCheckpoint)
+ *   &lt;data&gt;/recent-account-writes  of a version before account snapshots: deleted with its account files
+ *   &lt;data&gt;/journal-checkpoint  of a version before account snapshots: deleted by the engine's start
  *   &lt;data&gt;/topup-keys          idempotency keys of the last top-ups (pipeline.TopUpKeys)
  *   &lt;data&gt;/clean-shutdown      present only while nothing has the files open
  *   &lt;data&gt;/lock                OS lock held by the process that has the directory open
@@ -78,6 +80,8 @@ public final class Stores implements AutoCloseable {
     public static final String CAPACITY_FILE = "store-capacity";
     /** Present while the IMSI index may miss an entry after a kill: made before the first index write of a run. */
     public static final String IMSI_DIRTY_FILE = "imsi-index.dirty";
+    /** The ring of recent account writes the versions with file-backed accounts kept for their recovery. */
+    static final String LEGACY_RECENT_WRITES_FILE = "recent-account-writes";
     private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
 
     private final Path dataDir;
@@ -226,6 +230,14 @@ public final class Stores implements AutoCloseable {
     private static Stores openLocked(Path dataDir, StoreConfig config, int freshAccountShards, FileChannel lockChannel,
                                      FileLock lock, long startNs, WalConfig sessionLogConfig) throws IOException {
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
+        if (anyLegacyAccountFile(dataDir) && AccountSnapshot.any(dataDir)) {
+            // The conversion below deletes the old account files once its snapshot is in place (an older version
+            // never wrote one); a kill during that deletion left some of them. The snapshot holds every account:
+            // the rest are deleted before the shard check below could take them for a store missing a shard.
+            int deleted = deleteLegacyAccountFiles(dataDir);
+            LOG.warn("data dir {}: {} account map file(s) left by a conversion to account snapshots that was "
+                    + "interrupted after its snapshot: deleted (the snapshot holds their accounts)", dataDir, deleted);
+        }
         StoreConfig recorded = recordedCapacity(dataDir);
         Path imsiDirty = dataDir.resolve(IMSI_DIRTY_FILE);
         String[] files = {AccountStore.FILE_NAME, AccountStore.fileName(0, AccountStore.MAX_SHARDS),
@@ -272,8 +284,7 @@ public final class Stores implements AutoCloseable {
             // After an unclean stop each map is opened as it is and its segment locks are probed; only a map
             // with a lock the dead process held is closed again and recovered, and those in parallel.
             // Accounts live in memory; the map files of an older version are opened once, copied, and deleted.
-            boolean legacyAccounts = Files.exists(dataDir.resolve(AccountStore.FILE_NAME))
-                    || Files.exists(dataDir.resolve(AccountStore.fileName(0, AccountStore.MAX_SHARDS)));
+            boolean legacyAccounts = anyLegacyAccountFile(dataDir);
             List<Opening<LongKey, Account>> accountOpens = new ArrayList<>();
             for (int i = 0; legacyAccounts && i < accountShards; i++) {
                 accountOpens.add(new Opening<>(AccountStore.builder(
@@ -314,10 +325,7 @@ public final class Stores implements AutoCloseable {
                 }
                 accountSnapshots = new AccountSnapshots(dataDir, accountStore, -1);
                 accountSnapshots.takeNow(0);
-                for (int i = 0; i < accountShards; i++) {
-                    Files.deleteIfExists(dataDir.resolve(AccountStore.fileName(i, accountShards)));
-                }
-                Files.deleteIfExists(dataDir.resolve("recent-account-writes"));   // the file maps' recovery aid
+                deleteLegacyAccountFiles(dataDir);
                 LOG.info("data dir {}: {} accounts moved from their map files to the first account snapshot", dataDir,
                         accountStore.count());
             } else {
@@ -394,6 +402,28 @@ public final class Stores implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Whether {@code dataDir} holds an account map file of the versions before account snapshots. */
+    private static boolean anyLegacyAccountFile(Path dataDir) {
+        boolean any = Files.exists(dataDir.resolve(AccountStore.FILE_NAME));
+        for (int i = 0; i < AccountStore.MAX_SHARDS && !any; i++) {
+            any = Files.exists(dataDir.resolve(AccountStore.fileName(i, AccountStore.MAX_SHARDS)));
+        }
+        return any;
+    }
+
+    /**
+     * Deletes the account map files of the versions before account snapshots (either layout, every shard name) and
+     * their ring of recent account writes. @return map files deleted
+     */
+    private static int deleteLegacyAccountFiles(Path dataDir) throws IOException {
+        int deleted = Files.deleteIfExists(dataDir.resolve(AccountStore.FILE_NAME)) ? 1 : 0;
+        for (int i = 0; i < AccountStore.MAX_SHARDS; i++) {
+            deleted += Files.deleteIfExists(dataDir.resolve(AccountStore.fileName(i, AccountStore.MAX_SHARDS))) ? 1 : 0;
+        }
+        Files.deleteIfExists(dataDir.resolve(LEGACY_RECENT_WRITES_FILE));
+        return deleted;
     }
 
     /**
@@ -764,6 +794,16 @@ public final class Stores implements AutoCloseable {
     }
 
     /**
+     * Closes after an offline writer that does not run the engine's start-up recovery (the bulk loader): the accounts
+     * are snapshotted, so what it wrote is kept, but a directory that was not closed cleanly when it was opened stays
+     * so, and the engine's next start still recovers it (journal rolled forward, sessions reconciled, every
+     * reservation recomputed from the open sessions).
+     */
+    public void closeAfterOfflineWrites() throws IOException {
+        close(!recovered, true);
+    }
+
+    /**
      * Closes after an offline reader ({@link #openStopped}): what it changed in memory (the audit rolls the accounts
      * forward as a start would) is not snapshotted, so the directory is left as the engine left it.
      */
@@ -798,6 +838,12 @@ public final class Stores implements AutoCloseable {
             sessions.close();
             subscribers.close();
             accounts.close();
+        }
+        if (writeMarker && accountSnapshots.recoveryDue()) {
+            LOG.warn("data dir {}: a request failed half way in this run: closed without {}, so that the next start "
+                    + "recovers as after a kill (reservations recomputed from the open sessions)", dataDir,
+                    CLEAN_SHUTDOWN_MARKER);
+            writeMarker = false;
         }
         if (!writeMarker) {
             lock.release();

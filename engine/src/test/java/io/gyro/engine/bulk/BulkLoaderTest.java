@@ -1,10 +1,16 @@
 package io.gyro.engine.bulk;
 
 import io.gyro.engine.EngineConfig;
+import io.gyro.engine.pipeline.Admin;
 import io.gyro.engine.store.Account;
 import io.gyro.engine.store.StoreConfig;
 import io.gyro.engine.store.Stores;
 import io.gyro.engine.store.Subscriber;
+import io.gyro.engine.store.SubscriberStore;
+import io.gyro.rating.Wallet;
+import io.gyro.rating.catalogue.Catalogue;
+import io.gyro.rating.catalogue.CatalogueLoadResult;
+import io.gyro.rating.catalogue.CatalogueLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -187,6 +193,76 @@ class BulkLoaderTest {
                     () -> BulkLoader.load(config(dir, 1_000), plan(10), progress, NOW_MS));
             assertTrue(refused.getMessage().contains("stop the engine"), refused.getMessage());
             assertEquals(0, ignored.subscribers().count());
+        }
+    }
+
+    /**
+     * The accounts live in memory and reach a file only in the account snapshot the loader's clean close writes; its
+     * subscribers go to their map file as they are created. A kill -9 of a load (without {@code journal=true}, so no
+     * record keeps the accounts either) therefore leaves subscribers without accounts, which the documented remedy, the
+     * same command again, used to skip as "already there": charging them then fails for good.
+     */
+    @Test
+    void aLoadKilledBeforeItsAccountsReachedASnapshotIsFinishedByRunningItAgain() throws Exception {
+        Path dir = root.resolve("data");
+        CatalogueLoadResult loaded = CatalogueLoader.load(repoRoot().resolve("config/catalogue.yaml"));
+        assertTrue(loaded.ok());
+        Catalogue catalogue = loaded.catalogue();
+        int pkg = catalogue.packageIndex("basic");
+        // What the loader does for the first 300 of 1,000 subscribers, then the kill: no close, no snapshot, no marker.
+        Map<Long, Account> made = new LinkedHashMap<>();
+        Stores killed = Stores.open(dir, new StoreConfig(5_000, 1_000, 2_000));
+        Subscriber sub = new Subscriber();
+        Account account = new Account();
+        for (int i = 0; i < 300; i++) {
+            Admin.openingState(catalogue, pkg, FIRST_MSISDN + i, FIRST_IMSI + i, 50_000_000L, true, NOW_MS, sub, account,
+                    new Wallet(), null);
+            assertTrue(killed.accounts().create(account));
+            assertEquals(SubscriberStore.Result.OK, killed.subscribers().create(sub));
+            made.put(account.accountId(), new Account().copyFrom(account));
+        }
+        killed.closeAsIfKilled();
+
+        // The same command again, an hour later.
+        BulkLoader.Report again = BulkLoader.load(config(dir, 5_000), plan(1_000), progress, NOW_MS + 3_600_000L);
+        assertEquals(700, again.created());
+        assertEquals(300, again.skipped());
+        assertEquals(300, again.accountsRestored());
+        try (Stores stores = Stores.open(dir, new StoreConfig(5_000, 1_000))) {
+            assertEquals(1_000, stores.subscribers().count());
+            assertEquals(1_000, stores.accounts().count(), "every subscriber has its account");
+            Account back = new Account();
+            for (Account want : made.values()) {
+                assertTrue(stores.accounts().read(want.accountId(), back), "account " + want.accountId());
+                assertTrue(want.sameStateAs(back), "built again as the killed run built it: expected " + want
+                        + ", found " + back);
+            }
+        }
+        assertTrue(Files.readAllLines(dir.resolve(BulkLoader.MANIFEST)).get(0).contains("\"accountsRestored\":300"));
+    }
+
+    /**
+     * A directory a killed engine left needs the engine's start-up recovery: its accounts come from a snapshot taken
+     * while the engine charged, and only a start that knows the stop was unclean recomputes every reservation from
+     * the open sessions (a reservation made after the snapshot is in no record). A bulk load in between must not
+     * close the directory as if that recovery had happened.
+     */
+    @Test
+    void aLoadIntoADirectoryAKilledEngineLeftLeavesItToTheEnginesRecovery() throws Exception {
+        Path dir = root.resolve("data");
+        BulkLoader.load(config(dir, 5_000), plan(100), progress, NOW_MS);
+        Stores engine = Stores.open(dir, new StoreConfig(5_000, 1_000, 2_000));
+        assertFalse(engine.recovered());
+        engine.closeAsIfKilled();                           // the engine ran on it, then kill -9
+
+        BulkLoader.load(config(dir, 5_000), new BulkLoader.Plan(FIRST_MSISDN + 100, FIRST_IMSI + 100, 50, "basic",
+                50_000_000L, true, false), progress, NOW_MS);
+        try (Stores stores = Stores.open(dir, new StoreConfig(5_000, 1_000))) {
+            assertTrue(stores.recovered(), "the next start still sees the kill and recovers");
+            assertEquals(150, stores.accounts().count(), "what the load created is kept");
+        }
+        try (Stores stores = Stores.open(dir, new StoreConfig(5_000, 1_000))) {
+            assertFalse(stores.recovered(), "once that start closed cleanly, the directory is clean");
         }
     }
 

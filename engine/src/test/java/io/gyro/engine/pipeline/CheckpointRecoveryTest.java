@@ -101,7 +101,7 @@ class CheckpointRecoveryTest {
             startup = StartupRecovery.recover(journal, stores, keys, nowMs, 60_000);
             checkpoint = new JournalCheckpoint(journal.lastSeq());
             // as Engine.start; the periodic snapshot never comes within a test: snapshot() takes one
-            stores.accountSnapshots().start(3_600_000L, checkpoint::seq, checkpoint::seq);
+            stores.accountSnapshots().start(3_600_000L, checkpoint::seq, checkpoint::seq, checkpoint::held);
             Records records = new Records(journal, checkpoint);
             if (wal != null) {
                 journal.exportOf(export);
@@ -560,6 +560,37 @@ class CheckpointRecoveryTest {
         Run second = new Run();
         assertEquals(before - 500_000 + 1_000_000, second.money(), "the fee counted once, the top-up once");
         assertEquals(journalMoney(second.journal), second.money());
+        second.close();
+    }
+
+    @Test
+    void aReservationLeftByARequestThatFailedBeforeAnyRecordIsGivenBackAfterACleanStop() throws Exception {
+        Run first = provisioned();
+        long held = first.journal.lastSeq();
+        // a CCR-I that fails half way: its reservation is on the account (no record: nothing charged), its session
+        // write never comes
+        AdminTask failing = new AdminTask() {
+            @Override
+            protected Object run(ChargingState s) {
+                Account a = new Account();
+                assertTrue(s.stores.accounts().read(MSISDN, a));
+                s.stores.accounts().write(a.reservedMicros(a.reservedMicros() + 2_500_000));
+                throw new IllegalStateException("session write failed");
+            }
+        };
+        RingEvent e = new RingEvent();
+        e.kind = RingEvent.Kind.ADMIN;
+        e.admin = failing;
+        first.processor.onEvent(e, 0, true);
+        assertTrue(failing.result.isCompletedExceptionally());
+        assertEquals(held, first.checkpoint.seq(), "held, though the request journaled nothing");
+        first.close();                                    // nothing journaled since: the close snapshot is at the end
+
+        Run second = new Run();
+        Account back = new Account();
+        assertTrue(second.stores.accounts().read(MSISDN, back));
+        assertEquals(0, back.reservedMicros(), "no session holds it: given back at the next start");
+        assertEquals(1, second.startup.accountsReservationsFixed());
         second.close();
     }
 
