@@ -9,14 +9,18 @@ import java.util.concurrent.CompletableFuture;
  */
 public abstract class AdminTask {
     public final CompletableFuture<Object> result = new CompletableFuture<>();
+    /** Whether the last run ended in an {@link ApiException}: a refusal of the request as asked. */
+    boolean refused;
 
     /** Runs on the processor thread; returns the response body object or throws an {@link ApiException}. */
     protected abstract Object run(ChargingState state) throws Exception;
 
     final void execute(ChargingState state) {
+        refused = false;
         try {
             result.complete(run(state));
         } catch (Throwable t) {
+            refused = t instanceof ApiException;
             result.completeExceptionally(t);
         }
     }

@@ -93,8 +93,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent>, CreditC
                 case ADMIN:
                     EngineCounters.ADMIN_TASKS.increment();
                     event.admin.execute(state);
-                    if (event.admin.result.isCompletedExceptionally()) {
-                        // it may have failed after journaling: its records may lack their map writes (see below)
+                    if (event.admin.result.isCompletedExceptionally()
+                            && !(event.admin.refused && state.records.lastSeq() == seqBefore)) {
+                        // it may have failed after journaling: its records may lack their map writes (see below).
+                        // A refusal (404, 409, a bad request) that journaled nothing changed nothing: no hold, so a
+                        // 404 does not make the next start recover nor the audit refuse.
                         afterFailure(seqBefore);
                     }
                     break;

@@ -534,6 +534,32 @@ class CheckpointRecoveryTest {
     }
 
     @Test
+    void aRefusedAdminCallThatJournaledNothingHoldsNothingSoTheNextStartIsClean() throws Exception {
+        Run first = provisioned();
+        AdminTask refused = new AdminTask() {
+            @Override
+            protected Object run(ChargingState s) {
+                throw ApiException.notFound("msisdn=1: no such subscriber");
+            }
+        };
+        RingEvent e = new RingEvent();
+        e.kind = RingEvent.Kind.ADMIN;
+        e.admin = refused;
+        first.processor.onEvent(e, 0, true);
+        assertTrue(refused.result.isCompletedExceptionally());
+        first.topUp("k11", 1_000_000);
+        first.batchEnd();
+        assertTrue(!first.checkpoint.held(), "a 404 changed nothing: nothing to hold");
+        assertEquals(first.journal.lastSeq(), first.checkpoint.seq());
+        first.close();
+
+        Run second = new Run();
+        assertTrue(!second.stores.recovered(), "the stop was clean");
+        assertEquals(0, second.startup.recordsScanned());
+        second.close();
+    }
+
+    @Test
     void anAdminTaskThatFailsAfterJournalingHoldsTheCheckpoint() throws Exception {
         Run first = provisioned();
         long held = first.journal.lastSeq();
