@@ -255,6 +255,7 @@ public final class Engine implements AutoCloseable {
             stores.sessions().log().startSnapshots(config.integer("sessions.snapshotSeconds") * 1000L);
             JournalCheckpoint applied = checkpoint;
             Wal log = wal;
+            stores.accountSnapshots().everyRecords(config.longValue("accounts.snapshotEveryRecords"));
             stores.accountSnapshots().start(config.integer("accounts.snapshotSeconds") * 1000L, applied::seq,
                     log::publishedSeq, applied::held);
             RingBuffer<RingEvent> ring = disruptor.getRingBuffer();

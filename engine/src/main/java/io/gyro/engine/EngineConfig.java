@@ -179,6 +179,7 @@ public final class EngineConfig {
         checkInt(problems, "sessions.sweepIntervalMs", 50, 60_000);
         checkInt(problems, "sessions.snapshotSeconds", 1, 3_600);
         checkInt(problems, "accounts.snapshotSeconds", 1, 3_600);
+        checkLong(problems, "accounts.snapshotEveryRecords", 1_000, 1_000_000_000);
         checkLong(problems, "wal.segmentBytes", io.gyro.engine.wal.WalConfig.MIN_SEGMENT_BYTES,
                 io.gyro.engine.wal.WalConfig.MAX_SEGMENT_BYTES);
         String segment = values.get("wal.segmentBytes");

@@ -206,7 +206,7 @@ public final class Audit {
                 JournalRecovery.Report rolled = JournalRecovery.apply(() -> Journal.scanStopped(journalDir),
                         stores.accounts(), snapshotSeq, e -> { });
                 progress.accept(String.format(Locale.ROOT, "audit: accounts rolled forward from the snapshot at seq "
-                        + "%,d: %,d records applied", snapshotSeq, rolled.rolledForward().size()));
+                        + "%,d: %,d records applied", snapshotSeq, rolled.applied()));
             }
             progress.accept(String.format(Locale.ROOT, "audit: journal read: %,d records naming %,d accounts, %.1f s",
                     journal[0], audit.index.size(), (System.nanoTime() - startNs) / 1e9));

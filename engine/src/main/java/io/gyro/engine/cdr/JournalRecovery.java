@@ -22,12 +22,11 @@ import org.slf4j.LoggerFactory;
  * was applied, and it may hold some accounts in a later state. So every record after that seq whose seq is above
  * its account's own {@code lastJournalSeq} is applied, in seq order, and an account the snapshot lacks is created
  * from its first such record. A snapshot is never ahead of the journal (it waits for the journal to hold the newest
- * record it saw), so nothing has to be rolled back. {@link Report#rolledForward()} lists the records applied, whose
- * answers may never have left: the Gy adapter marks their session ids and CC-Request-Numbers as answered, so a
- * retransmission is not charged twice.
+ * record it saw), so nothing has to be rolled back. (That a retransmission of a request whose record is applied here
+ * is not charged twice is the session reconciliation's part, from the same journal tail.)
  *
- * <p>Cost: one pass over the journal after the snapshot's seq, parsing each line (allocation is fine here), one read
- * per account named there, and a second pass over that tail only when an account lags it. Not on the request path.
+ * <p>Cost: one pass over the journal after the snapshot's seq, parsing each line (allocation is fine here), and one
+ * read (from the store's cache, mostly) and write per record applied. Not on the request path.
  */
 public final class JournalRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(JournalRecovery.class);
@@ -38,21 +37,25 @@ public final class JournalRecovery {
     /**
      * What recovery did.
      *
-     * @param recordsScanned journal records read
-     * @param rolledForward  records whose after-state was copied into a lagging account
-     * @param created        accounts that existed only in the journal and were created from it
+     * @param recordsScanned      journal records read
+     * @param applied             records whose after-state was copied into a lagging account
+     * @param created             accounts that existed only in the journal and were created from it
+     * @param first               the first record applied, or null
+     * @param last                the last record applied, or null
+     * @param reservationHolders  accounts an applied after-state left holding reserved money or units (start-up
+     *                            recovery compares those with the sessions)
      */
-    public record Report(long recordsScanned, List<JournalEntry> rolledForward, int created) {
+    public record Report(long recordsScanned, long applied, int created, JournalEntry first, JournalEntry last,
+                         long[] reservationHolders) {
         public boolean changedAnything() {
-            return !rolledForward.isEmpty() || created > 0;
+            return applied > 0 || created > 0;
         }
 
         /** Counts, and the first and last record applied (a start after a kill may apply millions). */
         @Override
         public String toString() {
-            return recordsScanned + " records scanned, " + rolledForward.size() + " applied (" + created
-                    + " accounts created)" + (rolledForward.isEmpty() ? "" : ", first " + rolledForward.get(0)
-                    + ", last " + rolledForward.get(rolledForward.size() - 1));
+            return recordsScanned + " records scanned, " + applied + " applied (" + created + " accounts created)"
+                    + (first == null ? "" : ", first " + first + ", last " + last);
         }
     }
 
@@ -83,12 +86,16 @@ public final class JournalRecovery {
      */
     public static Report apply(Tail tail, AccountStore accounts, long afterSeq,
                                java.util.function.Consumer<JournalEntry> alsoEach) throws IOException {
-        // First pass: the last record of each account. An account lags the journal exactly when its last
-        // record's seq is above its lastJournalSeq (or it does not exist), so each account named in the journal
-        // is read once, after the pass, instead of once per record.
+        // One pass, in seq order: a record is applied when its account lacks it (the account's lastJournalSeq is
+        // below the record's seq, or the account does not exist yet). After-states are whole, so applying them in order
+        // leaves each account at its last record's; an account already past a record skips it.
         Account account = new Account();
-        Map<Long, Long> lastSeqByAccount = new HashMap<>();
         long scanned = 0;
+        long applied = 0;
+        int created = 0;
+        JournalEntry first = null;
+        JournalEntry last = null;
+        java.util.Set<Long> holders = new java.util.HashSet<>();
         try (Journal.Scanner scanner = tail.open()) {
             while (scanner.hasNext()) {
                 JournalEntry e = scanner.next();
@@ -97,46 +104,47 @@ public final class JournalRecovery {
                 }
                 scanned++;
                 alsoEach.accept(e);
-                if (e.hasAfterState()) {
-                    lastSeqByAccount.put(e.accountId, e.seq);
+                if (!e.hasAfterState()) {
+                    continue;
+                }
+                boolean exists = accounts.read(e.accountId, account);
+                if (exists && e.seq <= account.lastJournalSeq()) {
+                    continue;
+                }
+                if (!exists) {
+                    account.clear(e.accountId);
+                    created++;
+                }
+                e.applyTo(account);
+                accounts.write(account);
+                applied++;
+                if (first == null) {
+                    first = e;
+                }
+                last = e;
+                if (holdsReservation(account)) {
+                    holders.add(e.accountId);
+                } else {
+                    holders.remove(e.accountId);
                 }
             }
         }
-        java.util.Set<Long> lagging = new java.util.HashSet<>();
-        for (Map.Entry<Long, Long> last : lastSeqByAccount.entrySet()) {
-            if (!accounts.read(last.getKey(), account) || last.getValue() > account.lastJournalSeq()) {
-                lagging.add(last.getKey());
-            }
-        }
-
-        // Second pass, only when something lags: every record of a lagging account after its lastJournalSeq is
-        // applied in seq order.
-        List<JournalEntry> rolledForward = new ArrayList<>();
-        int created = 0;
-        if (!lagging.isEmpty()) {
-            try (Journal.Scanner scanner = tail.open()) {
-                while (scanner.hasNext()) {
-                    JournalEntry e = scanner.next();
-                    if (e.seq <= afterSeq || !e.hasAfterState() || !lagging.contains(e.accountId)) {
-                        continue;
-                    }
-                    if (!accounts.read(e.accountId, account)) {
-                        account.clear(e.accountId);
-                        e.applyTo(account);
-                        accounts.write(account);
-                        created++;
-                        rolledForward.add(e);
-                    } else if (e.seq > account.lastJournalSeq()) {
-                        e.applyTo(account);
-                        accounts.write(account);
-                        rolledForward.add(e);
-                    }
-                }
-            }
-        }
-        Report report = new Report(scanned, rolledForward, created);
+        long[] reservationHolders = holders.stream().mapToLong(Long::longValue).toArray();
+        Report report = new Report(scanned, applied, created, first, last, reservationHolders);
         LOG.info("journal roll-forward after seq {}: {} records scanned, {} applied ({} accounts created)", afterSeq,
-                scanned, rolledForward.size(), created);
+                scanned, applied, created);
         return report;
+    }
+
+    private static boolean holdsReservation(Account a) {
+        if (a.reservedMicros() != 0) {
+            return true;
+        }
+        for (int i = 0; i < a.bucketCount(); i++) {
+            if (a.reservedUnits(i) != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

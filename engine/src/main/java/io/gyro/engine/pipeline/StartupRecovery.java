@@ -271,8 +271,8 @@ public final class StartupRecovery {
     /**
      * As {@link #recomputeAllReservations}, with as candidates only the accounts that can hold a reservation no session
      * backs: those the snapshot held with reservations ({@link Stores#accountsHoldingReservationsAtLoad}) and those the
-     * roll-forward wrote (a record's after-state carries the reservations of its moment), besides every account named by
-     * a session; at 10 million accounts this spares a walk over all of them. Every account when the load did not tell.
+     * roll-forward left with one (a record's after-state carries the reservations of its moment), besides every account
+     * named by a session; at 10 million accounts this spares a walk over all of them. Every account when the load did not tell.
      */
     static int recomputeReservations(Stores stores, JournalRecovery.Report rolled) {
         long[] held = stores.accountsHoldingReservationsAtLoad();
@@ -284,8 +284,8 @@ public final class StartupRecovery {
             extra.add(id);
         }
         if (rolled != null) {
-            for (JournalEntry e : rolled.rolledForward()) {
-                extra.add(e.accountId);
+            for (long id : rolled.reservationHolders()) {
+                extra.add(id);
             }
         }
         return recompute(stores, extra);

@@ -43,6 +43,7 @@ public final class AccountSnapshots {
     private volatile long lastAccounts;
     /** {@link AccountStore#writeCount()} when the newest snapshot's walk began (or at load). */
     private volatile long writesAtNewest;
+    private volatile long everyRecords = Long.MAX_VALUE;
     private boolean closed;
 
     AccountSnapshots(Path dataDir, AccountStore store, long loadedSeq) {
@@ -57,7 +58,7 @@ public final class AccountSnapshots {
     }
 
     /**
-     * Takes a snapshot every {@code intervalMs} on a daemon thread of its own.
+     * Takes a snapshot every {@code intervalMs} (and every {@link #everyRecords} records) on a daemon thread of its own.
      *
      * @param appliedSeq   the seq up to which every record is applied to the accounts (the charging thread's batch
      *                     end; any thread may read it)
@@ -82,16 +83,34 @@ public final class AccountSnapshots {
             t.setDaemon(true);
             return t;
         });
+        long checkMs = Math.min(intervalMs, 1000);
+        long[] lastNs = {System.nanoTime()};
         thread.scheduleWithFixedDelay(() -> {
             try {
                 long seq = appliedSeq.getAsLong();
-                if (changedSinceNewest(seq)) {
+                boolean due = System.nanoTime() - lastNs[0] >= intervalMs * 1_000_000L
+                        || seq - Math.max(newestSeq, 0) >= everyRecords;
+                if (due && changedSinceNewest(seq)) {
+                    lastNs[0] = System.nanoTime();
                     take(seq, true);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("account snapshot failed (the journal keeps everything after the last one): {}", e.toString());
             }
-        }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        }, checkMs, checkMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Also takes a snapshot once {@code records} journal records were applied since the newest (call before
+     * {@link #start}): what a start after a kill re-reads from the journal is then about that many records, whatever
+     * the rate (at 33,000 requests/s, 60 s of them took 17 s to roll forward from the JSON journal at 10 million
+     * accounts).
+     */
+    public synchronized void everyRecords(long records) {
+        if (records < 1) {
+            throw new IllegalArgumentException("records must be positive: " + records);
+        }
+        this.everyRecords = records;
     }
 
     /** Whether this run asked the next start to recover as after a kill (see {@link #start}); any thread. */

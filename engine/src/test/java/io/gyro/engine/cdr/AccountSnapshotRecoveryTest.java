@@ -114,6 +114,27 @@ class AccountSnapshotRecoveryTest {
     }
 
     @Test
+    @Timeout(30)
+    void aSnapshotIsTakenOnceEnoughRecordsWereAppliedLongBeforeItsInterval() throws Exception {
+        AtomicLong applied = new AtomicLong();
+        try (Stores stores = Stores.open(dir, CONFIG)) {
+            stores.accountSnapshots().everyRecords(1_000);
+            stores.accountSnapshots().start(3_600_000L, applied::get, applied::get, () -> false);
+            stores.accounts().create(new Account().clear(7).moneyMicros(5_000_000).lastJournalSeq(900));
+            applied.set(900);
+            Thread.sleep(2_500);   // the check runs every second: 900 records are not enough
+            assertEquals(0, stores.accountSnapshots().taken(), "below the count, within the interval: none");
+            applied.set(1_200);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (stores.accountSnapshots().taken() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, stores.accountSnapshots().taken());
+            assertEquals(1_200, stores.accountSnapshots().newestSeq());
+        }
+    }
+
+    @Test
     void aCleanCloseSnapshotsAtTheAppliedSeqAndAStartNeedsNoTail() throws Exception {
         try (Stores stores = Stores.open(dir, CONFIG)) {
             stores.accountSnapshots().start(3_600_000L, () -> 42, () -> 42, () -> false);

@@ -152,7 +152,7 @@ class KillNineTest {
             }
             System.out.printf("kill -9 test: %d + %d acknowledged iterations, journal last seq %d, recovery rolled "
                             + "forward %d%n", first.lastAckI(), second.lastAckI() - first.lastAckI(),
-                    journal.lastSeq(), report.rolledForward().size());
+                    journal.lastSeq(), report.applied());
         }
     }
 }

@@ -244,7 +244,7 @@ class CheckpointRecoveryTest {
         Run second = new Run();
         assertEquals(checkpointed, second.startup.readAfterSeq());
         assertEquals(1, second.startup.recordsScanned(), "only the record after the checkpoint");
-        assertEquals(1, second.startup.journalRecovery().rolledForward().size());
+        assertEquals(1, second.startup.journalRecovery().applied());
         assertEquals(before + 7_000_000, second.money(), "the journaled credit reached the account");
         assertEquals(journalMoney(second.journal), second.money());
         Map<String, Object> retry = second.topUp("k2", 7_000_000);
@@ -273,7 +273,7 @@ class CheckpointRecoveryTest {
         Run second = new Run();
         assertEquals(checkpointed, second.startup.readAfterSeq());
         assertEquals(1, second.startup.recordsScanned());
-        assertEquals(1, second.startup.journalRecovery().rolledForward().size(),
+        assertEquals(1, second.startup.journalRecovery().applied(),
                 "the account in memory died with the process: its record brings the top-up back");
         assertEquals(money, second.money());
         assertEquals(Boolean.TRUE, second.topUp("k3", 3_000_000).get("replayed"));
@@ -314,7 +314,7 @@ class CheckpointRecoveryTest {
         first.kill();
 
         Run second = new Run();
-        assertEquals(1, second.startup.journalRecovery().rolledForward().size());
+        assertEquals(1, second.startup.journalRecovery().applied());
         assertEquals(1, second.startup.accountsReservationsFixed(), "the rolled-forward account is compared too");
         Account back = new Account();
         second.stores.accounts().read(MSISDN, back);
