@@ -195,6 +195,7 @@ public final class Engine implements AutoCloseable {
             wal.continueAfter(journal.writtenSeq());
             export = new CdrExport(wal, journal, CdrExport.DEFAULT_AWAIT_MS,
                     config.integer("wal.keepExportedSegments"));
+            export.keepAfter(stores.accountSnapshots()::oldestKeptSeq);
             long exported = export.drain();
             if (exported > 0) {
                 LOG.warn("write-ahead log: exported {} records the JSON journal lacked (up to seq {})", exported,
@@ -205,7 +206,7 @@ public final class Engine implements AutoCloseable {
             long recoveryStartNs = System.nanoTime();
             JournalCheckpoint.deleteLegacyFile(dataDir);
             topUpKeys = TopUpKeys.open(dataDir);
-            StartupRecovery.Result startup = StartupRecovery.recover(journal, stores, topUpKeys,
+            StartupRecovery.Result startup = StartupRecovery.recover(journal, wal, stores, topUpKeys,
                     clock.getAsLong(), config.integer("sessions.graceSeconds") * 1000L);
             checkpoint = new JournalCheckpoint(journal.lastSeq());
             if (stores.recovered()) {

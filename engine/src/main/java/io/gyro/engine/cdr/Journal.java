@@ -466,7 +466,7 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Iterates every record of every journal file in order; parses with Jackson. */
-    public static final class Scanner implements Iterator<JournalEntry>, Closeable {
+    public static final class Scanner implements EntrySource {
         private final List<Path> files;
         private final Path liveFile;
         private final long liveSize;

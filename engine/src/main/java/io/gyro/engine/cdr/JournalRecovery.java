@@ -74,10 +74,10 @@ public final class JournalRecovery {
         return apply(() -> journal.scanAfter(afterSeq), accounts, afterSeq, alsoEach);
     }
 
-    /** Opens a reading of the journal that starts at or before the first record after the seq asked for. */
+    /** Opens a reading of the records that starts at or before the first record after the seq asked for. */
     @FunctionalInterface
     public interface Tail {
-        Journal.Scanner open() throws IOException;
+        EntrySource open() throws IOException;
     }
 
     /**
@@ -96,7 +96,7 @@ public final class JournalRecovery {
         JournalEntry first = null;
         JournalEntry last = null;
         java.util.Set<Long> holders = new java.util.HashSet<>();
-        try (Journal.Scanner scanner = tail.open()) {
+        try (EntrySource scanner = tail.open()) {
             while (scanner.hasNext()) {
                 JournalEntry e = scanner.next();
                 if (e.seq <= afterSeq) {

@@ -222,6 +222,24 @@ public final class AccountSnapshot {
         return new Loaded(-1, 0, null, new long[0]);
     }
 
+    /** The journal seq of the oldest account snapshot in {@code dataDir}, -1 when there is none or it cannot be listed. */
+    static long oldestKeptSeq(Path dataDir) {
+        Path dir = dataDir.resolve(SessionSnapshot.DIR_NAME);
+        try {
+            if (!Files.isDirectory(dir)) {
+                return -1;
+            }
+            List<Path> all = snapshots(dir);
+            if (all.isEmpty()) {
+                return -1;
+            }
+            Matcher m = NAME.matcher(all.get(all.size() - 1).getFileName().toString());
+            return m.matches() ? Long.parseLong(m.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** Whether {@code dataDir} holds an account snapshot (usable or not). */
     public static boolean any(Path dataDir) throws IOException {
         Path dir = dataDir.resolve(SessionSnapshot.DIR_NAME);

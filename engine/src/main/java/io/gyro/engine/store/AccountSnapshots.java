@@ -38,6 +38,8 @@ public final class AccountSnapshots {
     private LongSupplier journaledSeq;
     private volatile BooleanSupplier recoveryDue = () -> false;
     private volatile long newestSeq;
+    /** The seq of the older of the two kept snapshots (the one a start falls back to), -1 when none. */
+    private volatile long oldestKeptSeq;
     private volatile long taken;
     private volatile long lastMillis;
     private volatile long lastAccounts;
@@ -50,6 +52,7 @@ public final class AccountSnapshots {
         this.dataDir = dataDir;
         this.store = store;
         this.newestSeq = loadedSeq;
+        this.oldestKeptSeq = AccountSnapshot.oldestKeptSeq(dataDir);
         this.writesAtNewest = store.writeCount();
     }
 
@@ -118,6 +121,14 @@ public final class AccountSnapshots {
         return recoveryDue.getAsBoolean();
     }
 
+    /**
+     * The journal seq of the older of the two kept snapshots, the one a start falls back to when the newest is damaged:
+     * the write-ahead log keeps every record after it. -1 when there is none.
+     */
+    public long oldestKeptSeq() {
+        return oldestKeptSeq;
+    }
+
     /** The journal seq of the newest snapshot written or loaded (-1 when there is none). */
     public long newestSeq() {
         return newestSeq;
@@ -156,6 +167,7 @@ public final class AccountSnapshots {
         AccountSnapshot.Written w = AccountSnapshot.write(dataDir, store, seq, System.currentTimeMillis(), between,
                 maxSeen -> awaitJournal(maxSeen, paced));
         newestSeq = seq;
+        oldestKeptSeq = AccountSnapshot.oldestKeptSeq(dataDir);
         writesAtNewest = writes;
         taken++;
         lastAccounts = w.accounts();
