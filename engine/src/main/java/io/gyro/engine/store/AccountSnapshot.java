@@ -19,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -137,11 +136,8 @@ public final class AccountSnapshot {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        forceDirectory(dir);
-        List<Path> all = snapshots(dir);
-        for (int i = KEEP; i < all.size(); i++) {
-            Files.deleteIfExists(all.get(i));
-        }
+        SnapshotFiles.forceDirectory(dir);
+        SnapshotFiles.keepNewest(dir, NAME, KEEP);
         return new Written(file, w.total, w.maxSeq);
     }
 
@@ -209,7 +205,7 @@ public final class AccountSnapshot {
             LOG.warn("deleting {}: an account snapshot a stop cut short", tmp);
             Files.deleteIfExists(tmp);
         }
-        for (Path file : snapshots(dir)) {
+        for (Path file : SnapshotFiles.newestFirst(dir, NAME)) {
             try {
                 Ids holding = new Ids();
                 long[] result = read(file, store, holding);
@@ -229,12 +225,11 @@ public final class AccountSnapshot {
             if (!Files.isDirectory(dir)) {
                 return -1;
             }
-            List<Path> all = snapshots(dir);
+            List<Path> all = SnapshotFiles.newestFirst(dir, NAME);
             if (all.isEmpty()) {
                 return -1;
             }
-            Matcher m = NAME.matcher(all.get(all.size() - 1).getFileName().toString());
-            return m.matches() ? Long.parseLong(m.group(1)) : -1;
+            return SnapshotFiles.seqOf(all.get(all.size() - 1), NAME);
         } catch (IOException e) {
             return -1;
         }
@@ -243,7 +238,7 @@ public final class AccountSnapshot {
     /** Whether {@code dataDir} holds an account snapshot (usable or not). */
     public static boolean any(Path dataDir) throws IOException {
         Path dir = dataDir.resolve(SessionSnapshot.DIR_NAME);
-        return Files.isDirectory(dir) && !snapshots(dir).isEmpty();
+        return Files.isDirectory(dir) && !SnapshotFiles.newestFirst(dir, NAME).isEmpty();
     }
 
     /** Account ids, collected by several loading threads. */
@@ -485,26 +480,4 @@ public final class AccountSnapshot {
         }
     }
 
-    /** Snapshots of the directory, newest (highest journal seq) first. */
-    private static List<Path> snapshots(Path dir) throws IOException {
-        List<Path> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.forEach(p -> {
-                Matcher m = NAME.matcher(p.getFileName().toString());
-                if (m.matches()) {
-                    out.add(p);
-                }
-            });
-        }
-        out.sort((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()));
-        return out;
-    }
-
-    private static void forceDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot force a directory; the rename is then as durable as they make it.
-        }
-    }
 }

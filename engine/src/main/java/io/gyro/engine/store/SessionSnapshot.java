@@ -17,11 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -143,11 +140,8 @@ public final class SessionSnapshot {
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory(dir);
-        List<Path> all = snapshots(dir);
-        for (int i = KEEP; i < all.size(); i++) {
-            Files.deleteIfExists(all.get(i));
-        }
+        SnapshotFiles.forceDirectory(dir);
+        SnapshotFiles.keepNewest(dir, NAME, KEEP);
         return file;
     }
 
@@ -157,7 +151,7 @@ public final class SessionSnapshot {
         if (!Files.isDirectory(dir)) {
             return new Loaded(-1, 0, null);
         }
-        for (Path file : snapshots(dir)) {
+        for (Path file : SnapshotFiles.newestFirst(dir, NAME)) {
             store.clear();
             try {
                 long[] result = read(file, store);
@@ -231,9 +225,8 @@ public final class SessionSnapshot {
         if (!Files.isDirectory(dir)) {
             return -1;
         }
-        List<Path> all = snapshots(dir);
-        Matcher m = all.isEmpty() ? null : NAME.matcher(all.get(0).getFileName().toString());
-        return m != null && m.matches() ? Long.parseLong(m.group(1)) : -1;
+        List<Path> all = SnapshotFiles.newestFirst(dir, NAME);
+        return all.isEmpty() ? -1 : SnapshotFiles.seqOf(all.get(0), NAME);
     }
 
     /**
@@ -245,34 +238,11 @@ public final class SessionSnapshot {
         if (!Files.isDirectory(dir)) {
             return -1;
         }
-        List<Path> all = snapshots(dir);
+        List<Path> all = SnapshotFiles.newestFirst(dir, NAME);
         if (all.isEmpty()) {
             return -1;
         }
-        Matcher m = NAME.matcher(all.get(all.size() - 1).getFileName().toString());
-        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+        return SnapshotFiles.seqOf(all.get(all.size() - 1), NAME);
     }
 
-    /** Snapshots of the directory, newest (highest log seq) first. */
-    private static List<Path> snapshots(Path dir) throws IOException {
-        List<Path> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.forEach(p -> {
-                Matcher m = NAME.matcher(p.getFileName().toString());
-                if (m.matches()) {
-                    out.add(p);
-                }
-            });
-        }
-        out.sort((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()));
-        return out;
-    }
-
-    private static void forceDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot force a directory; the rename is then as durable as they make it.
-        }
-    }
 }
