@@ -1,16 +1,12 @@
 package io.gyro.engine.store;
 
-import net.openhft.chronicle.bytes.Bytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -22,8 +18,6 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * A snapshot of every account, taken while the charging thread runs (fuzzy): it names the journal seq up to which
@@ -37,7 +31,7 @@ import java.util.zip.CheckedOutputStream;
  *   &lt;data&gt;/snapshots/accounts-&lt;journal seq, 20 digits&gt;.snap
  *    offset size
  *       0    4  magic "GYAC"
- *       4    4  format version (2; 1 had one section and no index, and is still read)
+ *       4    4  format version (2; 1, written by builds of one evening before it, had one section and is not read)
  *       8    8  journal seq the snapshot starts from
  *      16    8  taken at (epoch ms)
  *      24    4  sections n (one per account map of the store)
@@ -75,8 +69,7 @@ public final class AccountSnapshot {
      *
      * @param journalSeq          the seq to roll forward after; -1 when there was no usable snapshot
      * @param file                the snapshot loaded, or null
-     * @param holdingReservations the accounts loaded with reserved money or units, or null when not known (a snapshot
-     *                            of format 1)
+     * @param holdingReservations the accounts loaded with reserved money or units
      */
     public record Loaded(long journalSeq, long accounts, Path file, long[] holdingReservations) {
     }
@@ -209,7 +202,7 @@ public final class AccountSnapshot {
             try {
                 Ids holding = new Ids();
                 long[] result = read(file, store, holding);
-                return new Loaded(result[0], result[1], file, result[2] == 1 ? null : holding.toArray());
+                return new Loaded(result[0], result[1], file, holding.toArray());
             } catch (IOException | RuntimeException e) {
                 LOG.warn("account snapshot {} is not usable ({}); trying an older one", file, e.toString());
                 store.clear();
@@ -261,7 +254,7 @@ public final class AccountSnapshot {
 
     /**
      * Reads and checks one snapshot into the store, the accounts holding reservations into {@code holding}: returns
-     * {journal seq, accounts, format}.
+     * {journal seq, accounts}.
      */
     private static long[] read(Path file, AccountStore store, Ids holding) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -274,12 +267,8 @@ public final class AccountSnapshot {
                 throw new IOException("not an account snapshot");
             }
             int version = header.getInt(4);
-            if (version == 1) {
-                long[] v1 = readV1(file, store);
-                return new long[] {v1[0], v1[1], 1};
-            }
             if (version != VERSION) {
-                throw new IOException("snapshot format " + version + ", this engine reads 1 and " + VERSION);
+                throw new IOException("snapshot format " + version + ", this engine reads " + VERSION);
             }
             long journalSeq = header.getLong(8);
             int sections = header.getInt(24);
@@ -304,7 +293,7 @@ public final class AccountSnapshot {
             if (loaded != expected) {
                 throw new IOException("snapshot check failed: " + loaded + " accounts read, " + expected + " written");
             }
-            return new long[] {journalSeq, loaded, VERSION};
+            return new long[] {journalSeq, loaded};
         }
     }
 
@@ -427,57 +416,6 @@ public final class AccountSnapshot {
             }
         }
         return b;
-    }
-
-    /** Reads and checks a snapshot of format 1 (one section, no index) into the store: {journal seq, accounts}. */
-    private static long[] readV1(Path file, AccountStore store) throws IOException {
-        long total = Files.size(file);
-        if (total < HEADER_BYTES + TRAILER_BYTES) {
-            throw new EOFException("shorter than an empty snapshot: " + total + " bytes");
-        }
-        CRC32C crc = new CRC32C();
-        try (InputStream fileIn = Files.newInputStream(file);
-             BufferedInputStream buffered = new BufferedInputStream(fileIn, 1 << 16);
-             CheckedInputStream checked = new CheckedInputStream(buffered, crc);
-             DataInputStream in = new DataInputStream(checked)) {
-            if (in.readInt() != MAGIC) {
-                throw new IOException("not an account snapshot");
-            }
-            int version = in.readInt();
-            if (version != 1) {
-                throw new IOException("snapshot format " + version + " is not 1");
-            }
-            long journalSeq = in.readLong();
-            in.readLong(); // taken at
-            byte[] value = new byte[AccountMarshaller.MAX_BYTES];
-            Bytes<byte[]> valueBytes = Bytes.wrapForRead(value);
-            Account account = new Account();
-            long count = 0;
-            while (true) {
-                int size = in.readUnsignedShort();
-                if (size == 0) {
-                    break;
-                }
-                if (size < AccountMarshaller.HEADER_BYTES || size > AccountMarshaller.MAX_BYTES) {
-                    throw new IOException("corrupt value size " + size + " after " + count + " accounts");
-                }
-                long accountId = in.readLong();
-                in.readFully(value, 0, size);
-                valueBytes.readPositionRemaining(0, size);
-                AccountMarshaller.INSTANCE.read(valueBytes, size, account);
-                account.accountId = accountId;
-                store.restore(account);
-                count++;
-            }
-            long written = in.readLong();
-            int expected = (int) crc.getValue();
-            int stored = buffered.read() << 24 | buffered.read() << 16 | buffered.read() << 8 | buffered.read();
-            if (written != count || stored != expected) {
-                throw new IOException("snapshot check failed: " + count + " accounts read, " + written
-                        + " written; CRC " + Integer.toHexString(stored) + " vs " + Integer.toHexString(expected));
-            }
-            return new long[] {journalSeq, count};
-        }
     }
 
 }
