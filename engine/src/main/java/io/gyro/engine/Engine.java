@@ -65,6 +65,11 @@ import java.util.concurrent.TimeUnit;
  * stopped by {@link #close} (stop accepting, drain, DPR peers, close stores).
  */
 public final class Engine implements AutoCloseable {
+    /** {@code accounts.imageDir}: blank keeps the accounts in the process only. */
+    private static Path imageRoot(String configured) {
+        return configured == null || configured.isBlank() ? null : Path.of(configured.trim());
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     private final Stores stores;
@@ -164,7 +169,7 @@ public final class Engine implements AutoCloseable {
         Stores stores = Stores.open(dataDir, new StoreConfig(config.longValue("stores.maxSubscribers"),
                 config.longValue("stores.maxSessions"), config.longValue("stores.maxEndedSessions")),
                 new WalConfig(config.longValue("wal.segmentBytes"), config.bool("journal.fsync"),
-                        config.bool("journal.housekeeper")));
+                        config.bool("journal.housekeeper")), imageRoot(config.string("accounts.imageDir")));
         Journal journal = null;
         Wal wal = null;
         CdrExport export = null;
@@ -209,6 +214,8 @@ public final class Engine implements AutoCloseable {
             StartupRecovery.Result startup = StartupRecovery.recover(journal, wal, stores, topUpKeys,
                     clock.getAsLong(), config.integer("sessions.graceSeconds") * 1000L);
             checkpoint = new JournalCheckpoint(journal.lastSeq());
+            // Every record is in the accounts now; the account image (if any) follows the checkpoint from here on.
+            checkpoint.mirrorTo(stores.appliedSeqSink());
             if (stores.recovered()) {
                 LOG.warn("unclean stop detected: stores reopened in {} ms ({} maps recovered by Chronicle); journal "
                                 + "roll-forward in {} ms: {}", stores.openMillis(), stores.mapsRecovered(),

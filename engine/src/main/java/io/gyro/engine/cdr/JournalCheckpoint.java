@@ -50,7 +50,19 @@ public final class JournalCheckpoint {
         long s = Math.min(seq, heldAt);
         if (s > this.seq) {
             this.seq = s;
+            mirror.accept(s);
         }
+    }
+
+    private java.util.function.LongConsumer mirror = seq -> { };
+
+    /**
+     * Hands every move of the checkpoint, and its value now, to {@code mirror} (on the thread that moves it): the
+     * accounts' image keeps it where a start after a kill finds it ({@code store.AccountImage}).
+     */
+    public void mirrorTo(java.util.function.LongConsumer mirror) {
+        this.mirror = mirror;
+        mirror.accept(seq);
     }
 
     /** The records after {@code seq} may not be applied (a request failed half way): stays at or below it. */

@@ -211,6 +211,16 @@ public final class AccountSnapshot {
         return new Loaded(-1, 0, null, new long[0]);
     }
 
+    /** The journal seq of the newest account snapshot in {@code dataDir} (by its name), -1 when there is none. */
+    static long newestSeq(Path dataDir) throws IOException {
+        Path dir = dataDir.resolve(SessionSnapshot.DIR_NAME);
+        if (!Files.isDirectory(dir)) {
+            return -1;
+        }
+        List<Path> all = SnapshotFiles.newestFirst(dir, NAME);
+        return all.isEmpty() ? -1 : SnapshotFiles.seqOf(all.get(0), NAME);
+    }
+
     /** The journal seq of the oldest account snapshot in {@code dataDir}, -1 when there is none or it cannot be listed. */
     static long oldestKeptSeq(Path dataDir) {
         Path dir = dataDir.resolve(SessionSnapshot.DIR_NAME);

@@ -268,6 +268,41 @@ public final class AccountStore {
         void visit(long accountId, long lastJournalSeq, long reservedMicros, boolean anyReservedUnits);
     }
 
+    /**
+     * The ids of the accounts holding reserved money or units, read in place, the maps walked by two threads at once
+     * (for a start that maps an account image again: at 10M accounts, a walk instead of a load).
+     */
+    long[] holdingReservations() {
+        long[][] perShard = new long[maps.length][];
+        java.util.stream.IntStream.range(0, maps.length).parallel().forEach(shard -> {
+            AccountSnapshot.Ids ids = new AccountSnapshot.Ids();
+            long[] batch = new long[256];
+            int[] n = {0};
+            LongKey k = new LongKey();
+            maps[shard].forEachEntry(e -> {
+                Data<Account> v = e.value();
+                net.openhft.chronicle.bytes.RandomDataInput b = v.bytes();
+                long off = v.offset();
+                boolean reserved = b.readLong(off + AccountMarshaller.RESERVED_MICROS_OFFSET) != 0;
+                int buckets = b.readInt(off + AccountMarshaller.BUCKET_COUNT_OFFSET);
+                for (int i = 0; i < buckets && !reserved; i++) {
+                    reserved = b.readLong(off + AccountMarshaller.HEADER_BYTES + (long) i * AccountMarshaller.BUCKET_BYTES
+                            + AccountMarshaller.BUCKET_RESERVED_UNITS_OFFSET) != 0;
+                }
+                if (reserved) {
+                    if (n[0] == batch.length) {
+                        ids.addAll(batch, n[0]);
+                        n[0] = 0;
+                    }
+                    batch[n[0]++] = e.key().getUsing(k).value;
+                }
+            });
+            ids.addAll(batch, n[0]);
+            perShard[shard] = ids.toArray();
+        });
+        return java.util.Arrays.stream(perShard).flatMapToLong(java.util.Arrays::stream).toArray();
+    }
+
     /** The fields of {@link #forEachAuditFields} that start-up recovery needs (all but the money). */
     public void forEachRecoveryFields(RecoveryFieldsVisitor visitor) {
         forEachAuditFields((accountId, moneyMicros, lastJournalSeq, reservedMicros, anyReservedUnits) ->

@@ -89,7 +89,9 @@ public final class Stores implements AutoCloseable {
     private final FileLock lock;
     private final AccountStore accounts;
     private final AccountSnapshots accountSnapshots;
-    private final long loadedAccountSnapshotSeq;
+    private long loadedAccountSnapshotSeq;
+    /** The accounts' working copy in a memory file system, or null when they are held in the process. */
+    private AccountImage image;
     private long[] holdingReservationsAtLoad;
     private final SubscriberStore subscribers;
     private final SessionStore sessions;
@@ -113,7 +115,6 @@ public final class Stores implements AutoCloseable {
         this.lock = lock;
         this.accounts = accounts;
         this.accountSnapshots = accountSnapshots;
-        this.loadedAccountSnapshotSeq = accountSnapshots.newestSeq();
         this.subscribers = subscribers;
         this.sessions = sessions;
         this.recovered = recovered;
@@ -130,12 +131,22 @@ public final class Stores implements AutoCloseable {
      *                               the directory open; nothing is touched then
      */
     public static Stores open(Path dataDir, StoreConfig config) throws IOException {
-        return open(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()), WalConfig.defaults());
+        return open(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()), WalConfig.defaults(), null);
     }
 
     /** As {@link #open(Path, StoreConfig)}, with the session log's settings (the engine's: fsync per batch ...). */
     public static Stores open(Path dataDir, StoreConfig config, WalConfig sessionLog) throws IOException {
-        return open(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()), sessionLog);
+        return open(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()), sessionLog, null);
+    }
+
+    /**
+     * As {@link #open(Path, StoreConfig, WalConfig)}, with the accounts' working copy kept as an {@link AccountImage}
+     * under {@code imageRoot} (a memory file system; null: in the process only), so that a start after a kill maps it
+     * again instead of loading a snapshot.
+     */
+    public static Stores open(Path dataDir, StoreConfig config, WalConfig sessionLog, Path imageRoot)
+            throws IOException {
+        return open(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()), sessionLog, imageRoot);
     }
 
     /**
@@ -189,7 +200,7 @@ public final class Stores implements AutoCloseable {
                         + "cleanly (e.g. gyro serve, then Ctrl-C), then audit");
             }
             return openLocked(dataDir, config, AccountStore.shardsFor(config.maxSubscribers()), lockChannel, lock,
-                    startNs, WalConfig.defaults());
+                    startNs, WalConfig.defaults(), null);
         } catch (IOException | RuntimeException e) {
             lockChannel.close();
             throw e;
@@ -210,17 +221,22 @@ public final class Stores implements AutoCloseable {
      * (a power of two; tests use it to shard small stores). A directory that has its maps keeps its own count.
      */
     static Stores open(Path dataDir, StoreConfig config, int freshAccountShards) throws IOException {
-        return open(dataDir, config, freshAccountShards, WalConfig.defaults());
+        return open(dataDir, config, freshAccountShards, WalConfig.defaults(), null);
     }
 
-    private static Stores open(Path dataDir, StoreConfig config, int freshAccountShards, WalConfig sessionLog)
-            throws IOException {
+    /** As {@link #open(Path, StoreConfig, int)}, with an account image under {@code imageRoot} (tests). */
+    static Stores open(Path dataDir, StoreConfig config, int freshAccountShards, Path imageRoot) throws IOException {
+        return open(dataDir, config, freshAccountShards, WalConfig.defaults(), imageRoot);
+    }
+
+    private static Stores open(Path dataDir, StoreConfig config, int freshAccountShards, WalConfig sessionLog,
+                               Path imageRoot) throws IOException {
         long startNs = System.nanoTime();
         Files.createDirectories(dataDir);
         FileLock lock = lockDataDir(dataDir);
         FileChannel lockChannel = lock.channel();
         try {
-            return openLocked(dataDir, config, freshAccountShards, lockChannel, lock, startNs, sessionLog);
+            return openLocked(dataDir, config, freshAccountShards, lockChannel, lock, startNs, sessionLog, imageRoot);
         } catch (IOException | RuntimeException e) {
             lockChannel.close();
             throw e;
@@ -228,7 +244,8 @@ public final class Stores implements AutoCloseable {
     }
 
     private static Stores openLocked(Path dataDir, StoreConfig config, int freshAccountShards, FileChannel lockChannel,
-                                     FileLock lock, long startNs, WalConfig sessionLogConfig) throws IOException {
+                                     FileLock lock, long startNs, WalConfig sessionLogConfig, Path imageRoot)
+            throws IOException {
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
         if (anyLegacyAccountFile(dataDir) && AccountSnapshot.any(dataDir)) {
             // The conversion below deletes the old account files once its snapshot is in place (an older version
@@ -306,36 +323,81 @@ public final class Stores implements AutoCloseable {
             }
             openAll(openings, unclean, listener, opened);
             long accountsStartNs = System.nanoTime();
-            AccountStore accountStore = AccountStore.inMemory(effective.maxSubscribers(), accountShards);
-            AccountSnapshots accountSnapshots;
+            long perShard = AccountStore.entriesPerShard(effective.maxSubscribers(), accountShards);
+            AccountStore accountStore = null;
+            AccountSnapshots accountSnapshots = null;
             long[] holdingReservations = null;
-            if (legacyAccounts) {
-                // Upgrade: the accounts of the map files become the first snapshot (at seq 0: the whole journal is
-                // rolled forward over them at this start, which is idempotent), then the files go.
-                Account reused = new Account();
-                for (Opening<LongKey, Account> o : accountOpens) {
-                    LongKey k = new LongKey();
-                    o.map.forEachEntry(e -> {
-                        e.value().getUsing(reused);
-                        reused.accountId = e.key().getUsing(k).value;
-                        accountStore.restore(reused);
-                    });
-                    opened.remove(o.map);
-                    o.map.close();
+            long loadedSeq = -1;
+            String accountsFrom;
+            AccountImage image = AccountImage.find(dataDir, accountShards, perShard);
+            if (image != null && (!unclean || legacyAccounts)) {
+                LOG.warn("account image {}: not used after a clean stop (the snapshot that stop wrote holds every "
+                        + "account): deleted", image.dir());
+                image.delete(dataDir);
+                image = null;
+            }
+            if (image != null) {
+                List<ChronicleMap<?, ?>> imageMaps = new ArrayList<>();
+                try {
+                    accountStore = openImage(image, accountShards, perShard, true, listener, imageMaps);
+                    holdingReservations = accountStore.holdingReservations();
+                    loadedSeq = image.appliedSeq();
+                    accountSnapshots = new AccountSnapshots(dataDir, accountStore, AccountSnapshot.newestSeq(dataDir));
+                    opened.addAll(imageMaps);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("account image {} cannot be used ({}): deleted; the accounts come from the newest snapshot",
+                            image.dir(), e.toString());
+                    for (ChronicleMap<?, ?> m : imageMaps) {
+                        m.close();
+                    }
+                    image.delete(dataDir);
+                    image = null;
+                    accountStore = null;
                 }
-                accountSnapshots = new AccountSnapshots(dataDir, accountStore, -1);
-                accountSnapshots.takeNow(0);
-                deleteLegacyAccountFiles(dataDir);
-                LOG.info("data dir {}: {} accounts moved from their map files to the first account snapshot", dataDir,
-                        accountStore.count());
+            }
+            if (accountStore != null) {
+                accountsFrom = "the image " + image.dir() + " (every record up to seq " + loadedSeq + " in it)";
             } else {
-                AccountSnapshot.Loaded loaded = AccountSnapshot.load(dataDir, accountStore);
-                if (loaded.file() == null && AccountSnapshot.any(dataDir)) {
-                    throw new IOException(dataDir + ": no account snapshot could be read (see the warnings above); "
-                            + "refusing to start with no accounts");
+                ImageStore made = imageRoot == null ? null
+                        : newImage(imageRoot, dataDir, accountShards, perShard, listener, opened);
+                image = made == null ? null : made.image();
+                accountStore = made != null ? made.store() : AccountStore.inMemory(effective.maxSubscribers(), accountShards);
+                if (legacyAccounts) {
+                    // Upgrade: the accounts of the map files become the first snapshot (at seq 0: the whole journal is
+                    // rolled forward over them at this start, which is idempotent), then the files go.
+                    Account reused = new Account();
+                    for (Opening<LongKey, Account> o : accountOpens) {
+                        LongKey k = new LongKey();
+                        AccountStore into = accountStore;
+                        o.map.forEachEntry(e -> {
+                            e.value().getUsing(reused);
+                            reused.accountId = e.key().getUsing(k).value;
+                            into.restore(reused);
+                        });
+                        opened.remove(o.map);
+                        o.map.close();
+                    }
+                    accountSnapshots = new AccountSnapshots(dataDir, accountStore, -1);
+                    accountSnapshots.takeNow(0);
+                    deleteLegacyAccountFiles(dataDir);
+                    loadedSeq = accountSnapshots.newestSeq();
+                    LOG.info("data dir {}: {} accounts moved from their map files to the first account snapshot", dataDir,
+                            accountStore.count());
+                } else {
+                    AccountSnapshot.Loaded loaded = AccountSnapshot.load(dataDir, accountStore);
+                    if (loaded.file() == null && AccountSnapshot.any(dataDir)) {
+                        throw new IOException(dataDir + ": no account snapshot could be read (see the warnings above); "
+                                + "refusing to start with no accounts");
+                    }
+                    accountSnapshots = new AccountSnapshots(dataDir, accountStore, loaded.journalSeq());
+                    holdingReservations = loaded.holdingReservations();
+                    loadedSeq = loaded.journalSeq();
                 }
-                accountSnapshots = new AccountSnapshots(dataDir, accountStore, loaded.journalSeq());
-                holdingReservations = loaded.holdingReservations();
+                if (image != null) {
+                    image.ready(loadedSeq);
+                }
+                accountsFrom = "the snapshot at journal seq " + loadedSeq + (image == null ? ", in memory"
+                        : ", into the image " + image.dir());
             }
             long accountsMillis = (System.nanoTime() - accountsStartNs) / 1_000_000;
             ChronicleMap<LongKey, Subscriber> subscriberMap = subscriberOpen.map;
@@ -389,12 +451,14 @@ public final class Stores implements AutoCloseable {
                             + "{} ended sessions", openMillis, unclean,
                     recoveredCount, recoveredNames, corruptions.get(), unclean && indexMayLack, repairs, repairMillis,
                     accountStore.count(), subscriberMap.longSize(), sessionStore.count(), sessionStore.endedCount());
-            LOG.info("stores open: {}; accounts: {} from the snapshot at journal seq {} in {} ms; sessions: {} from the snapshot, {} log records applied, in {} ms", timings,
-                    accountStore.count(), accountSnapshots.newestSeq(), accountsMillis,
+            LOG.info("stores open: {}; accounts: {} from {} in {} ms; sessions: {} from the snapshot, {} log records applied, in {} ms", timings,
+                    accountStore.count(), accountsFrom, accountsMillis,
                     sessionLog.snapshotSessions, sessionLog.logRecordsApplied, sessionLog.millis);
             Stores result = new Stores(dataDir, lockChannel, lock, accountStore, accountSnapshots, subscriberStore, sessionStore,
                     unclean, openMillis, corruptions.get(), repairs, effective, unclean && indexMayLack, recoveredCount);
             result.holdingReservationsAtLoad = holdingReservations;
+            result.loadedAccountSnapshotSeq = loadedSeq;
+            result.image = image;
             return result;
         } catch (IOException | RuntimeException e) {
             for (ChronicleMap<?, ?> m : opened) {
@@ -402,6 +466,75 @@ public final class Stores implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** A new account image and the store over its maps. */
+    private record ImageStore(AccountImage image, AccountStore store) {
+    }
+
+    /**
+     * Makes an empty account image under {@code root} and its maps, after deleting the images there that no data
+     * directory names; null (the accounts are then held in the process) when {@code root} is not a directory or cannot
+     * hold the maps at their full size (a memory file system that fills up would crash the process at a page fault).
+     */
+    private static ImageStore newImage(Path root, Path dataDir, int shards, long perShard,
+                                       ChronicleHashCorruption.Listener listener, List<ChronicleMap<?, ?>> opened)
+            throws IOException {
+        if (!Files.isDirectory(root)) {
+            LOG.warn("accounts.imageDir {} is not a directory: the accounts are held in the process (a start after a "
+                    + "kill loads the newest snapshot)", root);
+            return null;
+        }
+        AccountImage.sweepOrphans(root);
+        AccountImage image = AccountImage.create(root, dataDir, shards, perShard);
+        List<ChronicleMap<?, ?>> maps = new ArrayList<>();
+        try {
+            AccountStore store = openImage(image, shards, perShard, false, listener, maps);
+            long bytes = 0;
+            for (int i = 0; i < shards; i++) {
+                bytes += Files.size(image.dir().resolve(AccountStore.fileName(i, shards)));
+            }
+            if (!AccountImage.fits(root, bytes)) {
+                LOG.warn("accounts.imageDir {} cannot hold the accounts' maps ({} MB at full size, {} MB free): the "
+                        + "accounts are held in the process (a start after a kill loads the newest snapshot)", root,
+                        bytes >> 20, Files.getFileStore(root).getUsableSpace() >> 20);
+                for (ChronicleMap<?, ?> m : maps) {
+                    m.close();
+                }
+                image.delete(dataDir);
+                return null;
+            }
+            opened.addAll(maps);
+            return new ImageStore(image, store);
+        } catch (IOException | RuntimeException e) {
+            for (ChronicleMap<?, ?> m : maps) {
+                m.close();
+            }
+            image.delete(dataDir);
+            throw e;
+        }
+    }
+
+    /**
+     * The store over an image's maps, opened as they are (after a kill: with the held-lock probe and, where a lock was
+     * held, Chronicle's recovery, as for the subscriber maps); the maps opened are added to {@code maps}.
+     */
+    private static AccountStore openImage(AccountImage image, int shards, long perShard, boolean unclean,
+                                          ChronicleHashCorruption.Listener listener, List<ChronicleMap<?, ?>> maps)
+            throws IOException {
+        List<Opening<?, ?>> openings = new ArrayList<>();
+        for (int i = 0; i < shards; i++) {
+            openings.add(new Opening<>(AccountStore.builder(perShard), image.dir(), AccountStore.fileName(i, shards)));
+        }
+        openAll(openings, unclean, listener, maps);
+        @SuppressWarnings("unchecked")
+        ChronicleMap<LongKey, Account>[] accountMaps = new ChronicleMap[shards];
+        for (int i = 0; i < shards; i++) {
+            @SuppressWarnings("unchecked")
+            ChronicleMap<LongKey, Account> m = (ChronicleMap<LongKey, Account>) openings.get(i).map;
+            accountMaps[i] = m;
+        }
+        return new AccountStore(accountMaps);
     }
 
     /** Whether {@code dataDir} holds an account map file of the versions before account snapshots. */
@@ -728,6 +861,20 @@ public final class Stores implements AutoCloseable {
         return holdingReservationsAtLoad;
     }
 
+    /**
+     * Where the charging thread mirrors the journal checkpoint at each batch end: the account image's applied seq (a
+     * start after a kill rolls its maps forward from there), or nothing when the accounts are held in the process.
+     */
+    public java.util.function.LongConsumer appliedSeqSink() {
+        AccountImage i = image;
+        return i == null ? seq -> { } : i::applied;
+    }
+
+    /** Whether the accounts' maps are an image in a memory file system ({@link AccountImage}). */
+    public boolean accountsInImage() {
+        return image != null;
+    }
+
     public SubscriberStore subscribers() {
         return subscribers;
     }
@@ -846,9 +993,17 @@ public final class Stores implements AutoCloseable {
             writeMarker = false;
         }
         if (!writeMarker) {
+            if (image != null) {
+                // Left for the next start, which maps it again (see AccountImage).
+                image.close();
+            }
             lock.release();
             lockChannel.close();
             return;
+        }
+        if (image != null) {
+            // The snapshot this close wrote holds every account: the image is not needed by the next start.
+            image.delete(dataDir);
         }
         // Every index write of this run finished: nothing for a repair to find.
         Files.deleteIfExists(dataDir.resolve(IMSI_DIRTY_FILE));

@@ -6,8 +6,9 @@ import io.gyro.diameter.dictionary.Enumerations;
 import io.gyro.diameter.dictionary.ResultCode;
 import io.gyro.diameter.peer.LocalPeer;
 import io.gyro.diameter.transport.DiameterClient;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -57,9 +58,14 @@ class KillNineEngineTest {
     @TempDir
     Path root;
 
-    @Test
+    /**
+     * @param image whether the accounts are kept in an account image (a start after a kill maps it again and rolls it
+     *              forward from its applied seq) or in the process (the start loads the snapshot and rolls it forward)
+     */
+    @ParameterizedTest(name = "accounts in an image: {0}")
+    @ValueSource(booleans = {true, false})
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    void killNineAtRandomMomentsLosesNoAnsweredChargeAndChargesNothingTwice() throws Exception {
+    void killNineAtRandomMomentsLosesNoAnsweredChargeAndChargesNothingTwice(boolean image) throws Exception {
         int kills = Integer.getInteger("gyro.crash.kills", 3);
         long seed = Long.getLong("gyro.crash.seed", System.nanoTime());
         Random random = new Random(seed);
@@ -77,6 +83,8 @@ class KillNineEngineTest {
         // the smallest log segments, none kept once exported: the kills fall among segment deletions
         settings.put("wal.segmentBytes", "65536");
         settings.put("wal.keepExportedSegments", "0");
+        Path imageRoot = Files.createDirectories(root.resolve("image"));
+        settings.put("accounts.imageDir", image ? imageRoot.toString() : "");
         Duration startBound = Duration.ofSeconds(60);
 
         DiameterClient probe = new DiameterClient(LocalPeer.builder("probe.crash", "crash").build(), 1);
@@ -115,6 +123,9 @@ class KillNineEngineTest {
                 long restart = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
                 restartMillis.add(restart);
                 String recovery = engine.logLine("unclean stop detected");
+                String accounts = engine.logLine("stores open: ");
+                assertTrue(accounts != null && accounts.contains(image ? "from the image " : ", in memory"),
+                        "run " + k + ": accounts not from " + (image ? "the image" : "the snapshot") + ": " + accounts);
                 recoveryLines.add(recovery);
                 shared.gen.set(new PgwWorker.Gen(k, engine.diameterPort, engine.httpPort));
                 shared.killInProgress = false;
@@ -187,6 +198,10 @@ class KillNineEngineTest {
             }
             engine.stop();
             engine = null;
+            try (Stream<Path> images = Files.list(imageRoot)) {
+                assertEquals(List.of(), images.toList(), "a clean stop deletes the account image");
+            }
+            assertTrue(!Files.exists(dataDir.resolve("account-image")), "a clean stop deletes the image's pointer");
             try (Stream<Path> files = Files.list(dataDir.resolve("wal"))) {
                 List<String> segments = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".wal"))
                         .toList();
