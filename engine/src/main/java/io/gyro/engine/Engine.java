@@ -215,7 +215,8 @@ public final class Engine implements AutoCloseable {
                     clock.getAsLong(), config.integer("sessions.graceSeconds") * 1000L);
             checkpoint = new JournalCheckpoint(journal.lastSeq());
             // Every record is in the accounts now; the account image (if any) follows the checkpoint from here on.
-            checkpoint.mirrorTo(stores.appliedSeqSink());
+            stores.recoveryFinished();
+            checkpoint.mirrorTo(stores.appliedSeqSink(), stores.heldSink());
             if (stores.recovered()) {
                 LOG.warn("unclean stop detected: stores reopened in {} ms ({} maps recovered by Chronicle); journal "
                                 + "roll-forward in {} ms: {}", stores.openMillis(), stores.mapsRecovered(),

@@ -55,19 +55,23 @@ public final class JournalCheckpoint {
     }
 
     private java.util.function.LongConsumer mirror = seq -> { };
+    private Runnable onHold = () -> { };
 
     /**
-     * Hands every move of the checkpoint, and its value now, to {@code mirror} (on the thread that moves it): the
-     * accounts' image keeps it where a start after a kill finds it ({@code store.AccountImage}).
+     * Hands every move of the checkpoint, and its value now, to {@code mirror}, and every {@link #hold} to
+     * {@code onHold} (on the thread that moves it): the accounts' image keeps them where a start after a kill finds
+     * them ({@code store.AccountImage}).
      */
-    public void mirrorTo(java.util.function.LongConsumer mirror) {
+    public void mirrorTo(java.util.function.LongConsumer mirror, Runnable onHold) {
         this.mirror = mirror;
+        this.onHold = onHold;
         mirror.accept(seq);
     }
 
     /** The records after {@code seq} may not be applied (a request failed half way): stays at or below it. */
     public void hold(long seq) {
         heldAt = Math.min(heldAt, Math.max(seq, 0));
+        onHold.run();
     }
 
     /**

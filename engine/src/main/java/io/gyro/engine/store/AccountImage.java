@@ -29,13 +29,17 @@ import org.slf4j.LoggerFactory;
  *   &lt;imageDir&gt;/gyro-accounts-&lt;random&gt;/accounts*.cm3  the maps, as AccountStore names them
  * </pre>
  *
- * <p>{@code head}, 4096 bytes, little-endian: magic (8), format (4), state (4: 1 loading, 2 ready), applied seq (8),
- * shards (4), 0 (4), entries per shard (8), the data directory's absolute path (4-byte length, UTF-8). The applied
+ * <p>{@code head}, little-endian: magic (8), format (4), state (4: 1 loading, 2 ready), applied seq (8), shards (4),
+ * held (4), entries per shard (8), the data directory's absolute path (4-byte length, UTF-8), then from byte 4096 a
+ * ring of the ids of the last {@value #RING_SLOTS} account writes ({@link Long#MIN_VALUE}: none). The applied
  * seq is the journal checkpoint, mirrored there by the charging thread at every batch end: every record up to it is
  * in the maps. Since a record reaches the write-ahead log (a mapped file: it outlives the process) before its account
  * is written, the maps after a kill hold everything up to the applied seq and part of what follows, which the
  * records after it roll forward again (each carries its account's after-state: applying it twice is applying it once).
- * Reservations, which no record carries, are recomputed from the open sessions at that start, as after any kill.
+ * Reservations, which no record carries, are recomputed from the open sessions at that start, as after any kill, for
+ * the accounts the sessions name, those the roll-forward wrote and those of the ring: a reservation the sessions do
+ * not explain can only be one a request cut by the kill wrote, and its account is among the last written. When a
+ * request failed half way in the run (the journal checkpoint was held: {@link #held}), every account is checked.
  *
  * <p>Lifetime: made at a start that does not find one (then loaded from the newest snapshot, and ready only once the
  * load finished), mapped again by a start after an unclean stop, and deleted by a clean stop (whose snapshot has every
@@ -49,13 +53,18 @@ final class AccountImage implements AutoCloseable {
     static final String DIR_PREFIX = "gyro-accounts-";
     static final String HEAD_FILE = "head";
     private static final long MAGIC = 0x4547414d49434147L; // "GACIMAGE" read as a little-endian long
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     private static final int LOADING = 1;
     private static final int READY = 2;
-    private static final int HEAD_BYTES = 4096;
+    private static final int HEADER_BYTES = 4096;
+    static final int RING_SLOTS = 1 << 16;
+    private static final int RING_MASK = RING_SLOTS - 1;
+    private static final long EMPTY = Long.MIN_VALUE;
+    private static final int HEAD_BYTES = HEADER_BYTES + RING_SLOTS * 8;
     private static final int STATE_OFFSET = 12;
     private static final int APPLIED_OFFSET = 16;
     private static final int SHARDS_OFFSET = 24;
+    private static final int HELD_OFFSET = 28;
     private static final int ENTRIES_OFFSET = 32;
     private static final int PATH_OFFSET = 40;
     /** An image directory younger than this, without a readable head, may be one another start is making. */
@@ -66,6 +75,7 @@ final class AccountImage implements AutoCloseable {
     private final FileChannel channel;
     private final MappedByteBuffer head;
     private long lastApplied = Long.MIN_VALUE;
+    private int ringNext;
 
     private AccountImage(Path dir, FileChannel channel, MappedByteBuffer head) {
         this.dir = dir;
@@ -94,6 +104,38 @@ final class AccountImage implements AutoCloseable {
         }
     }
 
+    /** Notes an account write in the ring (the charging thread, before the write): a plain store, nothing allocated. */
+    void wrote(long accountId) {
+        head.putLong(HEADER_BYTES + ((ringNext++ & RING_MASK) << 3), accountId);
+    }
+
+    /** The distinct accounts of the ring: the last writes of the run that left the image (in no order). */
+    long[] recentWrites() {
+        java.util.HashSet<Long> ids = new java.util.HashSet<>();
+        for (int i = 0; i < RING_SLOTS; i++) {
+            long id = head.getLong(HEADER_BYTES + i * 8);
+            if (id != EMPTY) {
+                ids.add(id);
+            }
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** A request failed half way in this run: a start after a kill must check every account's reservations. */
+    void held() {
+        head.putInt(HELD_OFFSET, 1);
+    }
+
+    /** Whether a run that used the image had a request fail half way since the last {@link #clearHeld}. */
+    boolean wasHeld() {
+        return head.getInt(HELD_OFFSET) != 0;
+    }
+
+    /** Start-up recovery finished: what the last run held is settled. */
+    void clearHeld() {
+        head.putInt(HELD_OFFSET, 0);
+    }
+
     /** The maps hold every account of the snapshot at {@code seq}: from now on a start after a kill may use them. */
     void ready(long seq) {
         applied(seq);
@@ -114,7 +156,7 @@ final class AccountImage implements AutoCloseable {
         MappedByteBuffer head = ch.map(FileChannel.MapMode.READ_WRITE, 0, HEAD_BYTES);
         head.order(ByteOrder.LITTLE_ENDIAN);
         byte[] path = dataDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8);
-        if (path.length > HEAD_BYTES - PATH_OFFSET - 4) {
+        if (path.length > HEADER_BYTES - PATH_OFFSET - 4) {
             ch.close();
             throw new IOException("data directory path too long for an account image: " + dataDir);
         }
@@ -126,6 +168,9 @@ final class AccountImage implements AutoCloseable {
         head.putLong(ENTRIES_OFFSET, entriesPerShard);
         head.putInt(PATH_OFFSET, path.length);
         head.put(PATH_OFFSET + 4, path);
+        for (int i = 0; i < RING_SLOTS; i++) {
+            head.putLong(HEADER_BYTES + i * 8, EMPTY);
+        }
         return new AccountImage(dir, ch, head);
     }
 
@@ -176,7 +221,7 @@ final class AccountImage implements AutoCloseable {
         head.order(ByteOrder.LITTLE_ENDIAN);
         int length = head.getInt(PATH_OFFSET);
         if (head.getLong(0) != MAGIC || head.getInt(8) != FORMAT || length <= 0
-                || length > HEAD_BYTES - PATH_OFFSET - 4) {
+                || length > HEADER_BYTES - PATH_OFFSET - 4) {
             ch.close();
             return null;
         }

@@ -33,6 +33,8 @@ public final class AccountStore {
     private final ChronicleMap<LongKey, Account>[] maps;
     private final int shardMask;
     private final LongKey key = new LongKey();
+    /** Where each write's account id is noted first, when the maps are an image; null otherwise. */
+    private AccountImage image;
     /** Account writes since open; the snapshot thread reads it to tell whether anything changed. */
     private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
 
@@ -86,6 +88,11 @@ public final class AccountStore {
         return shardMask == 0 ? maps[0] : maps[shardOf(accountId, shardMask)];
     }
 
+    /** From now on, each write notes its account in the image's ring of recent writes (see {@link AccountImage}). */
+    void noteWritesIn(AccountImage image) {
+        this.image = image;
+    }
+
     /** Maps of this store. */
     int shards() {
         return maps.length;
@@ -130,6 +137,9 @@ public final class AccountStore {
      * incrementing its {@link Account#version()} (the object is updated too).
      */
     public void write(Account account) {
+        if (image != null) {
+            image.wrote(account.accountId);
+        }
         account.version++;
         // Dropped first, cached again once the map holds the new value: a write that throws leaves no slot.
         cache.drop(account.accountId);
@@ -266,41 +276,6 @@ public final class AccountStore {
     @FunctionalInterface
     public interface RecoveryFieldsVisitor {
         void visit(long accountId, long lastJournalSeq, long reservedMicros, boolean anyReservedUnits);
-    }
-
-    /**
-     * The ids of the accounts holding reserved money or units, read in place, the maps walked by two threads at once
-     * (for a start that maps an account image again: at 10M accounts, a walk instead of a load).
-     */
-    long[] holdingReservations() {
-        long[][] perShard = new long[maps.length][];
-        java.util.stream.IntStream.range(0, maps.length).parallel().forEach(shard -> {
-            AccountSnapshot.Ids ids = new AccountSnapshot.Ids();
-            long[] batch = new long[256];
-            int[] n = {0};
-            LongKey k = new LongKey();
-            maps[shard].forEachEntry(e -> {
-                Data<Account> v = e.value();
-                net.openhft.chronicle.bytes.RandomDataInput b = v.bytes();
-                long off = v.offset();
-                boolean reserved = b.readLong(off + AccountMarshaller.RESERVED_MICROS_OFFSET) != 0;
-                int buckets = b.readInt(off + AccountMarshaller.BUCKET_COUNT_OFFSET);
-                for (int i = 0; i < buckets && !reserved; i++) {
-                    reserved = b.readLong(off + AccountMarshaller.HEADER_BYTES + (long) i * AccountMarshaller.BUCKET_BYTES
-                            + AccountMarshaller.BUCKET_RESERVED_UNITS_OFFSET) != 0;
-                }
-                if (reserved) {
-                    if (n[0] == batch.length) {
-                        ids.addAll(batch, n[0]);
-                        n[0] = 0;
-                    }
-                    batch[n[0]++] = e.key().getUsing(k).value;
-                }
-            });
-            ids.addAll(batch, n[0]);
-            perShard[shard] = ids.toArray();
-        });
-        return java.util.Arrays.stream(perShard).flatMapToLong(java.util.Arrays::stream).toArray();
     }
 
     /** The fields of {@link #forEachAuditFields} that start-up recovery needs (all but the money). */

@@ -71,6 +71,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Stores implements AutoCloseable {
     public static final String CLEAN_SHUTDOWN_MARKER = "clean-shutdown";
+    /** Account writes the image's ring remembers ({@link AccountImage}). */
+    public static final int IMAGE_RING_SLOTS = AccountImage.RING_SLOTS;
     /** Held (OS file lock) while a process has the directory open; the OS drops it when the process dies. */
     public static final String LOCK_FILE = "lock";
     /**
@@ -340,7 +342,9 @@ public final class Stores implements AutoCloseable {
                 List<ChronicleMap<?, ?>> imageMaps = new ArrayList<>();
                 try {
                     accountStore = openImage(image, accountShards, perShard, true, listener, imageMaps);
-                    holdingReservations = accountStore.holdingReservations();
+                    // The accounts whose reservations the sessions may not explain: the last written, or (after a
+                    // run where a request failed half way) any: null makes start-up recovery check every account.
+                    holdingReservations = image.wasHeld() ? null : image.recentWrites();
                     loadedSeq = image.appliedSeq();
                     accountSnapshots = new AccountSnapshots(dataDir, accountStore, AccountSnapshot.newestSeq(dataDir));
                     opened.addAll(imageMaps);
@@ -459,6 +463,9 @@ public final class Stores implements AutoCloseable {
             result.holdingReservationsAtLoad = holdingReservations;
             result.loadedAccountSnapshotSeq = loadedSeq;
             result.image = image;
+            if (image != null) {
+                accountStore.noteWritesIn(image);
+            }
             return result;
         } catch (IOException | RuntimeException e) {
             for (ChronicleMap<?, ?> m : opened) {
@@ -868,6 +875,22 @@ public final class Stores implements AutoCloseable {
     public java.util.function.LongConsumer appliedSeqSink() {
         AccountImage i = image;
         return i == null ? seq -> { } : i::applied;
+    }
+
+    /** Where the charging thread notes that a request failed half way (the journal checkpoint held): see {@link AccountImage}. */
+    public Runnable heldSink() {
+        AccountImage i = image;
+        return i == null ? () -> { } : i::held;
+    }
+
+    /**
+     * Start-up recovery finished (every account rolled forward, reservations recomputed): what the run before left in
+     * the account image is settled, and the image follows this run from here on.
+     */
+    public void recoveryFinished() {
+        if (image != null) {
+            image.clearHeld();
+        }
     }
 
     /** Whether the accounts' maps are an image in a memory file system ({@link AccountImage}). */

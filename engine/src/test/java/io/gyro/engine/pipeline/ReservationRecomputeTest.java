@@ -106,6 +106,56 @@ class ReservationRecomputeTest {
         }
     }
 
+    /**
+     * With the accounts in an image, a start after a kill checks the accounts the sessions name and the last written
+     * (where a request cut by the kill can have left a reservation no session explains), not every account; after a
+     * run in which a request failed half way, every account.
+     */
+    @Test
+    void afterAKillTheImageNamesTheLastWrittenAccountsOrEveryOneAfterAHold() throws Exception {
+        Path image = java.nio.file.Files.createDirectories(dir.resolve("shm"));
+        Path data = dir.resolve("data");
+        io.gyro.engine.wal.WalConfig log = io.gyro.engine.wal.WalConfig.defaults();
+        Stores first = Stores.open(data, SMALL, log, image);
+        first.accounts().write(new Account().clear(1).moneyMicros(1_000_000).reservedMicros(400_000));
+        first.accounts().write(new Account().clear(2).moneyMicros(1_000_000));
+        first.sessions().write(session("s2", 2, 250_000, 0, 0));
+        first.sessions().endOfBatch();
+        first.closeAsIfKilled();
+
+        Stores second = Stores.open(data, SMALL, log, image);
+        try {
+            assertEquals(java.util.Set.of(1L, 2L), java.util.Arrays.stream(second.accountsHoldingReservationsAtLoad())
+                    .boxed().collect(java.util.stream.Collectors.toSet()), "the ring of the last writes");
+            assertEquals(2, StartupRecovery.recomputeReservations(second, null));
+            Account a = new Account();
+            second.accounts().read(1, a);
+            assertEquals(0, a.reservedMicros(), "the reservation no session explains is released");
+            second.accounts().read(2, a);
+            assertEquals(250_000, a.reservedMicros(), "the session's reservation is restored");
+            second.recoveryFinished();
+
+            // A stale reservation written long before the kill, in a run where a request failed half way.
+            second.accounts().write(new Account().clear(3).moneyMicros(1_000_000).reservedMicros(7));
+            second.heldSink().run();
+            for (long id = 1000; id < 1000 + 2 * io.gyro.engine.store.Stores.IMAGE_RING_SLOTS; id++) {
+                second.accounts().write(new Account().clear(5000 + id % 4000).moneyMicros(id));
+            }
+        } finally {
+            second.closeAsIfKilled();
+        }
+        Stores third = Stores.open(data, SMALL, log, image);
+        try {
+            assertEquals(null, third.accountsHoldingReservationsAtLoad(), "after a hold, every account is checked");
+            assertEquals(1, StartupRecovery.recomputeReservations(third, null));
+            Account a = new Account();
+            third.accounts().read(3, a);
+            assertEquals(0, a.reservedMicros());
+        } finally {
+            third.close();
+        }
+    }
+
     private static Session session(String id, long accountId, long reservedMicros, long bucketId, long units) {
         Session s = new Session();
         s.id().set(id);
