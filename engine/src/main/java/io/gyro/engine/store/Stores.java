@@ -341,7 +341,7 @@ public final class Stores implements AutoCloseable {
             if (image != null) {
                 List<ChronicleMap<?, ?>> imageMaps = new ArrayList<>();
                 try {
-                    accountStore = openImage(image, accountShards, perShard, true, listener, imageMaps);
+                    accountStore = openImage(image, accountShards, perShard, true, listener, imageMaps, openings);
                     // The accounts whose reservations the sessions may not explain: the last written, or (after a
                     // run where a request failed half way) any: null makes start-up recovery check every account.
                     holdingReservations = image.wasHeld() ? null : image.recentWrites();
@@ -496,7 +496,7 @@ public final class Stores implements AutoCloseable {
         AccountImage image = AccountImage.create(root, dataDir, shards, perShard);
         List<ChronicleMap<?, ?>> maps = new ArrayList<>();
         try {
-            AccountStore store = openImage(image, shards, perShard, false, listener, maps);
+            AccountStore store = openImage(image, shards, perShard, false, listener, maps, new ArrayList<>());
             long bytes = 0;
             for (int i = 0; i < shards; i++) {
                 bytes += Files.size(image.dir().resolve(AccountStore.fileName(i, shards)));
@@ -527,13 +527,14 @@ public final class Stores implements AutoCloseable {
      * held, Chronicle's recovery, as for the subscriber maps); the maps opened are added to {@code maps}.
      */
     private static AccountStore openImage(AccountImage image, int shards, long perShard, boolean unclean,
-                                          ChronicleHashCorruption.Listener listener, List<ChronicleMap<?, ?>> maps)
-            throws IOException {
+                                          ChronicleHashCorruption.Listener listener, List<ChronicleMap<?, ?>> maps,
+                                          List<Opening<?, ?>> report) throws IOException {
         List<Opening<?, ?>> openings = new ArrayList<>();
         for (int i = 0; i < shards; i++) {
             openings.add(new Opening<>(AccountStore.builder(perShard), image.dir(), AccountStore.fileName(i, shards)));
         }
         openAll(openings, unclean, listener, maps);
+        report.addAll(openings);
         @SuppressWarnings("unchecked")
         ChronicleMap<LongKey, Account>[] accountMaps = new ChronicleMap[shards];
         for (int i = 0; i < shards; i++) {
