@@ -90,14 +90,17 @@ public final class Engine implements AutoCloseable {
     private final long startedMs;
     private volatile boolean closed;
     private final String apiToken;
+    /** Subscribers the start found without an account (their requests are refused): 0 unless something was lost. */
+    private final long subscribersWithoutAccount;
     /** The engine clock (epoch ms) inputs are stamped with. */
     private final java.util.function.LongSupplier clock;
 
-    private Engine(Stores stores, Journal journal, Wal wal, CdrExport export, JournalCheckpoint checkpoint, TopUpKeys topUpKeys,
+    private Engine(long subscribersWithoutAccount, Stores stores, Journal journal, Wal wal, CdrExport export, JournalCheckpoint checkpoint, TopUpKeys topUpKeys,
                    Disruptor<RingEvent> disruptor, ChargingProcessor processor, ScheduledExecutorService ticker,
                    DiameterServer diameter, HttpServer http, Reports reports, InetSocketAddress diameterAddress,
                    InetSocketAddress httpAddress, long startedMs, String apiToken,
                    java.util.function.LongSupplier clock) {
+        this.subscribersWithoutAccount = subscribersWithoutAccount;
         this.apiToken = apiToken;
         this.clock = clock;
         this.stores = stores;
@@ -228,6 +231,14 @@ public final class Engine implements AutoCloseable {
                     startup.wholeJournalWhy() == null ? "" : " (whole journal: " + startup.wholeJournalWhy() + ")",
                     startup.topUpKeys(), topUpKeys.size(), startup.sessionsReconciled(),
                     startup.accountsReservationsFixed(), (System.nanoTime() - recoveryStartNs) / 1_000_000);
+            long subscriberCount = stores.subscribers().count();
+            long withoutAccount = Math.max(0, subscriberCount - stores.accounts().count());
+            if (withoutAccount > 0) {
+                LOG.warn("{} of {} subscribers have no account: their requests are refused. A bulk load cut short is "
+                        + "finished by running it again (README); otherwise the account snapshots of {} are missing "
+                        + "or older than the subscribers: restore them", withoutAccount, subscriberCount,
+                        dataDir.resolve("snapshots"));
+            }
             LocalPeer local = LocalPeer.builder(config.string("diameter.originHost"), config.string("diameter.originRealm"))
                     .hostIpAddress(InetAddress.getByName(config.string("diameter.host")))
                     .watchdogInterval(Duration.ofSeconds(config.integer("diameter.watchdogSeconds")))
@@ -304,7 +315,7 @@ public final class Engine implements AutoCloseable {
             InetSocketAddress httpAddress = http.bind(
                     new InetSocketAddress(config.string("http.host"), config.integer("http.port")), api,
                     config.integer("http.maxBodyBytes"));
-            Engine engine = new Engine(stores, journal, wal, export, checkpoint, topUpKeys, disruptor, processor, ticker,
+            Engine engine = new Engine(withoutAccount, stores, journal, wal, export, checkpoint, topUpKeys, disruptor, processor, ticker,
                     diameter, http, reports, diameterAddress, httpAddress, startedMs, token, clock);
             self[0] = engine;
             LOG.info("Gyro engine up in {} ms: Diameter {} ({} transport) as {} / {}, HTTP API http://{}:{}/ , data {}",
@@ -432,6 +443,8 @@ public final class Engine implements AutoCloseable {
         out.put("accountSnapshots", stores.accountSnapshots().taken());
         out.put("accountSnapshotSeq", stores.accountSnapshots().newestSeq());
         out.put("lastAccountSnapshotMillis", stores.accountSnapshots().lastMillis());
+        out.put("accountsInImage", stores.accountsInImage());
+        out.put("subscribersWithoutAccountAtStart", subscribersWithoutAccount);
         // off-heap memory of the session tables (live and ended), grown to the peak and reused; read racily
         out.put("sessionTableBytes", stores.sessions().tableBytes());
         Map<String, Long> counters = new LinkedHashMap<>();

@@ -20,6 +20,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,32 @@ class BulkLoadEndToEndTest {
 
     @TempDir
     Path dataDir;
+
+    /** A directory whose account snapshots were deleted (operator error) starts, but says its subscribers lack accounts. */
+    @Test
+    void aStartSaysHowManySubscribersHaveNoAccount() throws Exception {
+        Map<String, String> overrides = EngineHarness.overrides(dataDir, 10);
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        BulkLoader.load(EngineConfig.load(null, overrides),
+                new BulkLoader.Plan(FIRST, 460991000000001L, 100, "basic", 50_000_000L, true, false), quiet, NOW_MS);
+        try (Engine engine = EngineHarness.start(overrides, () -> NOW_MS)) {
+            assertEquals(0, status(engine).path("subscribersWithoutAccountAtStart").asLong(-1));
+        }
+        try (java.util.stream.Stream<Path> snaps = Files.list(dataDir.resolve("snapshots"))) {
+            for (Path p : snaps.filter(p -> p.getFileName().toString().startsWith("accounts-")).toList()) {
+                Files.delete(p);
+            }
+        }
+        try (Engine engine = EngineHarness.start(overrides, () -> NOW_MS)) {
+            assertEquals(100, status(engine).path("subscribersWithoutAccountAtStart").asLong(-1));
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode status(Engine engine) throws Exception {
+        HttpResponse<String> r = EngineHarness.http(engine, "GET", "/status", null);
+        assertEquals(200, r.statusCode(), r.body());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+    }
 
     @Test
     void bulkLoadedSubscribersAreChargedLikeApiCreatedOnes() throws Exception {
