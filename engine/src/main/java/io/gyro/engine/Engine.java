@@ -311,7 +311,7 @@ public final class Engine implements AutoCloseable {
             String token = ApiToken.resolve(config.string("http.token"), dataDir);
             reports = new Reports(dataDir, config.integer("reports.marginAlarmSeconds"), clock);
             HttpApi api = new HttpApi(task -> publish(ring, task, clock.getAsLong()), clock,
-                    ignored -> self[0].status(), token, reports);
+                    ignored -> self[0].status(), token, reports, catalogueFile);
             InetSocketAddress httpAddress = http.bind(
                     new InetSocketAddress(config.string("http.host"), config.integer("http.port")), api,
                     config.integer("http.maxBodyBytes"));

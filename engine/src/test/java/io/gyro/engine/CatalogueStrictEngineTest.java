@@ -33,6 +33,7 @@ class CatalogueStrictEngineTest {
         assertTrue(without.length() < sample.length(), "the sample has an annotated below-cost rate");
         Path file = dataDir.resolve("unannotated.yaml");
         Files.writeString(file, without);
+        Files.writeString(dataDir.resolve("catalogue.yaml"), sample);
         return file;
     }
 
@@ -54,6 +55,7 @@ class CatalogueStrictEngineTest {
     void aReloadAnswersTheWarningsAndStrictRefusesIt() throws Exception {
         Path unannotated = unannotated();
         Map<String, String> overrides = EngineHarness.overrides(dataDir.resolve("lenient"), 3);
+        overrides.put("catalogue", dataDir.resolve("catalogue.yaml").toString());   // reloads read its directory
         try (GyTestClient gy = GyTestClient.start(overrides)) {
             HttpResponse<String> reloaded = gy.http("POST", "/catalogue/reload", "{\"path\":\"" + unannotated + "\"}");
             assertEquals(200, reloaded.statusCode(), reloaded.body());
@@ -63,11 +65,12 @@ class CatalogueStrictEngineTest {
         }
         Map<String, String> strict = EngineHarness.overrides(dataDir.resolve("strict"), 3);
         strict.put("catalogueStrict", "true");
+        strict.put("catalogue", dataDir.resolve("catalogue.yaml").toString());
         try (GyTestClient gy = GyTestClient.start(strict)) {
             HttpResponse<String> refused = gy.http("POST", "/catalogue/reload", "{\"path\":\"" + unannotated + "\"}");
             assertEquals(400, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("catalogueStrict=true"), refused.body());
-            String sample = EngineHarness.repoRoot().resolve("config/catalogue.yaml").toString();
+            String sample = dataDir.resolve("catalogue.yaml").toString();
             HttpResponse<String> fine = gy.http("POST", "/catalogue/reload", "{\"path\":\"" + sample + "\"}");
             assertEquals(200, fine.statusCode(), fine.body());
             assertEquals(0, JSON.readTree(fine.body()).get("warnings").size(), fine.body());

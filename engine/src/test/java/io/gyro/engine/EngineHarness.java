@@ -41,6 +41,22 @@ public final class EngineHarness {
         return o;
     }
 
+    /**
+     * Copies the repository's {@code config/*.yaml} into {@code dir} and points the engine's catalogue at the copy: a
+     * reload reads only files of the configured catalogue's directory, so a test that reloads files it writes puts them
+     * there. @return {@code dir}
+     */
+    static Path configCopy(Map<String, String> overrides, Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(repoRoot().resolve("config"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".yaml")).toList()) {
+                java.nio.file.Files.copy(f, dir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        overrides.put("catalogue", dir.resolve("catalogue.yaml").toString());
+        return dir;
+    }
+
     static Engine start(Map<String, String> overrides) throws Exception {
         return Engine.start(EngineConfig.load(null, overrides));
     }

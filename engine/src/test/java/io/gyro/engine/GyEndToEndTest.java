@@ -34,12 +34,15 @@ class GyEndToEndTest {
     @TempDir
     Path dataDir;
     private Map<String, String> overrides;
+    /** The engine's catalogue directory (a copy of config/): reloads read files from here only. */
+    private Path config;
     @AutoClose
     private GyTestClient gy;
 
     @BeforeEach
     void start() throws Exception {
         overrides = EngineHarness.overrides(dataDir, 20);
+        config = EngineHarness.configCopy(overrides, dataDir.resolve("config"));
         gy = GyTestClient.start(overrides);
     }
 
@@ -342,7 +345,7 @@ class GyEndToEndTest {
 
     @Test
     void catalogueReloadRefusesABrokenOneAndKeepsServing() throws Exception {
-        Path broken = dataDir.resolve("broken.yaml");
+        Path broken = config.resolve("broken.yaml");
         java.nio.file.Files.writeString(broken, "currency: CNY\npackages:\n  basic: { fee: \"-1\" }\n");
         HttpResponse<String> refused = gy.http("POST", "/catalogue/reload",
                 "{\"path\":\"" + broken + "\"}");
@@ -350,7 +353,7 @@ class GyEndToEndTest {
         assertTrue(JSON.readTree(refused.body()).get("problems").size() > 0, refused.body());
 
         JsonNode before = gy.balance(MSISDN);
-        String next = EngineHarness.repoRoot().resolve("config/catalogue-next-month.yaml").toString();
+        String next = config.resolve("catalogue-next-month.yaml").toString();
         HttpResponse<String> reloaded = gy.http("POST", "/catalogue/reload",
                 "{\"path\":\"" + next + "\"}");
         assertEquals(200, reloaded.statusCode(), reloaded.body());
@@ -374,7 +377,7 @@ class GyEndToEndTest {
         int sms = sample.indexOf("\n  sms:\n", services) + 1;
         String reordered = sample.substring(0, services) + sample.substring(voice, sms) + sample.substring(services, voice)
                 + sample.substring(sms);
-        Path file = dataDir.resolve("reordered.yaml");
+        Path file = config.resolve("reordered.yaml");
         java.nio.file.Files.writeString(file, reordered);
         JsonNode before = gy.balance(MSISDN);
         HttpResponse<String> refused = gy.http("POST", "/catalogue/reload", "{\"path\":\"" + file + "\"}");

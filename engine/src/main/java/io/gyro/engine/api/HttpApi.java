@@ -76,13 +76,24 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
     /** Null: reports are not served (503). */
     private final Reports reports;
 
-    public HttpApi(TaskSink sink, LongSupplier clock, Function<Void, Map<String, Object>> statusSupplier, String token) {
-        this(sink, clock, statusSupplier, token, null);
-    }
+    /** The directory catalogue reloads may read from (real path). */
+    private final Path reloadDir;
+    /** The catalogue a reload without a path reads: the configured one, then the last one reloaded. */
+    private volatile Path currentCatalogue;
 
+    /**
+     * @param catalogue the configured catalogue file: reloads read it, or another file of its directory, and nothing
+     *                  else the engine's user can read
+     */
     public HttpApi(TaskSink sink, LongSupplier clock, Function<Void, Map<String, Object>> statusSupplier, String token,
-                   Reports reports) {
+                   Reports reports, Path catalogue) {
         this.sink = sink;
+        this.currentCatalogue = catalogue.toAbsolutePath().normalize();
+        try {
+            this.reloadDir = currentCatalogue.getParent().toRealPath();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("catalogue directory " + currentCatalogue.getParent(), e);
+        }
         this.reports = reports;
         this.token = ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
         this.clock = clock;
@@ -237,15 +248,58 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (n == 3 && p[1].equals("catalogue") && p[2].equals("reload") && method.equals(HttpMethod.POST)) {
             JsonNode body = body(request, Set.of("path"));
             String path = text(body, "path", false);
-            long nowMs = clock.getAsLong();
-            run(ctx, keepAlive, HttpResponseStatus.OK, s -> reload(s, path, nowMs));
+            Path file = reloadFile(path);
+            // Read and checked here, off the charging thread (a slow disk or a large file stalls no request); only
+            // the swap runs there, in one admin task.
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> io.gyro.rating.catalogue.CatalogueLoader.load(file))
+                    .whenComplete((loaded, failure) -> {
+                        if (failure != null) {
+                            ctx.executor().execute(() -> send(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST,
+                                    error("catalogue " + file.getFileName() + " could not be read")));
+                            return;
+                        }
+                        long nowMs = clock.getAsLong();
+                        run(ctx, keepAlive, HttpResponseStatus.OK, s -> {
+                            Object result = Admin.reloadCatalogue(s, file, loaded, nowMs);
+                            currentCatalogue = file;
+                            return result;
+                        });
+                    });
             return;
         }
         throw new ApiException(404, "no such endpoint: " + method + " " + String.join("/", p) + " (see /openapi.json)");
     }
 
-    private static Object reload(ChargingState s, String path, long nowMs) {
-        return Admin.reloadCatalogue(s, path == null ? Path.of(s.catalogue().source()) : Path.of(path), nowMs);
+    /** Largest catalogue file a reload reads. */
+    static final long MAX_CATALOGUE_BYTES = 8L << 20;
+
+    /**
+     * The file a reload reads: {@code path} (relative to the working directory, as at start), or the current catalogue
+     * when absent. Only a regular file of the configured catalogue's directory, after links are followed, and no larger
+     * than {@value #MAX_CATALOGUE_BYTES} bytes; anything else is refused before a byte of it is read, and the answer
+     * says nothing of what the path holds.
+     */
+    private Path reloadFile(String path) {
+        Path asked = path == null ? currentCatalogue : Path.of(path);
+        Path real;
+        try {
+            real = asked.toRealPath();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ApiException(400, "catalogue " + asked + ": no such file");
+        }
+        if (!real.getParent().equals(reloadDir)) {
+            throw new ApiException(403, "catalogue " + asked + ": a reload reads only files of " + reloadDir
+                    + " (the configured catalogue's directory)");
+        }
+        try {
+            if (!java.nio.file.Files.isRegularFile(real) || java.nio.file.Files.size(real) > MAX_CATALOGUE_BYTES) {
+                throw new ApiException(400, "catalogue " + asked + ": not a regular file of at most "
+                        + MAX_CATALOGUE_BYTES + " bytes");
+            }
+        } catch (java.io.IOException e) {
+            throw new ApiException(400, "catalogue " + asked + ": cannot be read");
+        }
+        return real;
     }
 
     /** Runs {@code work} on the processor and answers with its result. */

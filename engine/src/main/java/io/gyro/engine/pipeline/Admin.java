@@ -420,7 +420,12 @@ public final class Admin {
      * drops a source some account still holds is refused, and the current one stays.
      */
     public static Map<String, Object> reloadCatalogue(ChargingState s, java.nio.file.Path file, long nowMs) {
-        io.gyro.rating.catalogue.CatalogueLoadResult result = io.gyro.rating.catalogue.CatalogueLoader.load(file);
+        return reloadCatalogue(s, file, io.gyro.rating.catalogue.CatalogueLoader.load(file), nowMs);
+    }
+
+    /** Swaps in a catalogue read and checked beforehand (off this thread) from {@code file}. */
+    public static Map<String, Object> reloadCatalogue(ChargingState s, java.nio.file.Path file,
+                                                      io.gyro.rating.catalogue.CatalogueLoadResult result, long nowMs) {
         if (!result.ok()) {
             throw new CatalogueRejected(result.problems().stream().map(Object::toString).toList());
         }
