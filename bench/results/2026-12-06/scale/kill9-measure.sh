@@ -9,10 +9,15 @@ set -u
 label=$1 dir=$2 count=$3 run=$4 jars=$5 secs=${6:-20}
 cd $jars
 flags=$(cat jvm.flags)
+# The class data sharing archive ./gyro serve records and maps (see the launcher), when the jar directory has one
+# (record it with: java $flags -XX:ArchiveClassesAtExit=gyro-serve.jsa -jar gyro.jar serve --stop-after-start
+# --data-dir /tmp/scratch --set diameter.port=0 --set http.port=0): the restart is then timed as users start it.
+cds=""
+[ -f gyro-serve.jsa ] && cds="-Xlog:cds=off -Xlog:cds+dynamic=off -XX:SharedArchiveFile=gyro-serve.jsa"
 out=/tmp/measure/k9
 mkdir -p $out
 log=$out/k9-$label-$run-before.log
-java $flags -jar gyro.jar serve --data-dir $dir --set diameter.port=5068 --set http.port=9180 > $log 2>&1 &
+java $flags $cds -jar gyro.jar serve --data-dir $dir --set diameter.port=5068 --set http.port=9180 > $log 2>&1 &
 pid=$!
 for i in $(seq 1 600); do grep -q "engine up" $log && break; sleep 0.5; done
 java $flags -Xms1g -Xmx1g -cp benchmarks.jar io.gyro.bench.load.LoadGenerator --host 127.0.0.1 --port 5068 \
@@ -25,7 +30,7 @@ t_kill=$(date +%s%3N)
 kill -9 $pid
 wait $pid 2>/dev/null
 rlog=$out/k9-$label-$run-after.log
-java $flags -jar gyro.jar serve --data-dir $dir --set diameter.port=5068 --set http.port=9180 > $rlog 2>&1 &
+java $flags $cds -jar gyro.jar serve --data-dir $dir --set diameter.port=5068 --set http.port=9180 > $rlog 2>&1 &
 rpid=$!
 java $flags -Xmx256m -cp benchmarks.jar io.gyro.bench.load.ServingProbe --port 5068 --msisdn $((8617000000001 + count / 2)) \
   --interval-ms 20 > $out/k9-probe-$label-$run.txt 2>&1

@@ -218,16 +218,22 @@ public final class Main implements Runnable {
         }
     }
 
-    /** Shared options of the admin commands. */
+    /**
+     * Shared options of the admin commands: the engine is found from the same {@code --config}, {@code --set} and
+     * {@code --data-dir} as {@code serve} was given (its {@code http.host}, {@code http.port}, {@code http.token} and
+     * data directory), so that {@code gyro serve --set http.port=8081} is followed by {@code gyro balance N --set
+     * http.port=8081}.
+     */
     abstract static class ApiCommand implements Callable<Integer> {
-        @Option(names = "--api", description = "Engine HTTP API base URL", defaultValue = "http://127.0.0.1:8080")
+        @Mixin
+        ConfigOptions options;
+
+        @Option(names = "--api", description = "Engine HTTP API base URL (default: from http.host and http.port)")
         String api;
 
-        @Option(names = "--token", description = "API token (default: $GYRO_API_TOKEN, else <data-dir>/api-token)")
+        @Option(names = "--token", description = "API token (default: $GYRO_API_TOKEN, else http.token, else "
+                + "<dataDir>/api-token)")
         String token;
-
-        @Option(names = "--data-dir", description = "Where to find api-token", defaultValue = "./data")
-        Path dataDir;
 
         int call(String method, String path, String json) throws Exception {
             HttpResponse<String> response = send(method, path, json, Duration.ofSeconds(30));
@@ -238,12 +244,41 @@ public final class Main implements Runnable {
             return response.statusCode() < 300 ? 0 : 1;
         }
 
-        /** The API's answer, or null (said on stderr) when the engine cannot be reached. */
+        /** The API's answer, or null (said on stderr) when the engine cannot be reached or the settings are bad. */
         HttpResponse<String> send(String method, String path, String json, Duration timeout) throws Exception {
+            EngineConfig config;
+            try {
+                config = options.load();
+            } catch (EngineConfig.ConfigException e) {
+                System.err.println(e.getMessage());
+                return null;
+            }
+            if (api == null) {
+                String host = config.string("http.host");
+                if (host.equals("0.0.0.0") || host.equals("::")) {
+                    host = "127.0.0.1";   // bound to every address: ask over loopback
+                } else if (host.contains(":")) {
+                    host = "[" + host + "]";
+                }
+                int port;
+                try {
+                    port = config.integer("http.port");
+                } catch (RuntimeException e) {
+                    System.err.println("http.port=" + config.string("http.port") + " is not a port number");
+                    return null;
+                }
+                api = "http://" + host + ":" + port;
+            }
+            String configured = config.string("http.token");
+            String bearer = ApiToken.forClient(token, config.path("dataDir"));
+            if ((token == null || token.isBlank()) && System.getenv("GYRO_API_TOKEN") == null && configured != null
+                    && !configured.isBlank()) {
+                bearer = configured.trim();
+            }
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(timeout)
                     .header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + ApiToken.forClient(token, dataDir));
+                    .header("Authorization", "Bearer " + bearer);
             request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(json));
             try {
