@@ -290,7 +290,7 @@ public final class Engine implements AutoCloseable {
             }), sweep, sweep, TimeUnit.MILLISECONDS);
 
             diameter = new DiameterServer(local,
-                    new GyApplication(ring, config.integer("diameter.maxInFlightPerPeer"), clock),
+                    new GyApplication(ring, config.integer("diameter.maxInFlightPerPeer"), clock, state.counters),
                     config.integer("diameter.ioThreads"), true);
             InetSocketAddress diameterAddress = diameter.bind(
                     new InetSocketAddress(config.string("diameter.host"), config.integer("diameter.port")));
@@ -449,7 +449,7 @@ public final class Engine implements AutoCloseable {
         out.put("sessionTableBytes", stores.sessions().tableBytes());
         Map<String, Long> counters = new LinkedHashMap<>();
         for (EngineCounters c : EngineCounters.values()) {
-            counters.put(c.name(), c.get());
+            counters.put(c.name(), processor.counters().get(c));
         }
         out.put("counters", counters);
         out.put("negativeMarginAlarms", reports.alarm().alarms());
@@ -506,7 +506,7 @@ public final class Engine implements AutoCloseable {
             LOG.error("closing the stores failed", e);
         }
         LOG.info("Gyro engine stopped cleanly ({} requests in {} processor batches)",
-                io.gyro.engine.status.EngineCounters.CCR_RECEIVED.get(), io.gyro.engine.status.EngineCounters.PROCESSOR_BATCHES.get());
+                processor.counters().get(EngineCounters.CCR_RECEIVED), processor.counters().get(EngineCounters.PROCESSOR_BATCHES));
     }
 
     static byte[] ascii(String s) {

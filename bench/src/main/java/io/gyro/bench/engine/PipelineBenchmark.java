@@ -175,7 +175,7 @@ public class PipelineBenchmark extends EngineForks {
         for (int s = 0; s < STEPS; s++) {
             templates[s] = decoded(s);
         }
-        chargesBefore = EngineCounters.CHARGES.get();
+        chargesBefore = state.counters.get(EngineCounters.CHARGES);
         // rateReserveCommit: the basic package's data service
         quotaRequest.clear();
         quotaRequest.packageIndex = catalogue.packageIndex("basic");
@@ -217,13 +217,13 @@ public class PipelineBenchmark extends EngineForks {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        long charged = EngineCounters.CHARGES.get() - chargesBefore;
+        long charged = state.counters.get(EngineCounters.CHARGES) - chargesBefore;
         String problems = "";
         for (EngineCounters c : new EngineCounters[] {EngineCounters.UNKNOWN_SESSION, EngineCounters.UNKNOWN_USER,
                 EngineCounters.SESSION_STORE_FULL, EngineCounters.PROCESSOR_ERRORS, EngineCounters.CREDIT_LIMIT,
                 EngineCounters.RATING_FAILED}) {
-            if (c.get() != 0) {
-                problems += " " + c + "=" + c.get();
+            if (state.counters.get(c) != 0) {
+                problems += " " + c + "=" + state.counters.get(c);
             }
         }
         if (sessionRequests > 0 && charged == 0) {

@@ -65,6 +65,7 @@ public final class EventCharging {
             int service = catalogue.serviceIndex(serviceContext, ratingGroup, serviceIdentifier, apn, e.ratType,
                     e.roleOfNode);
             if (service < 0) {
+                state.counters.increment(EngineCounters.RATING_FAILED);
                 out.add(ratingGroup, serviceIdentifier, CreditOutcome.Unit.RATING_FAILED);
                 continue;
             }
@@ -86,11 +87,14 @@ public final class EventCharging {
                         unit = charge.outcome == Outcome.NO_TARIFF ? CreditOutcome.Unit.RATING_FAILED
                                 : charge.outcome == Outcome.DENIED ? CreditOutcome.Unit.DENIED
                                 : CreditOutcome.Unit.CREDIT_LIMIT;
+                        state.counters.increment(unit == CreditOutcome.Unit.RATING_FAILED ? EngineCounters.RATING_FAILED
+                                : unit == CreditOutcome.Unit.DENIED ? EngineCounters.SERVICE_DENIED
+                                : EngineCounters.CREDIT_LIMIT);
                         break;
                     }
                     charge.clear();
                     state.rater().charge(chargeRequest, wallet, charge);
-                    EngineCounters.CHARGES.increment();
+                    state.counters.increment(EngineCounters.CHARGES);
                     state.records.usagePeriod(chargeRequest.startMs, Math.max(chargeRequest.startMs, nowMs));
                     journalSeq = Math.max(journalSeq, state.records.charge(CdrKind.EVENT, state.subscriber,
                             session.id(), e.ccRequestNumber, service, ratingGroup, charge, wallet, nowMs, catalogue));
@@ -99,6 +103,7 @@ public final class EventCharging {
                 case Enumerations.REFUND_ACCOUNT:
                     state.rater().listPrice(chargeRequest, charge);
                     if (charge.outcome != Outcome.CHARGED) {
+                        state.counters.increment(EngineCounters.RATING_FAILED);
                         unit = CreditOutcome.Unit.RATING_FAILED;
                         break;
                     }

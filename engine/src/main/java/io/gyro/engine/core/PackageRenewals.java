@@ -86,7 +86,7 @@ public final class PackageRenewals {
             long periodStart = sub.nextRenewalMs();
             new Renewal(state.catalogue()).renew(pkg, sub.subscriptionStartMs(), periodStart, 1, -1L,
                     wallet, renewal);
-            EngineCounters.RENEWALS.increment();
+            state.counters.increment(EngineCounters.RENEWALS);
             if (!renewal.paid) {
                 if (sub.state() == toStoreState(renewal.state)) {
                     break;   // already in the unpaid state: tried again each pass, recorded once

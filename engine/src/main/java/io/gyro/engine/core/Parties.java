@@ -35,15 +35,15 @@ final class Parties {
             found = false;
         }
         if (!found) {
-            EngineCounters.UNKNOWN_USER.increment();
+            state.counters.increment(EngineCounters.UNKNOWN_USER);
             return CreditOutcome.Request.USER_UNKNOWN;
         }
         if (initial && state.subscriber.state() != SubscriberState.ACTIVE) {
-            EngineCounters.SERVICE_DENIED.increment();
+            state.counters.increment(EngineCounters.SERVICE_DENIED);
             return CreditOutcome.Request.SERVICE_DENIED;
         }
         if (!state.stores.accounts().read(state.subscriber.accountId(), state.account)) {
-            EngineCounters.UNKNOWN_USER.increment();
+            state.counters.increment(EngineCounters.UNKNOWN_USER);
             return CreditOutcome.Request.USER_UNKNOWN;
         }
         return CreditOutcome.Request.SERVED;

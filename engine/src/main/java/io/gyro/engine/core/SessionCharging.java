@@ -102,7 +102,7 @@ public final class SessionCharging {
                     : catalogue.serviceIndex(serviceContext, ratingGroup, serviceIdentifier, apn, e.ratType,
                             e.roleOfNode);
             if (service < 0) {
-                EngineCounters.RATING_FAILED.increment();
+                state.counters.increment(EngineCounters.RATING_FAILED);
                 out.add(ratingGroup, serviceIdentifier, CreditOutcome.Unit.RATING_FAILED);
                 continue;
             }
@@ -248,7 +248,7 @@ public final class SessionCharging {
         chargeRequest.sessionMoneyMicrosBefore = moneyMicros;
         charge.clear();
         state.rater().charge(chargeRequest, state.wallet, charge);
-        EngineCounters.CHARGES.increment();
+        state.counters.increment(EngineCounters.CHARGES);
         state.records.usagePeriod(chargeRequest.startMs, nowMs);
         // The position after this charge (the position before it when nothing was charged).
         usedUnits = charge.sessionUnitsAfter;
@@ -302,7 +302,7 @@ public final class SessionCharging {
             session.removeSlot(slot); // nothing reserved for this rating group any more
         }
         if (outcome == Outcome.GRANTED || outcome == Outcome.OUT_OF_CREDIT) {
-            EngineCounters.CREDIT_LIMIT.increment();
+            state.counters.increment(EngineCounters.CREDIT_LIMIT);
             FinalUnitAction action = quota.finalUnitAction;
             if (action == FinalUnitAction.REDIRECT || action == FinalUnitAction.RESTRICT_ACCESS) {
                 // Nothing left to grant, and the package sends the user to the top-up page (or a
@@ -316,12 +316,12 @@ public final class SessionCharging {
             return 0;
         }
         if (outcome == Outcome.NO_TARIFF) {
-            EngineCounters.RATING_FAILED.increment();
+            state.counters.increment(EngineCounters.RATING_FAILED);
             out.add(ratingGroup, serviceIdentifier, CreditOutcome.Unit.RATING_FAILED);
             return 0;
         }
         if (outcome == Outcome.DENIED) {
-            EngineCounters.SERVICE_DENIED.increment();
+            state.counters.increment(EngineCounters.SERVICE_DENIED);
             out.add(ratingGroup, serviceIdentifier, CreditOutcome.Unit.DENIED);
             return 0;
         }

@@ -90,7 +90,7 @@ public final class StaleSessionSweeper {
             ChargingState.fromWallet(wallet, state.account);
             state.account.lastJournalSeq(seq);
             state.stores.accounts().write(state.account);
-            EngineCounters.STALE_RELEASES.increment();
+            state.counters.increment(EngineCounters.STALE_RELEASES);
         }
         state.stores.sessions().remove(session.id());
     }

@@ -56,7 +56,7 @@ public final class CreditControlHandler {
         if (known && session.lastCcRequestNumber() != Session.NO_REQUEST) {
             // RFC 4006 §7 / GY-PROFILE: the same request again gets the same answer, nothing changes.
             if (e.ccRequestNumber == session.lastCcRequestNumber() && e.ccRequestType == session.lastRequestType()) {
-                EngineCounters.RETRANSMISSIONS.increment();
+                state.counters.increment(EngineCounters.RETRANSMISSIONS);
                 replay(e);
                 return;
             }
@@ -95,7 +95,7 @@ public final class CreditControlHandler {
                 // RFC 4006 §7, "Open" rows: a CCR-U or CCR-T continues an open session; for any other it is unknown.
                 if (!known || session.lastRequestType() == Enumerations.TERMINATION_REQUEST
                         || session.lastRequestType() == Enumerations.EVENT_REQUEST) {
-                    EngineCounters.UNKNOWN_SESSION.increment();
+                    state.counters.increment(EngineCounters.UNKNOWN_SESSION);
                     out.queue(e, answers.simple(e, ResultCode.DIAMETER_UNKNOWN_SESSION_ID));
                     return;
                 }
@@ -148,7 +148,7 @@ public final class CreditControlHandler {
         if (state.stores.sessions().count() < state.settings.maxSessions) {
             return false;
         }
-        EngineCounters.SESSION_STORE_FULL.increment();
+        state.counters.increment(EngineCounters.SESSION_STORE_FULL);
         return true;
     }
 

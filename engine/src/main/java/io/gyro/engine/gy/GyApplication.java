@@ -46,8 +46,15 @@ public final class GyApplication implements DiameterApplication {
     private final RingBuffer<RingEvent> ring;
     private final int maxInFlightPerPeer;
 
-    /** @param clockMs the engine clock (epoch ms), read here, on the event loop, once per request */
-    public GyApplication(RingBuffer<RingEvent> ring, int maxInFlightPerPeer, LongSupplier clockMs) {
+    private final io.gyro.engine.status.Counters counters;
+
+    /**
+     * @param clockMs  the engine clock (epoch ms), read here, on the event loop, once per request
+     * @param counters the engine's counters (INVALID_CCR, TOO_BUSY are counted here)
+     */
+    public GyApplication(RingBuffer<RingEvent> ring, int maxInFlightPerPeer, LongSupplier clockMs,
+                         io.gyro.engine.status.Counters counters) {
+        this.counters = counters;
         this.ring = ring;
         this.maxInFlightPerPeer = maxInFlightPerPeer;
         this.translator = (event, sequence, peer, request) -> event.copyFrom(peer, request, clockMs.getAsLong());
@@ -75,7 +82,7 @@ public final class GyApplication implements DiameterApplication {
         }
         CreditControlDecoding decoding = state.decoding;
         if (!decoding.decoded(frame, frame.readerIndex())) {
-            EngineCounters.INVALID_CCR.increment();
+            counters.increment(EngineCounters.INVALID_CCR);
             answerError(peer, frame, state, decoding.error());
             return;
         }
@@ -86,7 +93,7 @@ public final class GyApplication implements DiameterApplication {
             return;
         }
         if (peer.inFlight() > maxInFlightPerPeer || !ring.tryPublishEvent(translator, peer, request)) {
-            EngineCounters.TOO_BUSY.increment();
+            counters.increment(EngineCounters.TOO_BUSY);
             state.error.reset().fail(ResultCode.DIAMETER_TOO_BUSY, "charging pipeline is full");
             answerError(peer, frame, state, state.error);
         }

@@ -59,6 +59,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent>, CreditC
      * @param startMs the engine's time at start (epoch ms): the sweep and the renewals count from it
      * @param maxBatch answers held before the batch is ended (at most the ring size)
      */
+    /** The engine's counters (any thread reads them). */
+    public io.gyro.engine.status.Counters counters() {
+        return state.counters;
+    }
+
     public ChargingProcessor(ChargingState state, long startMs, int maxBatch) {
         this.state = state;
         this.answerPeers = new AnswerSink[maxBatch];
@@ -87,11 +92,11 @@ public final class ChargingProcessor implements EventHandler<RingEvent>, CreditC
         try {
             switch (event.kind) {
                 case CCR:
-                    EngineCounters.CCR_RECEIVED.increment();
+                    state.counters.increment(EngineCounters.CCR_RECEIVED);
                     creditControl.onCreditControl(event, nowMs);
                     break;
                 case ADMIN:
-                    EngineCounters.ADMIN_TASKS.increment();
+                    state.counters.increment(EngineCounters.ADMIN_TASKS);
                     event.admin.execute(state);
                     if (event.admin.result.isCompletedExceptionally()
                             && !(event.admin.refused && state.records.lastSeq() == seqBefore)) {
@@ -112,7 +117,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent>, CreditC
                     break;
             }
         } catch (RuntimeException e) {
-            EngineCounters.PROCESSOR_ERRORS.increment();
+            state.counters.increment(EngineCounters.PROCESSOR_ERRORS);
             ErrorLog.error(LOG, "charging processor failed on a " + event.kind + " event", e);
             // Its records (if any) may lack their map writes.
             afterFailure(seqBefore);
@@ -129,7 +134,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent>, CreditC
 
     /** Writes the batch's records to the OS, then hands the answers to Netty and flushes each peer once. */
     private void endBatch() {
-        EngineCounters.PROCESSOR_BATCHES.increment();
+        state.counters.increment(EngineCounters.PROCESSOR_BATCHES);
         // A few due sessions and a slice of the renewal sweep per batch keep housekeeping small and
         // steady; the tick does the rest when traffic is idle.
         sweeper.sweep(nowMs, BATCH_SWEEP_LIMIT);
@@ -159,7 +164,7 @@ public final class ChargingProcessor implements EventHandler<RingEvent>, CreditC
         answerPeers[answerCount] = request.peer;
         answerReceivedNanos[answerCount] = request.receivedNanos;
         answers[answerCount++] = answer;
-        EngineCounters.CCR_ANSWERED.increment();
+        state.counters.increment(EngineCounters.CCR_ANSWERED);
     }
 
     /**

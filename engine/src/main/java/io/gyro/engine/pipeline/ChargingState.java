@@ -20,6 +20,9 @@ public final class ChargingState {
     public final TopUpKeys topUpKeys;
     private Rater rater;
 
+    /** This engine's counters (the Diameter side counts into the same ones). */
+    public final io.gyro.engine.status.Counters counters = new io.gyro.engine.status.Counters();
+
     public final Account account = new Account();
     public final Subscriber subscriber = new Subscriber();
     public final Wallet wallet = new Wallet();
@@ -36,6 +39,8 @@ public final class ChargingState {
         this.settings = settings;
         this.topUpKeys = topUpKeys;
         records.catalogue(rater.catalogue());
+        records.countInto(counters);
+        stores.sessions().countInto(counters);
     }
 
     public Rater rater() {

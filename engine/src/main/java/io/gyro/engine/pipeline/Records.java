@@ -157,6 +157,7 @@ public final class Records {
         after.clear(subscriber.accountId());
         ChargingState.fromWallet(wallet, after);
         r.afterState(after);
+        counters.increment(io.gyro.engine.status.EngineCounters.JOURNAL_RECORDS);
         return wal != null ? wal.append(r.tsMs(), codec.wrap(r)) : journal.append(r);
     }
 
@@ -248,6 +249,7 @@ public final class Records {
         } else {
             journal.endOfBatch();
         }
+
         if (checkpoint != null) {
             checkpoint.advance(lastSeq());
         }
@@ -261,6 +263,13 @@ public final class Records {
         if (checkpoint != null) {
             checkpoint.hold(seq);
         }
+    }
+
+    private io.gyro.engine.status.Counters counters = new io.gyro.engine.status.Counters();
+
+    /** Counts the records appended from now on into {@code counters} (JOURNAL_RECORDS). */
+    public void countInto(io.gyro.engine.status.Counters counters) {
+        this.counters = counters;
     }
 
     /** The catalogue whose service names usage records carry from now on (processor thread, between requests). */

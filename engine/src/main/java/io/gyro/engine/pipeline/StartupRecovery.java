@@ -255,7 +255,8 @@ public final class StartupRecovery {
     private static int recompute(Stores stores, Set<Long> extra, boolean onlyExtra, ReservationMismatch checkOnly) {
         Map<Long, long[]> money = new HashMap<>();
         Map<Long, Map<Long, Long>> units = new HashMap<>();
-        stores.sessions().forEach(s -> {
+        // Ended sessions hold no slots, so no reservation: only the live ones are read.
+        stores.sessions().forEachLive(s -> {
             if (onlyExtra && !extra.contains(s.accountId())) {
                 return;
             }

@@ -1,8 +1,6 @@
 package io.gyro.engine.status;
 
-import java.util.concurrent.atomic.LongAdder;
-
-/** Engine-wide counters, served by GET /status; counting replaces per-request logging. */
+/** The names of an engine's counters ({@link Counters}, one set per engine), served by GET /status. */
 public enum EngineCounters {
     CCR_RECEIVED,
     CCR_ANSWERED,
@@ -29,13 +27,5 @@ public enum EngineCounters {
     /** Batches the charging processor ended (journal flushed, answers handed over): requests per batch = CCR_RECEIVED / this. */
     PROCESSOR_BATCHES;
 
-    private final LongAdder adder = new LongAdder();
-
-    public void increment() {
-        adder.increment();
-    }
-
-    public long get() {
-        return adder.sum();
-    }
+    static final EngineCounters[] ALL = values();
 }

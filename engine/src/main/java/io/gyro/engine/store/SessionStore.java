@@ -148,7 +148,7 @@ public final class SessionStore {
         if (ended.count() >= maxEnded && !ended.contains(session.id)) {
             // the oldest ended session is the one whose retransmission is least likely
             ended.removeOldest(scratchKey);
-            EngineCounters.ENDED_SESSIONS_DROPPED.increment();
+            counters.increment(EngineCounters.ENDED_SESSIONS_DROPPED);
         }
         ended.write(session.id, session);
     }
@@ -203,6 +203,26 @@ public final class SessionStore {
         Session reused = new Session();
         live.forEach(reused, visitor);
         ended.forEach(reused, visitor);
+    }
+
+    private io.gyro.engine.status.Counters counters = new io.gyro.engine.status.Counters();
+
+    /** Counts into the engine's counters from now on (ENDED_SESSIONS_DROPPED). */
+    public void countInto(io.gyro.engine.status.Counters counters) {
+        this.counters = counters;
+    }
+
+    /** The counters this store counts into. */
+    public io.gyro.engine.status.Counters counters() {
+        return counters;
+    }
+
+    /**
+     * Visits the live sessions only (those that can hold a reservation), as {@link #forEach} does them: start-up
+     * recovery's recount of reservations, which need not decode the hundreds of thousands of ended ones.
+     */
+    public void forEachLive(Consumer<Session> visitor) {
+        live.forEach(new Session(), visitor);
     }
 
     /**

@@ -83,12 +83,12 @@ class RenewalSweepTest {
             for (int i = 0; i < n; i++) {
                 Admin.createSubscriber(state, 8617000000001L + i, 460990000000001L + i, "basic", 3 * fee, false, nowMs);
             }
-            long renewalsBefore = io.gyro.engine.status.EngineCounters.RENEWALS.get();
+            long renewalsBefore = state.counters.get(io.gyro.engine.status.EngineCounters.RENEWALS);
             // A month later, the processor's clock moves in steps of one second: within one pass
             // (60 s) every subscriber is renewed exactly once.
             nowMs = Instant.parse("2026-02-10T04:00:00Z").toEpochMilli();
             tick(processor, nowMs);   // a jump of a month: one full pass
-            long afterJump = io.gyro.engine.status.EngineCounters.RENEWALS.get() - renewalsBefore;
+            long afterJump = state.counters.get(io.gyro.engine.status.EngineCounters.RENEWALS) - renewalsBefore;
             assertEquals(n, afterJump, "renewed by the full pass after the clock jump");
             nowMs = Instant.parse("2026-03-10T04:00:00Z").toEpochMilli() - 30_000;
             tick(processor, nowMs);   // another jump: nothing due yet
@@ -96,7 +96,7 @@ class RenewalSweepTest {
                 nowMs += 1000;
                 tick(processor, nowMs);
             }
-            assertEquals(2L * n, io.gyro.engine.status.EngineCounters.RENEWALS.get() - renewalsBefore,
+            assertEquals(2L * n, state.counters.get(io.gyro.engine.status.EngineCounters.RENEWALS) - renewalsBefore,
                     "every subscriber renewed once more within a pass of one-second steps");
             for (int i = 0; i < n; i += 499) {
                 assertEquals(Money.format(0), Admin.balance(state, 8617000000001L + i, nowMs).get("money"));

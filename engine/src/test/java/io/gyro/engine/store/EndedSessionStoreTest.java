@@ -126,7 +126,7 @@ class EndedSessionStoreTest {
         long maxLive = 50;
         try (Stores stores = Stores.open(dir, new StoreConfig(1_000, maxLive, maxEnded))) {
             SessionStore sessions = stores.sessions();
-            long droppedBefore = EngineCounters.ENDED_SESSIONS_DROPPED.get();
+            long droppedBefore = sessions.counters().get(EngineCounters.ENDED_SESSIONS_DROPPED);
             Session s = new Session();
             int total = 5_000;
             for (int i = 0; i < total; i++) {
@@ -136,7 +136,7 @@ class EndedSessionStoreTest {
                 assertTrue(sessions.endedCount() <= maxEnded, "ended count " + sessions.endedCount() + " at " + i);
             }
             assertEquals(0, sessions.count());
-            long dropped = EngineCounters.ENDED_SESSIONS_DROPPED.get() - droppedBefore;
+            long dropped = sessions.counters().get(EngineCounters.ENDED_SESSIONS_DROPPED) - droppedBefore;
             assertTrue(dropped >= total - maxEnded, "dropped " + dropped);
             Session back = new Session();
             for (int i = total - (int) maxEnded / 2; i < total; i++) {
