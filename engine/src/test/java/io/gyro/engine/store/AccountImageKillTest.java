@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -63,21 +61,8 @@ class AccountImageKillTest {
     }
 
     private Process start(Path data, Path image) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.add("-Xmx256m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ImageWriterChild.class.getName());
-        cmd.add(data.toString());
-        cmd.add(image.toString());
-        cmd.add(Integer.toString(ACCOUNTS));
-        cmd.add("3");
+        List<String> cmd = ChildJvm.command(ImageWriterChild.class, data.toString(), image.toString(),
+                Integer.toString(ACCOUNTS), "3");
         return new ProcessBuilder(cmd).redirectError(root.resolve("child.err").toFile()).start();
     }
 }

@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -168,21 +166,8 @@ class StoresLockProbeTest {
     }
 
     private Process startLockHolder(int segment, String lockKind) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.add("-Xmx256m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(HeldLockChild.class.getName());
-        cmd.add(dir.toString());
-        cmd.add(Long.toString(SMALL.maxSubscribers()));
-        cmd.add(Integer.toString(segment));
-        cmd.add(lockKind);
+        List<String> cmd = ChildJvm.command(HeldLockChild.class, dir.toString(), Long.toString(SMALL.maxSubscribers()),
+                Integer.toString(segment), lockKind);
         return new ProcessBuilder(cmd).redirectError(dir.resolve("child.err").toFile()).start();
     }
 }
