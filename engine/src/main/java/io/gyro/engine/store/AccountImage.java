@@ -56,7 +56,8 @@ final class AccountImage implements AutoCloseable {
     static final String DIR_PREFIX = "gyro-accounts-";
     static final String HEAD_FILE = "head";
     private static final long MAGIC = 0x4547414d49434147L; // "GACIMAGE" read as a little-endian long
-    private static final int FORMAT = 2;
+    /** 3: maps without entry checksums (2 had them); a head of another format is not used. */
+    private static final int FORMAT = 3;
     private static final int LOADING = 1;
     private static final int READY = 2;
     private static final int HEADER_BYTES = 4096;
@@ -70,6 +71,9 @@ final class AccountImage implements AutoCloseable {
     private static final int HELD_OFFSET = 28;
     private static final int ENTRIES_OFFSET = 32;
     private static final int PATH_OFFSET = 40;
+    private static final int PATH_LIMIT = 2048;
+    /** The kernel's boot id when the image was made (4-byte length, ASCII): an image of another boot is not used. */
+    private static final int BOOT_OFFSET = 3072;
     /** An image directory younger than this, without a readable head, may be one another start is making. */
     private static final long UNFINISHED_GRACE_MS = 10 * 60_000;
     private static final Logger LOG = LoggerFactory.getLogger(AccountImage.class);
@@ -159,7 +163,7 @@ final class AccountImage implements AutoCloseable {
         MappedByteBuffer head = ch.map(FileChannel.MapMode.READ_WRITE, 0, HEAD_BYTES);
         head.order(ByteOrder.LITTLE_ENDIAN);
         byte[] path = dataDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8);
-        if (path.length > HEADER_BYTES - PATH_OFFSET - 4) {
+        if (path.length > PATH_LIMIT) {
             ch.close();
             throw new IOException("data directory path too long for an account image: " + dataDir);
         }
@@ -171,6 +175,9 @@ final class AccountImage implements AutoCloseable {
         head.putLong(ENTRIES_OFFSET, entriesPerShard);
         head.putInt(PATH_OFFSET, path.length);
         head.put(PATH_OFFSET + 4, path);
+        byte[] boot = bootId().getBytes(StandardCharsets.US_ASCII);
+        head.putInt(BOOT_OFFSET, boot.length);
+        head.put(BOOT_OFFSET + 4, boot);
         for (int i = 0; i < RING_SLOTS; i++) {
             head.putLong(HEADER_BYTES + i * 8, EMPTY);
         }
@@ -194,6 +201,11 @@ final class AccountImage implements AutoCloseable {
             why = "no readable head";
         } else if (!image.dataDir().equals(dataDir.toAbsolutePath().normalize().toString())) {
             why = "made for " + image.dataDir();
+        } else if (!image.madeInBoot().equals(bootId())) {
+            why = "made before the machine last started (boot " + image.madeInBoot() + ")";
+        } else if (image.appliedSeq() < AccountSnapshot.newestSeq(dataDir)) {
+            why = "its seq " + image.appliedSeq() + " is older than the newest account snapshot's, "
+                    + AccountSnapshot.newestSeq(dataDir) + " (a run that did not use it came since)";
         } else if (image.head.getInt(STATE_OFFSET) != READY) {
             why = "its load from the snapshot was cut short";
         } else if (image.head.getInt(SHARDS_OFFSET) != shards || image.head.getLong(ENTRIES_OFFSET) != entriesPerShard) {
@@ -224,13 +236,34 @@ final class AccountImage implements AutoCloseable {
         head.order(ByteOrder.LITTLE_ENDIAN);
         int length = head.getInt(PATH_OFFSET);
         if (head.getLong(0) != MAGIC || head.getInt(8) != FORMAT || length <= 0
-                || length > HEADER_BYTES - PATH_OFFSET - 4) {
+                || length > PATH_LIMIT) {
             ch.close();
             return null;
         }
         AccountImage image = new AccountImage(dir, ch, head);
         image.lastApplied = image.appliedSeq();
         return image;
+    }
+
+    /** The boot id the image was made under. */
+    String madeInBoot() {
+        int length = head.getInt(BOOT_OFFSET);
+        if (length <= 0 || length > 64) {
+            return "";
+        }
+        byte[] id = new byte[length];
+        head.get(BOOT_OFFSET + 4, id);
+        return new String(id, StandardCharsets.US_ASCII);
+    }
+
+    /** This boot's id (Linux), or "" where there is none: a memory file system does not outlive a boot. */
+    static String bootId() {
+        try {
+            String id = Files.readString(Path.of("/proc/sys/kernel/random/boot_id"), StandardCharsets.US_ASCII).trim();
+            return id.length() <= 64 ? id : id.substring(0, 64);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** The absolute data directory the image was made for. */

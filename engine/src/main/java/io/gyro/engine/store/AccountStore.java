@@ -118,6 +118,15 @@ public final class AccountStore {
                 .checksumEntries(false);
     }
 
+    /**
+     * The builder of the account map files of the versions before account snapshots: they were made with Chronicle's
+     * default for a persisted map, entry checksums on, and a recovery lays a file out from its builder, so reading them
+     * with {@link #builder} (no checksums: other tiers' sizes) after a kill would misread every tier after the first.
+     */
+    static ChronicleMapBuilder<LongKey, Account> legacyBuilder(long entries) {
+        return builder(entries).checksumEntries(true);
+    }
+
     /** Map {@code shard} (tests that hold one of its locks). */
     ChronicleMap<LongKey, Account> shardMap(int shard) {
         return maps[shard];

@@ -306,7 +306,7 @@ public final class Stores implements AutoCloseable {
             boolean legacyAccounts = anyLegacyAccountFile(dataDir);
             List<Opening<LongKey, Account>> accountOpens = new ArrayList<>();
             for (int i = 0; legacyAccounts && i < accountShards; i++) {
-                accountOpens.add(new Opening<>(AccountStore.builder(
+                accountOpens.add(new Opening<>(AccountStore.legacyBuilder(
                         AccountStore.entriesPerShard(effective.maxSubscribers(), accountShards)),
                         dataDir, AccountStore.fileName(i, accountShards)));
             }
@@ -345,6 +345,9 @@ public final class Stores implements AutoCloseable {
                     // The accounts whose reservations the sessions may not explain: the last written, or (after a
                     // run where a request failed half way) any: null makes start-up recovery check every account.
                     holdingReservations = image.wasHeld() ? null : image.recentWrites();
+                    // Until this start's recovery finishes (recoveryFinished), a start after another kill, or an
+                    // offline writer's run, must check every account: the ring will not name what this one left.
+                    image.held();
                     loadedSeq = image.appliedSeq();
                     accountSnapshots = new AccountSnapshots(dataDir, accountStore, AccountSnapshot.newestSeq(dataDir));
                     opened.addAll(imageMaps);
@@ -398,6 +401,9 @@ public final class Stores implements AutoCloseable {
                     loadedSeq = loaded.journalSeq();
                 }
                 if (image != null) {
+                    // Held until start-up recovery finishes: a snapshot may hold reservations no session backs, which
+                    // only that recovery's recount settles; a start that dies first leaves the next one to check all.
+                    image.held();
                     image.ready(loadedSeq);
                 }
                 accountsFrom = "the snapshot at journal seq " + loadedSeq + (image == null ? ", in memory"

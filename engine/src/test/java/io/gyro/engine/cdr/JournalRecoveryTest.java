@@ -80,6 +80,29 @@ class JournalRecoveryTest {
         assertTrue(again.sameStateAs(after), "apply twice = apply once");
     }
 
+    /**
+     * A kill inside an account's write (its maps an image that outlives the process) can leave the record's seq stored
+     * with the old buckets: the record it names is applied again.
+     */
+    @Test
+    void anAccountWhoseSeqNamesARecordItDoesNotHoldGetsTheRecordAgain() throws Exception {
+        Account a = new Account().clear(42).moneyMicros(10_000_000);
+        a.addBucket(1, 100, T0 + 1000, 0, 0);
+        accounts.create(a);
+        long seq = chargeJournalFirst(a, 1_000_000, false);   // the record: 9.00 and 99 units left
+        Account torn = new Account();
+        accounts.read(42, torn);
+        accounts.write(torn.moneyMicros(9_000_000).lastJournalSeq(seq));   // seq and money stored, the bucket not yet
+
+        JournalRecovery.Report r = JournalRecovery.apply(journal, accounts);
+        assertEquals(1, r.applied());
+        Account after = new Account();
+        accounts.read(42, after);
+        assertEquals(99, after.remainingUnits(0), "the bucket as the record has it");
+        assertEquals(9_000_000, after.moneyMicros());
+        assertFalse(JournalRecovery.apply(journal, accounts).changedAnything(), "and then nothing more");
+    }
+
     @Test
     void accountKnownOnlyToTheJournalIsCreatedAndOneNotInItIsLeftAlone() throws Exception {
         Account a = new Account().clear(99).moneyMicros(50_000_000);

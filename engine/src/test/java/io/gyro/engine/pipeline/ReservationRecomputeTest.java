@@ -117,6 +117,7 @@ class ReservationRecomputeTest {
         Path data = dir.resolve("data");
         io.gyro.engine.wal.WalConfig log = io.gyro.engine.wal.WalConfig.defaults();
         Stores first = Stores.open(data, SMALL, log, image);
+        first.recoveryFinished();
         first.accounts().write(new Account().clear(1).moneyMicros(1_000_000).reservedMicros(400_000));
         first.accounts().write(new Account().clear(2).moneyMicros(1_000_000));
         first.sessions().write(session("s2", 2, 250_000, 0, 0));

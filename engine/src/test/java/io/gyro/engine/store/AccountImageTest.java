@@ -62,6 +62,7 @@ class AccountImageTest {
     void startAfterAKillMapsTheImageAgainWithItsAppliedSeqAndTheAccountsHoldingReservations() throws Exception {
         Path data = data("data");
         Stores first = Stores.open(data, CONFIG, 2, imageRoot());
+        first.recoveryFinished();            // as the engine's start does once its recovery is through
         assertTrue(first.accountsInImage());
         assertEquals(1, images().size(), "one image made");
         write(first, 1, 100, 0);
@@ -208,6 +209,53 @@ class AccountImageTest {
                     images().get(0).toString());
         } finally {
             second.close();
+        }
+    }
+
+    /**
+     * An image is held from its open until start-up recovery finishes: a start that dies before (or an offline writer
+     * that never recovers) leaves the next start to check every account's reservations, not only the ring's.
+     */
+    @Test
+    void aStartThatDiesBeforeItsRecoveryFinishedLeavesEveryAccountToBeChecked() throws Exception {
+        Path data = data("data");
+        Stores first = Stores.open(data, CONFIG, 1, imageRoot());
+        write(first, 1, 100, 400);
+        first.closeAsIfKilled();             // no recoveryFinished: killed during its start
+        Stores second = Stores.open(data, CONFIG, 1, imageRoot());
+        assertEquals(null, second.accountsHoldingReservationsAtLoad(), "every account");
+        second.recoveryFinished();
+        write(second, 2, 200, 0);
+        second.closeAsIfKilled();
+        Stores third = Stores.open(data, CONFIG, 1, imageRoot());
+        try {
+            assertArrayEquals(new long[] {2}, third.accountsHoldingReservationsAtLoad(), "after a finished recovery, the ring");
+        } finally {
+            third.close();
+        }
+    }
+
+    @Test
+    void anImageOfAnotherBootIsNotUsed() throws Exception {
+        Path data = data("data");
+        Stores first = Stores.open(data, CONFIG, 1, imageRoot());
+        write(first, 5, 500, 0);
+        first.close();                       // snapshot: 500
+        Stores second = Stores.open(data, CONFIG, 1, imageRoot());
+        write(second, 5, 400, 0);
+        second.closeAsIfKilled();            // the image has 400, the snapshot 500
+        Path image = images().get(0);
+        try (FileChannel ch = FileChannel.open(image.resolve(AccountImage.HEAD_FILE), StandardOpenOption.WRITE)) {
+            byte[] other = "00000000-0000-0000-0000-000000000000".getBytes(StandardCharsets.US_ASCII);
+            ByteBuffer b = ByteBuffer.allocate(4 + other.length).order(ByteOrder.LITTLE_ENDIAN).putInt(other.length).put(other);
+            ch.write(b.flip(), 3072);        // as if the machine had started again since (a disk image directory)
+        }
+        Stores third = Stores.open(data, CONFIG, 1, imageRoot());
+        try {
+            assertEquals(500, money(third, 5), "the snapshot, not the image of another boot");
+            assertFalse(Files.exists(image), "that image is deleted");
+        } finally {
+            third.close();
         }
     }
 

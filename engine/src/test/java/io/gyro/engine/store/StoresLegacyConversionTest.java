@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * accounts from that snapshot.
  *
  * <p>The directory is built here as that version left it: {@value Stores#CAPACITY_FILE} with the capacities and the
- * shard count, the account maps created with {@code AccountStore.builder(entries).createPersistedTo(file)} and written
+ * shard count, the account maps created with {@code AccountStore.legacyBuilder(entries).createPersistedTo(file)} and written
  * as it wrote them ({@link InPlaceWrites} with entry checksums, each account in the shard of its id), the subscriber map
  * and its IMSI index, its {@code recent-account-writes} ring and {@code journal-checkpoint} file, and the clean-shutdown
  * marker or not.
@@ -131,7 +131,7 @@ class StoresLegacyConversionTest {
         @SuppressWarnings("unchecked")
         ChronicleMap<LongKey, Account>[] maps = new ChronicleMap[shards];
         for (int i = 0; i < shards; i++) {
-            maps[i] = AccountStore.builder(AccountStore.entriesPerShard(CAPACITY.maxSubscribers(), shards))
+            maps[i] = AccountStore.legacyBuilder(AccountStore.entriesPerShard(CAPACITY.maxSubscribers(), shards))
                     .createPersistedTo(dir.resolve(AccountStore.fileName(i, shards)).toFile());
         }
         ChronicleMap<LongKey, Subscriber> byMsisdn = SubscriberStore.builder(CAPACITY.maxSubscribers())
