@@ -310,8 +310,19 @@ public final class Engine implements AutoCloseable {
             Engine[] self = new Engine[1];
             String token = ApiToken.resolve(config.string("http.token"), dataDir);
             reports = new Reports(dataDir, config.integer("reports.marginAlarmSeconds"), clock);
+            DiameterServer server = diameter;
+            CdrExport exporter = export;
+            Wal writeAhead = wal;
+            io.gyro.engine.status.Metrics metrics = new io.gyro.engine.status.Metrics(state.counters, processor.latency(),
+                    new io.gyro.engine.status.Metrics.Gauges(
+                            () -> ring.getBufferSize() - ring.remainingCapacity(),
+                            () -> stores.sessions().count(),
+                            () -> stores.sessions().endedCount(),
+                            () -> server.peers().open().size(),
+                            () -> Math.max(0, writeAhead.publishedSeq() - exporter.exportedSeq()),
+                            () -> Math.max(0, applied.seq() - stores.accountSnapshots().newestSeq())));
             HttpApi api = new HttpApi(task -> publish(ring, task, clock.getAsLong()), clock,
-                    ignored -> self[0].status(), token, reports, catalogueFile);
+                    ignored -> self[0].status(), token, reports, catalogueFile).metrics(metrics);
             InetSocketAddress httpAddress = http.bind(
                     new InetSocketAddress(config.string("http.host"), config.integer("http.port")), api,
                     config.integer("http.maxBodyBytes"));

@@ -76,6 +76,15 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
     /** Null: reports are not served (503). */
     private final Reports reports;
 
+    /** Null: GET /metrics is 404. */
+    private volatile io.gyro.engine.status.Metrics metrics;
+
+    /** Serves {@code metrics} at GET /metrics (Prometheus text format, with the API token like every other path). */
+    public HttpApi metrics(io.gyro.engine.status.Metrics metrics) {
+        this.metrics = metrics;
+        return this;
+    }
+
     /** The directory catalogue reloads may read from (real path). */
     private final Path reloadDir;
     /** The catalogue a reload without a path reads: the configured one, then the last one reloaded. */
@@ -149,6 +158,16 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (n == 2 && p[1].equals("openapi.json") && method.equals(HttpMethod.GET)) {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                     Unpooled.wrappedBuffer(openApi));
+            respond(ctx, keepAlive, response);
+            return;
+        }
+        if (n == 2 && p[1].equals("metrics") && method.equals(HttpMethod.GET)) {
+            if (metrics == null) {
+                throw new ApiException(404, "metrics are not served by this engine");
+            }
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.wrappedBuffer(metrics.scrape()));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, metrics.contentType());
             respond(ctx, keepAlive, response);
             return;
         }
@@ -537,7 +556,9 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private static void respond(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        if (!response.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        }
         HttpUtil.setContentLength(response, response.content().readableBytes());
         if (keepAlive) {
             HttpUtil.setKeepAlive(response, true);

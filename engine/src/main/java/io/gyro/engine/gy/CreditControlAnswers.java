@@ -20,7 +20,15 @@ public final class CreditControlAnswers {
     private final byte[] originHost;
     private final byte[] originRealm;
 
+    /** Each answer written is counted here by its top-level Result-Code. */
+    private final io.gyro.engine.status.Counters counters;
+
     public CreditControlAnswers(byte[] originHost, byte[] originRealm) {
+        this(originHost, originRealm, new io.gyro.engine.status.Counters());
+    }
+
+    public CreditControlAnswers(byte[] originHost, byte[] originRealm, io.gyro.engine.status.Counters counters) {
+        this.counters = counters;
         this.originHost = originHost;
         this.originRealm = originRealm;
     }
@@ -61,6 +69,7 @@ public final class CreditControlAnswers {
     /** The answer to a served CCR-I/U/T: one MSCC per outcome, in request order. */
     public ByteBuf session(RingEvent e, CreditOutcome outcome) {
         ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(512);
+        counters.answered(ResultCode.DIAMETER_SUCCESS);
         writer.begin(out, e.hopByHop, e.endToEnd, e.sessionId, e.sessionIdLength, ResultCode.DIAMETER_SUCCESS,
                 originHost, originRealm, e.ccRequestType, e.ccRequestNumber);
         for (int i = 0; i < outcome.count; i++) {
@@ -100,6 +109,7 @@ public final class CreditControlAnswers {
         int action = outcome.requestedAction;
         boolean single = e.msccCount <= 1 && e.singleService || e.msccCount == 0;
         int topResult = single ? resultCode(outcome.unit[0]) : ResultCode.DIAMETER_SUCCESS;
+        counters.answered(topResult);
         writer.begin(out, e.hopByHop, e.endToEnd, e.sessionId, e.sessionIdLength, topResult,
                 originHost, originRealm, e.ccRequestType, e.ccRequestNumber);
         writer.requestedAction(action);
@@ -130,6 +140,7 @@ public final class CreditControlAnswers {
     /** An answer with only a Result-Code (a request refused as a whole). */
     public ByteBuf simple(RingEvent e, int resultCode) {
         ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(256);
+        counters.answered(resultCode);
         return writer.begin(out, e.hopByHop, e.endToEnd, e.sessionId, e.sessionIdLength, resultCode,
                 originHost, originRealm, e.ccRequestType, e.ccRequestNumber).end();
     }

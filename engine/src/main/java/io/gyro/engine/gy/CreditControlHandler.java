@@ -44,7 +44,7 @@ public final class CreditControlHandler {
         this.sessionCharging = new SessionCharging(state);
         this.eventCharging = new EventCharging(state);
         this.sweeper = sweeper;
-        this.answers = new CreditControlAnswers(state.settings.originHost, state.settings.originRealm);
+        this.answers = new CreditControlAnswers(state.settings.originHost, state.settings.originRealm, state.counters);
         this.out = out;
     }
 

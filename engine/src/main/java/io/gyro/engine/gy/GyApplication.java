@@ -99,7 +99,8 @@ public final class GyApplication implements DiameterApplication {
         }
     }
 
-    private static void answerError(PeerConnection peer, ByteBuf frame, LoopState state, Validation error) {
+    private void answerError(PeerConnection peer, ByteBuf frame, LoopState state, Validation error) {
+        counters.answered(error.resultCode);
         ByteBuf answer = state.errorAnswers.write(peer.channel().alloc().buffer(256), frame, frame.readerIndex(),
                 frame.readableBytes(), error, peer.local().originHostBytes, peer.local().originRealmBytes);
         peer.answerAndFlush(answer);
