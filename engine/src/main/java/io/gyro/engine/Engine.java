@@ -323,6 +323,19 @@ public final class Engine implements AutoCloseable {
                             () -> Math.max(0, applied.seq() - stores.accountSnapshots().newestSeq())));
             HttpApi api = new HttpApi(task -> publish(ring, task, clock.getAsLong()), clock,
                     ignored -> self[0].status(), token, reports, catalogueFile).metrics(metrics);
+            Journal jsonJournal = journal;
+            api.recordSource(new HttpApi.RecordSource() {
+                @Override
+                public boolean awaitExported(long seq, long timeoutMs) {
+                    return exporter.awaitExported(seq, timeoutMs);
+                }
+
+                @Override
+                public List<io.gyro.engine.cdr.JournalEntry> read(long msisdn, long fromMs, long toMs, int limit)
+                        throws IOException {
+                    return jsonJournal.read(msisdn, fromMs, toMs, limit);
+                }
+            });
             InetSocketAddress httpAddress = http.bind(
                     new InetSocketAddress(config.string("http.host"), config.integer("http.port")), api,
                     config.integer("http.maxBodyBytes"));

@@ -238,15 +238,25 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
             if (n == 4 && p[3].equals("usage") && method.equals(HttpMethod.GET)) {
                 long from = instant(query, "from", 0);
                 long to = instant(query, "to", Long.MAX_VALUE);
-                run(ctx, keepAlive, HttpResponseStatus.OK, s -> Admin.usage(s, msisdn, from, to));
+                if (recordSource == null) {
+                    run(ctx, keepAlive, HttpResponseStatus.OK, s -> Admin.usage(s, msisdn, from, to));
+                } else {
+                    query(ctx, keepAlive, msisdn, start -> Admin.usage(read(start, msisdn, from, to, 1_000_000),
+                            start.catalogue(), msisdn, from, to));
+                }
                 return;
             }
             if (n == 4 && p[3].equals("records") && method.equals(HttpMethod.GET)) {
                 long from = instant(query, "from", 0);
                 long to = instant(query, "to", Long.MAX_VALUE);
                 int limit = (int) Math.min(10_000, longParam(query, "limit", 1000));
-                run(ctx, keepAlive, HttpResponseStatus.OK, s -> Map.of("msisdn", msisdn,
-                        "records", Admin.records(s, msisdn, from, to, limit)));
+                if (recordSource == null) {
+                    run(ctx, keepAlive, HttpResponseStatus.OK, s -> Map.of("msisdn", msisdn,
+                            "records", Admin.records(s, msisdn, from, to, limit)));
+                } else {
+                    query(ctx, keepAlive, msisdn, start -> Map.of("msisdn", msisdn,
+                            "records", read(start, msisdn, from, to, limit)));
+                }
                 return;
             }
         }
@@ -324,6 +334,53 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
     /** Runs {@code work} on the processor and answers with its result. */
     private void run(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus okStatus,
                      Function<ChargingState, Object> work) {
+        submit(ctx, keepAlive, work, value -> send(ctx, keepAlive, okStatus, value));
+    }
+
+    /** Where records and usage queries read the charging records, off the charging thread. */
+    public interface RecordSource {
+        /** Waits (at most {@code timeoutMs}) until the JSON journal holds every record up to {@code seq}. */
+        boolean awaitExported(long seq, long timeoutMs);
+
+        List<io.gyro.engine.cdr.JournalEntry> read(long msisdn, long fromMs, long toMs, int limit) throws java.io.IOException;
+    }
+
+    /** Null: records and usage are read on the charging thread, as before (embedded uses without an export). */
+    private volatile RecordSource recordSource;
+
+    /** Reads records and usage through {@code source}, on the report worker, instead of on the charging thread. */
+    public HttpApi recordSource(RecordSource source) {
+        this.recordSource = source;
+        return this;
+    }
+
+    /**
+     * A records or usage query: the charging thread only checks the subscriber and notes the last record's seq
+     * ({@link Admin#queryStart}); the report worker waits for the export to reach that seq, reads the files and answers,
+     * so a query of a long journal delays no CCR.
+     */
+    private void query(ChannelHandlerContext ctx, boolean keepAlive, long msisdn, Function<Admin.QueryStart, Object> work) {
+        submit(ctx, keepAlive, s -> Admin.queryStart(s, msisdn),
+                start -> offLoop(ctx, keepAlive, () -> work.apply((Admin.QueryStart) start)));
+    }
+
+    private List<io.gyro.engine.cdr.JournalEntry> read(Admin.QueryStart start, long msisdn, long fromMs, long toMs,
+                                                       int limit) {
+        RecordSource source = recordSource;
+        if (!source.awaitExported(start.lastSeq(), Admin.EXPORT_WAIT_MS)) {
+            throw ApiException.unavailable("the CDR export is behind the write-ahead log (last seq " + start.lastSeq()
+                    + ") by more than " + Admin.EXPORT_WAIT_MS + " ms; try again");
+        }
+        try {
+            return source.read(msisdn, fromMs, toMs, limit);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code work} on the processor; {@code onValue} gets its result on this event loop, a failure is answered. */
+    private void submit(ChannelHandlerContext ctx, boolean keepAlive, Function<ChargingState, Object> work,
+                        java.util.function.Consumer<Object> onValue) {
         AdminTask task = new AdminTask() {
             @Override
             protected Object run(ChargingState state) {
@@ -336,7 +393,7 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         task.result.orTimeout(30, TimeUnit.SECONDS).whenComplete((value, failure) -> ctx.executor().execute(() -> {
             if (failure == null) {
-                send(ctx, keepAlive, okStatus, value);
+                onValue.accept(value);
                 return;
             }
             Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
@@ -373,6 +430,9 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
                 byte[] bytes;
                 try {
                     bytes = JSON.writeValueAsBytes(work.call());
+                } catch (ApiException e) {
+                    status = HttpResponseStatus.valueOf(e.status);
+                    bytes = encode(error(e.getMessage()));
                 } catch (Exception e) {
                     ErrorLog.error(org.slf4j.LoggerFactory.getLogger(HttpApi.class), "report failed", e);
                     status = HttpResponseStatus.INTERNAL_SERVER_ERROR;

@@ -356,10 +356,27 @@ public final class Admin {
         return out;
     }
 
+    /**
+     * What a records or usage query takes from the charging thread before it reads the files elsewhere: the subscriber
+     * checked (404 when unknown), the seq of the last record written so far (every answered request's is at or below
+     * it: the query waits for the export to reach it, so it sees them all) and the catalogue naming the services.
+     */
+    public record QueryStart(long lastSeq, Catalogue catalogue) {
+    }
+
+    /** On the charging thread: a few field reads, no file. */
+    public static QueryStart queryStart(ChargingState s, long msisdn) {
+        findSubscriber(s, msisdn);
+        return new QueryStart(s.records.lastSeq(), s.catalogue());
+    }
+
     /** Units and money per service and record kind in [from, to), from the charging records. */
     public static Map<String, Object> usage(ChargingState s, long msisdn, long fromMs, long toMs) {
-        List<JournalEntry> entries = records(s, msisdn, fromMs, toMs, 1_000_000);
-        Catalogue c = s.catalogue();
+        return usage(records(s, msisdn, fromMs, toMs, 1_000_000), s.catalogue(), msisdn, fromMs, toMs);
+    }
+
+    /** As {@link #usage(ChargingState, long, long, long)}, from records read beforehand (any thread). */
+    public static Map<String, Object> usage(List<JournalEntry> entries, Catalogue c, long msisdn, long fromMs, long toMs) {
         Map<String, Map<String, Object>> byService = new LinkedHashMap<>();
         long money = 0;
         long wholesale = 0;

@@ -134,10 +134,6 @@ class RenewalSweepTest {
     }
 
     private static Path catalogue() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!p.resolve("config/catalogue.yaml").toFile().exists()) {
-            p = p.getParent();
-        }
-        return p.resolve("config/catalogue.yaml");
+        return SampleCatalogue.path();
     }
 }
