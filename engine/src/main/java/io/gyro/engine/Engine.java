@@ -252,7 +252,8 @@ public final class Engine implements AutoCloseable {
                     new ChargingState.Settings(local.originHostBytes, local.originRealmBytes,
                             config.integer("sessions.graceSeconds") * 1000L,
                             // Headroom below the map's real capacity for sessions already running.
-                            stores.capacity().maxSessions() * 9 / 10), topUpKeys)
+                            stores.capacity().maxSessions() * 9 / 10,
+                            config.longValue("sessions.zeroGrantValiditySeconds")), topUpKeys)
                     .catalogueStrict(config.bool("catalogueStrict"));
 
             if (config.bool("demo.provision") && stores.subscribers().count() == 0) {

@@ -88,7 +88,10 @@ public final class EngineHarness {
         return -1;
     }
 
-    /** Result-Code, granted units (any kind) of the MSCC with this rating group: {resultCode, granted} or null. */
+    /**
+     * Result-Code, granted units (any kind), Final-Unit-Indication (1/0) and Validity-Time (-1: none) of the MSCC with
+     * this rating group, or null.
+     */
     public static long[] mscc(ByteBuf message, long ratingGroup) {
         AvpReader r = new AvpReader().wrapMessage(message, message.readerIndex(),
                 DiameterHeader.messageLength(message, message.readerIndex()));
@@ -103,6 +106,7 @@ public final class EngineHarness {
             long result = -1;
             long granted = -1;
             boolean fui = false;
+            long validity = -1;
             while (m.next()) {
                 if (m.is(AvpCode.RATING_GROUP, VendorId.IETF)) {
                     rg = m.unsigned32();
@@ -110,6 +114,8 @@ public final class EngineHarness {
                     result = m.unsigned32();
                 } else if (m.is(AvpCode.FINAL_UNIT_INDICATION, VendorId.IETF)) {
                     fui = true;
+                } else if (m.is(AvpCode.VALIDITY_TIME, VendorId.IETF)) {
+                    validity = m.unsigned32();
                 } else if (m.is(AvpCode.GRANTED_SERVICE_UNIT, VendorId.IETF)) {
                     m.enter(g);
                     while (g.next()) {
@@ -118,7 +124,7 @@ public final class EngineHarness {
                 }
             }
             if (rg == ratingGroup) {
-                return new long[]{result, granted, fui ? 1 : 0};
+                return new long[]{result, granted, fui ? 1 : 0, validity};
             }
         }
         return null;

@@ -440,6 +440,7 @@ class GyEndToEndTest {
             assertEquals(ResultCode.DIAMETER_SUCCESS, mscc[0]);
             assertEquals(0, mscc[1]);
             assertEquals(1, mscc[2]);
+            assertEquals(60, mscc[3], "Validity-Time: the PGW asks again after it, so a top-up is seen");
         } finally {
             next.release();
         }

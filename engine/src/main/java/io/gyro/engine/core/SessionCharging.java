@@ -309,6 +309,8 @@ public final class SessionCharging {
                 // walled garden) instead of cutting them off: a zero grant with Final-Unit-Indication.
                 int i = out.add(ratingGroup, serviceIdentifier, CreditOutcome.Unit.ZERO_GRANT_FINAL_UNITS);
                 out.kind[i] = kind;
+                // The PGW asks again after this, so a top-up meanwhile lifts the redirect then (RFC 4006 §5.6.2).
+                out.validityTimeSeconds[i] = state.settings.zeroGrantValiditySeconds;
                 finalUnits(out, i, action);
                 return 0;
             }

@@ -91,6 +91,9 @@ public final class CreditControlAnswers {
                 }
             } else if (unit == CreditOutcome.Unit.ZERO_GRANT_FINAL_UNITS) {
                 granted(outcome.kind[i], 0);
+                if (outcome.validityTimeSeconds[i] > 0) {
+                    writer.validityTime(outcome.validityTimeSeconds[i]);
+                }
             }
             if (outcome.finalUnitAction[i] != null) {
                 finalUnit(outcome.finalUnitAction[i], outcome.redirectUrl[i], outcome.filterId[i]);

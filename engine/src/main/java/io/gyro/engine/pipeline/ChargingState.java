@@ -122,16 +122,30 @@ public final class ChargingState {
         public final long sessionGraceMs;
         /** New sessions are refused (3004) at this many stored sessions. */
         public final long maxSessions;
+        /**
+         * Validity-Time of a zero grant with Final-Unit-Indication (redirect or restrict: the money is gone): the PGW
+         * asks again after it, so a top-up is seen then even if no Re-Auth-Request reaches it. 0: none sent.
+         */
+        public final long zeroGrantValiditySeconds;
+
+        /** The default of {@link #zeroGrantValiditySeconds} (config {@code sessions.zeroGrantValiditySeconds}). */
+        public static final long DEFAULT_ZERO_GRANT_VALIDITY_SECONDS = 60;
 
         public Settings(byte[] originHost, byte[] originRealm, long sessionGraceMs) {
             this(originHost, originRealm, sessionGraceMs, Long.MAX_VALUE);
         }
 
         public Settings(byte[] originHost, byte[] originRealm, long sessionGraceMs, long maxSessions) {
+            this(originHost, originRealm, sessionGraceMs, maxSessions, DEFAULT_ZERO_GRANT_VALIDITY_SECONDS);
+        }
+
+        public Settings(byte[] originHost, byte[] originRealm, long sessionGraceMs, long maxSessions,
+                        long zeroGrantValiditySeconds) {
             this.originHost = originHost;
             this.originRealm = originRealm;
             this.sessionGraceMs = sessionGraceMs;
             this.maxSessions = maxSessions;
+            this.zeroGrantValiditySeconds = Math.max(0, zeroGrantValiditySeconds);
         }
     }
 }

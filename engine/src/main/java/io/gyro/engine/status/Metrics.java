@@ -19,7 +19,7 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
  * One engine's metrics in the Prometheus text format ({@code GET /metrics}), through the official client. Nothing here
  * runs per request: every value is read from the engine's own {@link Counters}, {@link LatencyHistogram} and gauges
  * when a scrape asks, so the charging path keeps its plain counters. One registry per engine, so two engines in a JVM
- * report their own.
+ * report their own (the JVM's metrics are the JVM's, in the client's default registry).
  *
  * <pre>
  *   gyro_&lt;counter&gt;_total                      each {@link EngineCounters}, lower case (gyro_ccr_received_total ...)
@@ -70,7 +70,9 @@ public final class Metrics {
         gauge("gyro_account_snapshot_lag_records", "records since the newest account snapshot's seq",
                 gauges.snapshotLagRecords());
         registry.register(() -> latencySnapshot(latency));
-        JvmMetrics.builder().register(registry);
+        // The JVM's metrics once per JVM, in the client's default registry: the client keeps every registry it
+        // registered them in for good, so one per engine would keep each engine (its callbacks) after its close.
+        JvmMetrics.builder().register();
     }
 
     private void gauge(String name, String help, LongSupplier value) {
@@ -121,6 +123,7 @@ public final class Metrics {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16_384);
         try {
             writer.write(out, registry.scrape(), EscapingScheme.ALLOW_UTF8);
+            writer.write(out, PrometheusRegistry.defaultRegistry.scrape(), EscapingScheme.ALLOW_UTF8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
