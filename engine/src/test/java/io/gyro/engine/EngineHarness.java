@@ -38,6 +38,11 @@ public final class EngineHarness {
         o.put("stores.maxSessions", "10000");
         o.put("stores.maxEndedSessions", "10000");
         o.put("pipeline.ringSize", "1024");
+        // The accounts' image inside the test's data directory, not in /dev/shm: a test JVM that dies leaves nothing in
+        // memory, and every in-process engine still runs on an image as `serve` does.
+        Path image = dataDir.toAbsolutePath().resolve("test-image-root");
+        java.nio.file.Files.createDirectories(image);
+        o.put("accounts.imageDir", image.toString());
         return o;
     }
 

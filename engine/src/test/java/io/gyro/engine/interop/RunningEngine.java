@@ -37,6 +37,9 @@ final class RunningEngine implements AutoCloseable {
     static RunningEngine start(Path dataDir, int demoSubscribers) throws Exception {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("dataDir", dataDir.toString());
+        Path image = dataDir.toAbsolutePath().resolve("test-image-root");
+        java.nio.file.Files.createDirectories(image);
+        o.put("accounts.imageDir", image.toString());
         o.put("catalogue", repoRoot().resolve("config/catalogue.yaml").toString());
         o.put("diameter.port", String.valueOf(JDiameterPgw.freePort()));
         o.put("diameter.originHost", "ocs.gyro.test");
