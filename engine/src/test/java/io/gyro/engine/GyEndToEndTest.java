@@ -447,6 +447,50 @@ class GyEndToEndTest {
         assertEquals(0, gy.balance(msisdn).get("moneyMicros").asLong(), "0.10 spent, never below zero");
     }
 
+    /**
+     * Subscriber state is checked on every CCR-U: barred mid-session, the usage reported is charged, the reservation
+     * released and no more granted (4010 in the MSCC); the CCR-T that follows is charged too.
+     */
+    @Test
+    void aSubscriberBarredMidSessionIsChargedForWhatWasUsedAndGrantedNothingMore() throws Exception {
+        long msisdn = createPayg(8617100000003L, 460990100000003L, "10.00");
+        ByteBuf first = gy.call("pgw;barred", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(msisdn)
+                .beginMscc(100, -1).requestedOctets(10L * 1024 * 1024).endMscc());
+        try {
+            assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.mscc(first, 100)[0]);
+        } finally {
+            first.release();
+        }
+        assertTrue(gy.balance(msisdn).get("reservedMicros").asLong() > 0, "a grant is reserved");
+        HttpResponse<String> barred = gy.http("PATCH", "/subscribers/" + msisdn, "{\"state\":\"BARRED\"}");
+        assertEquals(200, barred.statusCode(), barred.body());
+
+        long mb = 1024 * 1024;
+        ByteBuf update = gy.call("pgw;barred", "32251@3gpp.org", Enumerations.UPDATE_REQUEST, 1, w -> w.msisdn(msisdn)
+                .beginMscc(100, -1).usedOctets(2 * mb, 0, Enumerations.RR_QUOTA_EXHAUSTED).requestedEmpty().endMscc());
+        try {
+            assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.topLevel(update, AvpCode.RESULT_CODE));
+            long[] mscc = EngineHarness.mscc(update, 100);
+            assertEquals(ResultCode.DIAMETER_END_USER_SERVICE_DENIED, mscc[0], "no more for a barred subscriber");
+            assertTrue(mscc[1] <= 0, "nothing granted: " + mscc[1]);
+        } finally {
+            update.release();
+        }
+        JsonNode afterUpdate = gy.balance(msisdn);
+        assertEquals(0, afterUpdate.get("reservedMicros").asLong(), "its reservation released");
+        assertEquals(10_000_000 - 100_000, afterUpdate.get("moneyMicros").asLong(), "2 MB used, charged at 0.05 a MB");
+
+        ByteBuf end = gy.call("pgw;barred", "32251@3gpp.org", Enumerations.TERMINATION_REQUEST, 2, w -> w.msisdn(msisdn)
+                .beginMscc(100, -1).usedOctets(mb, 0, Enumerations.RR_FINAL).endMscc());
+        try {
+            assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.topLevel(end, AvpCode.RESULT_CODE));
+        } finally {
+            end.release();
+        }
+        assertEquals(10_000_000 - 150_000, gy.balance(msisdn).get("moneyMicros").asLong(),
+                "the CCR-T's megabyte charged too");
+    }
+
     @Test
     void badHttpInputIsRefusedAndChangesNothing() throws Exception {
         JsonNode before = gy.balance(MSISDN);

@@ -82,6 +82,10 @@ public final class SessionCharging {
         calledNumber.wrap(session.called(), 0, session.calledLength());
         apn.wrap(e.apn, 0, e.apnLength);
         long maxValidityMs = 0;
+        // Checked on every CCR-U, not only at the start: a subscriber barred or suspended mid-session (through the API)
+        // has what it used charged and gets no more (4010 per rating group); the CCR-T that follows is charged.
+        boolean denied = !initial && !terminate
+                && state.subscriber.state() != io.gyro.engine.store.SubscriberState.ACTIVE;
         if (terminate) {
             // The session ends: every reservation it holds comes back before any of its final usage is charged, so
             // that usage beyond one rating group's grant can be paid from the session's other grants (usage is never
@@ -123,6 +127,14 @@ public final class SessionCharging {
                 long seq = chargeUsage(e, m, session, slot, service, ratingGroup, kind, nowMs,
                         terminate ? CdrKind.SESSION_END : CdrKind.SESSION_INTERIM);
                 journalSeq = Math.max(journalSeq, seq);
+            }
+            if (denied) {
+                if (slot >= 0) {
+                    session.removeSlot(slot);
+                }
+                state.counters.increment(EngineCounters.SERVICE_DENIED);
+                out.add(ratingGroup, serviceIdentifier, CreditOutcome.Unit.DENIED);
+                continue;
             }
             // 2. Reserve again when the client asks for quota (an RSU, possibly empty; a CCR-I
             //    always gets a grant), unless the session ends.
