@@ -334,7 +334,8 @@ public final class Engine implements AutoCloseable {
                 @Override
                 public List<io.gyro.engine.cdr.JournalEntry> read(long msisdn, long fromMs, long toMs, int limit)
                         throws IOException {
-                    return jsonJournal.read(msisdn, fromMs, toMs, limit);
+                    // Not read(): it would make the log publish from this thread, and only the charging thread may.
+                    return jsonJournal.readExported(msisdn, fromMs, toMs, limit);
                 }
             });
             InetSocketAddress httpAddress = http.bind(

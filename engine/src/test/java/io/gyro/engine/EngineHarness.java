@@ -41,7 +41,6 @@ public final class EngineHarness {
         // The accounts' image inside the test's data directory, not in /dev/shm: a test JVM that dies leaves nothing in
         // memory, and every in-process engine still runs on an image as `serve` does.
         Path image = dataDir.toAbsolutePath().resolve("test-image-root");
-        java.nio.file.Files.createDirectories(image);
         o.put("accounts.imageDir", image.toString());
         return o;
     }

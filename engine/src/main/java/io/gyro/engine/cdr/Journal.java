@@ -406,6 +406,15 @@ public final class Journal implements AutoCloseable {
      */
     public List<JournalEntry> read(long msisdn, long fromMs, long toMs, int limit) throws IOException {
         awaitUpstream();
+        return readExported(msisdn, fromMs, toMs, limit);
+    }
+
+    /**
+     * As {@link #read}, of what the journal holds now, without first making the write-ahead log publish its last
+     * records (which only its writer, the charging thread, may do): for a reader on another thread that has waited
+     * for the export itself ({@code CdrExport#awaitExported}, thread-safe).
+     */
+    public List<JournalEntry> readExported(long msisdn, long fromMs, long toMs, int limit) throws IOException {
         View view = view();
         List<JournalEntry> out = new ArrayList<>();
         long fromDay = Math.floorDiv(fromMs, MS_PER_DAY);

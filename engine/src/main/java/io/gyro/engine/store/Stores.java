@@ -487,15 +487,17 @@ public final class Stores implements AutoCloseable {
 
     /**
      * Makes an empty account image under {@code root} and its maps, after deleting the images there that no data
-     * directory names; null (the accounts are then held in the process) when {@code root} is not a directory or cannot
-     * hold the maps at their full size (a memory file system that fills up would crash the process at a page fault).
+     * directory names (making {@code root} if it is missing); null (the accounts are then held in the process) when
+     * {@code root} cannot be a directory or cannot hold the maps at their full size (a memory file system that fills up would crash the process at a page fault).
      */
     private static ImageStore newImage(Path root, Path dataDir, int shards, long perShard,
                                        ChronicleHashCorruption.Listener listener, List<ChronicleMap<?, ?>> opened)
             throws IOException {
-        if (!Files.isDirectory(root)) {
-            LOG.warn("accounts.imageDir {} is not a directory: the accounts are held in the process (a start after a "
-                    + "kill loads the newest snapshot)", root);
+        try {
+            Files.createDirectories(root);   // /dev/shm is there; another directory is made as the data directory is
+        } catch (IOException e) {
+            LOG.warn("accounts.imageDir {} is not a directory and cannot be made one ({}): the accounts are held in the "
+                    + "process (a start after a kill loads the newest snapshot)", root, e.toString());
             return null;
         }
         AccountImage.sweepOrphans(root);

@@ -75,7 +75,7 @@ final class ChildEngine {
 
     /**
      * Starts {@code Main serve} on {@code dataDir} with {@code settings} (plus fresh ports) and waits,
-     * at most {@code bound}, until the Diameter port answers a CER with a CEA.
+     * at most {@code bound}, until the Diameter port answers a CER with a CEA and the HTTP port accepts a connection.
      */
     static ChildEngine start(Path dataDir, Path logDir, int run, Map<String, String> settings, DiameterClient probe,
                              Duration bound) throws Exception {
@@ -107,6 +107,10 @@ final class ChildEngine {
                 PeerConnection peer = probe.connect(new InetSocketAddress("127.0.0.1", diameterPort))
                         .get(2, TimeUnit.SECONDS);
                 peer.close();
+                // The HTTP API is bound after Diameter: a test that asks it at once must find it listening.
+                try (java.net.Socket http = new java.net.Socket()) {
+                    http.connect(new InetSocketAddress("127.0.0.1", httpPort), 2_000);
+                }
                 return new ChildEngine(process, diameterPort, httpPort, log,
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             } catch (Exception notYet) {

@@ -210,7 +210,7 @@ class KillNineEngineTest {
             }
         } finally {
             shared.stop = true;
-            keepLogs(logDir, dataDir);
+            keepLogs(logDir, dataDir, image ? "kill-nine-engine-image" : "kill-nine-engine");
             if (engine != null) {
                 engine.process.destroyForcibly();
                 engine.process.waitFor(15, TimeUnit.SECONDS);
@@ -220,10 +220,10 @@ class KillNineEngineTest {
         }
     }
 
-    /** Copies the engine logs and the journal to target/kill-nine-engine/ for a look after the run. */
-    private static void keepLogs(Path logDir, Path dataDir) {
+    /** Copies the engine logs and the journal to target/{@code under}/ for a look after the run. */
+    private static void keepLogs(Path logDir, Path dataDir, String under) {
         try {
-            Path target = Path.of("target", "kill-nine-engine");
+            Path target = Path.of("target", under);
             Files.createDirectories(target.resolve("journal"));
             try (Stream<Path> s = Stream.concat(Files.list(logDir), Files.list(dataDir.resolve("journal")))) {
                 for (Path f : s.toList()) {

@@ -38,7 +38,6 @@ final class RunningEngine implements AutoCloseable {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("dataDir", dataDir.toString());
         Path image = dataDir.toAbsolutePath().resolve("test-image-root");
-        java.nio.file.Files.createDirectories(image);
         o.put("accounts.imageDir", image.toString());
         o.put("catalogue", repoRoot().resolve("config/catalogue.yaml").toString());
         o.put("diameter.port", String.valueOf(JDiameterPgw.freePort()));

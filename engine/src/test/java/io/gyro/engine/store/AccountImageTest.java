@@ -260,8 +260,9 @@ class AccountImageTest {
     }
 
     @Test
-    void aMissingImageDirectoryKeepsTheAccountsInTheProcess() throws Exception {
-        Stores stores = Stores.open(data("data"), CONFIG, 1, root.resolve("no-such-dir"));
+    void anImageDirectoryThatCannotBeOneKeepsTheAccountsInTheProcess() throws Exception {
+        Path notADirectory = Files.writeString(root.resolve("a-file"), "x");
+        Stores stores = Stores.open(data("data"), CONFIG, 1, notADirectory);
         try {
             assertFalse(stores.accountsInImage());
             write(stores, 1, 1, 0);
