@@ -178,6 +178,7 @@ public final class EngineConfig {
         checkInt(problems, "sessions.graceSeconds", 0, 86_400);
         checkInt(problems, "sessions.sweepIntervalMs", 50, 60_000);
         checkInt(problems, "sessions.snapshotSeconds", 1, 3_600);
+        checkInt(problems, "sessions.zeroGrantValiditySeconds", 0, 86_400);
         checkInt(problems, "accounts.snapshotSeconds", 1, 3_600);
         checkLong(problems, "accounts.snapshotEveryRecords", 1_000, 1_000_000_000);
         checkLong(problems, "wal.segmentBytes", io.gyro.engine.wal.WalConfig.MIN_SEGMENT_BYTES,

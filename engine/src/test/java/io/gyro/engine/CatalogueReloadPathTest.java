@@ -77,6 +77,34 @@ class CatalogueReloadPathTest {
         }
     }
 
+    /**
+     * A configured catalogue that is a link (a Kubernetes ConfigMap mount: catalogue.yaml to ..data/ to a dated
+     * directory) is reloaded, and so are the other files where it leads; a path that is no path is a 400, not a
+     * dropped connection.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aLinkedCatalogueIsReloadedFromWhereItLeads() throws Exception {
+        Path data = Files.createDirectories(root.resolve("data"));
+        Map<String, String> overrides = EngineHarness.overrides(data, 3);
+        Path dated = EngineHarness.configCopy(new java.util.HashMap<>(), root.resolve("mount/..2026_12_08"));
+        Path mount = root.resolve("mount");
+        Files.createSymbolicLink(mount.resolve("..data"), dated.getFileName());
+        Files.createSymbolicLink(mount.resolve("catalogue.yaml"), Path.of("..data/catalogue.yaml"));
+        Files.createSymbolicLink(mount.resolve("catalogue-next-month.yaml"), Path.of("..data/catalogue-next-month.yaml"));
+        overrides.put("catalogue", mount.resolve("catalogue.yaml").toString());
+        try (Engine engine = EngineHarness.start(overrides)) {
+            HttpResponse<String> r = EngineHarness.http(engine, "POST", "/catalogue/reload", "{}");
+            assertEquals(200, r.statusCode(), "the configured, linked catalogue: " + r.body());
+            r = reload(engine, mount.resolve("catalogue-next-month.yaml").toString());
+            assertEquals(200, r.statusCode(), "another file where the link leads: " + r.body());
+            r = reload(engine, "/");
+            assertEquals(403, r.statusCode(), "the root: " + r.body());
+            r = EngineHarness.http(engine, "POST", "/catalogue/reload", "{\"path\":\"a\\u0000b\"}");
+            assertEquals(400, r.statusCode(), "no path: " + r.body());
+        }
+    }
+
     private static HttpResponse<String> reload(Engine engine, String path) throws Exception {
         String body = "{\"path\":\"" + path.replace("\\", "\\\\") + "\"}";
         return EngineHarness.http(engine, "POST", "/catalogue/reload", body);

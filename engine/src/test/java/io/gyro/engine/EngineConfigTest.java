@@ -36,6 +36,14 @@ class EngineConfigTest {
     }
 
     @Test
+    void aZeroGrantValidityBeyondADayIsRefused() throws Exception {
+        EngineConfig.ConfigException e = assertThrows(EngineConfig.ConfigException.class, () -> EngineConfig
+                .load(null, Map.of("sessions.zeroGrantValiditySeconds", "5000000000")).validate());
+        assertTrue(e.problems.stream().anyMatch(p -> p.startsWith("sessions.zeroGrantValiditySeconds=5000000000:")),
+                e.problems.toString());
+    }
+
+    @Test
     void everyBadValueIsReportedAtOnceWithNameAndValue() throws Exception {
         Map<String, String> bad = new LinkedHashMap<>();
         bad.put("diameter.port", "70000");

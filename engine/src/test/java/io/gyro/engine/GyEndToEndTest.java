@@ -455,9 +455,11 @@ class GyEndToEndTest {
     void aSubscriberBarredMidSessionIsChargedForWhatWasUsedAndGrantedNothingMore() throws Exception {
         long msisdn = createPayg(8617100000003L, 460990100000003L, "10.00");
         ByteBuf first = gy.call("pgw;barred", "32251@3gpp.org", Enumerations.INITIAL_REQUEST, 0, w -> w.msisdn(msisdn)
-                .beginMscc(100, -1).requestedOctets(10L * 1024 * 1024).endMscc());
+                .beginMscc(100, -1).requestedOctets(10L * 1024 * 1024).endMscc()
+                .beginMscc(101, -1).requestedOctets(10L * 1024 * 1024).endMscc());
         try {
             assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.mscc(first, 100)[0]);
+            assertEquals(ResultCode.DIAMETER_SUCCESS, EngineHarness.mscc(first, 101)[0]);
         } finally {
             first.release();
         }
@@ -477,7 +479,8 @@ class GyEndToEndTest {
             update.release();
         }
         JsonNode afterUpdate = gy.balance(msisdn);
-        assertEquals(0, afterUpdate.get("reservedMicros").asLong(), "its reservation released");
+        assertEquals(0, afterUpdate.get("reservedMicros").asLong(),
+                "every reservation released, also rating group 101's, which the CCR-U did not name");
         assertEquals(10_000_000 - 100_000, afterUpdate.get("moneyMicros").asLong(), "2 MB used, charged at 0.05 a MB");
 
         ByteBuf end = gy.call("pgw;barred", "32251@3gpp.org", Enumerations.TERMINATION_REQUEST, 2, w -> w.msisdn(msisdn)

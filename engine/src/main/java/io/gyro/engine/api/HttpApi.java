@@ -87,6 +87,8 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     /** The directory catalogue reloads may read from (real path). */
     private final Path reloadDir;
+    /** The catalogue file the engine was configured with. */
+    private final Path configuredCatalogue;
     /** The catalogue a reload without a path reads: the configured one, then the last one reloaded. */
     private volatile Path currentCatalogue;
 
@@ -98,6 +100,7 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
                    Reports reports, Path catalogue) {
         this.sink = sink;
         this.currentCatalogue = catalogue.toAbsolutePath().normalize();
+        this.configuredCatalogue = currentCatalogue;
         try {
             this.reloadDir = currentCatalogue.getParent().toRealPath();
         } catch (java.io.IOException e) {
@@ -304,19 +307,25 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     /**
      * The file a reload reads: {@code path} (relative to the working directory, as at start), or the current catalogue
-     * when absent. Only a regular file of the configured catalogue's directory, after links are followed, and no larger
+     * when absent. Only a regular file of the configured catalogue's directory (or, when the configured file is a link, of
+     * the directory it leads to), after links are followed, and no larger
      * than {@value #MAX_CATALOGUE_BYTES} bytes; anything else is refused before a byte of it is read, and the answer
      * says nothing of what the path holds.
      */
     private Path reloadFile(String path) {
-        Path asked = path == null ? currentCatalogue : Path.of(path);
+        Path asked;
+        try {
+            asked = path == null ? currentCatalogue : Path.of(path);
+        } catch (RuntimeException e) {
+            throw new ApiException(400, "catalogue path is not a path");
+        }
         Path real;
         try {
             real = asked.toRealPath();
         } catch (java.io.IOException | RuntimeException e) {
             throw new ApiException(400, "catalogue " + asked + ": no such file");
         }
-        if (!real.getParent().equals(reloadDir)) {
+        if (real.getParent() == null || !(real.getParent().equals(reloadDir) || real.getParent().equals(configuredRealDir()))) {
             throw new ApiException(403, "catalogue " + asked + ": a reload reads only files of " + reloadDir
                     + " (the configured catalogue's directory)");
         }
@@ -329,6 +338,19 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
             throw new ApiException(400, "catalogue " + asked + ": cannot be read");
         }
         return real;
+    }
+
+    /**
+     * The directory the configured catalogue's file really is in now, when it is a link (a Kubernetes ConfigMap mount
+     * points {@code catalogue.yaml} at {@code ..data/}, which points at a dated directory that changes with each
+     * update); null when it cannot be resolved.
+     */
+    private Path configuredRealDir() {
+        try {
+            return configuredCatalogue.toRealPath().getParent();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Runs {@code work} on the processor and answers with its result. */

@@ -86,8 +86,8 @@ public final class SessionCharging {
         // has what it used charged and gets no more (4010 per rating group); the CCR-T that follows is charged.
         boolean denied = !initial && !terminate
                 && state.subscriber.state() != io.gyro.engine.store.SubscriberState.ACTIVE;
-        if (terminate) {
-            // The session ends: every reservation it holds comes back before any of its final usage is charged, so
+        if (terminate || denied) {
+            // The session ends (or may take no more): every reservation it holds comes back before any of its final usage is charged, so
             // that usage beyond one rating group's grant can be paid from the session's other grants (usage is never
             // paid from money a reservation holds), whatever the order of the MSCCs.
             for (int slot = 0; slot < session.slotCount(); slot++) {
@@ -113,14 +113,14 @@ public final class SessionCharging {
             ServiceKind kind = catalogue.unitKind(service);
             if (!initial && !terminate && !e.usuPresent[m] && !e.rsuPresent[m]) {
                 // RFC 4006 §5.1.2: an MSCC that neither reports usage nor asks for quota leaves
-                // the rating group's reservation as it is.
-                out.add(ratingGroup, serviceIdentifier, CreditOutcome.Unit.NO_GRANT);
+                // the rating group's reservation as it is (unless the subscriber may take no more).
+                out.add(ratingGroup, serviceIdentifier, denied ? CreditOutcome.Unit.DENIED : CreditOutcome.Unit.NO_GRANT);
                 continue;
             }
             // 1. Give back what this rating group held, then charge what was used against it, on the grid and at
             //    the band of the grant it was used under (not of the moment the report arrives).
             loadPosition(session, slot);
-            if (slot >= 0 && !terminate) {
+            if (slot >= 0 && !terminate && !denied) {
                 release(session, slot, wallet);
             }
             if (e.usuPresent[m]) {
@@ -164,8 +164,9 @@ public final class SessionCharging {
             maxValidityMs = Math.max(maxValidityMs,
                     grant(session, slot, ratingGroup, serviceIdentifier, service, kind, wallet, nowMs, out));
         }
-        if (terminate) {
-            // Released before the loop; drop the rating groups the final CCR did not mention.
+        if (terminate || denied) {
+            // Released before the loop; drop the rating groups the request did not mention too (denied: no slot may go
+            // on claiming a reservation the wallet no longer holds; the sweep and a start's recount read them).
             while (session.slotCount() > 0) {
                 session.removeSlot(0);
             }
@@ -321,10 +322,11 @@ public final class SessionCharging {
                 // walled garden) instead of cutting them off: a zero grant with Final-Unit-Indication.
                 int i = out.add(ratingGroup, serviceIdentifier, CreditOutcome.Unit.ZERO_GRANT_FINAL_UNITS);
                 out.kind[i] = kind;
-                // The PGW asks again after this, so a top-up meanwhile lifts the redirect then (RFC 4006 §5.6.2).
+                // The PGW asks again after this, so a top-up meanwhile lifts the redirect then (RFC 4006 §5.6.2); the
+                // session is kept at least that long (plus the grace) for that request.
                 out.validityTimeSeconds[i] = state.settings.zeroGrantValiditySeconds;
                 finalUnits(out, i, action);
-                return 0;
+                return state.settings.zeroGrantValiditySeconds * 1000L;
             }
             out.add(ratingGroup, serviceIdentifier, CreditOutcome.Unit.CREDIT_LIMIT);
             return 0;
