@@ -271,7 +271,8 @@ public final class Main implements Runnable {
             }
             String configured = config.string("http.token");
             String bearer = ApiToken.forClient(token, config.path("dataDir"));
-            if ((token == null || token.isBlank()) && System.getenv("GYRO_API_TOKEN") == null && configured != null
+            String env = System.getenv("GYRO_API_TOKEN");
+            if ((token == null || token.isBlank()) && (env == null || env.isBlank()) && configured != null
                     && !configured.isBlank()) {
                 bearer = configured.trim();
             }

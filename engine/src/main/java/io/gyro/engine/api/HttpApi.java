@@ -283,7 +283,14 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
             Path file = reloadFile(path);
             // Read and checked here, off the charging thread (a slow disk or a large file stalls no request); only
             // the swap runs there, in one admin task.
-            java.util.concurrent.CompletableFuture.supplyAsync(() -> io.gyro.rating.catalogue.CatalogueLoader.load(file))
+            java.util.concurrent.CompletableFuture<io.gyro.rating.catalogue.CatalogueLoadResult> reading;
+            try {
+                reading = java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> io.gyro.rating.catalogue.CatalogueLoader.load(file), RELOADS);
+            } catch (RejectedExecutionException e) {
+                throw new ApiException(409, "a catalogue reload is already running; retry when it has answered");
+            }
+            reading.orTimeout(60, TimeUnit.SECONDS)
                     .whenComplete((loaded, failure) -> {
                         if (failure != null) {
                             ctx.executor().execute(() -> send(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST,
@@ -301,6 +308,17 @@ public final class HttpApi extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         throw new ApiException(404, "no such endpoint: " + method + " " + String.join("/", p) + " (see /openapi.json)");
     }
+
+    /**
+     * Reads reloaded catalogues: one at a time (another reload meanwhile is a 409), on a daemon thread that ends when
+     * idle, never the common pool (which, on 2 cores, starts a thread per task).
+     */
+    private static final java.util.concurrent.ThreadPoolExecutor RELOADS = new java.util.concurrent.ThreadPoolExecutor(
+            0, 1, 30, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "gyro-catalogue-reload");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** Largest catalogue file a reload reads. */
     static final long MAX_CATALOGUE_BYTES = 8L << 20;
