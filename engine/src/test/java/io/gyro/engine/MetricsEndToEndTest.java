@@ -55,6 +55,9 @@ class MetricsEndToEndTest {
             assertEquals(1.0, value(text, "gyro_diameter_answers_total{result_code=\"2001\"}"), text);
             assertEquals(1.0, value(text, "gyro_diameter_answers_total{result_code=\"5030\"}"), text);
             assertEquals(2.0, value(text, "gyro_engine_latency_seconds_count"), text);
+            assertEquals(2.0, value(text, "gyro_engine_latency_seconds_bucket{le=\"+Inf\"}"), "cumulative buckets: " + text);
+            assertTrue(value(text, "gyro_engine_latency_seconds_bucket{le=\"5.0\"}") == 2.0, "both under 5 s: " + text);
+            assertTrue(value(text, "gyro_engine_latency_seconds_sum") > 0, text);
             assertEquals(1.0, value(text, "gyro_sessions_open"), text);
             assertTrue(value(text, "gyro_peers_up") >= 1, text);
             assertTrue(text.contains("\njvm_memory_used_bytes{"), "the JVM's metrics too");

@@ -9,10 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
+import net.openhft.chronicle.hash.ChronicleHashCorruption;
+import net.openhft.chronicle.map.ChronicleMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -345,5 +348,77 @@ final class AccountImage implements AutoCloseable {
                 Files.deleteIfExists(p);
             }
         }
+    }
+
+    /** A new account image and the store over its maps. */
+    record WithStore(AccountImage image, AccountStore store) {
+    }
+
+    /**
+     * Makes an empty account image under {@code root} and its maps, after deleting the images there that no data
+     * directory names (making {@code root} if it is missing); null (the accounts are then held in the process) when
+     * {@code root} cannot be a directory or cannot hold the maps at their full size (a memory file system that fills up would crash the process at a page fault).
+     */
+    static WithStore createWithMaps(Path root, Path dataDir, int shards, long perShard,
+                                       ChronicleHashCorruption.Listener listener, List<ChronicleMap<?, ?>> opened)
+            throws IOException {
+        try {
+            Files.createDirectories(root);   // /dev/shm is there; another directory is made as the data directory is
+        } catch (IOException e) {
+            LOG.warn("accounts.imageDir {} is not a directory and cannot be made one ({}): the accounts are held in the "
+                    + "process (a start after a kill loads the newest snapshot)", root, e.toString());
+            return null;
+        }
+        sweepOrphans(root);
+        AccountImage image = create(root, dataDir, shards, perShard);
+        List<ChronicleMap<?, ?>> maps = new ArrayList<>();
+        try {
+            AccountStore store = openMaps(image, shards, perShard, false, listener, maps, new ArrayList<>());
+            long bytes = 0;
+            for (int i = 0; i < shards; i++) {
+                bytes += Files.size(image.dir().resolve(AccountStore.fileName(i, shards)));
+            }
+            if (!fits(root, bytes)) {
+                LOG.warn("accounts.imageDir {} cannot hold the accounts' maps ({} MB at full size, {} MB free): the "
+                        + "accounts are held in the process (a start after a kill loads the newest snapshot)", root,
+                        bytes >> 20, Files.getFileStore(root).getUsableSpace() >> 20);
+                for (ChronicleMap<?, ?> m : maps) {
+                    m.close();
+                }
+                image.delete(dataDir);
+                return null;
+            }
+            opened.addAll(maps);
+            return new WithStore(image, store);
+        } catch (IOException | RuntimeException e) {
+            for (ChronicleMap<?, ?> m : maps) {
+                m.close();
+            }
+            image.delete(dataDir);
+            throw e;
+        }
+    }
+
+    /**
+     * The store over an image's maps, opened as they are (after a kill: with the held-lock probe and, where a lock was
+     * held, Chronicle's recovery, as for the subscriber maps); the maps opened are added to {@code maps}.
+     */
+    static AccountStore openMaps(AccountImage image, int shards, long perShard, boolean unclean,
+                                          ChronicleHashCorruption.Listener listener, List<ChronicleMap<?, ?>> maps,
+                                          List<MapOpening<?, ?>> report) throws IOException {
+        List<MapOpening<?, ?>> openings = new ArrayList<>();
+        for (int i = 0; i < shards; i++) {
+            openings.add(new MapOpening<>(AccountStore.builder(perShard), image.dir(), AccountStore.fileName(i, shards)));
+        }
+        MapOpening.openAll(openings, unclean, listener, maps);
+        report.addAll(openings);
+        @SuppressWarnings("unchecked")
+        ChronicleMap<LongKey, Account>[] accountMaps = new ChronicleMap[shards];
+        for (int i = 0; i < shards; i++) {
+            @SuppressWarnings("unchecked")
+            ChronicleMap<LongKey, Account> m = (ChronicleMap<LongKey, Account>) openings.get(i).map;
+            accountMaps[i] = m;
+        }
+        return new AccountStore(accountMaps);
     }
 }

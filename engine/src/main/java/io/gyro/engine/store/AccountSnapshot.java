@@ -213,26 +213,13 @@ public final class AccountSnapshot {
 
     /** The journal seq of the newest account snapshot in {@code dataDir} (by its name), -1 when there is none. */
     static long newestSeq(Path dataDir) throws IOException {
-        Path dir = dataDir.resolve(SessionSnapshot.DIR_NAME);
-        if (!Files.isDirectory(dir)) {
-            return -1;
-        }
-        List<Path> all = SnapshotFiles.newestFirst(dir, NAME);
-        return all.isEmpty() ? -1 : SnapshotFiles.seqOf(all.get(0), NAME);
+        return SnapshotFiles.seqAtEnd(dataDir.resolve(SessionSnapshot.DIR_NAME), NAME, true);
     }
 
     /** The journal seq of the oldest account snapshot in {@code dataDir}, -1 when there is none or it cannot be listed. */
     static long oldestKeptSeq(Path dataDir) {
-        Path dir = dataDir.resolve(SessionSnapshot.DIR_NAME);
         try {
-            if (!Files.isDirectory(dir)) {
-                return -1;
-            }
-            List<Path> all = SnapshotFiles.newestFirst(dir, NAME);
-            if (all.isEmpty()) {
-                return -1;
-            }
-            return SnapshotFiles.seqOf(all.get(all.size() - 1), NAME);
+            return SnapshotFiles.seqAtEnd(dataDir.resolve(SessionSnapshot.DIR_NAME), NAME, false);
         } catch (IOException e) {
             return -1;
         }

@@ -234,15 +234,7 @@ public final class SessionSnapshot {
      * log must keep every record after it. -1 when there is none.
      */
     public static long oldestKeptSeq(Path dataDir) throws IOException {
-        Path dir = dataDir.resolve(DIR_NAME);
-        if (!Files.isDirectory(dir)) {
-            return -1;
-        }
-        List<Path> all = SnapshotFiles.newestFirst(dir, NAME);
-        if (all.isEmpty()) {
-            return -1;
-        }
-        return SnapshotFiles.seqOf(all.get(all.size() - 1), NAME);
+        return SnapshotFiles.seqAtEnd(dataDir.resolve(DIR_NAME), NAME, false);
     }
 
 }

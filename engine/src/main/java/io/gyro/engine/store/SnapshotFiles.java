@@ -34,6 +34,18 @@ final class SnapshotFiles {
     }
 
     /** The seq in {@code file}'s name, -1 when it does not match. */
+    /**
+     * The seq of the newest ({@code newest}) or the oldest snapshot named {@code name} in {@code dir}, -1 when the
+     * directory or such a snapshot does not exist.
+     */
+    static long seqAtEnd(Path dir, Pattern name, boolean newest) throws IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return -1;
+        }
+        List<Path> all = newestFirst(dir, name);
+        return all.isEmpty() ? -1 : seqOf(all.get(newest ? 0 : all.size() - 1), name);
+    }
+
     static long seqOf(Path file, Pattern name) {
         Matcher m = name.matcher(file.getFileName().toString());
         return m.matches() ? Long.parseLong(m.group(1)) : -1;

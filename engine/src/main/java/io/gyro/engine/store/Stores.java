@@ -1,6 +1,5 @@
 package io.gyro.engine.store;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,11 +14,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import net.openhft.chronicle.hash.ChronicleHashCorruption;
-import net.openhft.chronicle.algo.locks.VanillaReadWriteUpdateWithWaitsLockingStrategy;
-import net.openhft.chronicle.hash.impl.BigSegmentHeader;
-import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.map.ChronicleMapBuilder;
 import io.gyro.engine.wal.WalConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * not, the last run did not close (kill -9, power cut, crash during open): every map is opened and its
  * segment locks are probed, and a map where the dead process left a lock is reopened with
  * {@code recoverPersistedTo(file, true)} (a held segment lock would otherwise make a later access block
- * for 60 s and then throw); see {@link #openAll} for why the others need no recovery. After such a recovery the IMSI index is repaired, and
+ * for 60 s and then throw); see {@link MapOpening#openAll} for why the others need no recovery. After such a recovery the IMSI index is repaired, and
  * the caller must reconcile accounts with the journal ({@code io.gyro.engine.cdr.JournalRecovery}).
  * The IMSI index repair reads every subscriber (about 7 s per million here), so it runs only when
  * {@value #IMSI_DIRTY_FILE} says a subscriber was created or changed IMSI since the last clean close (the
@@ -304,26 +299,26 @@ public final class Stores implements AutoCloseable {
             // with a lock the dead process held is closed again and recovered, and those in parallel.
             // Accounts live in memory; the map files of an older version are opened once, copied, and deleted.
             boolean legacyAccounts = anyLegacyAccountFile(dataDir);
-            List<Opening<LongKey, Account>> accountOpens = new ArrayList<>();
+            List<MapOpening<LongKey, Account>> accountOpens = new ArrayList<>();
             for (int i = 0; legacyAccounts && i < accountShards; i++) {
-                accountOpens.add(new Opening<>(AccountStore.legacyBuilder(
+                accountOpens.add(new MapOpening<>(AccountStore.legacyBuilder(
                         AccountStore.entriesPerShard(effective.maxSubscribers(), accountShards)),
                         dataDir, AccountStore.fileName(i, accountShards)));
             }
-            Opening<LongKey, Subscriber> subscriberOpen = new Opening<>(SubscriberStore.builder(effective.maxSubscribers()),
+            MapOpening<LongKey, Subscriber> subscriberOpen = new MapOpening<>(SubscriberStore.builder(effective.maxSubscribers()),
                     dataDir, SubscriberStore.FILE_NAME);
-            Opening<LongKey, LongKey> imsiOpen = new Opening<>(SubscriberStore.imsiBuilder(effective.maxSubscribers()),
+            MapOpening<LongKey, LongKey> imsiOpen = new MapOpening<>(SubscriberStore.imsiBuilder(effective.maxSubscribers()),
                     dataDir, SubscriberStore.IMSI_FILE_NAME);
             // Sessions live in memory (SessionLog); a persisted map of an older version is read once, below.
             boolean legacySessions = Files.exists(dataDir.resolve(SessionStore.FILE_NAME));
-            Opening<SessionKey, Session> sessionOpen = legacySessions ? new Opening<>(
+            MapOpening<SessionKey, Session> sessionOpen = legacySessions ? new MapOpening<>(
                     SessionStore.legacyBuilder(effective.maxSessions()), dataDir, SessionStore.FILE_NAME) : null;
-            List<Opening<?, ?>> openings = new ArrayList<>(accountOpens);
+            List<MapOpening<?, ?>> openings = new ArrayList<>(accountOpens);
             openings.addAll(List.of(subscriberOpen, imsiOpen));
             if (sessionOpen != null) {
                 openings.add(sessionOpen);
             }
-            openAll(openings, unclean, listener, opened);
+            MapOpening.openAll(openings, unclean, listener, opened);
             long accountsStartNs = System.nanoTime();
             long perShard = AccountStore.entriesPerShard(effective.maxSubscribers(), accountShards);
             AccountStore accountStore = null;
@@ -341,7 +336,7 @@ public final class Stores implements AutoCloseable {
             if (image != null) {
                 List<ChronicleMap<?, ?>> imageMaps = new ArrayList<>();
                 try {
-                    accountStore = openImage(image, accountShards, perShard, true, listener, imageMaps, openings);
+                    accountStore = AccountImage.openMaps(image, accountShards, perShard, true, listener, imageMaps, openings);
                     // The accounts whose reservations the sessions may not explain: the last written, or (after a
                     // run where a request failed half way) any: null makes start-up recovery check every account.
                     holdingReservations = image.wasHeld() ? null : image.recentWrites();
@@ -365,15 +360,15 @@ public final class Stores implements AutoCloseable {
             if (accountStore != null) {
                 accountsFrom = "the image " + image.dir() + " (every record up to seq " + loadedSeq + " in it)";
             } else {
-                ImageStore made = imageRoot == null ? null
-                        : newImage(imageRoot, dataDir, accountShards, perShard, listener, opened);
+                AccountImage.WithStore made = imageRoot == null ? null
+                        : AccountImage.createWithMaps(imageRoot, dataDir, accountShards, perShard, listener, opened);
                 image = made == null ? null : made.image();
                 accountStore = made != null ? made.store() : AccountStore.inMemory(effective.maxSubscribers(), accountShards);
                 if (legacyAccounts) {
                     // Upgrade: the accounts of the map files become the first snapshot (at seq 0: the whole journal is
                     // rolled forward over them at this start, which is idempotent), then the files go.
                     Account reused = new Account();
-                    for (Opening<LongKey, Account> o : accountOpens) {
+                    for (MapOpening<LongKey, Account> o : accountOpens) {
                         LongKey k = new LongKey();
                         AccountStore into = accountStore;
                         o.map.forEachEntry(e -> {
@@ -433,7 +428,7 @@ public final class Stores implements AutoCloseable {
             StringBuilder recoveredNames = new StringBuilder();
             StringBuilder timings = new StringBuilder();
             int recoveredCount = 0;
-            for (Opening<?, ?> o : openings) {
+            for (MapOpening<?, ?> o : openings) {
                 timings.append(timings.length() == 0 ? "" : ", ").append(o.name).append(" open ").append(o.openMs)
                         .append(" ms, lock probe ").append(o.probeMs).append(" ms (").append(o.locksReset.get())
                         .append(" read locks reset), recovery ").append(o.recoverMs).append(" ms");
@@ -479,78 +474,6 @@ public final class Stores implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    /** A new account image and the store over its maps. */
-    private record ImageStore(AccountImage image, AccountStore store) {
-    }
-
-    /**
-     * Makes an empty account image under {@code root} and its maps, after deleting the images there that no data
-     * directory names (making {@code root} if it is missing); null (the accounts are then held in the process) when
-     * {@code root} cannot be a directory or cannot hold the maps at their full size (a memory file system that fills up would crash the process at a page fault).
-     */
-    private static ImageStore newImage(Path root, Path dataDir, int shards, long perShard,
-                                       ChronicleHashCorruption.Listener listener, List<ChronicleMap<?, ?>> opened)
-            throws IOException {
-        try {
-            Files.createDirectories(root);   // /dev/shm is there; another directory is made as the data directory is
-        } catch (IOException e) {
-            LOG.warn("accounts.imageDir {} is not a directory and cannot be made one ({}): the accounts are held in the "
-                    + "process (a start after a kill loads the newest snapshot)", root, e.toString());
-            return null;
-        }
-        AccountImage.sweepOrphans(root);
-        AccountImage image = AccountImage.create(root, dataDir, shards, perShard);
-        List<ChronicleMap<?, ?>> maps = new ArrayList<>();
-        try {
-            AccountStore store = openImage(image, shards, perShard, false, listener, maps, new ArrayList<>());
-            long bytes = 0;
-            for (int i = 0; i < shards; i++) {
-                bytes += Files.size(image.dir().resolve(AccountStore.fileName(i, shards)));
-            }
-            if (!AccountImage.fits(root, bytes)) {
-                LOG.warn("accounts.imageDir {} cannot hold the accounts' maps ({} MB at full size, {} MB free): the "
-                        + "accounts are held in the process (a start after a kill loads the newest snapshot)", root,
-                        bytes >> 20, Files.getFileStore(root).getUsableSpace() >> 20);
-                for (ChronicleMap<?, ?> m : maps) {
-                    m.close();
-                }
-                image.delete(dataDir);
-                return null;
-            }
-            opened.addAll(maps);
-            return new ImageStore(image, store);
-        } catch (IOException | RuntimeException e) {
-            for (ChronicleMap<?, ?> m : maps) {
-                m.close();
-            }
-            image.delete(dataDir);
-            throw e;
-        }
-    }
-
-    /**
-     * The store over an image's maps, opened as they are (after a kill: with the held-lock probe and, where a lock was
-     * held, Chronicle's recovery, as for the subscriber maps); the maps opened are added to {@code maps}.
-     */
-    private static AccountStore openImage(AccountImage image, int shards, long perShard, boolean unclean,
-                                          ChronicleHashCorruption.Listener listener, List<ChronicleMap<?, ?>> maps,
-                                          List<Opening<?, ?>> report) throws IOException {
-        List<Opening<?, ?>> openings = new ArrayList<>();
-        for (int i = 0; i < shards; i++) {
-            openings.add(new Opening<>(AccountStore.builder(perShard), image.dir(), AccountStore.fileName(i, shards)));
-        }
-        openAll(openings, unclean, listener, maps);
-        report.addAll(openings);
-        @SuppressWarnings("unchecked")
-        ChronicleMap<LongKey, Account>[] accountMaps = new ChronicleMap[shards];
-        for (int i = 0; i < shards; i++) {
-            @SuppressWarnings("unchecked")
-            ChronicleMap<LongKey, Account> m = (ChronicleMap<LongKey, Account>) openings.get(i).map;
-            accountMaps[i] = m;
-        }
-        return new AccountStore(accountMaps);
     }
 
     /** Whether {@code dataDir} holds an account map file of the versions before account snapshots. */
@@ -681,168 +604,6 @@ public final class Stores implements AutoCloseable {
             ch.force(true);
         }
         Files.move(tmp, dataDir.resolve(CAPACITY_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** One map to open: its builder and file, and what opening it found. */
-    private static final class Opening<K, V> {
-        final ChronicleMapBuilder<K, V> builder;
-        final File file;
-        final String name;
-        ChronicleMap<K, V> map;
-        int heldLocks;
-        boolean recovered;
-        long openMs;
-        long probeMs;
-        long recoverMs;
-        final AtomicInteger locksReset = new AtomicInteger();
-
-        Opening(ChronicleMapBuilder<K, V> builder, Path dir, String name) {
-            this.builder = builder;
-            this.file = dir.resolve(name).toFile();
-            this.name = name;
-            // Stores closes the maps itself, before writing the marker; Chronicle's own exit hook would
-            // close them without the marker, which is harmless but hides an unclean stop.
-            builder.skipCloseOnExitHook(true);
-        }
-    }
-
-    /**
-     * Opens every map; after an unclean stop, opens each as it is, looks at its segment locks
-     * ({@link #segmentsToRecover}: read locks left behind are reset) and runs Chronicle's full recovery
-     * only on the maps where the dead process held a segment's write or update lock, one thread per such
-     * map (each is an independent file).
-     *
-     * <p>Why a map without a held lock needs no recovery: Chronicle changes a segment (entries, hash
-     * lookup, free list, tier chain, entry count) only under that segment's update or write lock, and
-     * allocates extra tiers (the only global mutable state) while holding a segment lock too. A kill -9
-     * does not lose a finished write (the file is memory-mapped: the page cache outlives the process);
-     * it can only leave a write half done, and then the writing segment's lock word still says write or
-     * update locked, which the check sees. A read lock left by a dead reader, or a dead writer's registered
-     * wait, would block us later (60 s, then an exception) but guarded no change, so it is reset. What full recovery does
-     * beyond resetting locks (re-checking every entry, rebuilding each segment's lookup) is only needed
-     * for a segment that was being changed, so a map whose every segment is free is exactly as a clean
-     * close would have left it. Power loss is another matter (pages not yet written back are lost in any
-     * order), and neither the maps nor this check claim to survive it; see AccountStore.
-     */
-    private static void openAll(List<Opening<?, ?>> openings, boolean unclean, ChronicleHashCorruption.Listener listener,
-                                List<ChronicleMap<?, ?>> opened) throws IOException {
-        List<Opening<?, ?>> toRecover = new ArrayList<>();
-        for (Opening<?, ?> o : openings) {
-            long t0 = System.nanoTime();
-            openPlain(o);
-            opened.add(o.map);
-            long t1 = System.nanoTime();
-            o.openMs = (t1 - t0) / 1_000_000;
-            if (unclean) {
-                o.heldLocks = segmentsToRecover(o.map, o.locksReset);
-                o.probeMs = (System.nanoTime() - t1) / 1_000_000;
-                if (o.heldLocks > 0) {
-                    LOG.warn("{}: {} segment write/update lock(s) left by the dead process: recovering the whole map", o.name,
-                            o.heldLocks);
-                    opened.remove(o.map);
-                    o.map.close();
-                    o.map = null;
-                    toRecover.add(o);
-                }
-            }
-        }
-        if (toRecover.isEmpty()) {
-            return;
-        }
-        List<Thread> threads = new ArrayList<>();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (Opening<?, ?> o : toRecover) {
-            Thread t = new Thread(() -> {
-                try {
-                    recover(o, listener);
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "gyro-recover-" + o.name);
-            threads.add(t);
-            t.start();
-        }
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while recovering the maps", e);
-            }
-        }
-        for (Opening<?, ?> o : toRecover) {
-            if (o.map != null) {
-                opened.add(o.map);
-            }
-        }
-        if (!failures.isEmpty()) {
-            Throwable first = failures.get(0);
-            if (first instanceof IOException io) {
-                throw io;
-            }
-            if (first instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException("map recovery failed", first);
-        }
-    }
-
-    private static <K, V> void openPlain(Opening<K, V> o) throws IOException {
-        o.map = o.builder.createPersistedTo(o.file);
-    }
-
-    private static <K, V> void recover(Opening<K, V> o, ChronicleHashCorruption.Listener listener) throws IOException {
-        long t0 = System.nanoTime();
-        o.map = o.builder.recoverPersistedTo(o.file, true, listener);
-        o.recovered = true;
-        o.recoverMs = (System.nanoTime() - t0) / 1_000_000;
-    }
-
-    /**
-     * Looks at every segment's lock word of {@code map} as the dead process left it. A segment whose write
-     * or update lock was held may be half changed: the count of those is returned, and the caller recovers
-     * the whole map. (An update lock is not enough to call a segment clean: a kill -9 measured at 10M accounts
-     * left a sessions segment with only its update lock held whose tier counters disagreed with its
-     * entries, so a holder of the update lock can be in the middle of a change.) A segment with only read locks or
-     * a registered writer's wait was not being changed (readers share the segment with other processes'
-     * readers, so they write nothing; a waiter holds nothing): its lock word is reset here, the repair
-     * Chronicle's own recovery makes for such a segment, without re-checking every entry of the map. This
-     * reads Chronicle's segment headers through its implementation classes ({@code
-     * net.openhft.chronicle.hash.impl}); when the map is not of that kind, every segment counts as locked,
-     * and the map is recovered as before.
-     *
-     * @param resetOut incremented once per segment whose lock word was reset
-     * @return segments whose write or update lock the dead process held
-     */
-    static int segmentsToRecover(ChronicleMap<?, ?> map, AtomicInteger resetOut) {
-        if (!(map instanceof VanillaChronicleHash<?, ?, ?, ?> hash)
-                || !(VanillaReadWriteUpdateWithWaitsLockingStrategy.instance()
-                instanceof VanillaReadWriteUpdateWithWaitsLockingStrategy strategy)) {
-            return Math.max(1, map.segments());
-        }
-        BigSegmentHeader header = BigSegmentHeader.INSTANCE;
-        int writeLocked = 0;
-        List<Long> toReset = new ArrayList<>();
-        for (int i = 0; i < hash.segments(); i++) {
-            long address = hash.segmentHeaderAddress(i);
-            long state = header.getLockState(address);
-            if (!strategy.isLocked(state) && strategy.waitCount(state) == 0) {
-                continue;
-            }
-            LOG.warn("{}: segment {} lock left by the dead process: {}", hash.name(), i, header.lockStateToString(state));
-            if (strategy.isWriteLocked(state) || strategy.isUpdateLocked(state)) {
-                writeLocked++;
-            } else {
-                toReset.add(address);
-            }
-        }
-        if (writeLocked == 0) {
-            for (long address : toReset) {
-                header.resetLock(address);
-                resetOut.incrementAndGet();
-            }
-        }
-        return writeLocked;
     }
 
     /** How many maps this open had to recover with Chronicle (0 after a clean stop, and usually after a kill). */
